@@ -1,0 +1,115 @@
+//! Command-line arguments, exactly as the user typed them (the raw layer).
+//!
+//! The flags mirror Soda Core 3.5.6's `soda` click CLI so existing scripts keep working.
+//! `-srf` is a three-letter short option in Soda Core, which clap cannot declare, so
+//! [`normalize_args`] rewrites it to `--scan-results-file` before parsing.
+
+use clap::{Args, Parser, Subcommand};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// A fast, single-binary data-quality scanner compatible with Soda Core 3.x.
+#[derive(Debug, Parser)]
+#[command(name = "soda", version, about, long_about = None, disable_help_subcommand = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs the checks of SodaCL files against a data source.
+    Scan(ScanArgs),
+    /// Connects to a data source and runs `SELECT 1`.
+    TestConnection(TestConnectionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Name of the data source the checks run against.
+    #[arg(short = 'd', long = "data-source", env = "SODA_DATA_SOURCE")]
+    pub data_source: String,
+
+    /// Scan definition name; part of every metric identity in Soda Cloud.
+    #[arg(
+        short = 's',
+        long = "scan-definition",
+        env = "SODA_SCAN_DEFINITION",
+        default_value = "Soda Core CLI"
+    )]
+    pub scan_definition: String,
+
+    /// A variable KEY=VALUE for `${KEY}` in configuration and checks files (repeatable).
+    #[arg(short = 'v', long = "variable", value_name = "KEY=VALUE")]
+    pub variables: Vec<String>,
+
+    /// Configuration file or folder (repeatable). Default: ~/.soda/configuration.yml
+    #[arg(short = 'c', long = "configuration", value_name = "PATH")]
+    pub configuration: Vec<PathBuf>,
+
+    /// The time the scanned data represents, ISO 8601 (default: now).
+    #[arg(short = 't', long = "data-timestamp", value_name = "ISO8601")]
+    pub data_timestamp: Option<String>,
+
+    /// Prints queries, debug messages and passing-check diagnostics.
+    #[arg(short = 'V', long = "verbose")]
+    pub verbose: bool,
+
+    /// Writes the scan results document (JSON) to this file. Also `-srf FILE`.
+    #[arg(long = "scan-results-file", value_name = "FILE")]
+    pub scan_results_file: Option<PathBuf>,
+
+    /// Check templates are a Soda Library feature; accepted and reported as an error.
+    #[arg(short = 'T', long = "template-path", hide = true)]
+    pub template_path: Option<PathBuf>,
+
+    /// SodaCL checks files or folders (folders are searched for .yml/.yaml files).
+    #[arg(value_name = "SODACL_PATHS")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TestConnectionArgs {
+    /// Name of the data source to test.
+    #[arg(short = 'd', long = "data-source", env = "SODA_DATA_SOURCE")]
+    pub data_source: String,
+
+    /// Configuration file or folder (repeatable). Default: ~/.soda/configuration.yml
+    #[arg(short = 'c', long = "configuration", value_name = "PATH")]
+    pub configuration: Vec<PathBuf>,
+
+    /// Prints debug messages.
+    #[arg(short = 'V', long = "verbose")]
+    pub verbose: bool,
+}
+
+/// Rewrites Soda Core's `-srf FILE` / `-srf=FILE` spelling into the long option.
+pub fn normalize_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    args.into_iter()
+        .map(|arg| match arg.to_str() {
+            Some("-srf") => OsString::from("--scan-results-file"),
+            Some(s) if s.starts_with("-srf=") => {
+                OsString::from(format!("--scan-results-file={}", &s[5..]))
+            }
+            _ => arg,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn srf_is_rewritten() {
+        let args = normalize_args(["soda", "scan", "-srf", "x.json", "-srf=y.json"].map(OsString::from));
+        assert_eq!(args[2], OsString::from("--scan-results-file"));
+        assert_eq!(args[4], OsString::from("--scan-results-file=y.json"));
+    }
+
+    #[test]
+    fn cli_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,368 @@
+//! Configuration: data sources and Soda Cloud settings from `configuration.yml` files.
+//!
+//! Files are read in command-line order (folders walked for `.yml`/`.yaml`), rendered for
+//! `${VAR}` before YAML parsing (as Soda Core does, so a variable may hold any YAML), read into
+//! [`raw`] mirrors, and resolved into [`Configuration`]. A later file's `data_source X` block
+//! replaces an earlier one whole. Every problem is logged with `file:line:col`; the rest of the
+//! file is still used.
+
+pub mod raw;
+
+use crate::diagnostic::{Location, Logs};
+use crate::template::Vars;
+use crate::yaml;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// A value that must never be printed (passwords, API secrets).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Secret {
+        Secret(value)
+    }
+
+    /// The secret itself, for handing to a driver or an HTTP body, never to output.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Which engine a data source uses, with that engine's connection settings.
+#[derive(Debug, Clone)]
+pub enum Engine {
+    Postgres {
+        host: String,
+        port: u16,
+        username: Option<String>,
+        password: Option<Secret>,
+        database: Option<String>,
+        sslmode: Option<String>,
+    },
+    MySql {
+        host: String,
+        port: u16,
+        username: Option<String>,
+        password: Option<Secret>,
+        database: Option<String>,
+        ssl_mode: Option<String>,
+    },
+    Sqlite {
+        path: PathBuf,
+    },
+}
+
+impl Engine {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Engine::Postgres { .. } => "postgres",
+            Engine::MySql { .. } => "mysql",
+            Engine::Sqlite { .. } => "sqlite",
+        }
+    }
+}
+
+/// A validated data source.
+#[derive(Debug, Clone)]
+pub struct DataSource {
+    pub name: String,
+    pub engine: Engine,
+    /// Prefix for table names in queries (`schema.table`).
+    pub schema: Option<String>,
+    pub connect_timeout: Duration,
+    pub query_timeout: Duration,
+    pub samples_limit: Option<i64>,
+}
+
+/// Soda Cloud connection settings.
+#[derive(Debug, Clone)]
+pub struct Cloud {
+    pub host: String,
+    pub port: Option<String>,
+    pub scheme: String,
+    pub api_key_id: Secret,
+    pub api_key_secret: Secret,
+}
+
+/// Everything the configuration files declared.
+#[derive(Debug, Clone, Default)]
+pub struct Configuration {
+    pub data_sources: Vec<DataSource>,
+    pub cloud: Option<Cloud>,
+}
+
+impl Configuration {
+    pub fn data_source(&self, name: &str) -> Option<&DataSource> {
+        self.data_sources.iter().find(|d| d.name == name)
+    }
+}
+
+/// The default timeout for opening a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default statement timeout: long enough for big tables, short enough to not hang CI.
+pub const DEFAULT_QUERY_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// Loads the `-c` paths (or the default file) into one configuration.
+pub fn load(paths: &[PathBuf], vars: &Vars, logs: &mut Logs) -> Configuration {
+    let mut files = Vec::new();
+    if paths.is_empty() {
+        let default = home_dir().map(|h| h.join(".soda").join("configuration.yml"));
+        match default {
+            Some(p) if p.is_file() => files.push(p),
+            _ => logs.warning(
+                "No configuration file specified nor found in ~/.soda/configuration.yml",
+            ),
+        }
+    }
+    for path in paths {
+        if !path.exists() {
+            logs.error(format!(
+                "Configuration path '{}' does not exist",
+                path.display()
+            ));
+            continue;
+        }
+        crate::sources::collect(path, &mut files);
+    }
+    let mut config = Configuration::default();
+    for file in files {
+        load_file(&file, vars, logs, &mut config);
+    }
+    config
+}
+
+fn home_dir() -> Option<PathBuf> {
+    std::env::var_os("HOME").map(PathBuf::from)
+}
+
+fn load_file(path: &Path, vars: &Vars, logs: &mut Logs, config: &mut Configuration) {
+    let display = path.display().to_string();
+    logs.debug(format!("Reading configuration file \"{display}\""));
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            logs.error(format!("Error reading file {display} from the file system: {e}"));
+            return;
+        }
+    };
+    let rendered = vars.render(&text);
+    for name in &rendered.undefined {
+        logs.warning(format!(
+            "Variable ${{{name}}} in {display} is not defined; it renders as empty"
+        ));
+    }
+    for expr in &rendered.unsupported {
+        logs.error(format!(
+            "Unsupported template expression ${{{expr}}} in {display}"
+        ));
+    }
+    let doc = match yaml::parse(&rendered.text) {
+        Ok(Some(doc)) => doc,
+        Ok(None) => return,
+        Err(e) => {
+            logs.log(
+                crate::diagnostic::Level::Error,
+                "YAML syntax error".into(),
+                Some(Location {
+                    file: display,
+                    line: e.pos.line,
+                    col: e.pos.col,
+                }),
+                Some(e.message),
+            );
+            return;
+        }
+    };
+    let mut problems = Vec::new();
+    let raw = raw::read(&doc, &mut problems);
+    for ds in raw.data_sources {
+        if let Some(resolved) = resolve_data_source(ds, &mut problems) {
+            config.data_sources.retain(|d| d.name != resolved.name);
+            config.data_sources.push(resolved);
+        }
+    }
+    if let Some(cloud) = raw.cloud {
+        config.cloud = resolve_cloud(cloud, &mut problems);
+    }
+    for p in problems {
+        logs.error_at(
+            p.message,
+            Some(Location {
+                file: path.display().to_string(),
+                line: p.pos.line,
+                col: p.pos.col,
+            }),
+        );
+    }
+}
+
+fn valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    name.len() >= 2
+        && matches!(chars.next(), Some('a'..='z' | '_'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
+}
+
+fn resolve_data_source(ds: raw::RawDataSource, problems: &mut Vec<raw::Problem>) -> Option<DataSource> {
+    if !valid_name(&ds.name) {
+        problems.push(raw::Problem {
+            pos: ds.pos,
+            message: format!(
+                "Invalid data source name '{}'. Data source names must start with a lower case char or an underscore [a-z_], followed by any number of lower case chars, digits or underscore [a-z0-9_]",
+                ds.name
+            ),
+        });
+    }
+    let Some(type_) = ds.type_.clone() else {
+        problems.push(raw::Problem {
+            pos: ds.pos,
+            message: "type is required".into(),
+        });
+        return None;
+    };
+    let port = |default: u16, problems: &mut Vec<raw::Problem>| -> u16 {
+        match &ds.port {
+            None => default,
+            Some(p) => p.value.trim().parse::<u16>().unwrap_or_else(|_| {
+                problems.push(raw::Problem {
+                    pos: p.pos,
+                    message: format!("port must be a number from 1 to 65535, but was '{}'", p.value),
+                });
+                default
+            }),
+        }
+    };
+    let value = |s: &Option<raw::Spanned<String>>| s.as_ref().map(|v| v.value.clone());
+    let secret = |s: &Option<raw::Spanned<String>>| {
+        s.as_ref()
+            .filter(|v| !v.value.is_empty())
+            .map(|v| Secret::new(v.value.clone()))
+    };
+    let engine = match type_.value.as_str() {
+        "postgres" => {
+            let host = match &ds.host {
+                Some(h) if !h.value.trim().is_empty() => h.value.clone(),
+                _ => {
+                    problems.push(raw::Problem {
+                        pos: ds.host.as_ref().map_or(ds.pos, |h| h.pos),
+                        message: format!("data_source {}: host is required for postgres", ds.name),
+                    });
+                    return None;
+                }
+            };
+            if let Some(mode) = &ds.sslmode {
+                if !["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+                    .contains(&mode.value.as_str())
+                {
+                    problems.push(raw::Problem {
+                        pos: mode.pos,
+                        message: format!("Invalid sslmode '{}': use disable, allow, prefer, require, verify-ca or verify-full", mode.value),
+                    });
+                }
+            }
+            Engine::Postgres {
+                host,
+                port: port(5432, problems),
+                username: value(&ds.username),
+                password: secret(&ds.password),
+                database: value(&ds.database),
+                sslmode: value(&ds.sslmode),
+            }
+        }
+        "mysql" => Engine::MySql {
+            host: value(&ds.host)
+                .filter(|h| !h.trim().is_empty())
+                .unwrap_or_else(|| "localhost".into()),
+            port: port(3306, problems),
+            username: value(&ds.username),
+            password: secret(&ds.password),
+            database: value(&ds.database),
+            ssl_mode: value(&ds.sslmode),
+        },
+        "sqlite" => match &ds.path {
+            Some(p) if !p.value.is_empty() => Engine::Sqlite {
+                path: PathBuf::from(&p.value),
+            },
+            _ => {
+                problems.push(raw::Problem {
+                    pos: ds.pos,
+                    message: format!("data_source {}: path (the SQLite database file) is required", ds.name),
+                });
+                return None;
+            }
+        },
+        "postgresql" => {
+            problems.push(raw::Problem {
+                pos: type_.pos,
+                message: "Data source type \"postgresql\" not found. Did you mean postgres?".into(),
+            });
+            return None;
+        }
+        other => {
+            problems.push(raw::Problem {
+                pos: type_.pos,
+                message: format!(
+                    "Data source type \"{other}\" not found. Supported types: postgres, mysql, sqlite"
+                ),
+            });
+            return None;
+        }
+    };
+    let seconds = |s: &Option<raw::Spanned<f64>>, default: Duration| {
+        s.as_ref()
+            .map_or(default, |v| Duration::from_secs_f64(v.value.max(0.001)))
+    };
+    Some(DataSource {
+        name: ds.name.clone(),
+        engine,
+        schema: value(&ds.schema).filter(|s| !s.is_empty()),
+        connect_timeout: seconds(&ds.connection_timeout, DEFAULT_CONNECT_TIMEOUT),
+        query_timeout: seconds(&ds.query_timeout, DEFAULT_QUERY_TIMEOUT),
+        samples_limit: ds.samples_limit.as_ref().map(|s| s.value),
+    })
+}
+
+fn resolve_cloud(cloud: raw::RawCloud, problems: &mut Vec<raw::Problem>) -> Option<Cloud> {
+    let mut missing = Vec::new();
+    if cloud.host.as_ref().is_none_or(|h| h.value.trim().is_empty()) {
+        missing.push("host");
+    }
+    if cloud.api_key_id.as_ref().is_none_or(|h| h.value.is_empty()) {
+        missing.push("api_key_id");
+    }
+    if cloud.api_key_secret.as_ref().is_none_or(|h| h.value.is_empty()) {
+        missing.push("api_key_secret");
+    }
+    if !missing.is_empty() {
+        problems.push(raw::Problem {
+            pos: cloud.pos,
+            message: format!("soda_cloud: missing {}", missing.join(", ")),
+        });
+        return None;
+    }
+    let scheme = cloud
+        .scheme
+        .map_or_else(|| "https".to_string(), |s| s.value);
+    if scheme != "https" && scheme != "http" {
+        problems.push(raw::Problem {
+            pos: cloud.pos,
+            message: format!("soda_cloud: scheme must be https or http, but was '{scheme}'"),
+        });
+        return None;
+    }
+    Some(Cloud {
+        host: cloud.host.map(|h| h.value).unwrap_or_default(),
+        port: cloud.port.map(|p| p.value),
+        scheme,
+        api_key_id: Secret::new(cloud.api_key_id.map(|v| v.value).unwrap_or_default()),
+        api_key_secret: Secret::new(cloud.api_key_secret.map(|v| v.value).unwrap_or_default()),
+    })
+}

@@ -1,0 +1,303 @@
+//! The configuration file as written: a typed mirror of `configuration.yml` blocks.
+//!
+//! This layer only checks shapes (known keys, scalar types) and keeps each value's location;
+//! [`super`] turns it into the validated [`super::Configuration`].
+
+use crate::yaml::{Node, NodeKind, Pos, Scalar};
+
+/// One problem found while reading a configuration file.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub pos: Pos,
+    pub message: String,
+}
+
+/// A scalar value with the place it came from.
+#[derive(Debug, Clone)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub pos: Pos,
+}
+
+/// A `data_source NAME:` block.
+#[derive(Debug, Clone, Default)]
+pub struct RawDataSource {
+    pub name: String,
+    pub pos: Pos,
+    pub type_: Option<Spanned<String>>,
+    pub host: Option<Spanned<String>>,
+    pub port: Option<Spanned<String>>,
+    pub username: Option<Spanned<String>>,
+    pub password: Option<Spanned<String>>,
+    pub database: Option<Spanned<String>>,
+    pub schema: Option<Spanned<String>>,
+    pub path: Option<Spanned<String>>,
+    pub sslmode: Option<Spanned<String>>,
+    pub connection_timeout: Option<Spanned<f64>>,
+    pub query_timeout: Option<Spanned<f64>>,
+    pub samples_limit: Option<Spanned<i64>>,
+    pub disable_samples: Option<bool>,
+}
+
+/// The `soda_cloud:` block.
+#[derive(Debug, Clone, Default)]
+pub struct RawCloud {
+    pub pos: Pos,
+    pub host: Option<Spanned<String>>,
+    pub port: Option<Spanned<String>>,
+    pub scheme: Option<Spanned<String>>,
+    pub api_key_id: Option<Spanned<String>>,
+    pub api_key_secret: Option<Spanned<String>>,
+}
+
+/// Everything one configuration file declares.
+#[derive(Debug, Clone, Default)]
+pub struct RawConfig {
+    pub data_sources: Vec<RawDataSource>,
+    pub cloud: Option<RawCloud>,
+}
+
+const DATA_SOURCE_KEYS: &[&str] = &[
+    "type",
+    "host",
+    "port",
+    "username",
+    "user",
+    "password",
+    "database",
+    "schema",
+    "path",
+    "sslmode",
+    "ssl_mode",
+    "connection_timeout",
+    "query_timeout",
+    "connection",
+    "quote_tables",
+    "connection_parameters",
+    "sampler",
+    "disable_samples",
+];
+
+/// Reads the top level of a configuration document.
+pub fn read(doc: &Node, problems: &mut Vec<Problem>) -> RawConfig {
+    let mut config = RawConfig::default();
+    let Some(entries) = doc.entries() else {
+        if !doc.is_null() {
+            problems.push(Problem {
+                pos: doc.pos,
+                message: "The configuration file must be a mapping of data_source blocks".into(),
+            });
+        }
+        return config;
+    };
+    for (key, value) in entries {
+        let key_text = key.scalar_text().unwrap_or_default();
+        if let Some(name) = key_text.strip_prefix("data_source ") {
+            let name = name.trim();
+            if name.is_empty() {
+                problems.push(header_problem(key.pos));
+                continue;
+            }
+            config
+                .data_sources
+                .push(read_data_source(name, key.pos, value, problems));
+        } else if key_text == "soda_cloud" {
+            config.cloud = Some(read_cloud(value, problems));
+        } else if key_text == "dbt_cloud" {
+            // Only `soda ingest` reads it; accepted so existing files keep loading.
+        } else {
+            problems.push(header_problem(key.pos));
+        }
+    }
+    config
+}
+
+fn header_problem(pos: Pos) -> Problem {
+    Problem {
+        pos,
+        message: "Invalid configuration header: expected \"data_source {data source name}\"."
+            .into(),
+    }
+}
+
+fn read_data_source(name: &str, pos: Pos, block: &Node, problems: &mut Vec<Problem>) -> RawDataSource {
+    let mut ds = RawDataSource {
+        name: name.to_string(),
+        pos,
+        ..RawDataSource::default()
+    };
+    let Some(entries) = block.entries() else {
+        problems.push(Problem {
+            pos: block.pos,
+            message: format!("data_source {name} must be a mapping of connection keys"),
+        });
+        return ds;
+    };
+    // Legacy `connection:` nesting: its keys count where the top level lacks them.
+    let mut all: Vec<(&Node, &Node)> = entries.iter().map(|(k, v)| (k, v)).collect();
+    if let Some(conn) = block.get("connection") {
+        match conn.entries() {
+            Some(inner) => {
+                for (k, v) in inner {
+                    let kt = k.scalar_text();
+                    if !entries.iter().any(|(tk, _)| tk.scalar_text() == kt) {
+                        all.push((k, v));
+                    }
+                }
+            }
+            None => problems.push(Problem {
+                pos: conn.pos,
+                message: "'connection' configuration must be a dict".into(),
+            }),
+        }
+    }
+    for (key, value) in all {
+        let k = key.scalar_text().unwrap_or_default();
+        if !DATA_SOURCE_KEYS.contains(&k.as_str()) {
+            problems.push(Problem {
+                pos: key.pos,
+                message: format!(
+                    "Unknown key \"{k}\" in data_source {name}. Known keys: {}",
+                    DATA_SOURCE_KEYS.join(", ")
+                ),
+            });
+            continue;
+        }
+        match k.as_str() {
+            "type" => ds.type_ = string(&k, value, problems),
+            "host" => ds.host = string(&k, value, problems),
+            "port" => ds.port = string(&k, value, problems),
+            "username" | "user" => ds.username = string(&k, value, problems),
+            "password" => ds.password = string(&k, value, problems),
+            "database" => ds.database = string(&k, value, problems),
+            "schema" => ds.schema = string(&k, value, problems),
+            "path" => ds.path = string(&k, value, problems),
+            "sslmode" | "ssl_mode" => ds.sslmode = string(&k, value, problems),
+            "connection_timeout" => ds.connection_timeout = number(&k, value, problems),
+            "query_timeout" => ds.query_timeout = number(&k, value, problems),
+            "disable_samples" => ds.disable_samples = boolean(&k, value, problems),
+            "sampler" => read_sampler(&mut ds, value, problems),
+            // Accepted for compatibility; they change nothing for our engines.
+            _ => {}
+        }
+    }
+    ds
+}
+
+fn read_sampler(ds: &mut RawDataSource, value: &Node, problems: &mut Vec<Problem>) {
+    let Some(entries) = value.entries() else {
+        if !value.is_null() {
+            problems.push(type_problem("sampler", "dict", value));
+        }
+        return;
+    };
+    for (key, v) in entries {
+        match key.scalar_text().unwrap_or_default().as_str() {
+            "samples_limit" => match v.scalar() {
+                Some(Scalar::Int(i)) => {
+                    ds.samples_limit = Some(Spanned {
+                        value: *i,
+                        pos: v.pos,
+                    })
+                }
+                _ => problems.push(Problem {
+                    pos: v.pos,
+                    message: "'samples_limit' configuration must be an int".into(),
+                }),
+            },
+            "disable_samples" => ds.disable_samples = boolean("disable_samples", v, problems),
+            "exclude_columns" | "storage" => {}
+            other => problems.push(Problem {
+                pos: key.pos,
+                message: format!("Unknown sampler key \"{other}\""),
+            }),
+        }
+    }
+}
+
+fn read_cloud(value: &Node, problems: &mut Vec<Problem>) -> RawCloud {
+    let mut cloud = RawCloud {
+        pos: value.pos,
+        ..RawCloud::default()
+    };
+    let Some(entries) = value.entries() else {
+        problems.push(type_problem("soda_cloud", "dict", value));
+        return cloud;
+    };
+    for (key, v) in entries {
+        let k = key.scalar_text().unwrap_or_default();
+        match k.as_str() {
+            "host" => cloud.host = string(&k, v, problems),
+            "port" => cloud.port = string(&k, v, problems),
+            "scheme" => cloud.scheme = string(&k, v, problems),
+            "api_key_id" => cloud.api_key_id = string(&k, v, problems),
+            "api_key_secret" => cloud.api_key_secret = string(&k, v, problems),
+            _ => problems.push(Problem {
+                pos: key.pos,
+                message: format!(
+                    "Unknown key \"{k}\" in soda_cloud. Known keys: host, port, scheme, api_key_id, api_key_secret"
+                ),
+            }),
+        }
+    }
+    cloud
+}
+
+fn type_problem(key: &str, expected: &str, value: &Node) -> Problem {
+    Problem {
+        pos: value.pos,
+        message: format!(
+            "Invalid YAML structure: key \"{key}\" must contain a {expected}, but was {}",
+            value.type_name()
+        ),
+    }
+}
+
+/// Any scalar but null is accepted as text (ports are often numbers).
+fn string(key: &str, value: &Node, problems: &mut Vec<Problem>) -> Option<Spanned<String>> {
+    match &value.kind {
+        NodeKind::Scalar {
+            value: Scalar::Null,
+            ..
+        } => None,
+        NodeKind::Scalar { .. } => value.scalar_text().map(|s| Spanned {
+            value: s,
+            pos: value.pos,
+        }),
+        _ => {
+            problems.push(type_problem(key, "str", value));
+            None
+        }
+    }
+}
+
+fn number(key: &str, value: &Node, problems: &mut Vec<Problem>) -> Option<Spanned<f64>> {
+    let parsed = match value.scalar() {
+        Some(Scalar::Int(i)) => Some(*i as f64),
+        Some(Scalar::Float(f)) => Some(*f),
+        Some(Scalar::Str(s)) => s.trim().parse::<f64>().ok(),
+        Some(Scalar::Null) => return None,
+        _ => None,
+    };
+    match parsed {
+        Some(v) if v.is_finite() && v >= 0.0 => Some(Spanned {
+            value: v,
+            pos: value.pos,
+        }),
+        _ => {
+            problems.push(type_problem(key, "number of seconds", value));
+            None
+        }
+    }
+}
+
+fn boolean(key: &str, value: &Node, problems: &mut Vec<Problem>) -> Option<bool> {
+    match value.scalar() {
+        Some(Scalar::Bool(b)) => Some(*b),
+        Some(Scalar::Null) => None,
+        _ => {
+            problems.push(type_problem(key, "bool", value));
+            None
+        }
+    }
+}

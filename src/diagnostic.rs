@@ -1,0 +1,192 @@
+//! The scan log: every message a scan produces, with level and optional file location.
+//!
+//! Soda Core treats its log as data: error records decide the exit code, and the whole log
+//! (console summary included) is part of the results document. [`Logs`] collects records in
+//! order and echoes each one to a console sink as it is recorded, rendering `line:col` only at
+//! that point. Detail text (a database message, the SQL) is shown on the console but kept out
+//! of the results document, as Soda Core does.
+
+use chrono::{DateTime, Local, Utc};
+use std::io::Write;
+
+/// Severity of a log record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+    Debug,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Info => "info",
+            Level::Debug => "debug",
+        }
+    }
+}
+
+/// A place in an input file (1-based line and column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line={},col={} in {}", self.line, self.col, self.file)
+    }
+}
+
+/// One log record.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub level: Level,
+    pub message: String,
+    pub location: Option<Location>,
+    /// Extra lines shown on the console under the message (`  | ...`), never stored.
+    pub detail: Option<String>,
+    pub timestamp: DateTime<Utc>,
+    pub index: usize,
+}
+
+/// Where console lines go.
+pub type Sink = Box<dyn Write + Send>;
+
+/// The ordered collection of a scan's log records.
+pub struct Logs {
+    records: Vec<Record>,
+    verbose: bool,
+    sink: Option<Sink>,
+}
+
+impl Logs {
+    /// A log that echoes to `sink` (stdout for the CLI); `None` keeps records silently.
+    pub fn new(verbose: bool, sink: Option<Sink>) -> Logs {
+        Logs {
+            records: Vec::new(),
+            verbose,
+            sink,
+        }
+    }
+
+    pub fn verbose(&self) -> bool {
+        self.verbose
+    }
+
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.records
+            .iter()
+            .filter(|r| r.level == Level::Error)
+            .count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.error_count() > 0
+    }
+
+    pub fn error(&mut self, message: impl Into<String>) {
+        self.log(Level::Error, message.into(), None, None);
+    }
+
+    pub fn error_at(&mut self, message: impl Into<String>, location: Option<Location>) {
+        self.log(Level::Error, message.into(), location, None);
+    }
+
+    pub fn warning(&mut self, message: impl Into<String>) {
+        self.log(Level::Warning, message.into(), None, None);
+    }
+
+    pub fn warning_at(&mut self, message: impl Into<String>, location: Option<Location>) {
+        self.log(Level::Warning, message.into(), location, None);
+    }
+
+    pub fn info(&mut self, message: impl Into<String>) {
+        self.log(Level::Info, message.into(), None, None);
+    }
+
+    /// Debug records exist only with `-V`, as in Soda Core.
+    pub fn debug(&mut self, message: impl Into<String>) {
+        if self.verbose {
+            self.log(Level::Debug, message.into(), None, None);
+        }
+    }
+
+    /// Records a message with all its parts.
+    pub fn log(
+        &mut self,
+        level: Level,
+        message: String,
+        location: Option<Location>,
+        detail: Option<String>,
+    ) {
+        let record = Record {
+            level,
+            message,
+            location,
+            detail,
+            timestamp: Utc::now(),
+            index: self.records.len() + 1,
+        };
+        self.echo(&record);
+        self.records.push(record);
+    }
+
+    /// Prints a line that is not a log record (no timestamp, not stored).
+    pub fn print_raw(&mut self, line: &str) {
+        if let Some(sink) = self.sink.as_mut() {
+            // A closed stdout (e.g. `| head`) must not abort the scan.
+            let _ = writeln!(sink, "{line}");
+        }
+    }
+
+    /// Re-prints every error record (the `ERRORS:` recap after the verdict).
+    pub fn print_error_recap(&mut self) {
+        let errors: Vec<Record> = self
+            .records
+            .iter()
+            .filter(|r| r.level == Level::Error)
+            .cloned()
+            .collect();
+        self.print_raw("ERRORS:");
+        for mut record in errors {
+            record.timestamp = Utc::now();
+            self.echo(&record);
+        }
+    }
+
+    fn echo(&mut self, record: &Record) {
+        let Some(sink) = self.sink.as_mut() else {
+            return;
+        };
+        let time = record.timestamp.with_timezone(&Local).format("%H:%M:%S");
+        let mut text = String::new();
+        let mut lines = record.message.lines();
+        text.push_str(&format!("[{time}] {}\n", lines.next().unwrap_or("")));
+        for line in lines {
+            text.push_str(line);
+            text.push('\n');
+        }
+        if let Some(detail) = &record.detail {
+            for line in detail.lines() {
+                text.push_str(&format!("  | {line}\n"));
+            }
+        }
+        if matches!(record.level, Level::Error | Level::Warning) {
+            if let Some(location) = &record.location {
+                text.push_str(&format!("  +-> {location}\n"));
+            }
+        }
+        let _ = sink.write_all(text.as_bytes());
+        let _ = sink.flush();
+    }
+}

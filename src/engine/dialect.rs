@@ -1,0 +1,302 @@
+//! How each SQL engine spells what the metrics need, and the rendering of planned queries.
+//!
+//! The [`Dialect`] trait has a handful of methods; each engine overrides only what differs.
+//! Rendering follows Soda Core's SQL shapes (sodacl.md §6) so `-V` output reads the same,
+//! with deliberate fixes: values from checks files are escaped literals (`O'Brien` works and
+//! cannot end the statement), regex matches work on non-text columns, and the statistical
+//! metrics and percentiles exist on every engine with PostgreSQL's meaning.
+
+use crate::plan::{numeric_format, Aggregate, Metric, MetricKind, Plan, Query, QueryKind};
+use crate::sodacl::formats::{self, RegexFlavor};
+use crate::sodacl::identity::python_float_repr;
+use crate::sodacl::model::{Literal, Validity};
+
+/// SQL spelling differences between engines.
+pub trait Dialect: Send + Sync {
+    /// The flavor of named-format regexes this engine's regex operator understands.
+    fn regex_flavor(&self) -> RegexFlavor;
+
+    /// A string literal with this engine's escaping.
+    fn string_literal(&self, s: &str) -> String {
+        format!("'{}'", s.replace('\'', "''"))
+    }
+
+    /// `expr` matches the regex `pattern` (a raw pattern, not yet a literal).
+    fn regex_match(&self, expr: &str, pattern: &str) -> String;
+
+    /// Number of characters of a text expression.
+    fn length(&self, expr: &str) -> String {
+        format!("LENGTH({expr})")
+    }
+
+    /// Soda's numeric cast of text (strip all but `-0-9.,`, `,` → `.`, '' → NULL).
+    fn numeric_cast(&self, expr: &str) -> String;
+
+    /// A statistical aggregate; `None` when the value must be derived (see [`Post`]).
+    fn statistic(&self, agg: Aggregate, expr: &str) -> (String, Post) {
+        let f = match agg {
+            Aggregate::Stddev => "STDDEV",
+            Aggregate::StddevPop => "STDDEV_POP",
+            Aggregate::StddevSamp => "STDDEV_SAMP",
+            Aggregate::Variance => "VARIANCE",
+            Aggregate::VarPop => "VAR_POP",
+            _ => "VAR_SAMP",
+        };
+        (format!("{f}({expr})"), Post::None)
+    }
+
+    /// A discrete percentile of `expr` over `from` (`table [WHERE ...]`).
+    fn percentile(&self, fraction: f64, expr: &str, from: &str) -> String {
+        let f = python_float_repr(fraction);
+        format!(
+            "(SELECT soda_v FROM (SELECT soda_v, ROW_NUMBER() OVER (ORDER BY soda_v) AS soda_rn, COUNT(*) OVER () AS soda_n \
+FROM (SELECT {expr} AS soda_v FROM {from}) soda_a WHERE soda_v IS NOT NULL) soda_b WHERE soda_rn >= {f} * soda_n ORDER BY soda_rn LIMIT 1)"
+        )
+    }
+}
+
+/// A step applied in Rust to a value the SQL returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Post {
+    None,
+    /// The engine has no square root: SQL returns the variance.
+    Sqrt,
+}
+
+/// Renders a number the way Soda Core does (`5`, `0.0`, `-10.0`).
+fn number(value: f64, is_int: bool) -> String {
+    if is_int && value.fract() == 0.0 && value.abs() < 9.0e15 {
+        format!("{}", value as i64)
+    } else {
+        python_float_repr(value)
+    }
+}
+
+fn literal_list(d: &dyn Dialect, items: &[Literal]) -> String {
+    let parts: Vec<String> = items
+        .iter()
+        .map(|l| match l {
+            Literal::Str(s) => d.string_literal(s),
+            Literal::Num { value, is_int } => number(*value, *is_int),
+        })
+        .collect();
+    format!("({})", parts.join(","))
+}
+
+fn format_cond(d: &dyn Dialect, col: &str, name: &str) -> Option<String> {
+    formats::format_regex(name, d.regex_flavor()).map(|re| d.regex_match(col, re))
+}
+
+/// The condition texts of sodacl.md §6.4 for one column.
+pub struct Conditions {
+    pub missing: String,
+    pub valid: Option<String>,
+    pub invalid: Option<String>,
+    pub include_null: String,
+}
+
+pub fn conditions(d: &dyn Dialect, col: &str, v: &Validity) -> Conditions {
+    let mut m = vec![format!("{col} IS NULL")];
+    if let Some(values) = &v.missing_values {
+        m.push(format!("{col} IN {}", literal_list(d, values)));
+    }
+    if let Some(f) = v.missing_format.as_deref().and_then(|f| format_cond(d, col, f)) {
+        m.push(f);
+    }
+    if let Some(re) = &v.missing_regex {
+        m.push(d.regex_match(col, re));
+    }
+    let numeric = numeric_format(v);
+    let cast_col = if numeric { d.numeric_cast(col) } else { col.to_string() };
+    let mut valid = Vec::new();
+    if let Some(values) = &v.valid_values {
+        valid.push(format!("{col} IN {}", literal_list(d, values)));
+    }
+    if let Some(f) = v.valid_format.as_deref().and_then(|f| format_cond(d, col, f)) {
+        valid.push(f);
+    }
+    if let Some(re) = &v.valid_regex {
+        valid.push(d.regex_match(col, re));
+    }
+    if let Some(n) = v.valid_length {
+        valid.push(format!("{} = {n}", d.length(col)));
+    }
+    if let Some(n) = v.valid_min_length {
+        valid.push(format!("{} >= {n}", d.length(col)));
+    }
+    if let Some(n) = v.valid_max_length {
+        valid.push(format!("{} <= {n}", d.length(col)));
+    }
+    if let Some(n) = v.valid_min {
+        valid.push(format!("{cast_col} >= {}", python_float_repr(n)));
+    }
+    if let Some(n) = v.valid_max {
+        valid.push(format!("{cast_col} <= {}", python_float_repr(n)));
+    }
+    let mut invalid = Vec::new();
+    if let Some(f) = v.invalid_format.as_deref().and_then(|f| format_cond(d, col, f)) {
+        invalid.push(f);
+    }
+    if let Some(values) = &v.invalid_values {
+        invalid.push(format!("{col} IN {}", literal_list(d, values)));
+    }
+    if let Some(re) = &v.invalid_regex {
+        invalid.push(d.regex_match(col, re));
+    }
+    Conditions {
+        missing: m.join(" OR "),
+        valid: (!valid.is_empty()).then(|| valid.join(" AND ")),
+        invalid: (!invalid.is_empty()).then(|| invalid.join(" OR ")),
+        include_null: if v.include_null == Some(true) {
+            format!(" OR {col} IS NULL")
+        } else {
+            String::new()
+        },
+    }
+}
+
+/// "Not missing and valid" (sodacl.md §6.4, NMV).
+fn not_missing_and_valid(c: &Conditions) -> String {
+    match (&c.valid, &c.invalid) {
+        (Some(v), _) => format!("NOT ({}) AND ({v}){}", c.missing, c.include_null),
+        (None, Some(i)) => format!("NOT ({}) AND NOT ({i}){}", c.missing, c.include_null),
+        (None, None) => format!("NOT ({})", c.missing),
+    }
+}
+
+fn count_when(filter: Option<&str>, cond: &str) -> String {
+    match filter {
+        Some(f) => format!("COUNT(CASE WHEN ({f}) AND ({cond}) THEN 1 END)"),
+        None => format!("COUNT(CASE WHEN {cond} THEN 1 END)"),
+    }
+}
+
+/// The select item of one aggregate metric, plus the Rust-side step for its value.
+pub fn select_item(d: &dyn Dialect, m: &Metric, from: &str) -> (String, Post) {
+    let col = m.sql_column.as_deref().unwrap_or("NULL");
+    let filter = m.filter_sql.as_deref();
+    let c = conditions(d, col, &m.validity);
+    match &m.kind {
+        MetricKind::RowCount => (
+            match filter {
+                Some(f) => format!("COUNT(CASE WHEN {f} THEN 1 END)"),
+                None => "COUNT(*)".into(),
+            },
+            Post::None,
+        ),
+        MetricKind::MissingCount => (count_when(filter, &c.missing), Post::None),
+        MetricKind::InvalidCount => {
+            let cond = match (&c.valid, &c.invalid) {
+                (Some(v), Some(i)) => format!("NOT ({}) AND (NOT ({v}) OR ({i})){}", c.missing, c.include_null),
+                (Some(v), None) => format!("NOT ({}) AND NOT ({v}){}", c.missing, c.include_null),
+                (None, Some(i)) => format!("NOT ({}) AND ({i}){}", c.missing, c.include_null),
+                (None, None) => "FALSE".into(),
+            };
+            (count_when(filter, &cond), Post::None)
+        }
+        MetricKind::ValidCount => (count_when(filter, &not_missing_and_valid(&c)), Post::None),
+        MetricKind::Expression(sql) => (sql.clone(), Post::None),
+        MetricKind::Aggregate(_) | MetricKind::Percentile(_) => {
+            let mut clauses = Vec::new();
+            if !m.validity.is_empty() {
+                clauses.push(not_missing_and_valid(&c));
+            }
+            if let Some(f) = filter {
+                clauses.push(f.to_string());
+            }
+            let mut e = match clauses.len() {
+                0 => col.to_string(),
+                1 => format!("CASE WHEN {} THEN {col} END", clauses[0]),
+                _ => format!(
+                    "CASE WHEN {} THEN {col} END",
+                    clauses.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(" AND ")
+                ),
+            };
+            if numeric_format(&m.validity) {
+                e = d.numeric_cast(&e);
+            }
+            match &m.kind {
+                MetricKind::Percentile(f) => (d.percentile(*f, &e, from), Post::None),
+                MetricKind::Aggregate(agg) => match agg {
+                    Aggregate::Min => (format!("MIN({e})"), Post::None),
+                    Aggregate::Max => (format!("MAX({e})"), Post::None),
+                    Aggregate::Avg => (format!("AVG({e})"), Post::None),
+                    Aggregate::Sum => (format!("SUM({e})"), Post::None),
+                    Aggregate::MinLength => (format!("MIN({})", d.length(&e)), Post::None),
+                    Aggregate::MaxLength => (format!("MAX({})", d.length(&e)), Post::None),
+                    Aggregate::AvgLength => (format!("AVG({})", d.length(&e)), Post::None),
+                    stat => d.statistic(*stat, &e),
+                },
+                _ => unreachable_item(),
+            }
+        }
+        MetricKind::DuplicateCount(_) | MetricKind::Percent(_) | MetricKind::Unsupported => unreachable_item(),
+    }
+}
+
+/// Metrics that are not select items never reach rendering; render a NULL rather than panic.
+fn unreachable_item() -> (String, Post) {
+    ("NULL".into(), Post::None)
+}
+
+/// `schema.table` when the data source sets a schema.
+pub fn qualified_table(schema: Option<&str>, table: &str) -> String {
+    match schema {
+        Some(s) => format!("{s}.{table}"),
+        None => table.to_string(),
+    }
+}
+
+/// A query rendered for one engine: SQL text and per-column post-processing.
+#[derive(Debug, Clone)]
+pub struct RenderedQuery {
+    pub sql: String,
+    pub posts: Vec<Post>,
+}
+
+/// Renders the aggregation query with the given items (all of the query's, or a subset when
+/// isolating a failure).
+pub fn render_aggregate(d: &dyn Dialect, plan: &Plan, q: &Query, items: &[usize], schema: Option<&str>) -> RenderedQuery {
+    let table = qualified_table(schema, &q.dataset.table);
+    let from = match &q.partition_where {
+        Some(w) => format!("{table} WHERE {w}"),
+        None => table.clone(),
+    };
+    let mut sqls = Vec::new();
+    let mut posts = Vec::new();
+    for &id in items {
+        let (s, p) = select_item(d, &plan.metrics[id], &from);
+        sqls.push(s);
+        posts.push(p);
+    }
+    let mut sql = format!("SELECT \n  {} \nFROM {table}", sqls.join(",\n  "));
+    if let Some(w) = &q.partition_where {
+        sql.push_str(&format!("\nWHERE {w}"));
+    }
+    RenderedQuery { sql, posts }
+}
+
+/// Renders a duplicate-count query (sodacl.md §6.6).
+pub fn render_duplicate(plan: &Plan, q: &Query, schema: Option<&str>) -> RenderedQuery {
+    let QueryKind::Duplicate { metric } = &q.kind else {
+        return RenderedQuery { sql: String::new(), posts: vec![] };
+    };
+    let m = &plan.metrics[*metric];
+    let MetricKind::DuplicateCount(cols) = &m.kind else {
+        return RenderedQuery { sql: String::new(), posts: vec![] };
+    };
+    let mut clauses: Vec<String> = cols.iter().map(|c| format!("{c} IS NOT NULL")).collect();
+    if let Some(w) = &q.partition_where {
+        clauses.push(w.clone());
+    }
+    if let Some(f) = &m.filter_sql {
+        clauses.push(f.clone());
+    }
+    let sql = format!(
+        "WITH frequencies AS (\n    SELECT COUNT(*) AS frequency\n    FROM {}\n    WHERE {}\n    GROUP BY {})\nSELECT COUNT(*)\nFROM frequencies\nWHERE frequency > 1",
+        qualified_table(schema, &q.dataset.table),
+        clauses.join(" \n  AND "),
+        cols.join(", ")
+    );
+    RenderedQuery { sql, posts: vec![Post::None] }
+}

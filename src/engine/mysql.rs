@@ -1,0 +1,123 @@
+//! MySQL and MariaDB: connection (read-only transactions, statement timeout) and decoding.
+
+use super::dialect::{Dialect, Post};
+use crate::plan::Aggregate;
+use super::value::Value;
+use crate::config::{DataSource, Engine as EngineConfig};
+use crate::sodacl::formats::RegexFlavor;
+use sqlx::mysql::{MySqlConnectOptions, MySqlPool, MySqlPoolOptions, MySqlRow, MySqlSslMode};
+use sqlx::{Column, Executor, Row, TypeInfo, ValueRef};
+use std::str::FromStr;
+
+pub struct MySql;
+
+impl Dialect for MySql {
+    fn regex_flavor(&self) -> RegexFlavor {
+        RegexFlavor::MySql
+    }
+
+    // Backslashes are escapes in MySQL string literals (unless NO_BACKSLASH_ESCAPES).
+    fn string_literal(&self, s: &str) -> String {
+        format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
+    }
+
+    fn regex_match(&self, expr: &str, pattern: &str) -> String {
+        format!("{expr} RLIKE {}", self.string_literal(pattern))
+    }
+
+    // Count characters, not bytes (Soda Core's LENGTH counts bytes on MySQL).
+    fn length(&self, expr: &str) -> String {
+        format!("CHAR_LENGTH({expr})")
+    }
+
+    fn numeric_cast(&self, expr: &str) -> String {
+        format!("CAST(NULLIF(REGEXP_REPLACE(REGEXP_REPLACE({expr}, '[^-0-9\\\\.\\\\,]', ''), ',', '.'), '') AS DOUBLE)")
+    }
+
+    // MySQL's STDDEV and VARIANCE are population statistics; PostgreSQL's are samples.
+    fn statistic(&self, agg: Aggregate, expr: &str) -> (String, Post) {
+        let f = match agg {
+            Aggregate::Stddev | Aggregate::StddevSamp => "STDDEV_SAMP",
+            Aggregate::StddevPop => "STDDEV_POP",
+            Aggregate::Variance | Aggregate::VarSamp => "VAR_SAMP",
+            _ => "VAR_POP",
+        };
+        (format!("{f}({expr})"), Post::None)
+    }
+}
+
+/// Opens a pool whose sessions only run read-only transactions and time out statements.
+pub async fn connect(ds: &DataSource, pool_size: u32) -> Result<MySqlPool, sqlx::Error> {
+    let EngineConfig::MySql { host, port, username, password, database, ssl_mode } = &ds.engine else {
+        return Err(sqlx::Error::Configuration("not a mysql data source".into()));
+    };
+    let mut opts = MySqlConnectOptions::new()
+        .host(host)
+        .port(*port)
+        .pipes_as_concat(false);
+    if let Some(u) = username {
+        opts = opts.username(u);
+    }
+    if let Some(p) = password {
+        opts = opts.password(p.expose());
+    }
+    if let Some(d) = database {
+        opts = opts.database(d);
+    }
+    if let Some(mode) = ssl_mode {
+        opts = opts.ssl_mode(MySqlSslMode::from_str(mode).map_err(|e| sqlx::Error::Configuration(Box::new(e)))?);
+    }
+    let secs = ds.query_timeout.as_secs_f64();
+    MySqlPoolOptions::new()
+        .max_connections(pool_size)
+        .acquire_timeout(ds.connect_timeout)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                conn.execute(sqlx::raw_sql("SET SESSION TRANSACTION READ ONLY")).await?;
+                // MariaDB and MySQL name the statement timeout differently.
+                let mariadb = format!("SET SESSION max_statement_time = {secs}");
+                if conn.execute(sqlx::raw_sql(&mariadb)).await.is_err() {
+                    let mysql = format!("SET SESSION max_execution_time = {}", (secs * 1000.0) as u64);
+                    let _ = conn.execute(sqlx::raw_sql(&mysql)).await;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(opts)
+        .await
+}
+
+/// Decodes one column of a row by its MySQL type.
+pub fn value(row: &MySqlRow, i: usize) -> Value {
+    match row.try_get_raw(i) {
+        Ok(raw) if raw.is_null() => return Value::Null,
+        Err(_) => return Value::Null,
+        _ => {}
+    }
+    let ty = row.column(i).type_info().name().to_string();
+    let decoded = match ty.as_str() {
+        "BOOLEAN" => row.try_get::<bool, _>(i).map(Value::Bool),
+        "TINYINT" | "SMALLINT" | "INT" | "MEDIUMINT" | "BIGINT" => row.try_get::<i64, _>(i).map(Value::Int),
+        "TINYINT UNSIGNED" | "SMALLINT UNSIGNED" | "INT UNSIGNED" | "MEDIUMINT UNSIGNED" | "BIGINT UNSIGNED" => row
+            .try_get::<u64, _>(i)
+            .map(|v| i64::try_from(v).map_or(Value::Float(v as f64), Value::Int)),
+        "FLOAT" => row
+            .try_get::<f32, _>(i)
+            .map(|v| Value::Float(v.to_string().parse().unwrap_or(f64::from(v)))),
+        "DOUBLE" => row.try_get::<f64, _>(i).map(Value::Float),
+        "DECIMAL" => row
+            .try_get::<sqlx::types::BigDecimal, _>(i)
+            .map(|v| Value::Float(v.to_string().parse().unwrap_or(f64::NAN))),
+        "DATE" => row.try_get::<chrono::NaiveDate, _>(i).map(Value::Date),
+        "TIME" => row.try_get::<chrono::NaiveTime, _>(i).map(Value::Time),
+        "DATETIME" => row.try_get::<chrono::NaiveDateTime, _>(i).map(Value::DateTime),
+        "TIMESTAMP" => row
+            .try_get::<chrono::DateTime<chrono::Utc>, _>(i)
+            .map(|v| Value::DateTimeTz(v.fixed_offset())),
+        _ => row
+            .try_get::<String, _>(i)
+            .map(Value::Text)
+            .or_else(|_| row.try_get::<Vec<u8>, _>(i).map(|b| Value::Text(String::from_utf8_lossy(&b).into_owned()))),
+    };
+    decoded.unwrap_or_else(|_| Value::Text(format!("<{ty} value>")))
+}

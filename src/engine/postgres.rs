@@ -1,0 +1,102 @@
+//! PostgreSQL: connection (read-only session, statement timeout) and value decoding.
+
+use super::dialect::Dialect;
+use super::value::Value;
+use crate::config::{DataSource, Engine as EngineConfig};
+use crate::sodacl::formats::RegexFlavor;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow, PgSslMode};
+use sqlx::{Column, Row, TypeInfo, ValueRef};
+use std::str::FromStr;
+
+pub struct Postgres;
+
+impl Dialect for Postgres {
+    fn regex_flavor(&self) -> RegexFlavor {
+        RegexFlavor::Postgres
+    }
+
+    // `~` is only defined for text; the cast lets formats check uuid and number columns.
+    fn regex_match(&self, expr: &str, pattern: &str) -> String {
+        format!("CAST({expr} AS TEXT) ~ {}", self.string_literal(pattern))
+    }
+
+    fn numeric_cast(&self, expr: &str) -> String {
+        format!("CAST(NULLIF(REGEXP_REPLACE(REGEXP_REPLACE({expr}, '[^-0-9\\.\\,]', '', 'g'), ',', '.', 'g'), '') AS FLOAT)")
+    }
+
+    fn percentile(&self, fraction: f64, expr: &str, _from: &str) -> String {
+        format!(
+            "PERCENTILE_DISC({}) WITHIN GROUP (ORDER BY {expr})",
+            crate::sodacl::identity::python_float_repr(fraction)
+        )
+    }
+}
+
+/// Opens a pool of read-only sessions with a statement timeout.
+pub async fn connect(ds: &DataSource, pool_size: u32) -> Result<PgPool, sqlx::Error> {
+    let EngineConfig::Postgres { host, port, username, password, database, sslmode } = &ds.engine else {
+        return Err(sqlx::Error::Configuration("not a postgres data source".into()));
+    };
+    let mut opts = PgConnectOptions::new()
+        .host(host)
+        .port(*port)
+        .application_name("soda-rs");
+    if let Some(u) = username {
+        opts = opts.username(u);
+    }
+    if let Some(p) = password {
+        opts = opts.password(p.expose());
+    }
+    if let Some(d) = database {
+        opts = opts.database(d);
+    }
+    if let Some(mode) = sslmode {
+        opts = opts.ssl_mode(PgSslMode::from_str(mode).map_err(|e| sqlx::Error::Configuration(Box::new(e)))?);
+    }
+    let timeout_ms = ds.query_timeout.as_millis().to_string();
+    let mut options = vec![
+        ("default_transaction_read_only", "on".to_string()),
+        ("statement_timeout", timeout_ms),
+    ];
+    if let Some(schema) = &ds.schema {
+        options.push(("search_path", schema.clone()));
+    }
+    opts = opts.options(options);
+    PgPoolOptions::new()
+        .max_connections(pool_size)
+        .acquire_timeout(ds.connect_timeout)
+        .connect_with(opts)
+        .await
+}
+
+/// Decodes one column of a row by its PostgreSQL type.
+pub fn value(row: &PgRow, i: usize) -> Value {
+    match row.try_get_raw(i) {
+        Ok(raw) if raw.is_null() => return Value::Null,
+        Err(_) => return Value::Null,
+        _ => {}
+    }
+    let ty = row.column(i).type_info().name().to_string();
+    let decoded = match ty.as_str() {
+        "INT2" => row.try_get::<i16, _>(i).map(|v| Value::Int(v.into())),
+        "INT4" => row.try_get::<i32, _>(i).map(|v| Value::Int(v.into())),
+        "INT8" => row.try_get::<i64, _>(i).map(Value::Int),
+        // Python receives float4 as its shortest decimal text; match that.
+        "FLOAT4" => row
+            .try_get::<f32, _>(i)
+            .map(|v| Value::Float(v.to_string().parse().unwrap_or(f64::from(v)))),
+        "FLOAT8" => row.try_get::<f64, _>(i).map(Value::Float),
+        "NUMERIC" => row
+            .try_get::<sqlx::types::BigDecimal, _>(i)
+            .map(|v| Value::Float(v.to_string().parse().unwrap_or(f64::NAN))),
+        "BOOL" => row.try_get::<bool, _>(i).map(Value::Bool),
+        "DATE" => row.try_get::<chrono::NaiveDate, _>(i).map(Value::Date),
+        "TIME" => row.try_get::<chrono::NaiveTime, _>(i).map(Value::Time),
+        "TIMESTAMP" => row.try_get::<chrono::NaiveDateTime, _>(i).map(Value::DateTime),
+        "TIMESTAMPTZ" => row
+            .try_get::<chrono::DateTime<chrono::Utc>, _>(i)
+            .map(|v| Value::DateTimeTz(v.fixed_offset())),
+        _ => row.try_get::<String, _>(i).map(Value::Text),
+    };
+    decoded.unwrap_or_else(|_| Value::Text(format!("<{ty} value>")))
+}

@@ -1,0 +1,549 @@
+//! Planning: checks → metrics → as few queries as possible (dialect-neutral).
+//!
+//! Each check asks for the metrics it needs. Metrics are shared between checks when they are
+//! the same measurement (deduplicated on a full structural key, while each keeps its Soda
+//! Core identity string for the results document). All aggregate metrics of one dataset and
+//! partition go into one aggregation query (one pass over the table, up to 50 items per query
+//! as in Soda Core); duplicate counts get a query each; percentages are derived afterwards
+//! without SQL. The plan is plain data: rendering SQL is the engine's job.
+
+use crate::diagnostic::{Location, Logs};
+use crate::sodacl::formats;
+use crate::sodacl::identity::HashBuilder;
+use crate::sodacl::line::Arg;
+use crate::sodacl::model::{Check, CheckKind, ChecksModel, Dataset, Literal, Validity};
+use crate::template::Vars;
+
+/// Aggregates computed from a column expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    Min,
+    Max,
+    Avg,
+    Sum,
+    MinLength,
+    MaxLength,
+    AvgLength,
+    Stddev,
+    StddevPop,
+    StddevSamp,
+    Variance,
+    VarPop,
+    VarSamp,
+}
+
+/// Which count a percentage divides by the row count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PercentOf {
+    Missing,
+    Invalid,
+    Duplicate,
+}
+
+/// What a metric measures.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MetricKind {
+    RowCount,
+    MissingCount,
+    InvalidCount,
+    ValidCount,
+    Aggregate(Aggregate),
+    /// `PERCENTILE_DISC(fraction)`.
+    Percentile(f64),
+    /// `<metric> expression: SQL`.
+    Expression(String),
+    /// Number of value combinations of these columns that occur more than once.
+    DuplicateCount(Vec<String>),
+    /// `round(count * 100 / row_count, 2)` of two other metrics (`deps`).
+    Percent(PercentOf),
+    /// A metric name Soda does not know; never computed.
+    Unsupported,
+}
+
+/// One measurement of the scan.
+#[derive(Debug, Clone)]
+pub struct Metric {
+    pub id: usize,
+    /// Metric name as Soda Core reports it (`missing_count`, `max`, a user name).
+    pub name: String,
+    pub kind: MetricKind,
+    pub dataset: Dataset,
+    /// The column in the identity (none for row_count and multi-column duplicates).
+    pub column: Option<String>,
+    /// The column the SQL reads (first argument).
+    pub sql_column: Option<String>,
+    /// Check filter, raw (identity) and rendered (SQL).
+    pub filter: Option<String>,
+    pub filter_sql: Option<String>,
+    /// Effective missing/validity settings (check merged with column configuration).
+    pub validity: Validity,
+    /// Soda Core's metric identity string.
+    pub identity: String,
+    /// For percentages: [row_count, count].
+    pub deps: Vec<usize>,
+}
+
+impl Metric {
+    /// True when the metric is one select item of an aggregation query.
+    pub fn is_aggregate_item(&self) -> bool {
+        matches!(
+            self.kind,
+            MetricKind::RowCount
+                | MetricKind::MissingCount
+                | MetricKind::InvalidCount
+                | MetricKind::ValidCount
+                | MetricKind::Aggregate(_)
+                | MetricKind::Percentile(_)
+                | MetricKind::Expression(_)
+        )
+    }
+}
+
+/// What a query computes.
+#[derive(Debug, Clone)]
+pub enum QueryKind {
+    /// One row; item *i* is metric `items[i]`.
+    Aggregate { items: Vec<usize> },
+    /// One number: the duplicate count of one metric.
+    Duplicate { metric: usize },
+}
+
+/// One query to run.
+#[derive(Debug, Clone)]
+pub struct Query {
+    /// Soda Core's query name, e.g. `1.pg.customers.aggregation[0]`.
+    pub name: String,
+    pub dataset: Dataset,
+    pub column: Option<String>,
+    /// The rendered partition `WHERE`, if any.
+    pub partition_where: Option<String>,
+    pub kind: QueryKind,
+}
+
+/// The checks, their metrics and the queries that compute them.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub metrics: Vec<Metric>,
+    pub queries: Vec<Query>,
+    /// For each check (by `seq`): the metrics it reads, first = the check's value.
+    pub check_metrics: Vec<(usize, Vec<usize>)>,
+}
+
+impl Plan {
+    pub fn metrics_of(&self, seq: usize) -> &[usize] {
+        self.check_metrics
+            .iter()
+            .find(|(s, _)| *s == seq)
+            .map_or(&[], |(_, m)| m.as_slice())
+    }
+}
+
+/// Metrics evaluated by conditional counts and aggregates.
+fn aggregate_of(name: &str) -> Option<Aggregate> {
+    Some(match name {
+        "min" => Aggregate::Min,
+        "max" => Aggregate::Max,
+        "avg" => Aggregate::Avg,
+        "sum" => Aggregate::Sum,
+        "min_length" => Aggregate::MinLength,
+        "max_length" => Aggregate::MaxLength,
+        "avg_length" => Aggregate::AvgLength,
+        "stddev" => Aggregate::Stddev,
+        "stddev_pop" => Aggregate::StddevPop,
+        "stddev_samp" => Aggregate::StddevSamp,
+        "variance" => Aggregate::Variance,
+        "var_pop" => Aggregate::VarPop,
+        "var_samp" => Aggregate::VarSamp,
+        _ => return None,
+    })
+}
+
+/// Feeds the missing/validity settings in Soda Core's fixed order (sodacl.md §7.1).
+fn hash_validity(h: &mut HashBuilder, v: &Validity) {
+    let list = |h: &mut HashBuilder, name: &str, l: &Option<Vec<Literal>>| {
+        if let Some(items) = l {
+            h.add_str(name);
+            for item in items {
+                match item {
+                    Literal::Str(s) => h.add_str(s),
+                    Literal::Num { value, is_int: true } => h.add_i64(*value as i64),
+                    Literal::Num { value, .. } => h.add_f64(*value),
+                }
+            }
+        }
+    };
+    let text = |h: &mut HashBuilder, name: &str, s: &Option<String>| {
+        if let Some(s) = s {
+            h.add_str(name);
+            h.add_str(s);
+        }
+    };
+    let int = |h: &mut HashBuilder, name: &str, n: Option<i64>| {
+        if let Some(n) = n {
+            h.add_str(name);
+            h.add_i64(n);
+        }
+    };
+    let float = |h: &mut HashBuilder, name: &str, n: Option<f64>| {
+        if let Some(n) = n {
+            h.add_str(name);
+            h.add_f64(n);
+        }
+    };
+    list(h, "missing_values", &v.missing_values);
+    text(h, "missing_format", &v.missing_format);
+    text(h, "missing_regex", &v.missing_regex);
+    list(h, "valid_values", &v.valid_values);
+    text(h, "valid_format", &v.valid_format);
+    text(h, "valid_regex", &v.valid_regex);
+    int(h, "valid_length", v.valid_length);
+    int(h, "valid_min_length", v.valid_min_length);
+    int(h, "valid_max_length", v.valid_max_length);
+    float(h, "valid_min", v.valid_min);
+    float(h, "valid_max", v.valid_max);
+    if let Some(b) = v.include_null {
+        h.add_str("include_null");
+        h.add_bool(b);
+    }
+}
+
+/// Builds plans; holds the scan-wide naming inputs.
+pub struct Planner<'a> {
+    pub scan_definition: &'a str,
+    pub data_source: &'a str,
+    pub vars: &'a Vars,
+    plan: Plan,
+    keys: Vec<String>,
+}
+
+struct Request {
+    name: String,
+    kind: MetricKind,
+    dataset: Dataset,
+    column: Option<String>,
+    sql_column: Option<String>,
+    filter: Option<String>,
+    filter_sql: Option<String>,
+    validity: Validity,
+    extra_args: Vec<String>,
+    deps: Vec<usize>,
+    /// `[null, filter, null]` hashing (row counts of percentages) instead of the full parts.
+    plain_hash: bool,
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(scan_definition: &'a str, data_source: &'a str, vars: &'a Vars) -> Self {
+        Planner {
+            scan_definition,
+            data_source,
+            vars,
+            plan: Plan::default(),
+            keys: Vec::new(),
+        }
+    }
+
+    /// Plans every evaluable check of the model.
+    pub fn plan(mut self, model: &ChecksModel, logs: &mut Logs) -> Plan {
+        for check in model.ordered_checks() {
+            if let Some(metrics) = self.plan_check(model, check, logs) {
+                self.plan.check_metrics.push((check.seq, metrics));
+            }
+        }
+        self.group_queries(model, logs);
+        self.plan
+    }
+
+    fn identity(&self, r: &Request) -> String {
+        let mut parts = vec![
+            "metric".to_string(),
+            self.scan_definition.to_string(),
+            self.data_source.to_string(),
+            r.dataset.table.clone(),
+        ];
+        if let Some(p) = &r.dataset.partition {
+            parts.push(p.clone());
+        }
+        if let Some(c) = &r.column {
+            parts.push(c.clone());
+        }
+        parts.push(r.name.clone());
+        let mut h = HashBuilder::new();
+        if !r.plain_hash {
+            for a in &r.extra_args {
+                h.add_str(a);
+            }
+        }
+        if let Some(f) = &r.filter {
+            h.add_str(f);
+        }
+        if !r.plain_hash {
+            hash_validity(&mut h, &r.validity);
+        }
+        if let Some(hash) = h.finish() {
+            parts.push(hash);
+        }
+        parts.join("-")
+    }
+
+    fn request(&mut self, r: Request) -> usize {
+        let identity = self.identity(&r);
+        // Soda keys metrics on the identity only, so two checks that differ only in
+        // `invalid values` would share a count; the full key keeps them apart.
+        let key = format!(
+            "{identity}|{:?}|{:?}|{:?}|{:?}",
+            r.kind, r.validity, r.sql_column, r.deps
+        );
+        if let Some(i) = self.keys.iter().position(|k| *k == key) {
+            return i;
+        }
+        let id = self.plan.metrics.len();
+        self.plan.metrics.push(Metric {
+            id,
+            name: r.name,
+            kind: r.kind,
+            dataset: r.dataset,
+            column: r.column,
+            sql_column: r.sql_column,
+            filter: r.filter,
+            filter_sql: r.filter_sql,
+            validity: r.validity,
+            identity,
+            deps: r.deps,
+        });
+        self.keys.push(key);
+        id
+    }
+
+    fn render_sql(&self, text: &str, check: &Check, logs: &mut Logs) -> String {
+        let r = self.vars.render(text);
+        let location = Some(Location {
+            file: check.file.clone(),
+            line: check.line,
+            col: check.col,
+        });
+        for name in &r.undefined {
+            logs.warning_at(
+                format!("Variable ${{{name}}} is not defined; it renders as empty"),
+                location.clone(),
+            );
+        }
+        for expr in &r.unsupported {
+            logs.error_at(format!("Unsupported template expression ${{{expr}}}"), location.clone());
+        }
+        r.text
+    }
+
+    fn plan_check(&mut self, model: &ChecksModel, check: &Check, logs: &mut Logs) -> Option<Vec<usize>> {
+        let CheckKind::Metric(mc) = &check.kind else {
+            return None;
+        };
+        if check.invalid {
+            return None;
+        }
+        let dataset = check.dataset.clone();
+        let first = mc.args.first().map(|a| a.text().to_string());
+        let validity = match (&first, mc.expression.is_some()) {
+            (Some(col), false) => match model.column_validity(&dataset.table, col) {
+                Some(cv) => mc.validity.merged_with_column(cv),
+                None => mc.validity.clone(),
+            },
+            _ => mc.validity.clone(),
+        };
+        let filter_sql = mc.filter.as_ref().map(|f| self.render_sql(f, check, logs));
+        let extra_args: Vec<String> = if mc.args.len() > 1 {
+            mc.args[1..]
+                .iter()
+                .map(|a| match a {
+                    Arg::Ident(s) => s.clone(),
+                    Arg::Number { value, .. } => crate::sodacl::identity::python_float_repr(*value),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let base = |name: &str, kind: MetricKind, column: Option<String>| Request {
+            name: name.to_string(),
+            kind,
+            dataset: dataset.clone(),
+            column,
+            sql_column: first.clone(),
+            filter: mc.filter.clone(),
+            filter_sql: filter_sql.clone(),
+            validity: validity.clone(),
+            extra_args: extra_args.clone(),
+            deps: Vec::new(),
+            plain_hash: false,
+        };
+        let location = Some(Location {
+            file: check.file.clone(),
+            line: check.line,
+            col: check.col,
+        });
+        let name = mc.metric.as_str();
+        if let Some(expr) = &mc.expression {
+            let sql = self.render_sql(expr, check, logs);
+            let mut r = base(name, MetricKind::Expression(sql), first.clone());
+            r.validity = Validity::default();
+            r.filter = None;
+            r.filter_sql = None;
+            return Some(vec![self.request(r)]);
+        }
+        let needs_column = !matches!(name, "row_count");
+        if needs_column && first.is_none() && !matches!(name, "duplicate_count" | "duplicate_percent") && aggregate_of(name).is_some() {
+            logs.error_at(format!("Metric {name} needs a column argument, e.g. {name}(column)"), location);
+            return None;
+        }
+        let col = first.clone();
+        let id = match name {
+            "row_count" => {
+                let mut r = base(name, MetricKind::RowCount, None);
+                r.validity = Validity::default();
+                r.extra_args.clear();
+                r.sql_column = None;
+                self.request(r)
+            }
+            "missing_count" => self.request(base(name, MetricKind::MissingCount, col)),
+            "invalid_count" => {
+                if !validity.has_valid() && !validity.has_invalid() {
+                    logs.warning_at(format!(
+                        "Counting invalid without valid or invalid specification does not make sense. (\"{}\" @ line={},col={} in {})",
+                        check.source_line, check.line, check.col, check.file
+                    ), location);
+                }
+                self.request(base(name, MetricKind::InvalidCount, col))
+            }
+            "valid_count" => self.request(base(name, MetricKind::ValidCount, col)),
+            "percentile" | "percentile_disc" => {
+                let fraction = match mc.args.get(1) {
+                    Some(Arg::Number { value, .. }) => *value,
+                    _ => return None,
+                };
+                self.request(base(name, MetricKind::Percentile(fraction), col))
+            }
+            "duplicate_count" => {
+                let cols: Vec<String> = mc.args.iter().map(|a| a.text().to_string()).collect();
+                if cols.is_empty() {
+                    logs.error_at("duplicate_count needs at least one column".to_string(), location);
+                    return None;
+                }
+                let column = if cols.len() == 1 { col } else { None };
+                self.request(base(name, MetricKind::DuplicateCount(cols), column))
+            }
+            "missing_percent" | "invalid_percent" | "duplicate_percent" => {
+                if col.is_none() {
+                    logs.error_at(format!("Metric {name} needs a column argument"), location);
+                    return None;
+                }
+                let mut rc = base("row_count", MetricKind::RowCount, None);
+                rc.validity = Validity::default();
+                rc.plain_hash = true;
+                rc.sql_column = None;
+                let row_count = self.request(rc);
+                let (count_name, count_kind, of) = match name {
+                    "missing_percent" => ("missing_count", MetricKind::MissingCount, PercentOf::Missing),
+                    "invalid_percent" => {
+                        if !validity.has_valid() && !validity.has_invalid() {
+                            logs.warning_at(format!(
+                                "Counting invalid without valid or invalid specification does not make sense. (\"{}\" @ line={},col={} in {})",
+                                check.source_line, check.line, check.col, check.file
+                            ), location);
+                        }
+                        ("invalid_count", MetricKind::InvalidCount, PercentOf::Invalid)
+                    }
+                    _ => (
+                        "duplicate_count",
+                        MetricKind::DuplicateCount(mc.args.iter().map(|a| a.text().to_string()).collect()),
+                        PercentOf::Duplicate,
+                    ),
+                };
+                let count = self.request(base(count_name, count_kind, col.clone()));
+                let mut p = base(name, MetricKind::Percent(of), col);
+                p.deps = vec![row_count, count];
+                self.request(p)
+            }
+            other => match aggregate_of(other) {
+                Some(agg) => self.request(base(other, MetricKind::Aggregate(agg), col)),
+                None => {
+                    logs.error_at(format!("Unsupported metric {other}"), location);
+                    self.request(base(other, MetricKind::Unsupported, col))
+                }
+            },
+        };
+        let metric = &self.plan.metrics[id];
+        let mut ids = vec![id];
+        ids.extend(metric.deps.iter().copied());
+        Some(ids)
+    }
+
+    fn group_queries(&mut self, model: &ChecksModel, logs: &mut Logs) {
+        let mut counter = 0;
+        let mut datasets: Vec<Dataset> = model.dataset_order.clone();
+        // Order datasets by table first-seen, then creation (default partition first).
+        datasets.sort_by_key(|d| {
+            (
+                model.table_order.iter().position(|t| *t == d.table),
+                d.partition.is_some(),
+                model.dataset_order.iter().position(|x| x == d),
+            )
+        });
+        for dataset in datasets {
+            let partition_where = model.partition_where(&dataset).map(|w| {
+                let r = self.vars.render(w);
+                for name in &r.undefined {
+                    logs.warning(format!(
+                        "Variable ${{{name}}} in filter {} [{}] is not defined; it renders as empty",
+                        dataset.table,
+                        dataset.partition.clone().unwrap_or_default()
+                    ));
+                }
+                r.text
+            });
+            let prefix = format!(
+                "{}.{}{}",
+                self.data_source,
+                dataset.table,
+                dataset.partition.as_ref().map(|p| format!("[{p}]")).unwrap_or_default()
+            );
+            let items: Vec<usize> = self
+                .plan
+                .metrics
+                .iter()
+                .filter(|m| m.dataset == dataset && m.is_aggregate_item())
+                .map(|m| m.id)
+                .collect();
+            for (i, chunk) in items.chunks(50).enumerate() {
+                counter += 1;
+                self.plan.queries.push(Query {
+                    name: format!("{counter}.{prefix}.aggregation[{i}]"),
+                    dataset: dataset.clone(),
+                    column: None,
+                    partition_where: partition_where.clone(),
+                    kind: QueryKind::Aggregate { items: chunk.to_vec() },
+                });
+            }
+            let dups: Vec<(usize, Option<String>)> = self
+                .plan
+                .metrics
+                .iter()
+                .filter(|m| m.dataset == dataset && matches!(m.kind, MetricKind::DuplicateCount(_)))
+                .map(|m| (m.id, m.column.clone()))
+                .collect();
+            for (id, column) in dups {
+                counter += 1;
+                let col = column.as_ref().map(|c| format!(".{c}")).unwrap_or_default();
+                self.plan.queries.push(Query {
+                    name: format!("{counter}.{prefix}{col}.duplicate_count"),
+                    dataset: dataset.clone(),
+                    column,
+                    partition_where: partition_where.clone(),
+                    kind: QueryKind::Duplicate { metric: id },
+                });
+            }
+        }
+    }
+}
+
+/// True when the effective `valid format` makes aggregates read the column as a number.
+pub fn numeric_format(v: &Validity) -> bool {
+    v.valid_format.as_deref().is_some_and(formats::is_numeric_format)
+}

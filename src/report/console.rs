@@ -1,0 +1,105 @@
+//! The console summary: outcome groups per dataset, counters and one verdict line, in the
+//! structure of Soda Core's (cli-and-cloud.md §4). Lines go through the scan log, so they
+//! are printed as `[HH:MM:SS] ...` and also land in the results document.
+
+use super::{unquoted_table, ScanReport};
+use crate::diagnostic::Logs;
+use crate::eval::Outcome;
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Writes the summary. Returns nothing: the exit code is decided from the log and outcomes.
+pub fn summary(report: &ScanReport, logs: &mut Logs) {
+    logs.info("Scan summary:");
+    if logs.verbose() && !report.executed.is_empty() {
+        let total = report.executed.len();
+        let ok = report.executed.iter().filter(|q| q.error.is_none()).count();
+        logs.debug(format!("{ok}/{} OK", plural(total, "query", "queries")));
+        for q in report.executed.iter().filter(|q| q.error.is_none()) {
+            logs.debug(format!("  {} [OK] {}", q.name, super::pyjson::python_timedelta(q.duration)));
+        }
+        let failed: Vec<_> = report.executed.iter().filter(|q| q.error.is_some()).collect();
+        if !failed.is_empty() {
+            logs.debug(format!("{}/{} ERROR", failed.len(), plural(total, "query", "queries")));
+            for q in failed {
+                logs.debug(format!("  {} [ERROR] {}", q.name, super::pyjson::python_timedelta(q.duration)));
+            }
+        }
+    }
+    let total = report.checks.len();
+    let word = if total == 1 { "check" } else { "checks" };
+    let groups: [(Option<Outcome>, &str); 4] = [
+        (Some(Outcome::Pass), "PASSED"),
+        (Some(Outcome::Warn), "WARNED"),
+        (Some(Outcome::Fail), "FAILED"),
+        (None, "NOT EVALUATED"),
+    ];
+    for (outcome, label) in groups {
+        let members: Vec<_> = report.checks.iter().filter(|(_, r)| r.outcome == outcome).collect();
+        if members.is_empty() {
+            continue;
+        }
+        logs.info(format!("{}/{total} {word} {label}: ", members.len()));
+        let mut titles: Vec<String> = Vec::new();
+        for (check, _) in &members {
+            let title = title(check, report.data_source);
+            if !titles.contains(&title) {
+                titles.push(title);
+            }
+        }
+        for t in titles {
+            logs.info(format!("    {t}"));
+            for (check, result) in members.iter().filter(|(c, _)| title(c, report.data_source) == t) {
+                let file = if logs.verbose() { format!(" [{}]", check.file) } else { String::new() };
+                logs.info(format!("      {}{file} [{label}]", check.name));
+                if outcome != Some(Outcome::Pass) || logs.verbose() {
+                    for (k, v) in &result.console {
+                        logs.info(format!("        {k}: {v}"));
+                    }
+                }
+            }
+        }
+    }
+    let count = |o: Outcome| report.checks.iter().filter(|(_, r)| r.outcome == Some(o)).count();
+    let (p, w, f) = (count(Outcome::Pass), count(Outcome::Warn), count(Outcome::Fail));
+    let not_evaluated = total - p - w - f;
+    if total == 0 {
+        logs.warning("No valid checks found, 0 checks evaluated.");
+    }
+    if not_evaluated > 0 {
+        logs.info(format!("{not_evaluated} checks not evaluated."));
+    }
+    let e = logs.error_count();
+    if e > 0 {
+        logs.info(format!("{e} errors."));
+    }
+    let (ee, ff, ww) = (
+        plural(e, "error", "errors"),
+        plural(f, "failure", "failures"),
+        plural(w, "warning", "warnings"),
+    );
+    if e > 0 {
+        logs.info(format!("Oops! {ee}. {ff}. {ww}. {p} pass."));
+    } else if f > 0 {
+        logs.info(format!("Oops! {ff}. {ww}. {ee}. {p} pass."));
+    } else if w > 0 {
+        logs.info(format!("Only {ww}. {ff}. {ee}. {p} pass."));
+    } else if total > 0 && not_evaluated == 0 {
+        logs.info("All is good. No failures. No warnings. No errors.");
+    } else if total > 0 {
+        logs.info("Apart from the checks that have not been evaluated, no failures, no warnings and no errors.");
+    }
+    if e > 0 {
+        logs.print_error_recap();
+    }
+}
+
+fn title(check: &crate::sodacl::model::Check, data_source: &str) -> String {
+    let table = unquoted_table(&check.dataset.table);
+    match &check.dataset.partition {
+        Some(p) => format!("{table} [{p}] in {data_source}"),
+        None => format!("{table} in {data_source}"),
+    }
+}

@@ -1,0 +1,282 @@
+//! The one place that walks every stage: configuration → checks → plan → engine → eval →
+//! report. Each stage logs its own problems; a scan always reaches the summary and an exit
+//! status, however much of it failed.
+
+use crate::cli::{ScanArgs, TestConnectionArgs};
+use crate::diagnostic::{Level, Logs, Sink};
+use crate::engine::{self, Connection};
+use crate::eval;
+use crate::exit::ExitStatus;
+use crate::plan::Planner;
+use crate::report::{self, ScanReport};
+use crate::sodacl;
+use crate::template::Vars;
+use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The banner every scan log starts with.
+pub fn banner() -> String {
+    format!("soda-rs {} (Soda Core 3.5.6 compatible)", env!("CARGO_PKG_VERSION"))
+}
+
+/// Parses `-t` like Python's `datetime.fromisoformat`; a value without offset is local time.
+pub fn parse_data_timestamp(text: &str) -> Option<DateTime<Utc>> {
+    let t = text.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(&t.replace(' ', "T")) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H%:z"] {
+        if let Ok(dt) = DateTime::parse_from_str(&t.replace(' ', "T"), fmt) {
+            return Some(dt.with_timezone(&Utc));
+        }
+    }
+    let naive = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(&t.replace(' ', "T"), f).ok())
+        .or_else(|| {
+            NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        })?;
+    Local
+        .from_local_datetime(&naive)
+        .earliest()
+        .map(|dt| dt.with_timezone(&Utc))
+}
+
+fn parse_variables(raw: &[String]) -> Vars {
+    let mut vars = Vars::default();
+    for kv in raw {
+        // Soda Core silently drops entries with an empty key or value.
+        if let Some((k, v)) = kv.split_once('=') {
+            if !k.is_empty() && !v.is_empty() {
+                vars.cli.insert(k.to_string(), v.to_string());
+            }
+        }
+    }
+    vars
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("could not start the async runtime: {e}"))
+}
+
+/// Runs `soda scan`.
+pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
+    let scan_start = Utc::now();
+    let data_timestamp = match &args.data_timestamp {
+        None => Utc.timestamp_opt(scan_start.timestamp(), 0).single().unwrap_or(scan_start),
+        Some(t) => match parse_data_timestamp(t) {
+            Some(ts) => ts,
+            None => {
+                crate::print_usage_error(&format!(
+                    "invalid value '{t}' for '-t/--data-timestamp': expected ISO 8601, e.g. 2024-05-01T12:00:00+02:00"
+                ));
+                return ExitStatus::Error;
+            }
+        },
+    };
+    let mut logs = Logs::new(args.verbose, sink);
+    logs.info(banner());
+    let mut vars = parse_variables(&args.variables);
+    vars.scan.insert(
+        "NOW".into(),
+        scan_start.to_rfc3339_opts(chrono::SecondsFormat::Micros, false),
+    );
+    if args.template_path.is_some() {
+        logs.error("Soda Core does not support check templates.");
+        logs.error("Check templates (-T) are a Soda Library feature and are not supported.");
+    }
+    let config = crate::config::load(&args.configuration, &vars, &mut logs);
+
+    // Checks files.
+    let mut files: Vec<PathBuf> = Vec::new();
+    for path in &args.paths {
+        let text = path.to_string_lossy();
+        let trimmed = text.strip_suffix('/').filter(|t| !t.is_empty()).unwrap_or(&text);
+        let path = PathBuf::from(trimmed);
+        if !path.exists() {
+            logs.error(format!("Path \"{}\" does not exist", path.display()));
+            continue;
+        }
+        crate::sources::collect(&path, &mut files);
+    }
+    if args.paths.is_empty() {
+        logs.warning("No checks file specified");
+    }
+    let mut parser = sodacl::Parser::new(&mut vars, &mut logs, &args.data_source);
+    for f in &files {
+        parser.add_file(f);
+    }
+    let model = parser.model;
+
+    logs.debug("Scan execution starts");
+    let plan = Planner::new(&args.scan_definition, &args.data_source, &vars).plan(&model, &mut logs);
+    let plan = Arc::new(plan);
+    let mut outcome = engine::Outcome {
+        values: vec![None; plan.metrics.len()],
+        executed: Vec::new(),
+    };
+    let mut connected = true;
+    if !plan.queries.is_empty() {
+        match config.data_source(&args.data_source) {
+            None => {
+                connected = false;
+                let names: Vec<&str> = config.data_sources.iter().map(|d| d.name.as_str()).collect();
+                logs.error(format!(
+                    "Data source '{}' not present in the configuration. Configured data sources: {}",
+                    args.data_source,
+                    names.join(", ")
+                ));
+            }
+            Some(ds) => match runtime() {
+                Err(e) => {
+                    connected = false;
+                    logs.error(e);
+                }
+                Ok(rt) => {
+                    let result = rt.block_on(async {
+                        let conn = Connection::open(ds).await?;
+                        let out = engine::execute(&conn, plan.clone()).await;
+                        conn.close().await;
+                        Ok::<_, String>(out)
+                    });
+                    match result {
+                        Ok(o) => outcome = o,
+                        Err(e) => {
+                            connected = false;
+                            logs.error(format!("Could not connect to data source \"{}\": {e}", ds.name));
+                        }
+                    }
+                }
+            },
+        }
+    }
+    for q in &outcome.executed {
+        logs.debug(format!("Query {}:\n{}", q.name, q.sql));
+        if let Some(e) = &q.error {
+            logs.log(
+                Level::Error,
+                format!("Query execution error in {}: {e}\n{}", q.name, q.sql),
+                None,
+                Some(e.clone()),
+            );
+        }
+    }
+
+    // Evaluation.
+    eval::derive_percentages(&plan, &mut outcome.values);
+    let ordered = model.ordered_checks();
+    let mut messages = Vec::new();
+    let mut results = Vec::new();
+    for check in &ordered {
+        let r = if connected {
+            eval::evaluate(check, &plan, &outcome.values, &vars, &mut messages)
+        } else {
+            eval::evaluate(check, &plan, &[], &vars, &mut Vec::new())
+        };
+        results.push(r);
+    }
+    for m in messages {
+        logs.log(m.level, m.text, m.location, None);
+    }
+    let report = ScanReport {
+        definition_name: &args.scan_definition,
+        data_source: &args.data_source,
+        data_timestamp,
+        scan_start,
+        scan_end: Utc::now(),
+        checks: ordered.iter().copied().zip(results).collect(),
+        plan: &plan,
+        values: &outcome.values,
+        executed: &outcome.executed,
+    };
+    report::console::summary(&report, &mut logs);
+    let mut status = exit_status(&report, &logs);
+
+    if let Some(path) = &args.scan_results_file {
+        logs.print_raw(&format!("Saving scan results to {}", path.display()));
+        let text = report::results::to_text(&report::results::document(&report, &logs));
+        if let Err(e) = std::fs::write(path, text) {
+            logs.log(
+                Level::Error,
+                format!("Error occurred while saving scan results to file {}: {e}", path.display()),
+                None,
+                None,
+            );
+            status = ExitStatus::Error;
+        }
+    }
+    status
+}
+
+/// Soda Core's rule: error > fail > warn > pass.
+fn exit_status(report: &ScanReport, logs: &Logs) -> ExitStatus {
+    let has = |o: eval::Outcome| report.checks.iter().any(|(_, r)| r.outcome == Some(o));
+    if logs.has_errors() {
+        ExitStatus::Error
+    } else if has(eval::Outcome::Fail) {
+        ExitStatus::Fail
+    } else if has(eval::Outcome::Warn) {
+        ExitStatus::Warn
+    } else {
+        ExitStatus::Pass
+    }
+}
+
+/// Runs `soda test-connection`.
+pub fn test_connection(args: &TestConnectionArgs, sink: Option<Sink>) -> ExitStatus {
+    let mut logs = Logs::new(args.verbose, sink);
+    logs.info(banner());
+    let vars = Vars::default();
+    let config = crate::config::load(&args.configuration, &vars, &mut logs);
+    let Some(ds) = config.data_source(&args.data_source) else {
+        logs.error(format!("Data source '{}' not present in the configuration.", args.data_source));
+        logs.print_raw(&format!("Unable to connect to '{}'.", args.data_source));
+        return ExitStatus::Error;
+    };
+    let result = runtime().and_then(|rt| {
+        rt.block_on(async {
+            let conn = Connection::open(ds).await?;
+            let rows = conn.fetch("SELECT 1").await;
+            conn.close().await;
+            rows.map(|_| ())
+        })
+    });
+    match result {
+        Ok(()) => {
+            logs.print_raw(&format!("Successfully connected to '{}'.", ds.name));
+            logs.print_raw(&format!("Connection '{}' is valid.", ds.name));
+            if logs.has_errors() {
+                ExitStatus::Error
+            } else {
+                ExitStatus::Pass
+            }
+        }
+        Err(e) => {
+            logs.error(format!("Could not connect to data source \"{}\": {e}", ds.name));
+            logs.print_raw(&format!("Unable to connect to '{}'.", ds.name));
+            ExitStatus::Error
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_timestamps() {
+        let t = parse_data_timestamp("2024-05-01T12:00:00+02:00").unwrap();
+        assert_eq!(t.to_rfc3339(), "2024-05-01T10:00:00+00:00");
+        assert!(parse_data_timestamp("2024-05-01T12:00:00Z").is_some());
+        assert!(parse_data_timestamp("2024-05-01 12:00").is_some());
+        assert!(parse_data_timestamp("2024-05-01").is_some());
+        assert!(parse_data_timestamp("yesterday").is_none());
+    }
+}

@@ -1,0 +1,664 @@
+//! The grammar of one check line, one section header and one `when ...` threshold.
+//!
+//! Soda Core parses these with an ANTLR grammar whose lexer makes a single space the only
+//! separator and reserves a few words; we keep those rules so that what Soda Core accepts we
+//! accept, and report every rejection with the column where parsing stopped. One deliberate
+//! difference: numbers in exponent notation (`1e3`) are numbers, not identifiers.
+//!
+//! All `parse_*` functions return a construct or a [`LineError`]; the error's `offset` is a byte
+//! offset into the line, turned into a file column by the caller.
+
+/// A syntax error inside one line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// A comparison operator in a threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparator {
+    Lt,
+    Le,
+    Eq,
+    Ge,
+    Gt,
+    Ne,
+}
+
+/// A threshold operand.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    /// A number (the `%` decoration is dropped).
+    Number(f64),
+    /// A duration such as `1d6h` (used by freshness), in seconds.
+    Duration { seconds: i64, text: String },
+    /// An unquoted identifier, typically a `${VAR}`, resolved at evaluation time.
+    Variable(String),
+}
+
+/// A threshold as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Threshold {
+    Compare(Comparator, Operand),
+    Between {
+        negated: bool,
+        low: Operand,
+        low_inclusive: bool,
+        high: Operand,
+        high_inclusive: bool,
+    },
+    /// `< default` (anomaly score checks).
+    Default,
+}
+
+/// A metric argument.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    Ident(String),
+    Number { value: f64, text: String },
+}
+
+impl Arg {
+    pub fn text(&self) -> &str {
+        match self {
+            Arg::Ident(s) => s,
+            Arg::Number { text, .. } => text,
+        }
+    }
+}
+
+/// What a check line says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckLine {
+    Metric {
+        metric: String,
+        args: Vec<Arg>,
+        threshold: Option<Threshold>,
+    },
+    /// A line of a check type this version does not run yet (recognised, not parsed further).
+    Other(&'static str),
+}
+
+/// What a section header says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Header {
+    ChecksFor {
+        table: String,
+        partition: Option<String>,
+    },
+    Filter {
+        table: String,
+        partition: String,
+    },
+    ConfigurationsFor {
+        table: String,
+    },
+    ForEachDataset {
+        alias: String,
+    },
+    ForEachColumn {
+        alias: String,
+    },
+}
+
+/// Words that cannot be unquoted names (Soda's lexer ties them to keywords).
+const RESERVED: &[&str] = &[
+    "for", "and", "between", "not", "in", "warn", "fail", "pass", "change", "last", "with",
+    "must", "default", "percent", "filter", "d", "h", "m",
+];
+
+struct Cursor<'a> {
+    s: &'a str,
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(s: &'a str) -> Self {
+        Cursor { s, pos: 0 }
+    }
+
+    fn rest(&self) -> &'a str {
+        &self.s[self.pos..]
+    }
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.s.len()
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    fn error<T>(&self, message: impl Into<String>) -> Result<T, LineError> {
+        Err(LineError {
+            offset: self.pos,
+            message: message.into(),
+        })
+    }
+
+    fn found(&self) -> String {
+        match self.peek() {
+            None => "the end of the line".into(),
+            Some(' ') => "a space".into(),
+            Some(_) => {
+                let word: String = self.rest().chars().take_while(|c| *c != ' ').collect();
+                format!("'{word}'")
+            }
+        }
+    }
+
+    fn eat(&mut self, lit: &str) -> bool {
+        if self.rest().starts_with(lit) {
+            self.pos += lit.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// `lit` followed by a word boundary.
+    fn eat_word(&mut self, lit: &str) -> bool {
+        let rest = self.rest();
+        if rest.starts_with(lit) {
+            let next = rest[lit.len()..].chars().next();
+            if next.is_none_or(|c| !is_ident_char(c) || matches!(c, '(' | '[')) {
+                self.pos += lit.len();
+                return true;
+            }
+        }
+        false
+    }
+
+    fn expect_space(&mut self) -> Result<(), LineError> {
+        if !self.eat(" ") {
+            return self.error(format!("expected a single space, found {}", self.found()));
+        }
+        if self.peek() == Some(' ') {
+            return self.error("expected a single space, found two (use exactly one space between words)");
+        }
+        Ok(())
+    }
+
+    fn expect_end(&self) -> Result<(), LineError> {
+        if self.at_end() {
+            Ok(())
+        } else {
+            self.error(format!("unexpected {} (expected the end of the line)", self.found()))
+        }
+    }
+
+    /// A number: `[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?`, ending at a delimiter.
+    fn parse_number(&mut self) -> Option<(f64, String)> {
+        let rest = self.rest();
+        let b = rest.as_bytes();
+        let mut i = 0;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        let digits_start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let mut digits = i - digits_start;
+        if i < b.len() && b[i] == b'.' {
+            i += 1;
+            let f = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            digits += i - f;
+        }
+        if digits == 0 {
+            return None;
+        }
+        if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+            let mut j = i + 1;
+            if j < b.len() && (b[j] == b'+' || b[j] == b'-') {
+                j += 1;
+            }
+            let e = j;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            if j > e {
+                i = j;
+            }
+        }
+        let next = rest[i..].chars().next();
+        if next.is_some_and(|c| !matches!(c, ' ' | ')' | ',' | '%' | ']' | '(' | '<' | '>' | '=')) {
+            return None;
+        }
+        let text = &rest[..i];
+        let value = text.parse::<f64>().ok()?;
+        self.pos += i;
+        Some((value, text.to_string()))
+    }
+
+    /// An identifier: quoted (`"..."`, `` `...` ``, `[...]`) or unquoted. Quotes are kept.
+    fn parse_ident(&mut self) -> Option<String> {
+        let rest = self.rest();
+        let first = rest.chars().next()?;
+        let len = match first {
+            '"' | '`' => {
+                let mut escaped = false;
+                let mut end = None;
+                for (i, c) in rest.char_indices().skip(1) {
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' {
+                        escaped = true;
+                    } else if c == first {
+                        end = Some(i + c.len_utf8());
+                        break;
+                    }
+                }
+                end?
+            }
+            '[' => {
+                let second = rest[1..].chars().next()?;
+                if !(second.is_alphabetic() || second == '_' || second == '$') {
+                    return None;
+                }
+                let close = rest.find(']')?;
+                if close < 2 {
+                    return None;
+                }
+                close + 1
+            }
+            c if c.is_alphabetic() || c == '_' || c == '$' || c.is_ascii_digit() => {
+                let mut end = 0;
+                let mut seen_letter = !c.is_ascii_digit();
+                for (i, ch) in rest.char_indices() {
+                    if !is_ident_char(ch) {
+                        break;
+                    }
+                    if !seen_letter {
+                        if ch.is_ascii_digit() {
+                            end = i + 1;
+                            continue;
+                        }
+                        if ch.is_alphabetic() || ch == '_' || ch == '$' {
+                            seen_letter = true;
+                        } else {
+                            return None;
+                        }
+                    }
+                    end = i + ch.len_utf8();
+                }
+                if !seen_letter {
+                    return None;
+                }
+                end
+            }
+            _ => return None,
+        };
+        let text = &rest[..len];
+        if RESERVED.contains(&text) {
+            return None;
+        }
+        self.pos += len;
+        Some(text.to_string())
+    }
+
+    fn parse_operand(&mut self) -> Result<Operand, LineError> {
+        if let Some(d) = self.parse_duration() {
+            return Ok(d);
+        }
+        if let Some((value, _)) = self.parse_number() {
+            // `%` is decoration: `< 5%` and `< 5 %` both mean `< 5`.
+            if !self.eat("%") && self.rest().starts_with(" %") {
+                self.pos += 2;
+            }
+            return Ok(Operand::Number(value));
+        }
+        let start = self.pos;
+        if let Some(ident) = self.parse_ident() {
+            if ident.starts_with('"') || ident.starts_with('`') || ident.starts_with('[') {
+                self.pos = start;
+                return self.error(format!("expected a number or a variable, found {}", self.found()));
+            }
+            return Ok(Operand::Variable(ident));
+        }
+        self.error(format!("expected a number or a variable, found {}", self.found()))
+    }
+
+    /// `(\d+[dhm])+` followed by a delimiter.
+    fn parse_duration(&mut self) -> Option<Operand> {
+        let rest = self.rest();
+        let b = rest.as_bytes();
+        let mut i = 0;
+        let mut seconds: i64 = 0;
+        let mut pieces = 0;
+        loop {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i == start || i >= b.len() {
+                i = start;
+                break;
+            }
+            let n: i64 = rest[start..i].parse().ok()?;
+            let unit = match b[i] {
+                b'd' => 86_400,
+                b'h' => 3_600,
+                b'm' => 60,
+                _ => {
+                    i = start;
+                    break;
+                }
+            };
+            i += 1;
+            seconds = seconds.checked_add(n.checked_mul(unit)?)?;
+            pieces += 1;
+        }
+        if pieces == 0 {
+            return None;
+        }
+        if rest[i..].chars().next().is_some_and(|c| c != ' ' && c != ')' && c != ']') {
+            return None;
+        }
+        let text = rest[..i].to_string();
+        self.pos += i;
+        Some(Operand::Duration { seconds, text })
+    }
+
+    fn parse_threshold(&mut self) -> Result<Threshold, LineError> {
+        if self.eat_word("not") {
+            self.expect_space()?;
+            if !self.eat_word("between") {
+                return self.error(format!("expected 'between' after 'not', found {}", self.found()));
+            }
+            return self.parse_between(true);
+        }
+        if self.eat_word("between") {
+            return self.parse_between(false);
+        }
+        let cmp = if self.eat("<=") {
+            Comparator::Le
+        } else if self.eat(">=") {
+            Comparator::Ge
+        } else if self.eat("!=") || self.eat("<>") {
+            Comparator::Ne
+        } else if self.eat("<") {
+            Comparator::Lt
+        } else if self.eat(">") {
+            Comparator::Gt
+        } else if self.eat("=") {
+            Comparator::Eq
+        } else {
+            return self.error(format!(
+                "expected a threshold (<, <=, =, >=, >, !=, <>, between, not between), found {}",
+                self.found()
+            ));
+        };
+        self.expect_space()?;
+        if cmp == Comparator::Lt && self.eat_word("default") {
+            return Ok(Threshold::Default);
+        }
+        let operand = self.parse_operand()?;
+        Ok(Threshold::Compare(cmp, operand))
+    }
+
+    fn parse_between(&mut self, negated: bool) -> Result<Threshold, LineError> {
+        self.expect_space()?;
+        let low_inclusive = if self.eat("(") {
+            false
+        } else {
+            self.eat("[");
+            true
+        };
+        let low = self.parse_operand()?;
+        self.expect_space()?;
+        if !self.eat_word("and") {
+            return self.error(format!("expected 'and', found {}", self.found()));
+        }
+        self.expect_space()?;
+        let high = self.parse_operand()?;
+        let high_inclusive = if self.eat(")") {
+            false
+        } else {
+            self.eat("]");
+            true
+        };
+        Ok(Threshold::Between {
+            negated,
+            low,
+            low_inclusive,
+            high,
+            high_inclusive,
+        })
+    }
+}
+
+fn is_ident_char(c: char) -> bool {
+    !matches!(c, ' ' | '<' | '=' | '>' | '(' | ')' | '[' | ']' | ',')
+}
+
+/// Parses a check line (the text of a list item or its single key).
+pub fn parse_check_line(line: &str) -> Result<CheckLine, LineError> {
+    for (prefix, kind) in [
+        ("change ", "change-over-time"),
+        ("anomaly score for ", "anomaly score"),
+        ("anomaly detection for ", "anomaly detection"),
+        ("values in ", "reference"),
+        ("freshness using ", "freshness"),
+        ("row_count same as ", "row count comparison"),
+    ] {
+        if line.starts_with(prefix) {
+            return Ok(CheckLine::Other(kind));
+        }
+    }
+    let mut c = Cursor::new(line);
+    let Some(metric) = c.parse_ident() else {
+        return c.error(format!("expected a metric name, found {}", c.found()));
+    };
+    let mut args = Vec::new();
+    if c.eat("(") {
+        loop {
+            if let Some((value, text)) = c.parse_number() {
+                args.push(Arg::Number { value, text });
+            } else if let Some(ident) = c.parse_ident() {
+                args.push(Arg::Ident(ident));
+            } else {
+                return c.error(format!("expected a column name or a number, found {}", c.found()));
+            }
+            if c.eat(")") {
+                break;
+            }
+            if !c.eat(",") {
+                return c.error(format!("expected ',' or ')', found {}", c.found()));
+            }
+            c.expect_space()?;
+        }
+    }
+    if c.at_end() {
+        return Ok(CheckLine::Metric {
+            metric,
+            args,
+            threshold: None,
+        });
+    }
+    c.expect_space()?;
+    let threshold = c.parse_threshold()?;
+    c.expect_end()?;
+    Ok(CheckLine::Metric {
+        metric,
+        args,
+        threshold: Some(threshold),
+    })
+}
+
+/// Parses the text after `when ` in a `warn:`/`fail:` value.
+pub fn parse_when(text: &str) -> Result<Threshold, LineError> {
+    let mut c = Cursor::new(text);
+    let t = c.parse_threshold()?;
+    c.expect_end()?;
+    Ok(t)
+}
+
+fn strip_brackets(p: String) -> String {
+    if p.starts_with('[') && p.ends_with(']') && p.len() >= 2 {
+        p[1..p.len() - 1].to_string()
+    } else {
+        p
+    }
+}
+
+/// Parses a section header such as `checks for orders [daily]`.
+pub fn parse_header(text: &str) -> Result<Header, LineError> {
+    let mut c = Cursor::new(text);
+    let table_then = |c: &mut Cursor| -> Result<String, LineError> {
+        c.expect_space()?;
+        match c.parse_ident() {
+            Some(t) => Ok(t),
+            None => c.error(format!("expected a dataset name, found {}", c.found())),
+        }
+    };
+    let partition = |c: &mut Cursor| -> Result<String, LineError> {
+        c.expect_space()?;
+        // Soda needs two characters inside brackets; one is accepted here.
+        if c.rest().starts_with('[') && c.rest().len() >= 3 && c.rest().ends_with(']') {
+            let p = c.rest()[1..c.rest().len() - 1].to_string();
+            c.pos = c.s.len();
+            return Ok(p);
+        }
+        match c.parse_ident() {
+            Some(p) => Ok(strip_brackets(p)),
+            None => c.error(format!("expected a partition name, found {}", c.found())),
+        }
+    };
+    let header = if c.eat("checks for") {
+        let table = table_then(&mut c)?;
+        let partition = if c.at_end() {
+            None
+        } else {
+            Some(partition(&mut c)?)
+        };
+        Header::ChecksFor { table, partition }
+    } else if c.eat("configurations for") {
+        Header::ConfigurationsFor {
+            table: table_then(&mut c)?,
+        }
+    } else if c.eat_word("filter") {
+        let table = table_then(&mut c)?;
+        let partition = partition(&mut c)?;
+        Header::Filter { table, partition }
+    } else if c.eat("for each dataset") || c.eat("for each table") {
+        Header::ForEachDataset {
+            alias: table_then(&mut c)?,
+        }
+    } else if c.eat("for each column") {
+        Header::ForEachColumn {
+            alias: table_then(&mut c)?,
+        }
+    } else {
+        return c.error("expected 'checks for', 'filter', 'configurations for' or 'for each dataset'");
+    };
+    c.expect_end()?;
+    Ok(header)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metric(line: &str) -> (String, Vec<Arg>, Option<Threshold>) {
+        match parse_check_line(line).unwrap() {
+            CheckLine::Metric {
+                metric,
+                args,
+                threshold,
+            } => (metric, args, threshold),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn metric_with_args_and_threshold() {
+        let (m, args, t) = metric("percentile(amount, 0.95) > 500");
+        assert_eq!(m, "percentile");
+        assert_eq!(args[0], Arg::Ident("amount".into()));
+        assert_eq!(args[1].text(), "0.95");
+        assert_eq!(t, Some(Threshold::Compare(Comparator::Gt, Operand::Number(500.0))));
+    }
+
+    #[test]
+    fn between_brackets_and_percent() {
+        let (_, _, t) = metric("row_count between (9 and 15]");
+        assert_eq!(
+            t,
+            Some(Threshold::Between {
+                negated: false,
+                low: Operand::Number(9.0),
+                low_inclusive: false,
+                high: Operand::Number(15.0),
+                high_inclusive: true
+            })
+        );
+        let (_, _, t) = metric("missing_percent(x) < 10 %");
+        assert_eq!(t, Some(Threshold::Compare(Comparator::Lt, Operand::Number(10.0))));
+        let (_, _, t) = metric("avg(amount) between -10.5 and 1e3");
+        assert!(matches!(t, Some(Threshold::Between { high: Operand::Number(h), .. }) if h == 1000.0));
+    }
+
+    #[test]
+    fn variables_and_durations() {
+        let (_, _, t) = metric("row_count = ${ROWS}");
+        assert_eq!(t, Some(Threshold::Compare(Comparator::Eq, Operand::Variable("${ROWS}".into()))));
+        let (_, _, t) = metric("freshness(ts) < 1d6h");
+        assert_eq!(
+            t,
+            Some(Threshold::Compare(
+                Comparator::Lt,
+                Operand::Duration { seconds: 108_000, text: "1d6h".into() }
+            ))
+        );
+    }
+
+    #[test]
+    fn syntax_errors_have_offsets() {
+        assert_eq!(parse_check_line("row_count >").unwrap_err().offset, 11);
+        assert!(parse_check_line("row_count = = 3").is_err());
+        assert!(parse_check_line("missing_count(email) = 0 extra").is_err());
+        assert!(parse_check_line("row_count  > 0").is_err());
+        assert!(parse_check_line("row_count>0").is_err());
+        assert!(parse_check_line("min(last) > 0").is_err());
+    }
+
+    #[test]
+    fn quoted_names() {
+        let (m, args, _) = metric("missing_count(\"Full Name\") = 0");
+        assert_eq!(m, "missing_count");
+        assert_eq!(args[0], Arg::Ident("\"Full Name\"".into()));
+    }
+
+    #[test]
+    fn headers() {
+        assert_eq!(
+            parse_header("checks for orders [daily]").unwrap(),
+            Header::ChecksFor { table: "orders".into(), partition: Some("daily".into()) }
+        );
+        assert_eq!(
+            parse_header("filter orders [p]").unwrap(),
+            Header::Filter { table: "orders".into(), partition: "p".into() }
+        );
+        assert!(parse_header("check for customers").is_err());
+        assert!(parse_header("checks for  orders").is_err());
+    }
+
+    #[test]
+    fn when_thresholds() {
+        assert_eq!(
+            parse_when("not between 10 and 20").unwrap(),
+            Threshold::Between {
+                negated: true,
+                low: Operand::Number(10.0),
+                low_inclusive: true,
+                high: Operand::Number(20.0),
+                high_inclusive: true
+            }
+        );
+    }
+}

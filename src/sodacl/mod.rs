@@ -1,0 +1,828 @@
+//! SodaCL: checks files → the validated [`model::ChecksModel`].
+//!
+//! Each file is parsed with spans ([`crate::yaml`]); each section header and check line is
+//! parsed with [`line`]; configuration keys are validated and turned into typed settings. Every
+//! problem is logged with `file:line:col` and parsing goes on with the next check, so one typo
+//! never hides the rest of a file (Soda Core drops the rest of the file on some errors).
+
+pub mod formats;
+pub mod identity;
+pub mod line;
+pub mod model;
+
+use crate::diagnostic::{Level, Location, Logs};
+use crate::template::Vars;
+use crate::yaml::{self, emit, Node, NodeKind, Scalar};
+use line::{CheckLine, Comparator, Header, Operand, Threshold};
+use model::{Check, CheckKind, ChecksModel, Dataset, Literal, MetricCheck, Partition, Validity, Zone};
+use std::path::Path;
+
+/// Metric-check configuration keys Soda Core accepts (others are errors).
+const METRIC_CONFIG_KEYS: &[&str] = &[
+    "name",
+    "identity",
+    "warn",
+    "fail",
+    "filter",
+    "samples limit",
+    "samples columns",
+    "attributes",
+    "missing values",
+    "missing format",
+    "missing regex",
+    "valid values",
+    "valid format",
+    "valid regex",
+    "valid length",
+    "valid min length",
+    "valid max length",
+    "valid min",
+    "valid max",
+    "invalid values",
+    "invalid format",
+    "invalid regex",
+    "include null",
+    "failed rows query",
+    "failed rows sql_file",
+    "condition",
+    "method",
+    "warn_only",
+    "model",
+    "training_dataset_parameters",
+    "severity_level_parameters",
+    "take_over_existing_anomaly_score_check",
+];
+
+/// Context shared while parsing the files of one scan.
+pub struct Parser<'a> {
+    pub vars: &'a mut Vars,
+    pub logs: &'a mut Logs,
+    pub data_source: String,
+    pub model: ChecksModel,
+    seq: usize,
+}
+
+impl<'a> Parser<'a> {
+    pub fn new(vars: &'a mut Vars, logs: &'a mut Logs, data_source: &str) -> Self {
+        Parser {
+            vars,
+            logs,
+            data_source: data_source.to_string(),
+            model: ChecksModel::default(),
+            seq: 0,
+        }
+    }
+
+    /// Reads and parses one checks file; problems are logged.
+    pub fn add_file(&mut self, path: &Path) {
+        let display = path.display().to_string();
+        self.logs.debug(format!("Reading SodaCL file \"{display}\""));
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                self.logs.error(format!("Could not read SodaCL file {display}: {e}"));
+                return;
+            }
+        };
+        self.add_text(&display, &text);
+    }
+
+    /// Parses checks from text, as if read from `file`.
+    pub fn add_text(&mut self, file: &str, text: &str) {
+        let doc = match yaml::parse(text) {
+            Ok(Some(doc)) => doc,
+            Ok(None) => return,
+            Err(e) => {
+                self.logs.log(
+                    Level::Error,
+                    "YAML syntax error".into(),
+                    Some(Location {
+                        file: file.to_string(),
+                        line: e.pos.line,
+                        col: e.pos.col,
+                    }),
+                    Some(e.message),
+                );
+                return;
+            }
+        };
+        let Some(entries) = doc.entries() else {
+            self.error(file, &doc, "A SodaCL file must be a mapping of sections (e.g. \"checks for TABLE:\")".into());
+            return;
+        };
+        let mut file_partitions: Vec<Dataset> = Vec::new();
+        for (key, value) in entries {
+            let Some(key_text) = key.scalar_text() else {
+                self.error(file, key, "Invalid section header: it must be text".into());
+                continue;
+            };
+            self.add_section(file, key, &key_text, value, &mut file_partitions);
+        }
+    }
+
+    fn location(file: &str, node: &Node) -> Option<Location> {
+        Some(Location {
+            file: file.to_string(),
+            line: node.pos.line,
+            col: node.pos.col,
+        })
+    }
+
+    fn error(&mut self, file: &str, node: &Node, message: String) {
+        self.logs.error_at(message, Self::location(file, node));
+    }
+
+    fn warning(&mut self, file: &str, node: &Node, message: String) {
+        self.logs.warning_at(message, Self::location(file, node));
+    }
+
+    /// Renders `${...}` at parse time, warning about undefined names.
+    fn render(&mut self, file: &str, node: &Node, text: &str) -> String {
+        if !text.contains('$') {
+            return text.to_string();
+        }
+        let r = self.vars.render(text);
+        for name in &r.undefined {
+            self.warning(file, node, format!("Variable ${{{name}}} is not defined; it renders as empty"));
+        }
+        for expr in &r.unsupported {
+            self.error(file, node, format!("Unsupported template expression ${{{expr}}}"));
+        }
+        r.text
+    }
+
+    fn add_section(&mut self, file: &str, key: &Node, key_text: &str, value: &Node, file_partitions: &mut Vec<Dataset>) {
+        let data_source_sections = [
+            "automated monitoring",
+            "profile columns",
+            "discover datasets",
+            "discover tables",
+            "sample datasets",
+            "sample tables",
+        ];
+        if data_source_sections.iter().any(|s| key_text.starts_with(s)) {
+            self.warning(file, key, format!("Section \"{key_text}\" is not supported by this version of soda; skipped"));
+            return;
+        }
+        if key_text == "checks" {
+            self.error(file, key, "Data-source level \"checks:\" sections (user-defined queries, failed rows) are not supported yet; skipped".into());
+            return;
+        }
+        if key_text == "variables" {
+            self.add_variables(file, value);
+            return;
+        }
+        if key_text.contains("for each table") {
+            self.warning(file, key, "Please update 'for each table ...' to 'for each dataset ...'.".into());
+        }
+        let header_text = self.render(file, key, key_text);
+        let header = match line::parse_header(&header_text) {
+            Ok(h) => h,
+            Err(e) => {
+                self.logs.error_at(
+                    format!("Invalid section header \"{key_text}\": {}", e.message),
+                    Some(Location {
+                        file: file.to_string(),
+                        line: key.pos.line,
+                        col: key.pos.col + e.offset,
+                    }),
+                );
+                return;
+            }
+        };
+        match header {
+            Header::ChecksFor { table, partition } => {
+                let dataset = Dataset { table, partition };
+                if dataset.partition.is_some() && !file_partitions.contains(&dataset) {
+                    self.error(
+                        file,
+                        key,
+                        format!("Filter not declared: {}", dataset.partition.clone().unwrap_or_default()),
+                    );
+                    return;
+                }
+                let Some(items) = value.items() else {
+                    self.error(file, value, format!("Skipping section \"{key_text}\" because content is not a list"));
+                    return;
+                };
+                self.model.touch_dataset(&Dataset { table: dataset.table.clone(), partition: None });
+                self.model.touch_dataset(&dataset);
+                self.add_checks(file, &header_text, &dataset, items);
+            }
+            Header::Filter { table, partition } => {
+                let dataset = Dataset { table, partition: Some(partition) };
+                let where_sql = match value.get("where").and_then(|w| w.scalar_text()) {
+                    Some(w) if !w.trim().is_empty() => w,
+                    _ => {
+                        self.error(file, value, format!("Expecting \"where\" with a SQL expression as a configuration under {key_text}"));
+                        return;
+                    }
+                };
+                if let Some(existing) = self.model.partitions.iter().find(|p| p.dataset == dataset) {
+                    if existing.where_sql != where_sql {
+                        self.error(file, key, format!(
+                            "Filter {} [{}] is already declared with a different condition; partition names must be unique per dataset",
+                            dataset.table,
+                            dataset.partition.clone().unwrap_or_default()
+                        ));
+                        return;
+                    }
+                } else {
+                    self.model.partitions.push(Partition { dataset: dataset.clone(), where_sql });
+                }
+                self.model.touch_table(&dataset.table);
+                file_partitions.push(dataset);
+            }
+            Header::ConfigurationsFor { table } => {
+                self.model.touch_table(&table);
+                self.add_column_configurations(file, &table, value);
+            }
+            Header::ForEachDataset { .. } => {
+                self.error(file, key, "\"for each dataset\" sections are not supported yet; skipped".into());
+            }
+            Header::ForEachColumn { .. } => {
+                self.error(file, key, "\"for each column\" sections are not supported (Soda Core 3 does not run them either)".into());
+            }
+        }
+    }
+
+    fn add_variables(&mut self, file: &str, value: &Node) {
+        let Some(entries) = value.entries() else {
+            self.error(file, value, "\"variables\" must be a mapping of names to values".into());
+            return;
+        };
+        for (k, v) in entries {
+            let (Some(name), Some(text)) = (k.scalar_text(), v.scalar_text()) else {
+                self.error(file, v, "Variable values must be text".into());
+                continue;
+            };
+            let rendered = self.render(file, v, &text);
+            self.vars.scan.insert(name, rendered);
+        }
+    }
+
+    fn add_column_configurations(&mut self, file: &str, table: &str, value: &Node) {
+        let Some(entries) = value.entries() else {
+            self.error(file, value, "Contents of column configurations is a list, but should be plain configurations. Remove the \"-\" before the configurations".into());
+            return;
+        };
+        for (k, v) in entries {
+            let key = k.scalar_text().unwrap_or_default();
+            let parts: Vec<&str> = key.split(" for ").collect();
+            if parts.len() != 2 {
+                self.error(file, k, format!("Column configuration key \"{key}\" not in appropriate format: expected \"<setting> for <column>\""));
+                continue;
+            }
+            let (setting, column) = (parts[0], parts[1].to_string());
+            if setting.starts_with("invalid ") {
+                self.warning(file, k, format!("\"{setting}\" in a \"configurations for\" section has no effect (as in Soda Core); put it on the check"));
+            }
+            let mut validity = self
+                .model
+                .column_validity(table, &column)
+                .cloned()
+                .unwrap_or_default();
+            if !self.apply_validity_key(file, setting, k, v, &mut validity) {
+                self.error(file, k, format!("Invalid configuration \"{key}\""));
+                continue;
+            }
+            self.model.column_configs.retain(|(t, c, _)| !(t == table && *c == column));
+            self.model.column_configs.push((table.to_string(), column, validity));
+        }
+    }
+
+    /// Applies one missing/validity key; returns false if `key` is not such a key.
+    fn apply_validity_key(&mut self, file: &str, key: &str, key_node: &Node, v: &Node, validity: &mut Validity) -> bool {
+        let set = |parser: &mut Self, slot_is_some: bool| {
+            if slot_is_some {
+                parser.warning(file, key_node, format!("Overwriting {key}"));
+            }
+        };
+        match key {
+            "missing values" | "valid values" | "invalid values" => {
+                let list = self.literal_list(file, key, v);
+                let slot = match key {
+                    "missing values" => &mut validity.missing_values,
+                    "valid values" => &mut validity.valid_values,
+                    _ => &mut validity.invalid_values,
+                };
+                if list.is_some() {
+                    *slot = list;
+                }
+            }
+            "missing format" | "valid format" | "invalid format" => {
+                let Some(name) = self.string_value(file, key, v) else { return true };
+                if formats::format_regex(&name, formats::RegexFlavor::Postgres).is_none() {
+                    // Soda Core ignores unknown formats silently; we refuse them (README).
+                    self.error(file, v, format!("Format {name} is not supported. Known formats: {}", formats::all_format_names().join(", ")));
+                }
+                let slot = match key {
+                    "missing format" => &mut validity.missing_format,
+                    "valid format" => &mut validity.valid_format,
+                    _ => &mut validity.invalid_format,
+                };
+                let was = slot.is_some();
+                *slot = Some(name);
+                set(self, was);
+            }
+            "missing regex" | "valid regex" | "invalid regex" => {
+                let Some(re) = self.string_value(file, key, v) else { return true };
+                let slot = match key {
+                    "missing regex" => &mut validity.missing_regex,
+                    "valid regex" => &mut validity.valid_regex,
+                    _ => &mut validity.invalid_regex,
+                };
+                *slot = Some(re);
+            }
+            "valid length" | "valid min length" | "valid max length" => {
+                let n = match v.scalar() {
+                    Some(Scalar::Int(i)) => Some(*i),
+                    Some(Scalar::Float(f)) => Some(f.trunc() as i64),
+                    Some(Scalar::Str(s)) => s.trim().parse::<i64>().ok(),
+                    _ => None,
+                };
+                let Some(n) = n else {
+                    self.error(file, v, format!("{key} must be an integer, but was '{}'", v.scalar_text().unwrap_or_default()));
+                    return true;
+                };
+                match key {
+                    "valid length" => validity.valid_length = Some(n),
+                    "valid min length" => validity.valid_min_length = Some(n),
+                    _ => validity.valid_max_length = Some(n),
+                }
+            }
+            "valid min" | "valid max" => {
+                let n = match v.scalar() {
+                    Some(Scalar::Int(i)) => Some(*i as f64),
+                    Some(Scalar::Float(f)) => Some(*f),
+                    Some(Scalar::Str(s)) => s.trim().parse::<f64>().ok(),
+                    _ => None,
+                };
+                let Some(n) = n else {
+                    self.error(file, v, format!("{key} must be an number (float), but was '{}'", v.scalar_text().unwrap_or_default()));
+                    return true;
+                };
+                if key == "valid min" {
+                    validity.valid_min = Some(n);
+                } else {
+                    validity.valid_max = Some(n);
+                }
+            }
+            "include null" => match v.scalar() {
+                Some(Scalar::Bool(b)) => validity.include_null = Some(*b),
+                _ => self.error(file, v, format!("include null must be true or false, but was '{}'", v.scalar_text().unwrap_or_default())),
+            },
+            _ => return false,
+        }
+        true
+    }
+
+    fn string_value(&mut self, file: &str, key: &str, v: &Node) -> Option<String> {
+        match v.scalar() {
+            Some(Scalar::Str(s)) => Some(s.clone()),
+            _ => {
+                self.error(file, v, format!("Invalid YAML structure: key \"{key}\" must contain a str, but was {}", v.type_name()));
+                None
+            }
+        }
+    }
+
+    fn literal_list(&mut self, file: &str, key: &str, v: &Node) -> Option<Vec<Literal>> {
+        let Some(items) = v.items() else {
+            self.error(file, v, format!("Invalid YAML structure: key \"{key}\" must contain a list, but was {}", v.type_name()));
+            return None;
+        };
+        let mut out = Vec::new();
+        let (mut strings, mut numbers) = (0, 0);
+        for item in items {
+            match item.scalar() {
+                Some(Scalar::Str(s)) => {
+                    strings += 1;
+                    out.push(Literal::Str(s.clone()));
+                }
+                Some(Scalar::Int(i)) => {
+                    numbers += 1;
+                    out.push(Literal::Num { value: *i as f64, is_int: true });
+                }
+                Some(Scalar::Float(f)) => {
+                    numbers += 1;
+                    out.push(Literal::Num { value: *f, is_int: false });
+                }
+                _ => {
+                    strings += 1;
+                    numbers += 1;
+                }
+            }
+        }
+        if strings > 0 && numbers > 0 {
+            let shown: Vec<String> = items
+                .iter()
+                .map(|i| match i.scalar() {
+                    Some(Scalar::Str(s)) => format!("'{s}'"),
+                    _ => i.scalar_text().unwrap_or_else(|| "None".into()),
+                })
+                .collect();
+            self.error(file, v, format!("Only strings or only numbers allowed in {key}: [{}]", shown.join(", ")));
+            return None;
+        }
+        Some(out)
+    }
+
+    fn add_checks(&mut self, file: &str, header: &str, dataset: &Dataset, items: &[Node]) {
+        let mut dataset_attributes: Vec<(String, serde_json::Value)> = Vec::new();
+        for item in items {
+            let (line_node, config) = match &item.kind {
+                NodeKind::Scalar { value: Scalar::Str(_), .. } => (item, None),
+                NodeKind::Map { entries, .. } if !entries.is_empty() => {
+                    let (k, v) = &entries[0];
+                    if entries.len() > 1 {
+                        let extra: Vec<String> = entries[1..].iter().filter_map(|(k, _)| k.scalar_text()).collect();
+                        if v.is_null() {
+                            self.error(file, k, format!(
+                                "Check '{}' has no configuration, but same-level keys [{}] follow it. Is your indentation correct?",
+                                k.scalar_text().unwrap_or_default(),
+                                extra.join(", ")
+                            ));
+                            continue;
+                        }
+                        self.logs.info(format!(
+                            "Check '{}' contains same-level configuration keys [{}] that will be ignored. Is your indentation correct?",
+                            k.scalar_text().unwrap_or_default(),
+                            extra.join(", ")
+                        ));
+                    }
+                    (k, if v.is_null() { None } else { Some(v) })
+                }
+                _ => {
+                    self.error(file, item, "Skipping unsupported check definition".into());
+                    continue;
+                }
+            };
+            let Some(line_text) = line_node.scalar_text() else {
+                self.error(file, line_node, "Skipping unsupported check definition".into());
+                continue;
+            };
+            if line_text == "attributes" {
+                if let Some(cfg) = config {
+                    // Scoped to this section (Soda Core leaks them into later sections).
+                    dataset_attributes = self.attributes(file, cfg);
+                }
+                continue;
+            }
+            if let Some(cfg) = config {
+                if cfg.entries().is_none() {
+                    self.error(file, cfg, format!("The configuration of check \"{line_text}\" must be a mapping"));
+                    continue;
+                }
+            }
+            self.add_check(file, header, dataset, line_node, &line_text, config, &dataset_attributes);
+        }
+    }
+
+    fn attributes(&mut self, file: &str, cfg: &Node) -> Vec<(String, serde_json::Value)> {
+        let Some(entries) = cfg.entries() else {
+            self.error(file, cfg, "attributes must be a mapping".into());
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (k, v) in entries {
+            let key_text = k.scalar_text().unwrap_or_default();
+            let key = self.render(file, k, &key_text);
+            let value = match &v.kind {
+                NodeKind::Scalar { value, .. } => match value {
+                    Scalar::Bool(b) => serde_json::Value::Bool(*b),
+                    Scalar::Null => serde_json::Value::Null,
+                    Scalar::Str(s) => serde_json::Value::String(self.render(file, v, s)),
+                    _ => serde_json::Value::String(v.scalar_text().unwrap_or_default()),
+                },
+                NodeKind::Seq { items, .. } => serde_json::Value::Array(
+                    items
+                        .iter()
+                        .map(|i| serde_json::Value::String(i.scalar_text().unwrap_or_default()))
+                        .collect(),
+                ),
+                NodeKind::Map { .. } => {
+                    self.error(file, v, format!("attribute {key} must be a value or a list"));
+                    continue;
+                }
+            };
+            out.push((key, value));
+        }
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_check(
+        &mut self,
+        file: &str,
+        header: &str,
+        dataset: &Dataset,
+        line_node: &Node,
+        line_text: &str,
+        config: Option<&Node>,
+        dataset_attributes: &[(String, serde_json::Value)],
+    ) {
+        self.seq += 1;
+        let location = Self::location(file, line_node);
+        let basename = Path::new(file)
+            .file_name()
+            .map_or_else(|| file.to_string(), |n| n.to_string_lossy().to_string());
+        let config_yaml = config.and_then(|c| emit::identity_config_yaml(c, identity::IDENTITY_DROP_KEYS));
+        let ids = identity::check_identities(header, line_text, config_yaml.as_deref(), &self.data_source, &basename);
+        let definition = emit::definition_yaml(header, line_text, config);
+        let get = |k: &str| config.and_then(|c| c.get(k));
+
+        // Name: `name:` or the line plus the raw warn/fail texts, then rendered.
+        let name = match get("name").and_then(|n| n.scalar_text()) {
+            Some(n) => self.render(file, line_node, &n),
+            None => {
+                let mut n = line_text.to_string();
+                for key in ["warn", "fail"] {
+                    if let Some(t) = get(key).and_then(|v| v.scalar_text()) {
+                        if !t.is_empty() {
+                            n.push_str(&format!(" {key} {t}"));
+                        }
+                    }
+                }
+                self.render(file, line_node, &n)
+            }
+        };
+        let mut attributes = match get("attributes") {
+            Some(a) => self.attributes(file, a),
+            None => Vec::new(),
+        };
+        for (k, v) in dataset_attributes {
+            attributes.retain(|(ek, _)| ek != k);
+            attributes.push((k.clone(), v.clone()));
+        }
+        let identity_v4 = get("identity").and_then(|v| v.scalar_text());
+        let samples_limit = match get("samples limit").map(|v| v.scalar()) {
+            Some(Some(Scalar::Int(i))) => Some(*i),
+            Some(_) => {
+                self.error(file, line_node, "Invalid YAML structure: key \"samples limit\" must contain a int".into());
+                None
+            }
+            None => None,
+        };
+
+        let mut check = Check {
+            seq: self.seq,
+            file: file.to_string(),
+            line: line_node.pos.line,
+            col: line_node.pos.col,
+            source_header: header.to_string(),
+            source_line: line_text.to_string(),
+            config: config.cloned(),
+            dataset: dataset.clone(),
+            column: None,
+            name,
+            definition,
+            identity_v1: ids.v1,
+            identity_v2: ids.v2,
+            identity_v3: ids.v3,
+            identity_v4,
+            attributes,
+            fail: None,
+            warn: None,
+            no_threshold: false,
+            invalid: false,
+            samples_limit,
+            kind: CheckKind::Unsupported(String::new()),
+        };
+
+        let special = ["schema", "failed rows", "group by", "group evolution"];
+        if let Some(kind) = special.iter().find(|s| **s == line_text) {
+            self.logs.error_at(format!("Check type \"{kind}\" is not supported yet by this version of soda"), location);
+            check.kind = CheckKind::Unsupported((*kind).to_string());
+            self.model.checks.push(check);
+            return;
+        }
+        let parsed = match line::parse_check_line(line_text) {
+            Ok(p) => p,
+            Err(e) => {
+                self.logs.error_at(
+                    format!("Invalid check \"{line_text}\": {}", e.message),
+                    Some(Location {
+                        file: file.to_string(),
+                        line: line_node.pos.line,
+                        col: line_node.pos.col + e.offset,
+                    }),
+                );
+                return;
+            }
+        };
+        let (metric, args, inline) = match parsed {
+            CheckLine::Other(kind) => {
+                self.logs.error_at(format!("Check type \"{kind}\" (\"{line_text}\") is not supported yet by this version of soda"), location);
+                check.kind = CheckKind::Unsupported(kind.to_string());
+                self.model.checks.push(check);
+                return;
+            }
+            CheckLine::Metric { metric, args, threshold } => (metric, args, threshold),
+        };
+        if metric.starts_with('$') {
+            self.logs.error_at("Soda Core does not support check templates.", location);
+            return;
+        }
+
+        // Thresholds: inline wins; otherwise warn/fail blocks describe bad zones directly.
+        let mut zones_from_config = (None, None);
+        if let Some(cfg) = config {
+            for key in ["warn", "fail"] {
+                let Some(v) = cfg.get(key) else { continue };
+                if v.is_null() {
+                    continue;
+                }
+                let text = v.scalar_text().unwrap_or_default();
+                let Some(cond) = text.strip_prefix("when ") else {
+                    self.error(file, v, format!("Value for {key} must be \"when {{condition}}\""));
+                    continue;
+                };
+                match line::parse_when(cond) {
+                    Ok(t) => {
+                        let zone = bad_zone(&t);
+                        if key == "warn" {
+                            zones_from_config.0 = Some(zone);
+                        } else {
+                            zones_from_config.1 = Some(zone);
+                        }
+                    }
+                    Err(e) => self.logs.error_at(
+                        format!("Invalid {key} threshold \"{text}\": {}", e.message),
+                        Some(Location {
+                            file: file.to_string(),
+                            line: v.pos.line,
+                            col: v.pos.col + 5 + e.offset,
+                        }),
+                    ),
+                }
+            }
+        }
+        match &inline {
+            Some(t) => {
+                check.fail = Some(inverse(&pass_zone(t)));
+                check_between_order(self, file, line_node, t);
+            }
+            None => {
+                check.warn = zones_from_config.0;
+                check.fail = zones_from_config.1;
+            }
+        }
+        if check.fail.is_none() && check.warn.is_none() {
+            self.logs.error_at(format!("No threshold specified for check \"{line_text}\""), location.clone());
+            check.no_threshold = true;
+        }
+
+        // Configuration keys.
+        let mut validity = Validity::default();
+        let mut filter = None;
+        let mut expression = None;
+        if let Some(cfg) = config {
+            for (k, v) in cfg.entries().unwrap_or_default() {
+                let key = k.scalar_text().unwrap_or_default();
+                if key == "filter" {
+                    filter = self.string_value(file, "filter", v);
+                    continue;
+                }
+                if let Some(m) = key.strip_suffix(" expression") {
+                    if m != metric {
+                        self.error(file, k, format!("In configuration \"{key}\" the metric name must match exactly the metric name in the check \"{metric}\""));
+                        check.invalid = true;
+                    } else {
+                        match v.scalar_text() {
+                            Some(e) if !e.trim().is_empty() => expression = Some(e),
+                            _ => {
+                                self.error(file, v, format!("\"{key}\" must contain a SQL expression"));
+                                check.invalid = true;
+                            }
+                        }
+                    }
+                    continue;
+                }
+                if key.ends_with(" query") || key.ends_with(" sql_file") {
+                    if key.starts_with("failed rows ") {
+                        continue;
+                    }
+                    self.error(file, k, format!("User-defined metric queries (\"{key}\") are not supported yet by this version of soda"));
+                    check.kind = CheckKind::Unsupported("user-defined metric query".into());
+                    self.model.checks.push(check);
+                    return;
+                }
+                if self.apply_validity_key(file, &key, k, v, &mut validity) {
+                    continue;
+                }
+                if !METRIC_CONFIG_KEYS.contains(&key.as_str()) {
+                    self.error(file, k, format!("Skipping unsupported check configuration: {key}"));
+                }
+            }
+        }
+        for fmt in [&validity.missing_format, &validity.valid_format, &validity.invalid_format].into_iter().flatten() {
+            if formats::format_regex(fmt, formats::RegexFlavor::Postgres).is_none() {
+                check.invalid = true;
+            }
+        }
+        if expression.is_some() && filter.is_some() {
+            self.logs.error_at(format!(
+                "Filter ({}) can't be applied in combination with a custom metric aggregation expression",
+                filter.clone().unwrap_or_default()
+            ), location.clone());
+            filter = None;
+        }
+
+        // Column: the first argument of column metrics.
+        let multi_col = matches!(metric.as_str(), "duplicate_count") && args.len() > 1;
+        if !multi_col {
+            if let Some(first) = args.first() {
+                check.column = Some(first.text().to_string());
+            }
+        }
+        if args.len() > 1 && !matches!(metric.as_str(), "duplicate_count" | "duplicate_percent" | "percentile" | "percentile_disc") {
+            self.logs.warning_at(format!(
+                "Invalid syntax used in \"{line_text}\". More than one check attribute is not supported. Only the first one is used."
+            ), location.clone());
+        }
+        if matches!(metric.as_str(), "percentile" | "percentile_disc") {
+            let fraction_ok = matches!(args.get(1), Some(line::Arg::Number { value, .. }) if (0.0..=1.0).contains(value));
+            if args.is_empty() || !fraction_ok {
+                self.logs.error_at(format!(
+                    "Invalid check \"{line_text}\": percentile needs a column and a fraction between 0 and 1, e.g. percentile(amount, 0.95)"
+                ), location.clone());
+                check.invalid = true;
+            }
+        }
+        check.kind = CheckKind::Metric(MetricCheck {
+            metric,
+            args,
+            filter,
+            validity,
+            expression,
+        });
+        self.model.checks.push(check);
+    }
+}
+
+fn check_between_order(parser: &mut Parser, file: &str, node: &Node, t: &Threshold) {
+    if let Threshold::Between { low: Operand::Number(l), high: Operand::Number(h), .. } = t {
+        if l > h {
+            parser.error(file, node, "Left lower bound should be less than the upper bound on the right".into());
+        }
+    }
+}
+
+/// The zone a threshold describes, read as "the passing values" (inline) or as "the bad
+/// values" (`when ...`). Both readings build the same zone; they differ in whether it is
+/// inverted afterwards.
+fn pass_zone(t: &Threshold) -> Zone {
+    bad_zone(t)
+}
+
+/// The zone of values a threshold selects (sodacl.md §3.2).
+fn bad_zone(t: &Threshold) -> Zone {
+    let mut z = Zone::default();
+    match t {
+        Threshold::Compare(cmp, v) => match cmp {
+            Comparator::Gt => z.gt = Some(v.clone()),
+            Comparator::Ge => z.gte = Some(v.clone()),
+            Comparator::Lt => z.lt = Some(v.clone()),
+            Comparator::Le => z.lte = Some(v.clone()),
+            Comparator::Eq => {
+                z.gte = Some(v.clone());
+                z.lte = Some(v.clone());
+            }
+            Comparator::Ne => {
+                z.lt = Some(v.clone());
+                z.gt = Some(v.clone());
+                z.split = true;
+            }
+        },
+        Threshold::Between { negated, low, low_inclusive, high, high_inclusive } => {
+            let mut inner = Zone::default();
+            if *low_inclusive {
+                inner.gte = Some(low.clone());
+            } else {
+                inner.gt = Some(low.clone());
+            }
+            if *high_inclusive {
+                inner.lte = Some(high.clone());
+            } else {
+                inner.lt = Some(high.clone());
+            }
+            z = if *negated { inverse(&inner) } else { inner };
+        }
+        Threshold::Default => {}
+    }
+    z
+}
+
+/// Inverts a zone: `lt ↔ gte`, `lte ↔ gt`; the split flag flips when both sides are bounded.
+pub fn inverse(z: &Zone) -> Zone {
+    let has_low = z.gt.is_some() || z.gte.is_some();
+    let has_high = z.lt.is_some() || z.lte.is_some();
+    Zone {
+        gte: z.lt.clone(),
+        gt: z.lte.clone(),
+        lt: z.gte.clone(),
+        lte: z.gt.clone(),
+        split: if has_low && has_high { !z.split } else { z.split },
+    }
+}

@@ -1,0 +1,242 @@
+//! The validated checks model: what the rest of the program sees of the checks files.
+//!
+//! Every check carries its location, its Soda-compatible name, definition and identities, its
+//! thresholds as bad zones, and a typed description of what it measures. Nothing here refers
+//! to YAML syntax except the original config node kept for identities.
+
+use super::line::{Arg, Operand};
+use crate::yaml::Node;
+
+/// One bound set of a threshold (Soda's "zone"): a value is *in* the zone when it satisfies
+/// every present bound, or, for a split zone, all lower bounds or all upper bounds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Zone {
+    pub gte: Option<Operand>,
+    pub gt: Option<Operand>,
+    pub lt: Option<Operand>,
+    pub lte: Option<Operand>,
+    pub split: bool,
+}
+
+/// A literal in a `missing values` / `valid values` / `invalid values` list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    Str(String),
+    /// A number with its YAML text (`0`, `-1`, `2.0`).
+    Num { value: f64, is_int: bool },
+}
+
+/// Missing and validity configuration of one metric (check-level or column-level).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Validity {
+    pub missing_values: Option<Vec<Literal>>,
+    pub missing_format: Option<String>,
+    pub missing_regex: Option<String>,
+    pub valid_values: Option<Vec<Literal>>,
+    pub valid_format: Option<String>,
+    pub valid_regex: Option<String>,
+    pub valid_length: Option<i64>,
+    pub valid_min_length: Option<i64>,
+    pub valid_max_length: Option<i64>,
+    pub valid_min: Option<f64>,
+    pub valid_max: Option<f64>,
+    pub invalid_values: Option<Vec<Literal>>,
+    pub invalid_format: Option<String>,
+    pub invalid_regex: Option<String>,
+    pub include_null: Option<bool>,
+}
+
+impl Validity {
+    pub fn is_empty(&self) -> bool {
+        *self == Validity::default()
+    }
+
+    /// Merges a column configuration into check-level settings (sodacl.md §4.5.4): lists are
+    /// concatenated (check values first), scalars fall back to the column's; `invalid *` from
+    /// `configurations for` is ignored, as in Soda Core.
+    pub fn merged_with_column(&self, column: &Validity) -> Validity {
+        let concat = |a: &Option<Vec<Literal>>, b: &Option<Vec<Literal>>| match (a, b) {
+            (None, None) => None,
+            (Some(x), None) => Some(x.clone()),
+            (None, Some(y)) => Some(y.clone()),
+            (Some(x), Some(y)) => Some(x.iter().chain(y.iter()).cloned().collect()),
+        };
+        Validity {
+            missing_values: concat(&self.missing_values, &column.missing_values),
+            missing_format: self.missing_format.clone().or(column.missing_format.clone()),
+            missing_regex: self.missing_regex.clone().or(column.missing_regex.clone()),
+            valid_values: concat(&self.valid_values, &column.valid_values),
+            valid_format: self.valid_format.clone().or(column.valid_format.clone()),
+            valid_regex: self.valid_regex.clone().or(column.valid_regex.clone()),
+            valid_length: self.valid_length.or(column.valid_length),
+            valid_min_length: self.valid_min_length.or(column.valid_min_length),
+            valid_max_length: self.valid_max_length.or(column.valid_max_length),
+            valid_min: self.valid_min.or(column.valid_min),
+            valid_max: self.valid_max.or(column.valid_max),
+            invalid_values: self.invalid_values.clone(),
+            invalid_format: self.invalid_format.clone(),
+            invalid_regex: self.invalid_regex.clone(),
+            include_null: self.include_null.or(column.include_null),
+        }
+    }
+
+    pub fn has_valid(&self) -> bool {
+        self.valid_values.is_some()
+            || self.valid_format.is_some()
+            || self.valid_regex.is_some()
+            || self.valid_length.is_some()
+            || self.valid_min_length.is_some()
+            || self.valid_max_length.is_some()
+            || self.valid_min.is_some()
+            || self.valid_max.is_some()
+    }
+
+    pub fn has_invalid(&self) -> bool {
+        self.invalid_values.is_some() || self.invalid_format.is_some() || self.invalid_regex.is_some()
+    }
+}
+
+/// What a metric check measures.
+#[derive(Debug, Clone)]
+pub struct MetricCheck {
+    /// The metric name as written (`missing_count`, `avg_order_value`).
+    pub metric: String,
+    pub args: Vec<Arg>,
+    pub filter: Option<String>,
+    /// Check-level settings; the column's `configurations for` are merged at planning time.
+    pub validity: Validity,
+    /// `<metric> expression: SQL`.
+    pub expression: Option<String>,
+}
+
+/// The kinds of checks.
+#[derive(Debug, Clone)]
+pub enum CheckKind {
+    Metric(MetricCheck),
+    /// A check type that this version recognises but does not run yet.
+    Unsupported(String),
+}
+
+/// A dataset's identification within a scan.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Dataset {
+    /// The table name as written (quotes kept: they go into SQL verbatim).
+    pub table: String,
+    pub partition: Option<String>,
+}
+
+/// One check.
+#[derive(Debug, Clone)]
+pub struct Check {
+    /// Position in parse order (ties broken by it when ordering like Soda Core).
+    pub seq: usize,
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    pub source_header: String,
+    pub source_line: String,
+    pub config: Option<Node>,
+    pub dataset: Dataset,
+    pub column: Option<String>,
+    pub name: String,
+    pub definition: String,
+    pub identity_v1: String,
+    pub identity_v2: String,
+    pub identity_v3: String,
+    pub identity_v4: Option<String>,
+    pub attributes: Vec<(String, serde_json::Value)>,
+    pub fail: Option<Zone>,
+    pub warn: Option<Zone>,
+    /// True when the check has no usable threshold: it is never evaluated.
+    pub no_threshold: bool,
+    /// True when a configuration error makes the check unevaluable (already logged).
+    pub invalid: bool,
+    pub samples_limit: Option<i64>,
+    pub kind: CheckKind,
+}
+
+/// A named dataset filter (`filter T [p]: where: ...`).
+#[derive(Debug, Clone)]
+pub struct Partition {
+    pub dataset: Dataset,
+    pub where_sql: String,
+}
+
+/// Everything the checks files declared for one scan.
+#[derive(Debug, Clone, Default)]
+pub struct ChecksModel {
+    pub checks: Vec<Check>,
+    pub partitions: Vec<Partition>,
+    /// `configurations for T`: per table, per column.
+    pub column_configs: Vec<(String, String, Validity)>,
+    /// Tables in the order they were first seen (drives check and query order).
+    pub table_order: Vec<String>,
+    /// Datasets (table + partition) in creation order.
+    pub dataset_order: Vec<Dataset>,
+}
+
+impl ChecksModel {
+    pub fn touch_table(&mut self, table: &str) {
+        if !self.table_order.iter().any(|t| t == table) {
+            self.table_order.push(table.to_string());
+        }
+    }
+
+    pub fn touch_dataset(&mut self, dataset: &Dataset) {
+        self.touch_table(&dataset.table);
+        if !self.dataset_order.contains(dataset) {
+            self.dataset_order.push(dataset.clone());
+        }
+    }
+
+    pub fn partition_where(&self, dataset: &Dataset) -> Option<&str> {
+        dataset.partition.as_ref()?;
+        self.partitions
+            .iter()
+            .find(|p| p.dataset == *dataset)
+            .map(|p| p.where_sql.as_str())
+    }
+
+    pub fn column_validity(&self, table: &str, column: &str) -> Option<&Validity> {
+        self.column_configs
+            .iter()
+            .find(|(t, c, _)| t == table && c == column)
+            .map(|(_, _, v)| v)
+    }
+
+    /// Checks in Soda Core's order (sodacl.md §8.4): per table in first-seen order, per
+    /// partition in creation order, table-level checks first, then column checks grouped by
+    /// column in order of first appearance.
+    pub fn ordered_checks(&self) -> Vec<&Check> {
+        let mut column_order: Vec<(Dataset, String)> = Vec::new();
+        for check in &self.checks {
+            if let Some(col) = &check.column {
+                let key = (check.dataset.clone(), col.clone());
+                if !column_order.contains(&key) {
+                    column_order.push(key);
+                }
+            }
+        }
+        let mut ordered: Vec<&Check> = self.checks.iter().collect();
+        ordered.sort_by_key(|c| {
+            let table = self
+                .table_order
+                .iter()
+                .position(|t| *t == c.dataset.table)
+                .unwrap_or(usize::MAX);
+            let part = self
+                .dataset_order
+                .iter()
+                .position(|d| *d == c.dataset)
+                .unwrap_or(usize::MAX);
+            let col = c.column.as_ref().map_or(0, |col| {
+                1 + column_order
+                    .iter()
+                    .position(|(d, cc)| *d == c.dataset && cc == col)
+                    .unwrap_or(usize::MAX - 1)
+            });
+            (table, part, col, c.seq)
+        });
+        ordered
+    }
+}

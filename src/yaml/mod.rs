@@ -1,0 +1,465 @@
+//! Spanned YAML: the one place that reads YAML text.
+//!
+//! Checks files and configuration files are parsed into a [`Node`] tree that keeps, for every
+//! node, its line and column and the way it was written (plain, quoted, literal block, flow or
+//! block collection, the original text of numbers). Locations feed every diagnostic; the styles
+//! feed the ruamel-compatible emitter in [`emit`] that check identities depend on.
+//!
+//! The tokenizer is `saphyr-parser`, a maintained YAML 1.2 parser that reports a span for each
+//! event. Scalars are resolved here with the YAML 1.2 core schema, as Soda Core's ruamel loader
+//! does: `yes`/`no`/`on`/`off` stay strings, `true`/`True`/`TRUE` are booleans.
+
+pub mod emit;
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+/// A 1-based line and column in a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+/// How a scalar was written in the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Single,
+    Double,
+    Literal,
+    Folded,
+}
+
+/// A resolved scalar value (YAML 1.2 core schema).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+}
+
+/// One YAML node with its location and source form.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub pos: Pos,
+    pub kind: NodeKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum NodeKind {
+    Scalar {
+        value: Scalar,
+        style: Style,
+        /// The text as it appears in the source (without quotes for quoted scalars, the
+        /// cooked value for block scalars). Plain numbers keep `1.50`, `007`, `1e3`.
+        raw: String,
+        /// Block scalar header as written after `|` or `>` (e.g. `-`, `+`, `2-`).
+        block_header: String,
+    },
+    Seq {
+        items: Vec<Node>,
+        flow: bool,
+    },
+    Map {
+        entries: Vec<(Node, Node)>,
+        flow: bool,
+    },
+}
+
+/// A YAML syntax problem at a location.
+#[derive(Debug, Clone)]
+pub struct YamlError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+impl Node {
+    /// The scalar value, if this is a scalar.
+    pub fn scalar(&self) -> Option<&Scalar> {
+        match &self.kind {
+            NodeKind::Scalar { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The string value of a string scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match self.scalar() {
+            Some(Scalar::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The text of any scalar as Python's `str()` would show it (`None` for null).
+    pub fn scalar_text(&self) -> Option<String> {
+        match &self.kind {
+            NodeKind::Scalar { value, raw, .. } => match value {
+                Scalar::Null => None,
+                Scalar::Bool(b) => Some(if *b { "True".into() } else { "False".into() }),
+                Scalar::Int(_) | Scalar::Float(_) => Some(raw.clone()),
+                Scalar::Str(s) => Some(s.clone()),
+            },
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.scalar(), Some(Scalar::Null))
+    }
+
+    pub fn entries(&self) -> Option<&[(Node, Node)]> {
+        match &self.kind {
+            NodeKind::Map { entries, .. } => Some(entries),
+            _ => None,
+        }
+    }
+
+    pub fn items(&self) -> Option<&[Node]> {
+        match &self.kind {
+            NodeKind::Seq { items, .. } => Some(items),
+            _ => None,
+        }
+    }
+
+    /// Looks a key up in a mapping by its string text.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entries()?
+            .iter()
+            .find(|(k, _)| k.scalar_text().as_deref() == Some(key))
+            .map(|(_, v)| v)
+    }
+
+    /// A short name of the node's type, as Python would name it in messages.
+    pub fn type_name(&self) -> &'static str {
+        match &self.kind {
+            NodeKind::Scalar { value, .. } => match value {
+                Scalar::Null => "NoneType",
+                Scalar::Bool(_) => "bool",
+                Scalar::Int(_) => "int",
+                Scalar::Float(_) => "float",
+                Scalar::Str(_) => "str",
+            },
+            NodeKind::Seq { .. } => "list",
+            NodeKind::Map { .. } => "dict",
+        }
+    }
+
+    fn null_at(pos: Pos) -> Node {
+        Node {
+            pos,
+            kind: NodeKind::Scalar {
+                value: Scalar::Null,
+                style: Style::Plain,
+                raw: String::new(),
+                block_header: String::new(),
+            },
+        }
+    }
+}
+
+/// Resolves a plain scalar with the YAML 1.2 core schema.
+pub fn resolve_plain(text: &str) -> Scalar {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Scalar::Null,
+        "true" | "True" | "TRUE" => return Scalar::Bool(true),
+        "false" | "False" | "FALSE" => return Scalar::Bool(false),
+        _ => {}
+    }
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(i) = text.parse::<i64>() {
+            return Scalar::Int(i);
+        }
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        if let Ok(i) = i64::from_str_radix(hex, 16) {
+            return Scalar::Int(i);
+        }
+    }
+    if let Some(oct) = text.strip_prefix("0o") {
+        if let Ok(i) = i64::from_str_radix(oct, 8) {
+            return Scalar::Int(i);
+        }
+    }
+    if is_core_float(body) {
+        if let Ok(f) = text.parse::<f64>() {
+            return Scalar::Float(f);
+        }
+    }
+    match text {
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Scalar::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => Scalar::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => Scalar::Float(f64::NAN),
+        _ => Scalar::Str(text.to_string()),
+    }
+}
+
+/// `[0-9]*(\.[0-9]*)?([eE][-+]?[0-9]+)?` with at least one digit (YAML 1.2 core float).
+fn is_core_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut digits = 0;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+        digits += 1;
+    }
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+            digits += 1;
+        }
+    }
+    if digits == 0 {
+        return false;
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// Parses one YAML document. An empty document gives `Ok(None)`.
+///
+/// Duplicate keys in one mapping are an error, as with Soda Core's loader.
+pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let byte_at = |char_index: usize| -> usize {
+        chars
+            .get(char_index)
+            .map_or(text.len(), |(b, _)| *b)
+    };
+    let mut stack: Vec<Builder> = Vec::new();
+    let mut root: Option<Node> = None;
+    let mut parser = Parser::new_from_str(text);
+    loop {
+        let Some(next) = parser.next() else { break };
+        let (event, span) = next.map_err(|e| YamlError {
+            pos: Pos {
+                line: e.marker().line(),
+                col: e.marker().col() + 1,
+            },
+            message: e.info().to_string(),
+        })?;
+        let pos = Pos {
+            line: span.start.line(),
+            col: span.start.col() + 1,
+        };
+        let node = match event {
+            Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => continue,
+            Event::StreamEnd | Event::DocumentEnd => {
+                if root.is_some() {
+                    break;
+                }
+                continue;
+            }
+            Event::Alias(_) => {
+                return Err(YamlError {
+                    pos,
+                    message: "aliases are not supported in SodaCL files".into(),
+                })
+            }
+            Event::Scalar(value, style, _, _) => {
+                let (style, resolved) = match style {
+                    ScalarStyle::Plain => (Style::Plain, resolve_plain(&value)),
+                    ScalarStyle::SingleQuoted => (Style::Single, Scalar::Str(value.to_string())),
+                    ScalarStyle::DoubleQuoted => (Style::Double, Scalar::Str(value.to_string())),
+                    ScalarStyle::Literal => (Style::Literal, Scalar::Str(value.to_string())),
+                    ScalarStyle::Folded => (Style::Folded, Scalar::Str(value.to_string())),
+                };
+                let raw = if style == Style::Plain {
+                    text[byte_at(span.start.index())..byte_at(span.end.index())]
+                        .trim_end()
+                        .to_string()
+                } else {
+                    value.to_string()
+                };
+                let block_header = if matches!(style, Style::Literal | Style::Folded) {
+                    block_header_before(text, byte_at(span.start.index()))
+                } else {
+                    String::new()
+                };
+                // A null written as nothing has an empty span; keep the raw empty.
+                let raw = if matches!(resolved, Scalar::Null) && raw != "~" && !raw.eq_ignore_ascii_case("null") {
+                    String::new()
+                } else {
+                    raw
+                };
+                Node {
+                    pos,
+                    kind: NodeKind::Scalar {
+                        value: resolved,
+                        style,
+                        raw,
+                        block_header,
+                    },
+                }
+            }
+            Event::SequenceStart(_, _) => {
+                let flow = text[byte_at(span.start.index())..].starts_with('[');
+                stack.push(Builder::Seq {
+                    pos,
+                    flow,
+                    items: Vec::new(),
+                });
+                continue;
+            }
+            Event::MappingStart(_, _) => {
+                let flow = text[byte_at(span.start.index())..].starts_with('{');
+                stack.push(Builder::Map {
+                    pos,
+                    flow,
+                    entries: Vec::new(),
+                    pending_key: None,
+                });
+                continue;
+            }
+            Event::SequenceEnd => match stack.pop() {
+                Some(Builder::Seq { pos, flow, items }) => Node {
+                    pos,
+                    kind: NodeKind::Seq { items, flow },
+                },
+                _ => unreachable_structure(pos)?,
+            },
+            Event::MappingEnd => match stack.pop() {
+                Some(Builder::Map {
+                    pos,
+                    flow,
+                    mut entries,
+                    pending_key,
+                }) => {
+                    if let Some(key) = pending_key {
+                        let p = key.pos;
+                        entries.push((key, Node::null_at(p)));
+                    }
+                    Node {
+                        pos,
+                        kind: NodeKind::Map { entries, flow },
+                    }
+                }
+                _ => unreachable_structure(pos)?,
+            },
+        };
+        match stack.last_mut() {
+            None => root = Some(node),
+            Some(Builder::Seq { items, .. }) => items.push(node),
+            Some(Builder::Map {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
+                None => {
+                    if let Some(text) = node.scalar_text() {
+                        if entries
+                            .iter()
+                            .any(|(k, _)| k.scalar_text().as_deref() == Some(text.as_str()))
+                        {
+                            return Err(YamlError {
+                                pos: node.pos,
+                                message: format!("found duplicate key \"{text}\""),
+                            });
+                        }
+                    }
+                    *pending_key = Some(node);
+                }
+                Some(key) => entries.push((key, node)),
+            },
+        }
+    }
+    Ok(root)
+}
+
+fn unreachable_structure(pos: Pos) -> Result<Node, YamlError> {
+    Err(YamlError {
+        pos,
+        message: "unbalanced YAML structure".into(),
+    })
+}
+
+/// Finds the header of a block scalar (`|-`, `>+`, `|2`) that precedes its content.
+fn block_header_before(text: &str, content_start: usize) -> String {
+    let before = &text[..content_start.min(text.len())];
+    if let Some(idx) = before.rfind(['|', '>']) {
+        let rest: String = before[idx + 1..]
+            .chars()
+            .take_while(|c| matches!(c, '-' | '+' | '0'..='9'))
+            .collect();
+        return rest;
+    }
+    String::new()
+}
+
+enum Builder {
+    Seq {
+        pos: Pos,
+        flow: bool,
+        items: Vec<Node>,
+    },
+    Map {
+        pos: Pos,
+        flow: bool,
+        entries: Vec<(Node, Node)>,
+        pending_key: Option<Node>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_positions_and_styles() {
+        let doc = parse("checks for t:\n  - row_count > 0\n  - x:\n      v: [\"a\", 'b', c]\n      n: 1.50\n")
+            .unwrap()
+            .unwrap();
+        let (k, v) = &doc.entries().unwrap()[0];
+        assert_eq!(k.pos, Pos { line: 1, col: 1 });
+        let items = v.items().unwrap();
+        assert_eq!(items[0].pos, Pos { line: 2, col: 5 });
+        assert_eq!(items[0].as_str(), Some("row_count > 0"));
+        let cfg = items[1].get("x").unwrap();
+        let NodeKind::Seq { flow, items } = &cfg.get("v").unwrap().kind else {
+            panic!()
+        };
+        assert!(flow);
+        assert_eq!(items.len(), 3);
+        let NodeKind::Scalar { raw, value, .. } = &cfg.get("n").unwrap().kind else {
+            panic!()
+        };
+        assert_eq!(raw, "1.50");
+        assert_eq!(*value, Scalar::Float(1.5));
+    }
+
+    #[test]
+    fn core_schema() {
+        assert_eq!(resolve_plain("yes"), Scalar::Str("yes".into()));
+        assert_eq!(resolve_plain("True"), Scalar::Bool(true));
+        assert_eq!(resolve_plain("1e3"), Scalar::Float(1000.0));
+        assert_eq!(resolve_plain("-3"), Scalar::Int(-3));
+        assert_eq!(resolve_plain("~"), Scalar::Null);
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let err = parse("a: 1\na: 2\n").unwrap_err();
+        assert_eq!(err.pos.line, 2);
+    }
+
+    #[test]
+    fn syntax_error_has_location() {
+        let err = parse("a: [\n").unwrap_err();
+        assert!(err.pos.line >= 1);
+    }
+}
