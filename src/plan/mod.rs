@@ -478,11 +478,10 @@ impl<'a> Planner<'a> {
     fn group_queries(&mut self, model: &ChecksModel, logs: &mut Logs) {
         let mut counter = 0;
         let mut datasets: Vec<Dataset> = model.dataset_order.clone();
-        // Order datasets by table first-seen, then creation (default partition first).
+        // Soda Core's order: tables as first seen, partitions as first used by checks.
         datasets.sort_by_key(|d| {
             (
                 model.table_order.iter().position(|t| *t == d.table),
-                d.partition.is_some(),
                 model.dataset_order.iter().position(|x| x == d),
             )
         });

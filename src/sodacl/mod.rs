@@ -205,7 +205,6 @@ impl<'a> Parser<'a> {
                     self.error(file, value, format!("Skipping section \"{key_text}\" because content is not a list"));
                     return;
                 };
-                self.model.touch_dataset(&Dataset { table: dataset.table.clone(), partition: None });
                 self.model.touch_dataset(&dataset);
                 self.add_checks(file, &header_text, &dataset, items);
             }
