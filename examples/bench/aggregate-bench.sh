@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Benchmark: 15 aggregate checks on a 5-million-row PostgreSQL table.
+#
+# Prints how many queries soda issued for the table (expected: 1 aggregation query) and the
+# wall time of the scan against a baseline measured in the same run: the same 15 metrics
+# computed one query per check (what a per-check scanner does), through psql.
+#
+# Usage: examples/bench/aggregate-bench.sh [SODA_BIN] [ROWS]
+# Needs PostgreSQL on 127.0.0.1:5432 with trust auth for user postgres, database test.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+SODA="${1:-$HERE/../../target/release/soda}"
+ROWS="${2:-5000000}"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+PSQL=(psql -h 127.0.0.1 -U postgres -d test -qtAX -v ON_ERROR_STOP=1)
+
+echo "loading $ROWS rows into bench.orders_5m ..."
+"${PSQL[@]}" <<SQL
+CREATE SCHEMA IF NOT EXISTS bench;
+DROP TABLE IF EXISTS bench.orders_5m;
+CREATE TABLE bench.orders_5m AS
+SELECT i AS id,
+       (i % 100000) AS customer_id,
+       round(((i * 37) % 100000) / 100.0, 2)::numeric(10,2) AS amount,
+       1 + (i % 9) AS quantity,
+       CASE WHEN i % 50 = 0 THEN NULL ELSE 'user' || (i % 1000) || '@example.com' END AS email,
+       CASE i % 4 WHEN 0 THEN 'shipped' WHEN 1 THEN 'pending' WHEN 2 THEN 'cancelled' ELSE 'returned' END AS status,
+       timestamp '2024-01-01' + (i % 100000) * interval '1 minute' AS ordered_at
+FROM generate_series(1, $ROWS) AS s(i);
+ANALYZE bench.orders_5m;
+SQL
+
+cat > "$WORK/configuration.yml" <<YML
+data_source bench:
+  type: postgres
+  host: 127.0.0.1
+  port: 5432
+  username: postgres
+  database: test
+  schema: bench
+YML
+cat > "$WORK/checks.yml" <<'YML'
+checks for orders_5m:
+  - row_count > 0
+  - missing_count(email) < 200000
+  - missing_percent(email) < 5
+  - invalid_count(status) = 0:
+      valid values: [shipped, pending, cancelled, returned]
+  - valid_count(email) > 0
+  - min(amount) >= 0
+  - max(amount) < 1000
+  - avg(amount) between 1 and 1000
+  - sum(quantity) > 0
+  - min(quantity) >= 1
+  - max(quantity) <= 9
+  - avg_length(email) > 5
+  - max_length(email) < 100
+  - stddev(amount) > 0
+  - min(ordered_at):
+      name: first order
+      warn: when > 0
+YML
+
+# Baseline: one query per metric, as written in SQL by hand.
+cat > "$WORK/baseline.sql" <<'SQL'
+SELECT COUNT(*) FROM bench.orders_5m;
+SELECT COUNT(CASE WHEN email IS NULL THEN 1 END) FROM bench.orders_5m;
+SELECT COUNT(CASE WHEN email IS NULL THEN 1 END) * 100.0 / COUNT(*) FROM bench.orders_5m;
+SELECT COUNT(CASE WHEN status IS NOT NULL AND status NOT IN ('shipped','pending','cancelled','returned') THEN 1 END) FROM bench.orders_5m;
+SELECT COUNT(email) FROM bench.orders_5m;
+SELECT MIN(amount) FROM bench.orders_5m;
+SELECT MAX(amount) FROM bench.orders_5m;
+SELECT AVG(amount) FROM bench.orders_5m;
+SELECT SUM(quantity) FROM bench.orders_5m;
+SELECT MIN(quantity) FROM bench.orders_5m;
+SELECT MAX(quantity) FROM bench.orders_5m;
+SELECT AVG(LENGTH(email)) FROM bench.orders_5m;
+SELECT MAX(LENGTH(email)) FROM bench.orders_5m;
+SELECT STDDEV(amount) FROM bench.orders_5m;
+SELECT MIN(ordered_at) FROM bench.orders_5m;
+SQL
+
+now() { date +%s.%N; }
+# Warm the cache once so neither side pays for the first read.
+"${PSQL[@]}" -c "SELECT COUNT(*) FROM bench.orders_5m" >/dev/null
+
+t0=$(now)
+"${PSQL[@]}" -f "$WORK/baseline.sql" >/dev/null
+t1=$(now)
+set +e
+"$SODA" scan -d bench -c "$WORK/configuration.yml" -V "$WORK/checks.yml" > "$WORK/scan.out" 2>&1
+rc=$?
+set -e
+t2=$(now)
+
+queries=$(grep -c '^\[..:..:..\] Query [0-9]*\.bench\.orders_5m' "$WORK/scan.out" || true)
+aggregations=$(grep -c '^\[..:..:..\] Query [0-9]*\.bench\.orders_5m\.aggregation' "$WORK/scan.out" || true)
+checks=$(grep -cE '\[(PASSED|WARNED|FAILED)\]$' "$WORK/scan.out" || true)
+base=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')
+ours=$(awk -v a="$t1" -v b="$t2" 'BEGIN{printf "%.2f", b-a}')
+ratio=$(awk -v a="$base" -v b="$ours" 'BEGIN{printf "%.2f", a/b}')
+echo "rows:                         $ROWS"
+echo "checks evaluated:             $checks of 15 (exit code $rc)"
+echo "queries soda issued:          $queries ($aggregations aggregation)"
+echo "baseline, 15 queries (psql):  ${base}s"
+echo "soda scan, wall time:         ${ours}s"
+echo "speed-up vs baseline:         ${ratio}x"
+if [ "$queries" != "1" ]; then
+  echo "UNEXPECTED: more than one query for one table"; grep 'Query ' "$WORK/scan.out"; exit 1
+fi
