@@ -113,50 +113,51 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     for f in &files {
         parser.add_file(f);
     }
-    let model = parser.model;
-
+    let mut model = parser.model;
     logs.debug("Scan execution starts");
+
+    // Connect when there is anything to ask the database.
+    let mut session = Session::default();
+    let needs_database = !model.checks.is_empty() || !model.for_each.is_empty();
+    if needs_database {
+        session.open(&config, &args.data_source, &mut logs);
+    }
+
+    // `for each dataset`: discover the tables, then parse the checks once per table.
+    let templates = std::mem::take(&mut model.for_each);
+    if !templates.is_empty() {
+        let mut expansions = Vec::new();
+        for t in &templates {
+            match session.discover(t) {
+                Ok(tables) => expansions.push((t, tables)),
+                Err(e) => logs.error_at(
+                    format!("Could not list the datasets of \"for each dataset {}\": {e}", t.alias),
+                    Some(crate::diagnostic::Location { file: t.file.clone(), line: t.line, col: t.col }),
+                ),
+            }
+        }
+        let mut parser = sodacl::Parser::new(&mut vars, &mut logs, &args.data_source).with_model(model);
+        for (t, tables) in expansions {
+            for table in tables {
+                parser.expand_for_each(t, &table);
+            }
+        }
+        model = parser.model;
+    }
+
     let plan = Planner::new(&args.scan_definition, &args.data_source, &vars).plan(&model, &mut logs);
     let plan = Arc::new(plan);
     let mut outcome = engine::Outcome {
         values: vec![None; plan.metrics.len()],
         executed: Vec::new(),
     };
-    let mut connected = true;
     if !plan.queries.is_empty() {
-        match config.data_source(&args.data_source) {
-            None => {
-                connected = false;
-                let names: Vec<&str> = config.data_sources.iter().map(|d| d.name.as_str()).collect();
-                logs.error(format!(
-                    "Data source '{}' not present in the configuration. Configured data sources: {}",
-                    args.data_source,
-                    names.join(", ")
-                ));
-            }
-            Some(ds) => match runtime() {
-                Err(e) => {
-                    connected = false;
-                    logs.error(e);
-                }
-                Ok(rt) => {
-                    let result = rt.block_on(async {
-                        let conn = Connection::open(ds).await?;
-                        let out = engine::execute(&conn, plan.clone()).await;
-                        conn.close().await;
-                        Ok::<_, String>(out)
-                    });
-                    match result {
-                        Ok(o) => outcome = o,
-                        Err(e) => {
-                            connected = false;
-                            logs.error(format!("Could not connect to data source \"{}\": {e}", ds.name));
-                        }
-                    }
-                }
-            },
+        if let Some(o) = session.execute(plan.clone()) {
+            outcome = o;
         }
     }
+    let connected = session.connection.is_some();
+    session.close();
     for q in &outcome.executed {
         logs.debug(format!("Query {}:\n{}", q.name, q.sql));
         if let Some(e) = &q.error {
@@ -213,6 +214,59 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
         }
     }
     status
+}
+
+/// The database side of a scan: a runtime and, once opened, a connection.
+#[derive(Default)]
+struct Session {
+    runtime: Option<tokio::runtime::Runtime>,
+    connection: Option<Connection>,
+}
+
+impl Session {
+    /// Opens the data source; failures are logged and leave the session unconnected.
+    fn open(&mut self, config: &crate::config::Configuration, name: &str, logs: &mut Logs) {
+        let Some(ds) = config.data_source(name) else {
+            let names: Vec<&str> = config.data_sources.iter().map(|d| d.name.as_str()).collect();
+            logs.error(format!(
+                "Data source '{name}' not present in the configuration. Configured data sources: {}",
+                names.join(", ")
+            ));
+            return;
+        };
+        let rt = match runtime() {
+            Ok(rt) => rt,
+            Err(e) => {
+                logs.error(e);
+                return;
+            }
+        };
+        match rt.block_on(Connection::open(ds)) {
+            Ok(c) => self.connection = Some(c),
+            Err(e) => logs.error(format!("Could not connect to data source \"{}\": {e}", ds.name)),
+        }
+        self.runtime = Some(rt);
+    }
+
+    fn discover(&self, t: &sodacl::model::ForEach) -> Result<Vec<String>, String> {
+        match (&self.runtime, &self.connection) {
+            (Some(rt), Some(c)) => rt.block_on(c.discover_tables(&t.includes, &t.excludes)),
+            _ => Err("not connected".into()),
+        }
+    }
+
+    fn execute(&self, plan: Arc<crate::plan::Plan>) -> Option<engine::Outcome> {
+        match (&self.runtime, &self.connection) {
+            (Some(rt), Some(c)) => Some(rt.block_on(engine::execute(c, plan))),
+            _ => None,
+        }
+    }
+
+    fn close(&mut self) {
+        if let (Some(rt), Some(c)) = (&self.runtime, self.connection.take()) {
+            rt.block_on(c.close());
+        }
+    }
 }
 
 /// Soda Core's rule: error > fail > warn > pass.

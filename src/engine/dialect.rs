@@ -45,6 +45,26 @@ pub trait Dialect: Send + Sync {
         (format!("{f}({expr})"), Post::None)
     }
 
+    /// The query listing tables (first column: name) that satisfy `name_filter`, a condition
+    /// on the column `name` built by [`render_table_discovery`].
+    fn table_discovery(&self, name_filter: &str, schema: Option<&str>) -> String {
+        let schema_cond = match schema {
+            Some(s) => format!("table_schema = {}", self.string_literal(s)),
+            None => "table_schema = DATABASE()".into(),
+        };
+        format!("SELECT table_name FROM (SELECT table_name AS name, table_name, table_schema FROM information_schema.tables) t \nWHERE ({name_filter})\n  AND {schema_cond}")
+    }
+
+    /// Patterns as the engine compares them (PostgreSQL folds unquoted names to lower case).
+    fn fold_pattern(&self, pattern: &str) -> String {
+        pattern.to_string()
+    }
+
+    /// A discovered table name as it must be written in SQL.
+    fn discovered_name(&self, name: &str) -> String {
+        name.to_string()
+    }
+
     /// A discrete percentile of `expr` over `from` (`table [WHERE ...]`).
     fn percentile(&self, fraction: f64, expr: &str, from: &str) -> String {
         let f = python_float_repr(fraction);
@@ -53,6 +73,23 @@ pub trait Dialect: Send + Sync {
 FROM (SELECT {expr} AS soda_v FROM {from}) soda_a WHERE soda_v IS NOT NULL) soda_b WHERE soda_rn >= {f} * soda_n ORDER BY soda_rn LIMIT 1)"
         )
     }
+}
+
+/// Renders the table discovery of a `for each dataset` section; `None` when nothing can match.
+pub fn render_table_discovery(d: &dyn Dialect, includes: &[String], excludes: &[String], schema: Option<&str>) -> Option<String> {
+    if includes.is_empty() && excludes.is_empty() {
+        return None;
+    }
+    let like = |p: &String| format!("name LIKE {}", d.string_literal(&d.fold_pattern(p)));
+    let mut filter = if includes.is_empty() {
+        "1 = 1".to_string()
+    } else {
+        includes.iter().map(like).collect::<Vec<_>>().join(" OR ")
+    };
+    for e in excludes {
+        filter = format!("({filter}) AND NOT {}", like(e));
+    }
+    Some(d.table_discovery(&filter, schema))
 }
 
 /// A step applied in Rust to a value the SQL returned.

@@ -130,6 +130,23 @@ impl Connection {
         }
     }
 
+    /// Lists the tables matching `for each dataset` patterns, as they must be written in SQL.
+    pub async fn discover_tables(&self, includes: &[String], excludes: &[String]) -> Result<Vec<String>, String> {
+        let Some(sql) = dialect::render_table_discovery(self.dialect(), includes, excludes, self.schema.as_deref()) else {
+            return Ok(Vec::new());
+        };
+        let rows = self.fetch(&sql).await?;
+        let mut names: Vec<String> = rows
+            .into_iter()
+            .filter_map(|r| match r.into_iter().next() {
+                Some(Value::Text(t)) => Some(self.dialect().discovered_name(&t)),
+                _ => None,
+            })
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
     /// Closes the pool.
     pub async fn close(&self) {
         match &self.pool {

@@ -24,6 +24,27 @@ impl Dialect for Postgres {
         format!("CAST(NULLIF(REGEXP_REPLACE(REGEXP_REPLACE({expr}, '[^-0-9\\.\\,]', '', 'g'), ',', '.', 'g'), '') AS FLOAT)")
     }
 
+    fn table_discovery(&self, name_filter: &str, schema: Option<&str>) -> String {
+        let schema_cond = match schema {
+            Some(s) => format!("lower(table_schema) = lower({})", self.string_literal(s)),
+            None => "table_schema = current_schema()".into(),
+        };
+        format!("SELECT table_name FROM (SELECT table_name AS name, table_name, table_schema FROM information_schema.tables) t \nWHERE ({name_filter})\n  AND {schema_cond}")
+    }
+
+    fn fold_pattern(&self, pattern: &str) -> String {
+        pattern.to_lowercase()
+    }
+
+    // Names that are not all lower case must be quoted to be found again.
+    fn discovered_name(&self, name: &str) -> String {
+        if name == name.to_lowercase() {
+            name.to_string()
+        } else {
+            format!("\"{}\"", name.replace('"', "\"\""))
+        }
+    }
+
     fn percentile(&self, fraction: f64, expr: &str, _from: &str) -> String {
         format!(
             "PERCENTILE_DISC({}) WITHIN GROUP (ORDER BY {expr})",

@@ -19,6 +19,10 @@ impl Dialect for Sqlite {
         format!("CAST({expr} AS TEXT) REGEXP {}", self.string_literal(pattern))
     }
 
+    fn table_discovery(&self, name_filter: &str, _schema: Option<&str>) -> String {
+        format!("SELECT name FROM sqlite_master \nWHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'\n  AND ({name_filter})")
+    }
+
     // SQLite has no REGEXP_REPLACE: strip the decorations the numeric formats allow.
     fn numeric_cast(&self, expr: &str) -> String {
         let mut e = format!("CAST({expr} AS TEXT)");

@@ -145,7 +145,8 @@ pub fn evaluate(check: &Check, plan: &Plan, values: &[Option<Value>], vars: &Var
         fail: None,
         warn: None,
         console: Vec::new(),
-        metrics: ids.iter().map(|i| plan.metrics[*i].identity.clone()).collect(),
+        // Soda Core lists only the check's own metric, not a percentage's inputs.
+        metrics: ids.first().map(|i| plan.metrics[*i].identity.clone()).into_iter().collect(),
     };
     if !matches!(check.kind, CheckKind::Metric(_)) || check.invalid || ids.is_empty() {
         return result;

@@ -159,9 +159,8 @@ impl<'a> Cursor<'a> {
 
     /// `lit` followed by a word boundary.
     fn eat_word(&mut self, lit: &str) -> bool {
-        let rest = self.rest();
-        if rest.starts_with(lit) {
-            let next = rest[lit.len()..].chars().next();
+        if let Some(after) = self.rest().strip_prefix(lit) {
+            let next = after.chars().next();
             if next.is_none_or(|c| !is_ident_char(c) || matches!(c, '(' | '[')) {
                 self.pos += lit.len();
                 return true;

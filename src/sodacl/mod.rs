@@ -14,7 +14,7 @@ use crate::diagnostic::{Level, Location, Logs};
 use crate::template::Vars;
 use crate::yaml::{self, emit, Node, NodeKind, Scalar};
 use line::{CheckLine, Comparator, Header, Operand, Threshold};
-use model::{Check, CheckKind, ChecksModel, Dataset, Literal, MetricCheck, Partition, Validity, Zone};
+use model::{Check, CheckKind, ChecksModel, Dataset, ForEach, Literal, MetricCheck, Partition, Validity, Zone};
 use std::path::Path;
 
 /// Metric-check configuration keys Soda Core accepts (others are errors).
@@ -60,6 +60,8 @@ pub struct Parser<'a> {
     pub data_source: String,
     pub model: ChecksModel,
     seq: usize,
+    /// Variables of the `for each` copy being expanded (`ALIAS = table`).
+    extra: Vec<(String, String)>,
 }
 
 impl<'a> Parser<'a> {
@@ -70,7 +72,28 @@ impl<'a> Parser<'a> {
             data_source: data_source.to_string(),
             model: ChecksModel::default(),
             seq: 0,
+            extra: Vec::new(),
         }
+    }
+
+    /// Continues with a model parsed earlier (to expand its `for each` sections).
+    pub fn with_model(mut self, model: ChecksModel) -> Self {
+        self.seq = model.checks.iter().map(|c| c.seq).max().unwrap_or(0);
+        self.model = model;
+        self
+    }
+
+    /// Adds the checks of a `for each dataset` section for one matching table.
+    pub fn expand_for_each(&mut self, template: &ForEach, table: &str) {
+        let header = format!("checks for {} being {table}", template.alias);
+        let dataset = Dataset {
+            table: table.to_string(),
+            partition: None,
+        };
+        self.model.touch_dataset(&dataset);
+        self.extra = vec![(template.alias.clone(), table.to_string())];
+        self.add_checks(&template.file, &header, &dataset, &template.checks);
+        self.extra.clear();
     }
 
     /// Reads and parses one checks file; problems are logged.
@@ -141,7 +164,8 @@ impl<'a> Parser<'a> {
         if !text.contains('$') {
             return text.to_string();
         }
-        let r = self.vars.render(text);
+        let extra: Vec<(&str, &str)> = self.extra.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = self.vars.render_with(text, &extra);
         for name in &r.undefined {
             self.warning(file, node, format!("Variable ${{{name}}} is not defined; it renders as empty"));
         }
@@ -236,13 +260,67 @@ impl<'a> Parser<'a> {
                 self.model.touch_table(&table);
                 self.add_column_configurations(file, &table, value);
             }
-            Header::ForEachDataset { .. } => {
-                self.error(file, key, "\"for each dataset\" sections are not supported yet; skipped".into());
-            }
+            Header::ForEachDataset { alias } => self.add_for_each(file, key, &alias, value),
             Header::ForEachColumn { .. } => {
                 self.error(file, key, "\"for each column\" sections are not supported (Soda Core 3 does not run them either)".into());
             }
         }
+    }
+
+    fn add_for_each(&mut self, file: &str, key: &Node, alias: &str, value: &Node) {
+        if value.entries().is_none() {
+            self.error(file, value, "A \"for each dataset\" section must contain \"datasets\" and \"checks\"".into());
+            return;
+        }
+        let datasets = value.get("datasets").or_else(|| value.get("tables"));
+        let Some(patterns) = datasets.and_then(Node::items) else {
+            self.error(file, datasets.unwrap_or(value), "Content of \"datasets\" must be a list of include and/or exclude expressions".into());
+            return;
+        };
+        let Some(checks) = value.get("checks").and_then(Node::items) else {
+            self.error(file, value, "A \"for each dataset\" section needs a \"checks\" list".into());
+            return;
+        };
+        let mut includes = Vec::new();
+        let mut excludes = Vec::new();
+        for p in patterns {
+            let Some(text) = p.scalar_text() else {
+                self.error(file, p, "Dataset patterns must be text".into());
+                continue;
+            };
+            let (list, pattern) = if let Some(rest) = text.strip_prefix("exclude ") {
+                (&mut excludes, rest.trim().to_string())
+            } else {
+                (&mut includes, text.strip_prefix("include ").unwrap_or(&text).trim().to_string())
+            };
+            if pattern.contains(['\'', '"']) {
+                self.error(file, p, format!("Dataset pattern {pattern} must not contain quote characters"));
+                continue;
+            }
+            let pieces: Vec<&str> = pattern.split('.').collect();
+            let table = match pieces.as_slice() {
+                [t] => (*t).to_string(),
+                [ds, t] if *ds == self.data_source => (*t).to_string(),
+                [_, _] => {
+                    self.error(file, p, format!("Cross data source table sets not yet supported: {pattern}"));
+                    continue;
+                }
+                _ => {
+                    self.error(file, p, format!("Dataset pattern {pattern} should exist out of 1 or 2 pieces separated by a dot"));
+                    continue;
+                }
+            };
+            list.push(table);
+        }
+        self.model.for_each.push(ForEach {
+            alias: alias.to_string(),
+            file: file.to_string(),
+            line: key.pos.line,
+            col: key.pos.col,
+            includes,
+            excludes,
+            checks: checks.to_vec(),
+        });
     }
 
     fn add_variables(&mut self, file: &str, value: &Node) {
@@ -749,13 +827,13 @@ impl<'a> Parser<'a> {
                 check.invalid = true;
             }
         }
-        check.kind = CheckKind::Metric(MetricCheck {
+        check.kind = CheckKind::Metric(Box::new(MetricCheck {
             metric,
             args,
             filter,
             validity,
             expression,
-        });
+        }));
         self.model.checks.push(check);
     }
 }

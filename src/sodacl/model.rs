@@ -112,7 +112,7 @@ pub struct MetricCheck {
 /// The kinds of checks.
 #[derive(Debug, Clone)]
 pub enum CheckKind {
-    Metric(MetricCheck),
+    Metric(Box<MetricCheck>),
     /// A check type that this version recognises but does not run yet.
     Unsupported(String),
 }
@@ -162,6 +162,20 @@ pub struct Partition {
     pub where_sql: String,
 }
 
+/// A `for each dataset ALIAS:` section, expanded once the data source's tables are known.
+#[derive(Debug, Clone)]
+pub struct ForEach {
+    pub alias: String,
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    /// SQL `LIKE` patterns (`%`, `_`) on table names.
+    pub includes: Vec<String>,
+    pub excludes: Vec<String>,
+    /// The check list items, parsed for each matching table.
+    pub checks: Vec<Node>,
+}
+
 /// Everything the checks files declared for one scan.
 #[derive(Debug, Clone, Default)]
 pub struct ChecksModel {
@@ -173,6 +187,7 @@ pub struct ChecksModel {
     pub table_order: Vec<String>,
     /// Datasets (table + partition) in creation order.
     pub dataset_order: Vec<Dataset>,
+    pub for_each: Vec<ForEach>,
 }
 
 impl ChecksModel {

@@ -243,9 +243,8 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
     };
     let mut stack: Vec<Builder> = Vec::new();
     let mut root: Option<Node> = None;
-    let mut parser = Parser::new_from_str(text);
-    loop {
-        let Some(next) = parser.next() else { break };
+    let parser = Parser::new_from_str(text);
+    for next in parser {
         let (event, span) = next.map_err(|e| YamlError {
             pos: Pos {
                 line: e.marker().line(),
