@@ -1,0 +1,16 @@
+//! The integration tests: one binary, one module per topic (casey/just's layout).
+
+// The harness: temp dirs, running `soda`, the shared dataset and the per-engine scans.
+mod common;
+// What a user sees on the command line: outputs, exit codes, usage errors (SQLite).
+mod cli;
+// The checks language: one fixture file per valid or invalid construct.
+mod sodacl;
+// The shared scans on SQLite.
+mod sqlite;
+// The shared scans on the local PostgreSQL server, plus its statement timeout.
+mod postgres;
+// The shared scans on the local MariaDB server, plus its statement timeout.
+mod mysql;
+// The `-srf` scan results document, pinned with test-side types.
+mod results;
