@@ -102,7 +102,8 @@ mod tests {
 
     #[test]
     fn srf_is_rewritten() {
-        let args = normalize_args(["soda", "scan", "-srf", "x.json", "-srf=y.json"].map(OsString::from));
+        let args =
+            normalize_args(["soda", "scan", "-srf", "x.json", "-srf=y.json"].map(OsString::from));
         assert_eq!(args[2], OsString::from("--scan-results-file"));
         assert_eq!(args[4], OsString::from("--scan-results-file=y.json"));
     }

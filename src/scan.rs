@@ -17,7 +17,10 @@ use std::sync::Arc;
 
 /// The banner every scan log starts with.
 pub fn banner() -> String {
-    format!("soda-rs {} (Soda Core 3.5.6 compatible)", env!("CARGO_PKG_VERSION"))
+    format!(
+        "soda-rs {} (Soda Core 3.5.6 compatible)",
+        env!("CARGO_PKG_VERSION")
+    )
 }
 
 /// Parses `-t` like Python's `datetime.fromisoformat`; a value without offset is local time.
@@ -26,7 +29,12 @@ pub fn parse_data_timestamp(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(&t.replace(' ', "T")) {
         return Some(dt.with_timezone(&Utc));
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H%:z"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f%:z",
+        "%Y-%m-%dT%H:%M%:z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H%:z",
+    ] {
         if let Ok(dt) = DateTime::parse_from_str(&t.replace(' ', "T"), fmt) {
             return Some(dt.with_timezone(&Utc));
         }
@@ -70,7 +78,10 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     let scan_start = Utc::now();
     let data_timestamp = match &args.data_timestamp {
-        None => Utc.timestamp_opt(scan_start.timestamp(), 0).single().unwrap_or(scan_start),
+        None => Utc
+            .timestamp_opt(scan_start.timestamp(), 0)
+            .single()
+            .unwrap_or(scan_start),
         Some(t) => match parse_data_timestamp(t) {
             Some(ts) => ts,
             None => {
@@ -98,7 +109,10 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     let mut files: Vec<PathBuf> = Vec::new();
     for path in &args.paths {
         let text = path.to_string_lossy();
-        let trimmed = text.strip_suffix('/').filter(|t| !t.is_empty()).unwrap_or(&text);
+        let trimmed = text
+            .strip_suffix('/')
+            .filter(|t| !t.is_empty())
+            .unwrap_or(&text);
         let path = PathBuf::from(trimmed);
         if !path.exists() {
             logs.error(format!("Path \"{}\" does not exist", path.display()));
@@ -131,12 +145,20 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
             match session.discover(t) {
                 Ok(tables) => expansions.push((t, tables)),
                 Err(e) => logs.error_at(
-                    format!("Could not list the datasets of \"for each dataset {}\": {e}", t.alias),
-                    Some(crate::diagnostic::Location { file: t.file.clone(), line: t.line, col: t.col }),
+                    format!(
+                        "Could not list the datasets of \"for each dataset {}\": {e}",
+                        t.alias
+                    ),
+                    Some(crate::diagnostic::Location {
+                        file: t.file.clone(),
+                        line: t.line,
+                        col: t.col,
+                    }),
                 ),
             }
         }
-        let mut parser = sodacl::Parser::new(&mut vars, &mut logs, &args.data_source).with_model(model);
+        let mut parser =
+            sodacl::Parser::new(&mut vars, &mut logs, &args.data_source).with_model(model);
         for (t, tables) in expansions {
             for table in tables {
                 parser.expand_for_each(t, &table);
@@ -145,56 +167,73 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
         model = parser.model;
     }
 
-    let plan = Planner::new(&args.scan_definition, &args.data_source, &vars).plan(&model, &mut logs);
+    let plan =
+        Planner::new(&args.scan_definition, &args.data_source, &vars).plan(&model, &mut logs);
     let plan = Arc::new(plan);
     let mut outcome = engine::Outcome {
         values: vec![None; plan.metrics.len()],
+        rows: vec![None; plan.metrics.len()],
         executed: Vec::new(),
     };
     if !plan.queries.is_empty() {
+        session.open_others(&config, &plan);
         if let Some(o) = session.execute(plan.clone()) {
             outcome = o;
         }
     }
-    let connected = session.connection.is_some();
-    session.close();
-    for q in &outcome.executed {
-        logs.debug(format!("Query {}:\n{}", q.name, q.sql));
-        if let Some(e) = &q.error {
-            logs.log(
-                Level::Error,
-                format!("Query execution error in {}: {e}\n{}", q.name, q.sql),
-                None,
-                Some(e.clone()),
-            );
-        }
-    }
+    let connected = session.connections.default.is_some();
+    log_queries(&outcome.executed, &mut logs);
 
     // Evaluation.
     eval::derive_percentages(&plan, &mut outcome.values);
     let ordered = model.ordered_checks();
     let mut messages = Vec::new();
-    let mut results = Vec::new();
+    let mut checks: Vec<(sodacl::model::Check, eval::CheckResult)> = Vec::new();
+    let unconnected = engine::Outcome::default();
     for check in &ordered {
-        let r = if connected {
-            eval::evaluate(check, &plan, &outcome.values, &vars, &mut messages)
+        let results = if connected {
+            eval::evaluate(check, &plan, &outcome, &vars, &mut messages)
         } else {
-            eval::evaluate(check, &plan, &[], &vars, &mut Vec::new())
+            eval::evaluate(check, &plan, &unconnected, &vars, &mut Vec::new())
         };
-        results.push(r);
+        for r in results {
+            let c = r
+                .child
+                .as_deref()
+                .cloned()
+                .unwrap_or_else(|| (*check).clone());
+            checks.push((c, r));
+        }
     }
     for m in messages {
         logs.log(m.level, m.text, m.location, None);
     }
+
+    // Failed-row samples, only for checks that warned or failed.
+    let samples_limit = config
+        .data_source(&args.data_source)
+        .and_then(|d| d.samples_limit);
+    let samples_disabled = config
+        .data_source(&args.data_source)
+        .is_some_and(|d| d.disable_samples);
+    if connected && !samples_disabled {
+        let executed =
+            session.collect_samples(&model, &plan, &outcome, &vars, &mut checks, samples_limit);
+        log_queries(&executed, &mut logs);
+        outcome.executed.extend(executed);
+    }
+    session.close();
+
     let report = ScanReport {
         definition_name: &args.scan_definition,
         data_source: &args.data_source,
         data_timestamp,
         scan_start,
         scan_end: Utc::now(),
-        checks: ordered.iter().copied().zip(results).collect(),
+        checks,
         plan: &plan,
         values: &outcome.values,
+        rows: &outcome.rows,
         executed: &outcome.executed,
     };
     report::console::summary(&report, &mut logs);
@@ -206,7 +245,10 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
         if let Err(e) = std::fs::write(path, text) {
             logs.log(
                 Level::Error,
-                format!("Error occurred while saving scan results to file {}: {e}", path.display()),
+                format!(
+                    "Error occurred while saving scan results to file {}: {e}",
+                    path.display()
+                ),
                 None,
                 None,
             );
@@ -216,18 +258,36 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     status
 }
 
-/// The database side of a scan: a runtime and, once opened, a connection.
+fn log_queries(executed: &[engine::Executed], logs: &mut Logs) {
+    for q in executed {
+        logs.debug(format!("Query {}:\n{}", q.name, q.sql));
+        if let Some(e) = &q.error {
+            logs.log(
+                Level::Error,
+                format!("Query execution error in {}: {e}\n{}", q.name, q.sql),
+                None,
+                Some(e.clone()),
+            );
+        }
+    }
+}
+
+/// The database side of a scan: a runtime and, once opened, the connections.
 #[derive(Default)]
 struct Session {
     runtime: Option<tokio::runtime::Runtime>,
-    connection: Option<Connection>,
+    connections: engine::Connections,
 }
 
 impl Session {
-    /// Opens the data source; failures are logged and leave the session unconnected.
+    /// Opens the scan's data source; failures are logged and leave the session unconnected.
     fn open(&mut self, config: &crate::config::Configuration, name: &str, logs: &mut Logs) {
         let Some(ds) = config.data_source(name) else {
-            let names: Vec<&str> = config.data_sources.iter().map(|d| d.name.as_str()).collect();
+            let names: Vec<&str> = config
+                .data_sources
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect();
             logs.error(format!(
                 "Data source '{name}' not present in the configuration. Configured data sources: {}",
                 names.join(", ")
@@ -242,30 +302,104 @@ impl Session {
             }
         };
         match rt.block_on(Connection::open(ds)) {
-            Ok(c) => self.connection = Some(c),
-            Err(e) => logs.error(format!("Could not connect to data source \"{}\": {e}", ds.name)),
+            Ok(c) => self.connections.default = Some(c),
+            Err(e) => logs.error(format!(
+                "Could not connect to data source \"{}\": {e}",
+                ds.name
+            )),
         }
         self.runtime = Some(rt);
     }
 
+    /// Opens the other data sources the plan reads (`row_count same as T in DS`).
+    fn open_others(&mut self, config: &crate::config::Configuration, plan: &crate::plan::Plan) {
+        let Some(rt) = &self.runtime else { return };
+        for m in &plan.metrics {
+            let Some(name) = &m.data_source else { continue };
+            if self.connections.others.iter().any(|(n, _)| n == name) {
+                continue;
+            }
+            let conn = match config.data_source(name) {
+                None => Err(format!(
+                    "Data source '{name}' not present in the configuration"
+                )),
+                Some(ds) => rt
+                    .block_on(Connection::open(ds))
+                    .map_err(|e| format!("Could not connect to data source \"{name}\": {e}")),
+            };
+            self.connections.others.push((name.clone(), conn));
+        }
+    }
+
     fn discover(&self, t: &sodacl::model::ForEach) -> Result<Vec<String>, String> {
-        match (&self.runtime, &self.connection) {
+        match (&self.runtime, &self.connections.default) {
             (Some(rt), Some(c)) => rt.block_on(c.discover_tables(&t.includes, &t.excludes)),
             _ => Err("not connected".into()),
         }
     }
 
     fn execute(&self, plan: Arc<crate::plan::Plan>) -> Option<engine::Outcome> {
-        match (&self.runtime, &self.connection) {
-            (Some(rt), Some(c)) => Some(rt.block_on(engine::execute(c, plan))),
+        match (&self.runtime, &self.connections.default) {
+            (Some(rt), Some(_)) => Some(rt.block_on(engine::execute(&self.connections, plan))),
             _ => None,
         }
     }
 
-    fn close(&mut self) {
-        if let (Some(rt), Some(c)) = (&self.runtime, self.connection.take()) {
-            rt.block_on(c.close());
+    /// Runs the sample queries of warned and failed checks and attaches the rows.
+    fn collect_samples(
+        &self,
+        model: &sodacl::model::ChecksModel,
+        plan: &crate::plan::Plan,
+        outcome: &engine::Outcome,
+        vars: &Vars,
+        checks: &mut [(sodacl::model::Check, eval::CheckResult)],
+        default_limit: Option<i64>,
+    ) -> Vec<engine::Executed> {
+        let (Some(rt), Some(conn)) = (&self.runtime, &self.connections.default) else {
+            return Vec::new();
+        };
+        let mut executed = Vec::new();
+        let mut number = plan.next_query_number;
+        for (check, result) in checks.iter_mut() {
+            if !matches!(
+                result.outcome,
+                Some(eval::Outcome::Warn | eval::Outcome::Fail)
+            ) {
+                continue;
+            }
+            let Some(source) = result.sample else {
+                continue;
+            };
+            let limit = check.samples_limit.or(default_limit).unwrap_or(100).max(0) as usize;
+            if limit == 0 {
+                continue;
+            }
+            let sample = engine::samples::collect(
+                rt,
+                conn,
+                model,
+                plan,
+                outcome,
+                vars,
+                source,
+                limit,
+                &mut number,
+            );
+            if let Some((sample, exec)) = sample {
+                if let Some(e) = exec {
+                    executed.push(e);
+                }
+                result.samples = Some(sample);
+            }
         }
+        executed
+    }
+
+    fn close(&mut self) {
+        if let Some(rt) = &self.runtime {
+            rt.block_on(self.connections.close());
+        }
+        self.connections = engine::Connections::default();
     }
 }
 
@@ -290,7 +424,10 @@ pub fn test_connection(args: &TestConnectionArgs, sink: Option<Sink>) -> ExitSta
     let vars = Vars::default();
     let config = crate::config::load(&args.configuration, &vars, &mut logs);
     let Some(ds) = config.data_source(&args.data_source) else {
-        logs.error(format!("Data source '{}' not present in the configuration.", args.data_source));
+        logs.error(format!(
+            "Data source '{}' not present in the configuration.",
+            args.data_source
+        ));
         logs.print_raw(&format!("Unable to connect to '{}'.", args.data_source));
         return ExitStatus::Error;
     };
@@ -313,7 +450,10 @@ pub fn test_connection(args: &TestConnectionArgs, sink: Option<Sink>) -> ExitSta
             }
         }
         Err(e) => {
-            logs.error(format!("Could not connect to data source \"{}\": {e}", ds.name));
+            logs.error(format!(
+                "Could not connect to data source \"{}\": {e}",
+                ds.name
+            ));
             logs.print_raw(&format!("Unable to connect to '{}'.", ds.name));
             ExitStatus::Error
         }

@@ -16,10 +16,7 @@ pub fn collect(path: &Path, out: &mut Vec<PathBuf>) {
         for child in children {
             if child.is_dir() {
                 collect(&child, out);
-            } else if child
-                .extension()
-                .is_some_and(|e| e == "yml" || e == "yaml")
-            {
+            } else if child.extension().is_some_and(|e| e == "yml" || e == "yaml") {
                 push_unique(child, out);
             }
         }

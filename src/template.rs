@@ -171,7 +171,9 @@ fn call_args(s: &str, name: &str) -> Option<Vec<String>> {
 
 fn apply_filter(value: Option<String>, filter: &str) -> Result<Option<String>, ()> {
     if let Some(args) = call_args(filter, "default").or_else(|| call_args(filter, "d")) {
-        return Ok(Some(value.unwrap_or_else(|| args.first().cloned().unwrap_or_default())));
+        return Ok(Some(
+            value.unwrap_or_else(|| args.first().cloned().unwrap_or_default()),
+        ));
     }
     let Some(v) = value else { return Ok(None) };
     match filter {

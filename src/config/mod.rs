@@ -80,6 +80,8 @@ pub struct DataSource {
     pub connect_timeout: Duration,
     pub query_timeout: Duration,
     pub samples_limit: Option<i64>,
+    /// `sampler: disable_samples: true` (or the legacy top-level key): no sample queries.
+    pub disable_samples: bool,
 }
 
 /// Soda Cloud connection settings.
@@ -117,9 +119,8 @@ pub fn load(paths: &[PathBuf], vars: &Vars, logs: &mut Logs) -> Configuration {
         let default = home_dir().map(|h| h.join(".soda").join("configuration.yml"));
         match default {
             Some(p) if p.is_file() => files.push(p),
-            _ => logs.warning(
-                "No configuration file specified nor found in ~/.soda/configuration.yml",
-            ),
+            _ => logs
+                .warning("No configuration file specified nor found in ~/.soda/configuration.yml"),
         }
     }
     for path in paths {
@@ -149,7 +150,9 @@ fn load_file(path: &Path, vars: &Vars, logs: &mut Logs, config: &mut Configurati
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            logs.error(format!("Error reading file {display} from the file system: {e}"));
+            logs.error(format!(
+                "Error reading file {display} from the file system: {e}"
+            ));
             return;
         }
     };
@@ -211,7 +214,10 @@ fn valid_name(name: &str) -> bool {
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
 }
 
-fn resolve_data_source(ds: raw::RawDataSource, problems: &mut Vec<raw::Problem>) -> Option<DataSource> {
+fn resolve_data_source(
+    ds: raw::RawDataSource,
+    problems: &mut Vec<raw::Problem>,
+) -> Option<DataSource> {
     if !valid_name(&ds.name) {
         problems.push(raw::Problem {
             pos: ds.pos,
@@ -234,7 +240,10 @@ fn resolve_data_source(ds: raw::RawDataSource, problems: &mut Vec<raw::Problem>)
             Some(p) => p.value.trim().parse::<u16>().unwrap_or_else(|_| {
                 problems.push(raw::Problem {
                     pos: p.pos,
-                    message: format!("port must be a number from 1 to 65535, but was '{}'", p.value),
+                    message: format!(
+                        "port must be a number from 1 to 65535, but was '{}'",
+                        p.value
+                    ),
                 });
                 default
             }),
@@ -259,8 +268,15 @@ fn resolve_data_source(ds: raw::RawDataSource, problems: &mut Vec<raw::Problem>)
                 }
             };
             if let Some(mode) = &ds.sslmode {
-                if !["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
-                    .contains(&mode.value.as_str())
+                if ![
+                    "disable",
+                    "allow",
+                    "prefer",
+                    "require",
+                    "verify-ca",
+                    "verify-full",
+                ]
+                .contains(&mode.value.as_str())
                 {
                     problems.push(raw::Problem {
                         pos: mode.pos,
@@ -294,7 +310,10 @@ fn resolve_data_source(ds: raw::RawDataSource, problems: &mut Vec<raw::Problem>)
             _ => {
                 problems.push(raw::Problem {
                     pos: ds.pos,
-                    message: format!("data_source {}: path (the SQLite database file) is required", ds.name),
+                    message: format!(
+                        "data_source {}: path (the SQLite database file) is required",
+                        ds.name
+                    ),
                 });
                 return None;
             }
@@ -327,18 +346,27 @@ fn resolve_data_source(ds: raw::RawDataSource, problems: &mut Vec<raw::Problem>)
         connect_timeout: seconds(&ds.connection_timeout, DEFAULT_CONNECT_TIMEOUT),
         query_timeout: seconds(&ds.query_timeout, DEFAULT_QUERY_TIMEOUT),
         samples_limit: ds.samples_limit.as_ref().map(|s| s.value),
+        disable_samples: ds.disable_samples.unwrap_or(false),
     })
 }
 
 fn resolve_cloud(cloud: raw::RawCloud, problems: &mut Vec<raw::Problem>) -> Option<Cloud> {
     let mut missing = Vec::new();
-    if cloud.host.as_ref().is_none_or(|h| h.value.trim().is_empty()) {
+    if cloud
+        .host
+        .as_ref()
+        .is_none_or(|h| h.value.trim().is_empty())
+    {
         missing.push("host");
     }
     if cloud.api_key_id.as_ref().is_none_or(|h| h.value.is_empty()) {
         missing.push("api_key_id");
     }
-    if cloud.api_key_secret.as_ref().is_none_or(|h| h.value.is_empty()) {
+    if cloud
+        .api_key_secret
+        .as_ref()
+        .is_none_or(|h| h.value.is_empty())
+    {
         missing.push("api_key_secret");
     }
     if !missing.is_empty() {

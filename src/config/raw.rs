@@ -120,7 +120,12 @@ fn header_problem(pos: Pos) -> Problem {
     }
 }
 
-fn read_data_source(name: &str, pos: Pos, block: &Node, problems: &mut Vec<Problem>) -> RawDataSource {
+fn read_data_source(
+    name: &str,
+    pos: Pos,
+    block: &Node,
+    problems: &mut Vec<Problem>,
+) -> RawDataSource {
     let mut ds = RawDataSource {
         name: name.to_string(),
         pos,

@@ -55,6 +55,24 @@ pub trait Dialect: Send + Sync {
         format!("SELECT table_name FROM (SELECT table_name AS name, table_name, table_schema FROM information_schema.tables) t \nWHERE ({name_filter})\n  AND {schema_cond}")
     }
 
+    /// The query listing a table's columns: name, data type, nullability, in column order.
+    fn schema_query(&self, table: &str, schema: Option<&str>, database: Option<&str>) -> String {
+        let t = crate::report::unquoted_table(table);
+        let mut sql = format!(
+            "SELECT column_name ,  CAST(data_type AS CHAR) , is_nullable \nFROM information_schema.columns \nWHERE (table_name) = {}",
+            self.string_literal(&t)
+        );
+        match schema.or(database) {
+            Some(s) => sql.push_str(&format!(
+                " \n  AND (table_schema) = {}",
+                self.string_literal(s)
+            )),
+            None => sql.push_str(" \n  AND (table_schema) = DATABASE()"),
+        }
+        sql.push_str("\nORDER BY ORDINAL_POSITION");
+        sql
+    }
+
     /// Patterns as the engine compares them (PostgreSQL folds unquoted names to lower case).
     fn fold_pattern(&self, pattern: &str) -> String {
         pattern.to_string()
@@ -76,7 +94,12 @@ FROM (SELECT {expr} AS soda_v FROM {from}) soda_a WHERE soda_v IS NOT NULL) soda
 }
 
 /// Renders the table discovery of a `for each dataset` section; `None` when nothing can match.
-pub fn render_table_discovery(d: &dyn Dialect, includes: &[String], excludes: &[String], schema: Option<&str>) -> Option<String> {
+pub fn render_table_discovery(
+    d: &dyn Dialect,
+    includes: &[String],
+    excludes: &[String],
+    schema: Option<&str>,
+) -> Option<String> {
     if includes.is_empty() && excludes.is_empty() {
         return None;
     }
@@ -90,6 +113,157 @@ pub fn render_table_discovery(d: &dyn Dialect, includes: &[String], excludes: &[
         filter = format!("({filter}) AND NOT {}", like(e));
     }
     Some(d.table_discovery(&filter, schema))
+}
+
+/// What a reference query selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferenceSelect {
+    /// The number of offending source rows.
+    Count,
+    /// Offending source rows (a sample), at most this many.
+    Rows(usize),
+}
+
+/// Renders a reference check query (sodacl.md §6.7), with a `LEFT JOIN` on all column pairs.
+pub fn render_reference(
+    d: &dyn Dialect,
+    m: &Metric,
+    partition_where: Option<&str>,
+    schema: Option<&str>,
+    select: ReferenceSelect,
+) -> String {
+    let MetricKind::Reference {
+        source,
+        target_table,
+        target,
+        must_exist,
+    } = &m.kind
+    else {
+        return String::new();
+    };
+    let _ = d;
+    let on: Vec<String> = source
+        .iter()
+        .zip(target)
+        .map(|(s, t)| format!("SOURCE.{s} = TARGET.{t}"))
+        .collect();
+    let null_test = if *must_exist {
+        "IS NULL"
+    } else {
+        "IS NOT NULL"
+    };
+    let conditions: Vec<String> = source
+        .iter()
+        .zip(target)
+        .map(|(s, t)| format!("(SOURCE.{s} IS NOT NULL AND TARGET.{t} {null_test})"))
+        .collect();
+    let mut where_sql = conditions.join(" OR ");
+    if let Some(w) = partition_where {
+        where_sql = format!("{w} AND ({where_sql})");
+    }
+    let what = match select {
+        ReferenceSelect::Count => "COUNT(*)",
+        ReferenceSelect::Rows(_) => "SOURCE.*",
+    };
+    let mut sql = format!(
+        "SELECT {what}\n    FROM {} SOURCE\n    LEFT JOIN {} TARGET on {}\nWHERE {where_sql}",
+        qualified_table(schema, &m.dataset.table),
+        qualified_table(schema, target_table),
+        on.join(" AND ")
+    );
+    if let ReferenceSelect::Rows(limit) = select {
+        sql.push_str(&format!("\nLIMIT {limit}"));
+    }
+    sql
+}
+
+/// The failed-rows sample of a missing or invalid count (sodacl.md §6.9).
+pub fn render_count_sample(
+    d: &dyn Dialect,
+    m: &Metric,
+    partition_where: Option<&str>,
+    schema: Option<&str>,
+    limit: usize,
+) -> Option<String> {
+    let col = m.sql_column.as_deref()?;
+    let c = conditions(d, col, &m.validity);
+    let mut clauses: Vec<String> = partition_where
+        .map(|w| format!("({w})"))
+        .into_iter()
+        .collect();
+    match &m.kind {
+        MetricKind::MissingCount => clauses.push(format!("({})", c.missing)),
+        MetricKind::InvalidCount => {
+            let cond = match (&c.valid, &c.invalid) {
+                (Some(v), Some(i)) => format!(
+                    "NOT ({}) AND (NOT ({v}) OR ({i})){}",
+                    c.missing, c.include_null
+                ),
+                (Some(v), None) => format!("NOT ({}) AND NOT ({v}){}", c.missing, c.include_null),
+                (None, Some(i)) => format!("NOT ({}) AND ({i}){}", c.missing, c.include_null),
+                (None, None) => return None,
+            };
+            clauses.push(format!("({cond})"));
+        }
+        _ => return None,
+    }
+    if let Some(f) = &m.filter_sql {
+        clauses.push(format!("({f})"));
+    }
+    Some(format!(
+        "SELECT * FROM {} \n WHERE {} \n LIMIT {limit}",
+        qualified_table(schema, &m.dataset.table),
+        clauses.join(" AND ")
+    ))
+}
+
+/// The failed-rows sample of a duplicate count: rows of the duplicated groups.
+pub fn render_duplicate_sample(
+    m: &Metric,
+    partition_where: Option<&str>,
+    schema: Option<&str>,
+    limit: usize,
+) -> Option<String> {
+    let MetricKind::DuplicateCount(cols) = &m.kind else {
+        return None;
+    };
+    let table = qualified_table(schema, &m.dataset.table);
+    let mut clauses: Vec<String> = cols.iter().map(|c| format!("{c} IS NOT NULL")).collect();
+    if let Some(w) = partition_where {
+        clauses.push(w.to_string());
+    }
+    if let Some(f) = &m.filter_sql {
+        clauses.push(f.clone());
+    }
+    let join: Vec<String> = cols
+        .iter()
+        .map(|c| format!("main.{c} = frequencies.{c}"))
+        .collect();
+    Some(format!(
+        "WITH frequencies AS (\n    SELECT {cols}\n    FROM {table}\n    WHERE {}\n    GROUP BY {cols}\n    HAVING COUNT(*) > 1)\nSELECT main.*\nFROM {table} main\nJOIN frequencies ON {}\nLIMIT {limit}",
+        clauses.join(" \n  AND "),
+        join.join(" AND "),
+        cols = cols.join(", ")
+    ))
+}
+
+/// The failed-rows sample of a `fail condition` (its rows, partition applied).
+pub fn render_condition_sample(
+    m: &Metric,
+    partition_where: Option<&str>,
+    schema: Option<&str>,
+    limit: usize,
+) -> Option<String> {
+    let cond = m.filter_sql.as_ref()?;
+    let mut sql = format!(
+        "SELECT * \nFROM {} \nWHERE ({cond})",
+        qualified_table(schema, &m.dataset.table)
+    );
+    if let Some(w) = partition_where {
+        sql.push_str(&format!("\n      AND ({w})"));
+    }
+    sql.push_str(&format!("\nLIMIT {limit}"));
+    Some(sql)
 }
 
 /// A step applied in Rust to a value the SQL returned.
@@ -137,19 +311,31 @@ pub fn conditions(d: &dyn Dialect, col: &str, v: &Validity) -> Conditions {
     if let Some(values) = &v.missing_values {
         m.push(format!("{col} IN {}", literal_list(d, values)));
     }
-    if let Some(f) = v.missing_format.as_deref().and_then(|f| format_cond(d, col, f)) {
+    if let Some(f) = v
+        .missing_format
+        .as_deref()
+        .and_then(|f| format_cond(d, col, f))
+    {
         m.push(f);
     }
     if let Some(re) = &v.missing_regex {
         m.push(d.regex_match(col, re));
     }
     let numeric = numeric_format(v);
-    let cast_col = if numeric { d.numeric_cast(col) } else { col.to_string() };
+    let cast_col = if numeric {
+        d.numeric_cast(col)
+    } else {
+        col.to_string()
+    };
     let mut valid = Vec::new();
     if let Some(values) = &v.valid_values {
         valid.push(format!("{col} IN {}", literal_list(d, values)));
     }
-    if let Some(f) = v.valid_format.as_deref().and_then(|f| format_cond(d, col, f)) {
+    if let Some(f) = v
+        .valid_format
+        .as_deref()
+        .and_then(|f| format_cond(d, col, f))
+    {
         valid.push(f);
     }
     if let Some(re) = &v.valid_regex {
@@ -171,7 +357,11 @@ pub fn conditions(d: &dyn Dialect, col: &str, v: &Validity) -> Conditions {
         valid.push(format!("{cast_col} <= {}", python_float_repr(n)));
     }
     let mut invalid = Vec::new();
-    if let Some(f) = v.invalid_format.as_deref().and_then(|f| format_cond(d, col, f)) {
+    if let Some(f) = v
+        .invalid_format
+        .as_deref()
+        .and_then(|f| format_cond(d, col, f))
+    {
         invalid.push(f);
     }
     if let Some(values) = &v.invalid_values {
@@ -224,7 +414,10 @@ pub fn select_item(d: &dyn Dialect, m: &Metric, from: &str) -> (String, Post) {
         MetricKind::MissingCount => (count_when(filter, &c.missing), Post::None),
         MetricKind::InvalidCount => {
             let cond = match (&c.valid, &c.invalid) {
-                (Some(v), Some(i)) => format!("NOT ({}) AND (NOT ({v}) OR ({i})){}", c.missing, c.include_null),
+                (Some(v), Some(i)) => format!(
+                    "NOT ({}) AND (NOT ({v}) OR ({i})){}",
+                    c.missing, c.include_null
+                ),
                 (Some(v), None) => format!("NOT ({}) AND NOT ({v}){}", c.missing, c.include_null),
                 (None, Some(i)) => format!("NOT ({}) AND ({i}){}", c.missing, c.include_null),
                 (None, None) => "FALSE".into(),
@@ -246,7 +439,11 @@ pub fn select_item(d: &dyn Dialect, m: &Metric, from: &str) -> (String, Post) {
                 1 => format!("CASE WHEN {} THEN {col} END", clauses[0]),
                 _ => format!(
                     "CASE WHEN {} THEN {col} END",
-                    clauses.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(" AND ")
+                    clauses
+                        .iter()
+                        .map(|c| format!("({c})"))
+                        .collect::<Vec<_>>()
+                        .join(" AND ")
                 ),
             };
             if numeric_format(&m.validity) {
@@ -267,7 +464,7 @@ pub fn select_item(d: &dyn Dialect, m: &Metric, from: &str) -> (String, Post) {
                 _ => unreachable_item(),
             }
         }
-        MetricKind::DuplicateCount(_) | MetricKind::Percent(_) | MetricKind::Unsupported => unreachable_item(),
+        _ => unreachable_item(),
     }
 }
 
@@ -293,7 +490,13 @@ pub struct RenderedQuery {
 
 /// Renders the aggregation query with the given items (all of the query's, or a subset when
 /// isolating a failure).
-pub fn render_aggregate(d: &dyn Dialect, plan: &Plan, q: &Query, items: &[usize], schema: Option<&str>) -> RenderedQuery {
+pub fn render_aggregate(
+    d: &dyn Dialect,
+    plan: &Plan,
+    q: &Query,
+    items: &[usize],
+    schema: Option<&str>,
+) -> RenderedQuery {
     let table = qualified_table(schema, &q.dataset.table);
     let from = match &q.partition_where {
         Some(w) => format!("{table} WHERE {w}"),
@@ -316,11 +519,17 @@ pub fn render_aggregate(d: &dyn Dialect, plan: &Plan, q: &Query, items: &[usize]
 /// Renders a duplicate-count query (sodacl.md §6.6).
 pub fn render_duplicate(plan: &Plan, q: &Query, schema: Option<&str>) -> RenderedQuery {
     let QueryKind::Duplicate { metric } = &q.kind else {
-        return RenderedQuery { sql: String::new(), posts: vec![] };
+        return RenderedQuery {
+            sql: String::new(),
+            posts: vec![],
+        };
     };
     let m = &plan.metrics[*metric];
     let MetricKind::DuplicateCount(cols) = &m.kind else {
-        return RenderedQuery { sql: String::new(), posts: vec![] };
+        return RenderedQuery {
+            sql: String::new(),
+            posts: vec![],
+        };
     };
     let mut clauses: Vec<String> = cols.iter().map(|c| format!("{c} IS NOT NULL")).collect();
     if let Some(w) = &q.partition_where {
@@ -335,5 +544,8 @@ pub fn render_duplicate(plan: &Plan, q: &Query, schema: Option<&str>) -> Rendere
         clauses.join(" \n  AND "),
         cols.join(", ")
     );
-    RenderedQuery { sql, posts: vec![Post::None] }
+    RenderedQuery {
+        sql,
+        posts: vec![Post::None],
+    }
 }

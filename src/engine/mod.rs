@@ -8,12 +8,13 @@
 pub mod dialect;
 pub mod mysql;
 pub mod postgres;
+pub mod samples;
 pub mod sqlite;
 pub mod value;
 
 use crate::config::{DataSource, Engine as EngineConfig};
-use crate::plan::{Plan, Query, QueryKind};
-use dialect::{Dialect, Post, RenderedQuery};
+use crate::plan::{MetricKind, Plan, Query, QueryKind};
+use dialect::{Dialect, Post, ReferenceSelect, RenderedQuery};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use value::Value;
@@ -34,7 +35,25 @@ pub struct Connection {
     pool: Pool,
     dialect: Arc<dyn Dialect>,
     pub schema: Option<String>,
+    /// The configured database name (schema queries filter on it).
+    pub database: Option<String>,
     query_timeout: Duration,
+}
+
+/// A column of a result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnInfo {
+    pub name: String,
+    /// The engine's type name, lower case (`int4`, `varchar`).
+    pub type_name: String,
+}
+
+/// The rows a query returned (possibly only the first ones) and how many there were.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rows {
+    pub columns: Vec<ColumnInfo>,
+    pub rows: Vec<Vec<Value>>,
+    pub total: usize,
 }
 
 /// One executed SQL statement, for logs and the results document.
@@ -53,8 +72,13 @@ pub struct Executed {
 pub struct Outcome {
     /// `None`: not computed (query failed or never built); `Some(Value::Null)`: SQL NULL.
     pub values: Vec<Option<Value>>,
+    /// Result rows of metrics whose value is a table (schema, group by, fail query).
+    pub rows: Vec<Option<Rows>>,
     pub executed: Vec<Executed>,
 }
+
+/// How many rows of a `fail query` are kept in memory (the count covers all of them).
+pub const MAX_KEPT_ROWS: usize = 1000;
 
 /// Makes a database error readable: sqlx prefixes messages we do not want users to see.
 fn error_text(e: &sqlx::Error) -> String {
@@ -71,15 +95,27 @@ impl Connection {
     pub async fn open(ds: &DataSource) -> Result<Connection, String> {
         let (pool, dialect): (Pool, Arc<dyn Dialect>) = match &ds.engine {
             EngineConfig::Postgres { .. } => (
-                Pool::Postgres(postgres::connect(ds, POOL_SIZE).await.map_err(|e| error_text(&e))?),
+                Pool::Postgres(
+                    postgres::connect(ds, POOL_SIZE)
+                        .await
+                        .map_err(|e| error_text(&e))?,
+                ),
                 Arc::new(postgres::Postgres),
             ),
             EngineConfig::MySql { .. } => (
-                Pool::MySql(mysql::connect(ds, POOL_SIZE).await.map_err(|e| error_text(&e))?),
+                Pool::MySql(
+                    mysql::connect(ds, POOL_SIZE)
+                        .await
+                        .map_err(|e| error_text(&e))?,
+                ),
                 Arc::new(mysql::MySql),
             ),
             EngineConfig::Sqlite { .. } => (
-                Pool::Sqlite(sqlite::connect(ds, POOL_SIZE).await.map_err(|e| error_text(&e))?),
+                Pool::Sqlite(
+                    sqlite::connect(ds, POOL_SIZE)
+                        .await
+                        .map_err(|e| error_text(&e))?,
+                ),
                 Arc::new(sqlite::Sqlite),
             ),
         };
@@ -87,6 +123,12 @@ impl Connection {
             pool,
             dialect,
             schema: ds.schema.clone(),
+            database: match &ds.engine {
+                EngineConfig::Postgres { database, .. } | EngineConfig::MySql { database, .. } => {
+                    database.clone()
+                }
+                EngineConfig::Sqlite { .. } => None,
+            },
             query_timeout: ds.query_timeout,
         })
     }
@@ -98,26 +140,54 @@ impl Connection {
     /// Runs one statement and returns its rows. Prepared statements refuse a second
     /// statement in the text, so a value from a checks file cannot smuggle one in.
     pub async fn fetch(&self, sql: &str) -> Result<Vec<Vec<Value>>, String> {
+        self.fetch_rows(sql, usize::MAX).await.map(|r| r.rows)
+    }
+
+    /// Runs one statement; keeps at most `keep` rows but counts them all.
+    pub async fn fetch_rows(&self, sql: &str, keep: usize) -> Result<Rows, String> {
+        fn collect<R: sqlx::Row>(rows: Vec<R>, keep: usize, value: fn(&R, usize) -> Value) -> Rows
+        where
+            usize: sqlx::ColumnIndex<R>,
+        {
+            use sqlx::{Column, TypeInfo};
+            let columns = rows
+                .first()
+                .map(|r| {
+                    r.columns()
+                        .iter()
+                        .map(|c| ColumnInfo {
+                            name: c.name().to_string(),
+                            type_name: c.type_info().name().to_lowercase(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let total = rows.len();
+            let kept = rows
+                .iter()
+                .take(keep)
+                .map(|r| (0..r.len()).map(|i| value(r, i)).collect())
+                .collect();
+            Rows {
+                columns,
+                rows: kept,
+                total,
+            }
+        }
         let run = async {
             match &self.pool {
                 Pool::Postgres(p) => sqlx::query(sql)
                     .fetch_all(p)
                     .await
-                    .map(|rows| {
-                        rows.iter()
-                            .map(|r| (0..sqlx::Row::len(r)).map(|i| postgres::value(r, i)).collect())
-                            .collect()
-                    }),
-                Pool::MySql(p) => sqlx::query(sql).fetch_all(p).await.map(|rows| {
-                    rows.iter()
-                        .map(|r| (0..sqlx::Row::len(r)).map(|i| mysql::value(r, i)).collect())
-                        .collect()
-                }),
-                Pool::Sqlite(p) => sqlx::query(sql).fetch_all(p).await.map(|rows| {
-                    rows.iter()
-                        .map(|r| (0..sqlx::Row::len(r)).map(|i| sqlite::value(r, i)).collect())
-                        .collect()
-                }),
+                    .map(|rows| collect(rows, keep, postgres::value)),
+                Pool::MySql(p) => sqlx::query(sql)
+                    .fetch_all(p)
+                    .await
+                    .map(|rows| collect(rows, keep, mysql::value)),
+                Pool::Sqlite(p) => sqlx::query(sql)
+                    .fetch_all(p)
+                    .await
+                    .map(|rows| collect(rows, keep, sqlite::value)),
             }
         };
         // The server-side timeout is the real guard; this one catches a dead connection.
@@ -131,8 +201,17 @@ impl Connection {
     }
 
     /// Lists the tables matching `for each dataset` patterns, as they must be written in SQL.
-    pub async fn discover_tables(&self, includes: &[String], excludes: &[String]) -> Result<Vec<String>, String> {
-        let Some(sql) = dialect::render_table_discovery(self.dialect(), includes, excludes, self.schema.as_deref()) else {
+    pub async fn discover_tables(
+        &self,
+        includes: &[String],
+        excludes: &[String],
+    ) -> Result<Vec<String>, String> {
+        let Some(sql) = dialect::render_table_discovery(
+            self.dialect(),
+            includes,
+            excludes,
+            self.schema.as_deref(),
+        ) else {
             return Ok(Vec::new());
         };
         let rows = self.fetch(&sql).await?;
@@ -168,6 +247,7 @@ fn apply(post: Post, v: Value) -> Value {
 struct QueryRun {
     executed: Vec<Executed>,
     values: Vec<(usize, Value)>,
+    rows: Vec<(usize, Rows)>,
 }
 
 async fn run_one(conn: Connection, plan: Arc<Plan>, q: Query) -> QueryRun {
@@ -175,46 +255,70 @@ async fn run_one(conn: Connection, plan: Arc<Plan>, q: Query) -> QueryRun {
     let mut run = QueryRun {
         executed: Vec::new(),
         values: Vec::new(),
+        rows: Vec::new(),
     };
-    let record = |name: String, r: &RenderedQuery, error: Option<String>, duration: Duration| Executed {
-        name,
-        sql: r.sql.clone(),
-        error,
-        duration,
-        dataset: Some(q.dataset.clone()),
-        column: q.column.clone(),
-    };
+    let record =
+        |name: String, r: &RenderedQuery, error: Option<String>, duration: Duration| Executed {
+            name,
+            sql: r.sql.clone(),
+            error,
+            duration,
+            dataset: Some(q.dataset.clone()),
+            column: q.column.clone(),
+        };
     match &q.kind {
         QueryKind::Aggregate { items } => {
-            let rendered = dialect::render_aggregate(conn.dialect(), &plan, &q, items, schema.as_deref());
+            let rendered =
+                dialect::render_aggregate(conn.dialect(), &plan, &q, items, schema.as_deref());
             let start = Instant::now();
             let result = conn.fetch(&rendered.sql).await;
             let elapsed = start.elapsed();
             match result {
                 Ok(rows) => {
-                    run.executed.push(record(q.name.clone(), &rendered, None, elapsed));
+                    run.executed
+                        .push(record(q.name.clone(), &rendered, None, elapsed));
                     let row = rows.into_iter().next().unwrap_or_default();
                     for (i, id) in items.iter().enumerate() {
                         let v = row.get(i).cloned().unwrap_or(Value::Null);
-                        run.values.push((*id, apply(rendered.posts.get(i).copied().unwrap_or(Post::None), v)));
+                        run.values.push((
+                            *id,
+                            apply(rendered.posts.get(i).copied().unwrap_or(Post::None), v),
+                        ));
                     }
                 }
                 Err(e) => {
-                    run.executed.push(record(q.name.clone(), &rendered, Some(e), elapsed));
+                    run.executed
+                        .push(record(q.name.clone(), &rendered, Some(e), elapsed));
                     if items.len() > 1 {
                         // Isolate: each item alone, so only the failing metrics stay unset.
                         for (i, id) in items.iter().enumerate() {
-                            let single = dialect::render_aggregate(conn.dialect(), &plan, &q, &[*id], schema.as_deref());
+                            let single = dialect::render_aggregate(
+                                conn.dialect(),
+                                &plan,
+                                &q,
+                                &[*id],
+                                schema.as_deref(),
+                            );
                             let start = Instant::now();
                             let result = conn.fetch(&single.sql).await;
                             let name = format!("{}.isolated[{i}]", q.name);
                             match result {
                                 Ok(rows) => {
-                                    let v = rows.into_iter().next().and_then(|r| r.into_iter().next()).unwrap_or(Value::Null);
+                                    let v = rows
+                                        .into_iter()
+                                        .next()
+                                        .and_then(|r| r.into_iter().next())
+                                        .unwrap_or(Value::Null);
                                     run.values.push((*id, apply(single.posts[0], v)));
-                                    run.executed.push(record(name, &single, None, start.elapsed()));
+                                    run.executed
+                                        .push(record(name, &single, None, start.elapsed()));
                                 }
-                                Err(e) => run.executed.push(record(name, &single, Some(e), start.elapsed())),
+                                Err(e) => run.executed.push(record(
+                                    name,
+                                    &single,
+                                    Some(e),
+                                    start.elapsed(),
+                                )),
                             }
                         }
                     }
@@ -228,22 +332,146 @@ async fn run_one(conn: Connection, plan: Arc<Plan>, q: Query) -> QueryRun {
             let elapsed = start.elapsed();
             match result {
                 Ok(rows) => {
-                    let v = rows.into_iter().next().and_then(|r| r.into_iter().next()).unwrap_or(Value::Int(0));
+                    let v = rows
+                        .into_iter()
+                        .next()
+                        .and_then(|r| r.into_iter().next())
+                        .unwrap_or(Value::Int(0));
                     run.values.push((*metric, v));
-                    run.executed.push(record(q.name.clone(), &rendered, None, elapsed));
+                    run.executed
+                        .push(record(q.name.clone(), &rendered, None, elapsed));
                 }
-                Err(e) => run.executed.push(record(q.name.clone(), &rendered, Some(e), elapsed)),
+                Err(e) => run
+                    .executed
+                    .push(record(q.name.clone(), &rendered, Some(e), elapsed)),
+            }
+        }
+        QueryKind::Own { metric } => {
+            let m = &plan.metrics[*metric];
+            let sql = match &m.kind {
+                MetricKind::Schema => conn.dialect().schema_query(
+                    &m.dataset.table,
+                    schema.as_deref(),
+                    conn.database.as_deref(),
+                ),
+                MetricKind::Reference { .. } => dialect::render_reference(
+                    conn.dialect(),
+                    m,
+                    q.partition_where.as_deref(),
+                    schema.as_deref(),
+                    ReferenceSelect::Count,
+                ),
+                MetricKind::UserQuery(sql)
+                | MetricKind::FailedRowsQuery(sql)
+                | MetricKind::GroupBy(sql) => sql.clone(),
+                _ => String::new(),
+            };
+            let rendered = RenderedQuery { sql, posts: vec![] };
+            let start = Instant::now();
+            let keep = if matches!(m.kind, MetricKind::FailedRowsQuery(_)) {
+                MAX_KEPT_ROWS
+            } else {
+                usize::MAX
+            };
+            let result = conn.fetch_rows(&rendered.sql, keep).await;
+            let elapsed = start.elapsed();
+            match result {
+                Ok(rows) => {
+                    let first = rows.rows.first();
+                    let value = match &m.kind {
+                        // No columns: the table does not exist; the metric stays unset.
+                        MetricKind::Schema => {
+                            (!rows.rows.is_empty()).then_some(Value::Int(rows.total as i64))
+                        }
+                        MetricKind::Reference { .. } => Some(
+                            first
+                                .and_then(|r| r.first().cloned())
+                                .unwrap_or(Value::Int(0)),
+                        ),
+                        // Soda reads the last non-NULL column of the first row, as a float.
+                        MetricKind::UserQuery(_) => first
+                            .and_then(|r| r.iter().rev().find(|v| !v.is_null()).cloned())
+                            .map(|v| match v {
+                                Value::Int(i) => Value::Float(i as f64),
+                                Value::Text(t) => {
+                                    t.trim().parse::<f64>().map_or(Value::Text(t), Value::Float)
+                                }
+                                other => other,
+                            }),
+                        _ => Some(Value::Int(rows.total as i64)),
+                    };
+                    if let Some(v) = value {
+                        run.values.push((*metric, v));
+                    }
+                    run.rows.push((*metric, rows));
+                    run.executed
+                        .push(record(q.name.clone(), &rendered, None, elapsed));
+                }
+                Err(e) => run
+                    .executed
+                    .push(record(q.name.clone(), &rendered, Some(e), elapsed)),
             }
         }
     }
     run
 }
 
+/// The open data sources of a scan: the default one and any other a check names.
+#[derive(Clone, Default)]
+pub struct Connections {
+    pub default: Option<Connection>,
+    pub others: Vec<(String, Result<Connection, String>)>,
+}
+
+impl Connections {
+    fn get(&self, name: &Option<String>) -> Result<Connection, String> {
+        match name {
+            None => self
+                .default
+                .clone()
+                .ok_or_else(|| "not connected".to_string()),
+            Some(n) => match self.others.iter().find(|(k, _)| k == n) {
+                Some((_, Ok(c))) => Ok(c.clone()),
+                Some((_, Err(e))) => Err(e.clone()),
+                None => Err(format!(
+                    "Data source '{n}' not present in the configuration"
+                )),
+            },
+        }
+    }
+
+    pub async fn close(&self) {
+        if let Some(c) = &self.default {
+            c.close().await;
+        }
+        for (_, c) in &self.others {
+            if let Ok(c) = c {
+                c.close().await;
+            }
+        }
+    }
+}
+
 /// Runs every query of the plan, concurrently, and collects the metric values.
-pub async fn execute(conn: &Connection, plan: Arc<Plan>) -> Outcome {
+pub async fn execute(conns: &Connections, plan: Arc<Plan>) -> Outcome {
     let mut set = tokio::task::JoinSet::new();
+    let mut failed: Vec<Executed> = Vec::new();
     for (i, q) in plan.queries.iter().enumerate() {
-        let fut = run_one(conn.clone(), plan.clone(), q.clone());
+        let conn = match conns.get(&q.data_source) {
+            Ok(c) => c,
+            Err(e) => {
+                failed.push(Executed {
+                    name: q.name.clone(),
+                    sql: String::new(),
+                    error: Some(e),
+                    duration: Duration::ZERO,
+                    dataset: Some(q.dataset.clone()),
+                    column: q.column.clone(),
+                });
+                continue;
+            }
+        };
+        let fut = run_one(conn, plan.clone(), q.clone());
         set.spawn(async move { (i, fut.await) });
     }
     let mut runs: Vec<(usize, QueryRun)> = Vec::new();
@@ -256,12 +484,18 @@ pub async fn execute(conn: &Connection, plan: Arc<Plan>) -> Outcome {
     runs.sort_by_key(|(i, _)| *i);
     let mut outcome = Outcome {
         values: vec![None; plan.metrics.len()],
-        executed: Vec::new(),
+        rows: vec![None; plan.metrics.len()],
+        executed: failed,
     };
     for (_, run) in runs {
         for (id, v) in run.values {
             if let Some(slot) = outcome.values.get_mut(id) {
                 *slot = Some(v);
+            }
+        }
+        for (id, r) in run.rows {
+            if let Some(slot) = outcome.rows.get_mut(id) {
+                *slot = Some(r);
             }
         }
         outcome.executed.extend(run.executed);

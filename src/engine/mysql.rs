@@ -1,9 +1,9 @@
 //! MySQL and MariaDB: connection (read-only transactions, statement timeout) and decoding.
 
 use super::dialect::{Dialect, Post};
-use crate::plan::Aggregate;
 use super::value::Value;
 use crate::config::{DataSource, Engine as EngineConfig};
+use crate::plan::Aggregate;
 use crate::sodacl::formats::RegexFlavor;
 use sqlx::mysql::{MySqlConnectOptions, MySqlPool, MySqlPoolOptions, MySqlRow, MySqlSslMode};
 use sqlx::{Column, Executor, Row, TypeInfo, ValueRef};
@@ -48,7 +48,15 @@ impl Dialect for MySql {
 
 /// Opens a pool whose sessions only run read-only transactions and time out statements.
 pub async fn connect(ds: &DataSource, pool_size: u32) -> Result<MySqlPool, sqlx::Error> {
-    let EngineConfig::MySql { host, port, username, password, database, ssl_mode } = &ds.engine else {
+    let EngineConfig::MySql {
+        host,
+        port,
+        username,
+        password,
+        database,
+        ssl_mode,
+    } = &ds.engine
+    else {
         return Err(sqlx::Error::Configuration("not a mysql data source".into()));
     };
     let mut opts = MySqlConnectOptions::new()
@@ -65,7 +73,9 @@ pub async fn connect(ds: &DataSource, pool_size: u32) -> Result<MySqlPool, sqlx:
         opts = opts.database(d);
     }
     if let Some(mode) = ssl_mode {
-        opts = opts.ssl_mode(MySqlSslMode::from_str(mode).map_err(|e| sqlx::Error::Configuration(Box::new(e)))?);
+        opts = opts.ssl_mode(
+            MySqlSslMode::from_str(mode).map_err(|e| sqlx::Error::Configuration(Box::new(e)))?,
+        );
     }
     let secs = ds.query_timeout.as_secs_f64();
     MySqlPoolOptions::new()
@@ -73,11 +83,15 @@ pub async fn connect(ds: &DataSource, pool_size: u32) -> Result<MySqlPool, sqlx:
         .acquire_timeout(ds.connect_timeout)
         .after_connect(move |conn, _| {
             Box::pin(async move {
-                conn.execute(sqlx::raw_sql("SET SESSION TRANSACTION READ ONLY")).await?;
+                conn.execute(sqlx::raw_sql("SET SESSION TRANSACTION READ ONLY"))
+                    .await?;
                 // MariaDB and MySQL name the statement timeout differently.
                 let mariadb = format!("SET SESSION max_statement_time = {secs}");
                 if conn.execute(sqlx::raw_sql(&mariadb)).await.is_err() {
-                    let mysql = format!("SET SESSION max_execution_time = {}", (secs * 1000.0) as u64);
+                    let mysql = format!(
+                        "SET SESSION max_execution_time = {}",
+                        (secs * 1000.0) as u64
+                    );
                     let _ = conn.execute(sqlx::raw_sql(&mysql)).await;
                 }
                 Ok(())
@@ -97,8 +111,11 @@ pub fn value(row: &MySqlRow, i: usize) -> Value {
     let ty = row.column(i).type_info().name().to_string();
     let decoded = match ty.as_str() {
         "BOOLEAN" => row.try_get::<bool, _>(i).map(Value::Bool),
-        "TINYINT" | "SMALLINT" | "INT" | "MEDIUMINT" | "BIGINT" => row.try_get::<i64, _>(i).map(Value::Int),
-        "TINYINT UNSIGNED" | "SMALLINT UNSIGNED" | "INT UNSIGNED" | "MEDIUMINT UNSIGNED" | "BIGINT UNSIGNED" => row
+        "TINYINT" | "SMALLINT" | "INT" | "MEDIUMINT" | "BIGINT" => {
+            row.try_get::<i64, _>(i).map(Value::Int)
+        }
+        "TINYINT UNSIGNED" | "SMALLINT UNSIGNED" | "INT UNSIGNED" | "MEDIUMINT UNSIGNED"
+        | "BIGINT UNSIGNED" => row
             .try_get::<u64, _>(i)
             .map(|v| i64::try_from(v).map_or(Value::Float(v as f64), Value::Int)),
         "FLOAT" => row
@@ -110,14 +127,16 @@ pub fn value(row: &MySqlRow, i: usize) -> Value {
             .map(|v| Value::Float(v.to_string().parse().unwrap_or(f64::NAN))),
         "DATE" => row.try_get::<chrono::NaiveDate, _>(i).map(Value::Date),
         "TIME" => row.try_get::<chrono::NaiveTime, _>(i).map(Value::Time),
-        "DATETIME" => row.try_get::<chrono::NaiveDateTime, _>(i).map(Value::DateTime),
+        "DATETIME" => row
+            .try_get::<chrono::NaiveDateTime, _>(i)
+            .map(Value::DateTime),
         "TIMESTAMP" => row
             .try_get::<chrono::DateTime<chrono::Utc>, _>(i)
             .map(|v| Value::DateTimeTz(v.fixed_offset())),
-        _ => row
-            .try_get::<String, _>(i)
-            .map(Value::Text)
-            .or_else(|_| row.try_get::<Vec<u8>, _>(i).map(|b| Value::Text(String::from_utf8_lossy(&b).into_owned()))),
+        _ => row.try_get::<String, _>(i).map(Value::Text).or_else(|_| {
+            row.try_get::<Vec<u8>, _>(i)
+                .map(|b| Value::Text(String::from_utf8_lossy(&b).into_owned()))
+        }),
     };
     decoded.unwrap_or_else(|_| Value::Text(format!("<{ty} value>")))
 }

@@ -32,6 +32,29 @@ impl Dialect for Postgres {
         format!("SELECT table_name FROM (SELECT table_name AS name, table_name, table_schema FROM information_schema.tables) t \nWHERE ({name_filter})\n  AND {schema_cond}")
     }
 
+    fn schema_query(&self, table: &str, schema: Option<&str>, database: Option<&str>) -> String {
+        let t = crate::report::unquoted_table(table).to_lowercase();
+        let mut sql = format!(
+            "SELECT column_name, data_type, is_nullable \nFROM information_schema.columns \nWHERE lower(table_name) = {}",
+            self.string_literal(&t)
+        );
+        if let Some(db) = database {
+            sql.push_str(&format!(
+                " \n  AND lower(table_catalog) = {}",
+                self.string_literal(&db.to_lowercase())
+            ));
+        }
+        match schema {
+            Some(s) => sql.push_str(&format!(
+                " \n  AND lower(table_schema) = {}",
+                self.string_literal(&s.to_lowercase())
+            )),
+            None => sql.push_str(" \n  AND table_schema = current_schema()"),
+        }
+        sql.push_str("\nORDER BY ORDINAL_POSITION");
+        sql
+    }
+
     fn fold_pattern(&self, pattern: &str) -> String {
         pattern.to_lowercase()
     }
@@ -55,8 +78,18 @@ impl Dialect for Postgres {
 
 /// Opens a pool of read-only sessions with a statement timeout.
 pub async fn connect(ds: &DataSource, pool_size: u32) -> Result<PgPool, sqlx::Error> {
-    let EngineConfig::Postgres { host, port, username, password, database, sslmode } = &ds.engine else {
-        return Err(sqlx::Error::Configuration("not a postgres data source".into()));
+    let EngineConfig::Postgres {
+        host,
+        port,
+        username,
+        password,
+        database,
+        sslmode,
+    } = &ds.engine
+    else {
+        return Err(sqlx::Error::Configuration(
+            "not a postgres data source".into(),
+        ));
     };
     let mut opts = PgConnectOptions::new()
         .host(host)
@@ -72,7 +105,9 @@ pub async fn connect(ds: &DataSource, pool_size: u32) -> Result<PgPool, sqlx::Er
         opts = opts.database(d);
     }
     if let Some(mode) = sslmode {
-        opts = opts.ssl_mode(PgSslMode::from_str(mode).map_err(|e| sqlx::Error::Configuration(Box::new(e)))?);
+        opts = opts.ssl_mode(
+            PgSslMode::from_str(mode).map_err(|e| sqlx::Error::Configuration(Box::new(e)))?,
+        );
     }
     let timeout_ms = ds.query_timeout.as_millis().to_string();
     let mut options = vec![
@@ -113,7 +148,9 @@ pub fn value(row: &PgRow, i: usize) -> Value {
         "BOOL" => row.try_get::<bool, _>(i).map(Value::Bool),
         "DATE" => row.try_get::<chrono::NaiveDate, _>(i).map(Value::Date),
         "TIME" => row.try_get::<chrono::NaiveTime, _>(i).map(Value::Time),
-        "TIMESTAMP" => row.try_get::<chrono::NaiveDateTime, _>(i).map(Value::DateTime),
+        "TIMESTAMP" => row
+            .try_get::<chrono::NaiveDateTime, _>(i)
+            .map(Value::DateTime),
         "TIMESTAMPTZ" => row
             .try_get::<chrono::DateTime<chrono::Utc>, _>(i)
             .map(|v| Value::DateTimeTz(v.fixed_offset())),

@@ -1,9 +1,9 @@
 //! SQLite: read-only connection with a REGEXP function, and decoding by storage class.
 
 use super::dialect::{Dialect, Post};
-use crate::plan::Aggregate;
 use super::value::Value;
 use crate::config::{DataSource, Engine as EngineConfig};
+use crate::plan::Aggregate;
 use crate::sodacl::formats::RegexFlavor;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow};
 use sqlx::{Row, TypeInfo, ValueRef};
@@ -16,7 +16,18 @@ impl Dialect for Sqlite {
     }
 
     fn regex_match(&self, expr: &str, pattern: &str) -> String {
-        format!("CAST({expr} AS TEXT) REGEXP {}", self.string_literal(pattern))
+        format!(
+            "CAST({expr} AS TEXT) REGEXP {}",
+            self.string_literal(pattern)
+        )
+    }
+
+    fn schema_query(&self, table: &str, _schema: Option<&str>, _database: Option<&str>) -> String {
+        let t = crate::report::unquoted_table(table);
+        format!(
+            "SELECT name, lower(type), CASE WHEN \"notnull\" = 1 THEN 'NO' ELSE 'YES' END FROM pragma_table_info({}) ORDER BY cid",
+            self.string_literal(&t)
+        )
     }
 
     fn table_discovery(&self, name_filter: &str, _schema: Option<&str>) -> String {
@@ -44,14 +55,19 @@ impl Dialect for Sqlite {
             Aggregate::Stddev | Aggregate::StddevSamp => (format!("({n} - 1)"), Post::Sqrt),
             _ => (format!("({n} - 1)"), Post::None),
         };
-        (format!("(CASE WHEN {denominator} > 0 THEN MAX({ss}, 0) / {denominator} END)"), post)
+        (
+            format!("(CASE WHEN {denominator} > 0 THEN MAX({ss}, 0) / {denominator} END)"),
+            post,
+        )
     }
 }
 
 /// Opens the database file read-only, with `query_only` as a second guard.
 pub async fn connect(ds: &DataSource, pool_size: u32) -> Result<SqlitePool, sqlx::Error> {
     let EngineConfig::Sqlite { path } = &ds.engine else {
-        return Err(sqlx::Error::Configuration("not a sqlite data source".into()));
+        return Err(sqlx::Error::Configuration(
+            "not a sqlite data source".into(),
+        ));
     };
     if !path.is_file() {
         return Err(sqlx::Error::Configuration(

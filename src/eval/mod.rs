@@ -4,8 +4,13 @@
 //! not computed (failed query, unknown metric) is an error and leaves the check unevaluated;
 //! a metric that is SQL NULL (an average over no rows) leaves it unevaluated silently.
 
+mod freshness;
+mod group_by;
+mod schema;
+
 use crate::diagnostic::{Level, Location};
 use crate::engine::value::Value;
+use crate::engine::Outcome as Measurements;
 use crate::plan::{MetricKind, Plan};
 use crate::sodacl::line::Operand;
 use crate::sodacl::model::{Check, CheckKind, Zone};
@@ -54,8 +59,23 @@ impl NumZone {
     }
 }
 
+/// What to collect as failed-row samples if the check warns or fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SampleSource {
+    /// Rows counted by a missing/invalid count metric.
+    Count(usize),
+    /// Rows of the duplicated groups of a duplicate count.
+    Duplicate(usize),
+    /// Source rows breaking a reference.
+    Reference(usize),
+    /// Rows matching a `fail condition` (a filtered row count).
+    Condition(usize),
+    /// The rows a `fail query` returned.
+    QueryRows(usize),
+}
+
 /// What evaluation decided for one check.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CheckResult {
     pub seq: usize,
     pub outcome: Option<Outcome>,
@@ -67,6 +87,34 @@ pub struct CheckResult {
     pub console: Vec<(String, String)>,
     /// Metric identities the check reads.
     pub metrics: Vec<String>,
+    /// Diagnostics after `value`/`fail`/`warn` (freshness, schema, row count comparison).
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Diagnostics `blocks`; `None` for check types whose diagnostics have no blocks key.
+    pub blocks: Option<Vec<serde_json::Value>>,
+    /// Schema checks have no `value` in their diagnostics.
+    pub no_value_key: bool,
+    /// Only shown on the console, never in the results (group-by parents).
+    pub local_only: bool,
+    /// A group-by child: the check it stands for and its group description.
+    pub child: Option<Box<Check>>,
+    pub group: Option<serde_json::Value>,
+    /// A metric that exists only through this result (group-by children): identity, name, value.
+    pub own_metric: Option<(String, String, Value)>,
+    pub sample: Option<SampleSource>,
+    /// The failed-row sample collected for a warned or failed check.
+    pub samples: Option<Sample>,
+}
+
+/// Failed rows kept as evidence for a check.
+#[derive(Debug, Clone, Default)]
+pub struct Sample {
+    /// The query that produced the rows (Soda's `failed_rows[...]` name).
+    pub query_name: String,
+    pub rows: crate::engine::Rows,
+    /// How many rows fail in total (the check's count).
+    pub total: usize,
+    /// Blocks of type `file` (failed rows checks) rather than `failedRowsAnalysis`.
+    pub plain_file: bool,
 }
 
 /// A message for the scan log.
@@ -127,7 +175,7 @@ fn resolve_zone(z: &Zone, vars: &Vars) -> Result<NumZone, String> {
     })
 }
 
-fn location(check: &Check) -> Option<Location> {
+pub(crate) fn location(check: &Check) -> Option<Location> {
     Some(Location {
         file: check.file.clone(),
         line: check.line,
@@ -135,26 +183,56 @@ fn location(check: &Check) -> Option<Location> {
     })
 }
 
-/// Evaluates one check against the computed metric values.
-pub fn evaluate(check: &Check, plan: &Plan, values: &[Option<Value>], vars: &Vars, messages: &mut Vec<Message>) -> CheckResult {
+/// Evaluates one check; group-by checks also return one result per group and nested check.
+pub fn evaluate(
+    check: &Check,
+    plan: &Plan,
+    out: &Measurements,
+    vars: &Vars,
+    messages: &mut Vec<Message>,
+) -> Vec<CheckResult> {
     let ids = plan.metrics_of(check.seq);
     let mut result = CheckResult {
         seq: check.seq,
-        outcome: None,
-        value: None,
-        fail: None,
-        warn: None,
-        console: Vec::new(),
+        blocks: Some(Vec::new()),
         // Soda Core lists only the check's own metric, not a percentage's inputs.
-        metrics: ids.first().map(|i| plan.metrics[*i].identity.clone()).into_iter().collect(),
+        metrics: ids
+            .first()
+            .map(|i| plan.metrics[*i].identity.clone())
+            .into_iter()
+            .collect(),
+        ..CheckResult::default()
     };
-    if !matches!(check.kind, CheckKind::Metric(_)) || check.invalid || ids.is_empty() {
-        return result;
+    if matches!(
+        check.kind,
+        CheckKind::Unsupported(_) | CheckKind::History(_)
+    ) || check.invalid
+        || ids.is_empty()
+    {
+        return vec![result];
     }
+    if let CheckKind::RowCountComparison { .. } = check.kind {
+        result.metrics = ids
+            .iter()
+            .map(|i| plan.metrics[*i].identity.clone())
+            .collect();
+    }
+    let values = &out.values;
     let missing: Vec<String> = ids
         .iter()
         .filter(|i| values.get(**i).is_none_or(Option::is_none))
-        .map(|i| plan.metrics[*i].name.clone())
+        .map(|i| {
+            let m = &plan.metrics[*i];
+            // Soda quotes the names of user-defined metrics.
+            if matches!(
+                m.kind,
+                MetricKind::UserQuery(_) | MetricKind::FailedRowsQuery(_)
+            ) {
+                format!("\"{}\"", m.name)
+            } else {
+                m.name.clone()
+            }
+        })
         .collect();
     if !missing.is_empty() {
         messages.push(Message {
@@ -167,12 +245,82 @@ pub fn evaluate(check: &Check, plan: &Plan, values: &[Option<Value>], vars: &Var
             location: location(check),
         });
         result.console.push(("check_value".into(), "None".into()));
-        return result;
+        return vec![result];
     }
+    let primary = &plan.metrics[ids[0]];
+    match &check.kind {
+        CheckKind::Freshness(f) => {
+            freshness::evaluate(
+                check,
+                f,
+                values[ids[0]].clone().unwrap_or(Value::Null),
+                vars,
+                &mut result,
+                messages,
+            );
+            return vec![result];
+        }
+        CheckKind::Schema { warn, fail } => {
+            let rows = out.rows.get(ids[0]).cloned().flatten().unwrap_or_default();
+            schema::evaluate(warn, fail, &rows, &mut result);
+            return vec![result];
+        }
+        CheckKind::RowCountComparison { .. } => {
+            let own = values[ids[0]]
+                .as_ref()
+                .and_then(Value::as_f64)
+                .unwrap_or(0.0) as i64;
+            let other = values[ids[1]]
+                .as_ref()
+                .and_then(Value::as_f64)
+                .unwrap_or(0.0) as i64;
+            let diff = own - other;
+            result.value = Some(Value::Int(diff));
+            result.blocks = None;
+            result.extra.insert("rowCount".into(), own.into());
+            result.extra.insert("otherRowCount".into(), other.into());
+            result.console = vec![
+                ("value".into(), diff.to_string()),
+                ("rowCount".into(), own.to_string()),
+                ("otherRowCount".into(), other.to_string()),
+            ];
+            result.outcome = Some(if diff == 0 {
+                Outcome::Pass
+            } else {
+                Outcome::Fail
+            });
+            return vec![result];
+        }
+        CheckKind::GroupBy(g) => {
+            let rows = out.rows.get(ids[0]).cloned().flatten().unwrap_or_default();
+            return group_by::evaluate(check, g, &rows, plan, vars, result, messages);
+        }
+        _ => {}
+    }
+    result.sample = match (&check.kind, &primary.kind) {
+        (CheckKind::Reference(_), _) => Some(SampleSource::Reference(ids[0])),
+        (
+            CheckKind::FailedRows {
+                condition: Some(_), ..
+            },
+            _,
+        ) => Some(SampleSource::Condition(ids[0])),
+        (CheckKind::FailedRows { .. }, _) => Some(SampleSource::QueryRows(ids[0])),
+        (_, MetricKind::MissingCount | MetricKind::InvalidCount) => {
+            Some(SampleSource::Count(ids[0]))
+        }
+        (_, MetricKind::DuplicateCount(_)) => Some(SampleSource::Duplicate(ids[0])),
+        (_, MetricKind::Percent(_)) if ids.len() == 3 => match plan.metrics[ids[2]].kind {
+            MetricKind::DuplicateCount(_) => Some(SampleSource::Duplicate(ids[2])),
+            _ => Some(SampleSource::Count(ids[2])),
+        },
+        _ => None,
+    };
     let value = values[ids[0]].clone().unwrap_or(Value::Null);
     result.value = Some(value.clone());
-    result.console.push(("check_value".into(), value.to_string()));
-    let primary = &plan.metrics[ids[0]];
+    result
+        .console
+        .push(("check_value".into(), value.to_string()));
     if matches!(primary.kind, MetricKind::Percent(_)) && ids.len() == 3 {
         for dep in &ids[1..] {
             let m = &plan.metrics[*dep];
@@ -180,28 +328,73 @@ pub fn evaluate(check: &Check, plan: &Plan, values: &[Option<Value>], vars: &Var
             result.console.push((m.name.clone(), v.to_string()));
         }
     }
-    if check.no_threshold {
-        return result;
+    match &check.kind {
+        CheckKind::Reference(_) => {
+            let n = value.as_f64().unwrap_or(0.0);
+            result.outcome = Some(if n == 0.0 {
+                Outcome::Pass
+            } else {
+                Outcome::Fail
+            });
+            return vec![result];
+        }
+        CheckKind::FailedRows { .. } if check.fail.is_none() && check.warn.is_none() => {
+            let n = value.as_f64().unwrap_or(0.0);
+            result.outcome = Some(if n > 0.0 {
+                Outcome::Fail
+            } else {
+                Outcome::Pass
+            });
+            return vec![result];
+        }
+        _ => {}
     }
-    if value.is_null() {
-        return result;
+    if check.no_threshold || value.is_null() {
+        return vec![result];
     }
+    apply_thresholds(
+        check,
+        check.fail.as_ref(),
+        check.warn.as_ref(),
+        &value,
+        primary.validity.valid_format.is_some(),
+        vars,
+        &mut result,
+        messages,
+    );
+    vec![result]
+}
+
+/// Compares a numeric value with the check's zones (fail first, then warn).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn apply_thresholds(
+    check: &Check,
+    fail: Option<&Zone>,
+    warn: Option<&Zone>,
+    value: &Value,
+    has_format: bool,
+    vars: &Vars,
+    result: &mut CheckResult,
+    messages: &mut Vec<Message>,
+) {
     let Some(v) = value.as_f64() else {
-        let hint = if primary.validity.valid_format.is_some() {
+        let hint = if has_format {
             " (a valid format does not turn text into numbers for this metric)"
         } else {
             ""
         };
         messages.push(Message {
             level: Level::Error,
-            text: format!("Cannot evaluate check: Expected a numeric value, but was {value}.{hint}"),
+            text: format!(
+                "Cannot evaluate check: Expected a numeric value, but was {value}.{hint}"
+            ),
             location: location(check),
         });
-        return result;
+        return;
     };
     let zones = (
-        check.fail.as_ref().map(|z| resolve_zone(z, vars)).transpose(),
-        check.warn.as_ref().map(|z| resolve_zone(z, vars)).transpose(),
+        fail.map(|z| resolve_zone(z, vars)).transpose(),
+        warn.map(|z| resolve_zone(z, vars)).transpose(),
     );
     let (fail, warn) = match zones {
         (Ok(f), Ok(w)) => (f, w),
@@ -211,7 +404,7 @@ pub fn evaluate(check: &Check, plan: &Plan, values: &[Option<Value>], vars: &Var
                 text: format!("Evaluation of check {} failed: {e}", check.source_line),
                 location: location(check),
             });
-            return result;
+            return;
         }
     };
     result.outcome = Some(if fail.as_ref().is_some_and(|z| z.contains(v)) {
@@ -223,15 +416,26 @@ pub fn evaluate(check: &Check, plan: &Plan, values: &[Option<Value>], vars: &Var
     });
     result.fail = fail;
     result.warn = warn;
-    result
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn z(gte: Option<f64>, gt: Option<f64>, lt: Option<f64>, lte: Option<f64>, split: bool) -> NumZone {
-        NumZone { gte, gt, lt, lte, split }
+    fn z(
+        gte: Option<f64>,
+        gt: Option<f64>,
+        lt: Option<f64>,
+        lte: Option<f64>,
+        split: bool,
+    ) -> NumZone {
+        NumZone {
+            gte,
+            gt,
+            lt,
+            lte,
+            split,
+        }
     }
 
     #[test]

@@ -56,6 +56,21 @@ pub enum MetricKind {
     DuplicateCount(Vec<String>),
     /// `round(count * 100 / row_count, 2)` of two other metrics (`deps`).
     Percent(PercentOf),
+    /// The table's columns and types (schema checks).
+    Schema,
+    /// Rows of the source breaking a reference rule.
+    Reference {
+        source: Vec<String>,
+        target_table: String,
+        target: Vec<String>,
+        must_exist: bool,
+    },
+    /// `<metric> query`: the last non-NULL column of the first row.
+    UserQuery(String),
+    /// `fail query`: the number of rows it returns (the rows are the sample).
+    FailedRowsQuery(String),
+    /// `group by`: the rows of the query, one group per distinct `fields` tuple.
+    GroupBy(String),
     /// A metric name Soda does not know; never computed.
     Unsupported,
 }
@@ -81,6 +96,8 @@ pub struct Metric {
     pub identity: String,
     /// For percentages: [row_count, count].
     pub deps: Vec<usize>,
+    /// Another configured data source (`row_count same as T in DS`); `None`: the scan's.
+    pub data_source: Option<String>,
 }
 
 impl Metric {
@@ -106,6 +123,8 @@ pub enum QueryKind {
     Aggregate { items: Vec<usize> },
     /// One number: the duplicate count of one metric.
     Duplicate { metric: usize },
+    /// A query of its own computing one metric (schema, reference, user SQL, group by).
+    Own { metric: usize },
 }
 
 /// One query to run.
@@ -118,6 +137,8 @@ pub struct Query {
     /// The rendered partition `WHERE`, if any.
     pub partition_where: Option<String>,
     pub kind: QueryKind,
+    /// `None`: the scan's data source.
+    pub data_source: Option<String>,
 }
 
 /// The checks, their metrics and the queries that compute them.
@@ -127,6 +148,10 @@ pub struct Plan {
     pub queries: Vec<Query>,
     /// For each check (by `seq`): the metrics it reads, first = the check's value.
     pub check_metrics: Vec<(usize, Vec<usize>)>,
+    /// The number the next query (a failed-rows sample) gets in its name.
+    pub next_query_number: usize,
+    pub scan_definition: String,
+    pub data_source: String,
 }
 
 impl Plan {
@@ -166,7 +191,10 @@ fn hash_validity(h: &mut HashBuilder, v: &Validity) {
             for item in items {
                 match item {
                     Literal::Str(s) => h.add_str(s),
-                    Literal::Num { value, is_int: true } => h.add_i64(*value as i64),
+                    Literal::Num {
+                        value,
+                        is_int: true,
+                    } => h.add_i64(*value as i64),
                     Literal::Num { value, .. } => h.add_f64(*value),
                 }
             }
@@ -229,6 +257,9 @@ struct Request {
     deps: Vec<usize>,
     /// `[null, filter, null]` hashing (row counts of percentages) instead of the full parts.
     plain_hash: bool,
+    /// Metrics of user SQL have no table in their identity.
+    no_table: bool,
+    data_source: Option<String>,
 }
 
 impl<'a> Planner<'a> {
@@ -250,6 +281,8 @@ impl<'a> Planner<'a> {
             }
         }
         self.group_queries(model, logs);
+        self.plan.scan_definition = self.scan_definition.to_string();
+        self.plan.data_source = self.data_source.to_string();
         self.plan
     }
 
@@ -257,11 +290,15 @@ impl<'a> Planner<'a> {
         let mut parts = vec![
             "metric".to_string(),
             self.scan_definition.to_string(),
-            self.data_source.to_string(),
-            r.dataset.table.clone(),
+            r.data_source
+                .clone()
+                .unwrap_or_else(|| self.data_source.to_string()),
         ];
-        if let Some(p) = &r.dataset.partition {
-            parts.push(p.clone());
+        if !r.no_table && !r.dataset.table.is_empty() {
+            parts.push(r.dataset.table.clone());
+            if let Some(p) = &r.dataset.partition {
+                parts.push(p.clone());
+            }
         }
         if let Some(c) = &r.column {
             parts.push(c.clone());
@@ -290,8 +327,8 @@ impl<'a> Planner<'a> {
         // Soda keys metrics on the identity only, so two checks that differ only in
         // `invalid values` would share a count; the full key keeps them apart.
         let key = format!(
-            "{identity}|{:?}|{:?}|{:?}|{:?}",
-            r.kind, r.validity, r.sql_column, r.deps
+            "{identity}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            r.kind, r.validity, r.sql_column, r.deps, r.data_source
         );
         if let Some(i) = self.keys.iter().position(|k| *k == key) {
             return i;
@@ -309,6 +346,7 @@ impl<'a> Planner<'a> {
             validity: r.validity,
             identity,
             deps: r.deps,
+            data_source: r.data_source,
         });
         self.keys.push(key);
         id
@@ -328,17 +366,172 @@ impl<'a> Planner<'a> {
             );
         }
         for expr in &r.unsupported {
-            logs.error_at(format!("Unsupported template expression ${{{expr}}}"), location.clone());
+            logs.error_at(
+                format!("Unsupported template expression ${{{expr}}}"),
+                location.clone(),
+            );
         }
         r.text
     }
 
-    fn plan_check(&mut self, model: &ChecksModel, check: &Check, logs: &mut Logs) -> Option<Vec<usize>> {
-        let CheckKind::Metric(mc) = &check.kind else {
-            return None;
-        };
+    /// A bare request for a metric without missing/validity settings.
+    fn simple(
+        &self,
+        name: &str,
+        kind: MetricKind,
+        dataset: &Dataset,
+        column: Option<String>,
+    ) -> Request {
+        Request {
+            name: name.to_string(),
+            kind,
+            dataset: dataset.clone(),
+            column: column.clone(),
+            sql_column: column,
+            filter: None,
+            filter_sql: None,
+            validity: Validity::default(),
+            extra_args: Vec::new(),
+            deps: Vec::new(),
+            plain_hash: true,
+            no_table: false,
+            data_source: None,
+        }
+    }
+
+    fn plan_other(
+        &mut self,
+        model: &ChecksModel,
+        check: &Check,
+        logs: &mut Logs,
+    ) -> Option<Vec<usize>> {
+        let dataset = &check.dataset;
+        match &check.kind {
+            CheckKind::Freshness(f) => {
+                let mut r = self.simple(
+                    "max",
+                    MetricKind::Aggregate(Aggregate::Max),
+                    dataset,
+                    Some(f.column.clone()),
+                );
+                r.filter = f.filter.clone();
+                r.filter_sql = f.filter.as_ref().map(|x| self.render_sql(x, check, logs));
+                Some(vec![self.request(r)])
+            }
+            CheckKind::Schema { .. } => Some(vec![self.request(self.simple(
+                "schema",
+                MetricKind::Schema,
+                dataset,
+                None,
+            ))]),
+            CheckKind::Reference(rc) => {
+                let column = (rc.source.len() == 1).then(|| rc.source[0].clone());
+                let mut r = self.simple(
+                    "reference",
+                    MetricKind::Reference {
+                        source: rc.source.clone(),
+                        target_table: rc.target_table.clone(),
+                        target: rc.target.clone(),
+                        must_exist: rc.must_exist,
+                    },
+                    dataset,
+                    column,
+                );
+                r.plain_hash = false;
+                r.extra_args = rc
+                    .source
+                    .iter()
+                    .cloned()
+                    .chain([rc.target_table.clone()])
+                    .chain(rc.target.iter().cloned())
+                    .collect();
+                Some(vec![self.request(r)])
+            }
+            CheckKind::RowCountComparison {
+                other,
+                other_data_source,
+            } => {
+                let own =
+                    self.request(self.simple("row_count", MetricKind::RowCount, dataset, None));
+                if other.partition.is_some() && model.partition_where(other).is_none() {
+                    logs.error_at(
+                        format!(
+                            "Filter not declared: {}",
+                            other.partition.clone().unwrap_or_default()
+                        ),
+                        Some(Location {
+                            file: check.file.clone(),
+                            line: check.line,
+                            col: check.col,
+                        }),
+                    );
+                    return None;
+                }
+                let mut r = self.simple("row_count", MetricKind::RowCount, other, None);
+                r.data_source = other_data_source.clone();
+                let theirs = self.request(r);
+                Some(vec![own, theirs])
+            }
+            CheckKind::FailedRows {
+                condition: Some(cond),
+                ..
+            } => {
+                let mut r = self.simple("row_count", MetricKind::RowCount, dataset, None);
+                r.filter = Some(cond.clone());
+                r.filter_sql = Some(self.render_sql(cond, check, logs));
+                Some(vec![self.request(r)])
+            }
+            CheckKind::FailedRows {
+                query: Some(sql), ..
+            } => {
+                let mut r = self.simple(
+                    &check.source_line,
+                    MetricKind::FailedRowsQuery(sql.clone()),
+                    dataset,
+                    None,
+                );
+                r.plain_hash = false;
+                r.extra_args = vec![sql.clone()];
+                Some(vec![self.request(r)])
+            }
+            CheckKind::GroupBy(g) => {
+                let mut r = self.simple(
+                    "group by",
+                    MetricKind::GroupBy(g.query.clone()),
+                    dataset,
+                    None,
+                );
+                r.plain_hash = false;
+                r.extra_args = vec![g.query.clone()];
+                Some(vec![self.request(r)])
+            }
+            _ => None,
+        }
+    }
+
+    fn plan_check(
+        &mut self,
+        model: &ChecksModel,
+        check: &Check,
+        logs: &mut Logs,
+    ) -> Option<Vec<usize>> {
         if check.invalid {
             return None;
+        }
+        let CheckKind::Metric(mc) = &check.kind else {
+            return self.plan_other(model, check, logs);
+        };
+        if let Some(sql) = &mc.query {
+            let mut r = self.simple(
+                &check.source_line,
+                MetricKind::UserQuery(sql.clone()),
+                &check.dataset,
+                None,
+            );
+            r.no_table = true;
+            r.plain_hash = false;
+            r.extra_args = vec![sql.clone()];
+            return Some(vec![self.request(r)]);
         }
         let dataset = check.dataset.clone();
         let first = mc.args.first().map(|a| a.text().to_string());
@@ -373,6 +566,8 @@ impl<'a> Planner<'a> {
             extra_args: extra_args.clone(),
             deps: Vec::new(),
             plain_hash: false,
+            no_table: false,
+            data_source: None,
         };
         let location = Some(Location {
             file: check.file.clone(),
@@ -389,8 +584,15 @@ impl<'a> Planner<'a> {
             return Some(vec![self.request(r)]);
         }
         let needs_column = !matches!(name, "row_count");
-        if needs_column && first.is_none() && !matches!(name, "duplicate_count" | "duplicate_percent") && aggregate_of(name).is_some() {
-            logs.error_at(format!("Metric {name} needs a column argument, e.g. {name}(column)"), location);
+        if needs_column
+            && first.is_none()
+            && !matches!(name, "duplicate_count" | "duplicate_percent")
+            && aggregate_of(name).is_some()
+        {
+            logs.error_at(
+                format!("Metric {name} needs a column argument, e.g. {name}(column)"),
+                location,
+            );
             return None;
         }
         let col = first.clone();
@@ -423,7 +625,10 @@ impl<'a> Planner<'a> {
             "duplicate_count" => {
                 let cols: Vec<String> = mc.args.iter().map(|a| a.text().to_string()).collect();
                 if cols.is_empty() {
-                    logs.error_at("duplicate_count needs at least one column".to_string(), location);
+                    logs.error_at(
+                        "duplicate_count needs at least one column".to_string(),
+                        location,
+                    );
                     return None;
                 }
                 let column = if cols.len() == 1 { col } else { None };
@@ -440,7 +645,11 @@ impl<'a> Planner<'a> {
                 rc.sql_column = None;
                 let row_count = self.request(rc);
                 let (count_name, count_kind, of) = match name {
-                    "missing_percent" => ("missing_count", MetricKind::MissingCount, PercentOf::Missing),
+                    "missing_percent" => (
+                        "missing_count",
+                        MetricKind::MissingCount,
+                        PercentOf::Missing,
+                    ),
                     "invalid_percent" => {
                         if !validity.has_valid() && !validity.has_invalid() {
                             logs.warning_at(format!(
@@ -448,11 +657,17 @@ impl<'a> Planner<'a> {
                                 check.source_line, check.line, check.col, check.file
                             ), location);
                         }
-                        ("invalid_count", MetricKind::InvalidCount, PercentOf::Invalid)
+                        (
+                            "invalid_count",
+                            MetricKind::InvalidCount,
+                            PercentOf::Invalid,
+                        )
                     }
                     _ => (
                         "duplicate_count",
-                        MetricKind::DuplicateCount(mc.args.iter().map(|a| a.text().to_string()).collect()),
+                        MetricKind::DuplicateCount(
+                            mc.args.iter().map(|a| a.text().to_string()).collect(),
+                        ),
                         PercentOf::Duplicate,
                     ),
                 };
@@ -478,11 +693,25 @@ impl<'a> Planner<'a> {
     fn group_queries(&mut self, model: &ChecksModel, logs: &mut Logs) {
         let mut counter = 0;
         let mut datasets: Vec<Dataset> = model.dataset_order.clone();
+        // Datasets only read by other checks (`row_count same as T`) come after the others.
+        for m in &self.plan.metrics {
+            if !m.dataset.table.is_empty() && !datasets.contains(&m.dataset) {
+                datasets.push(m.dataset.clone());
+            }
+        }
         // Soda Core's order: tables as first seen, partitions as first used by checks.
         datasets.sort_by_key(|d| {
             (
-                model.table_order.iter().position(|t| *t == d.table),
-                model.dataset_order.iter().position(|x| x == d),
+                model
+                    .table_order
+                    .iter()
+                    .position(|t| *t == d.table)
+                    .unwrap_or(usize::MAX),
+                model
+                    .dataset_order
+                    .iter()
+                    .position(|x| x == d)
+                    .unwrap_or(usize::MAX),
             )
         });
         for dataset in datasets {
@@ -501,24 +730,50 @@ impl<'a> Planner<'a> {
                 "{}.{}{}",
                 self.data_source,
                 dataset.table,
-                dataset.partition.as_ref().map(|p| format!("[{p}]")).unwrap_or_default()
+                dataset
+                    .partition
+                    .as_ref()
+                    .map(|p| format!("[{p}]"))
+                    .unwrap_or_default()
             );
-            let items: Vec<usize> = self
+            let mut sources: Vec<Option<String>> = Vec::new();
+            for m in self
                 .plan
                 .metrics
                 .iter()
                 .filter(|m| m.dataset == dataset && m.is_aggregate_item())
-                .map(|m| m.id)
-                .collect();
-            for (i, chunk) in items.chunks(50).enumerate() {
-                counter += 1;
-                self.plan.queries.push(Query {
-                    name: format!("{counter}.{prefix}.aggregation[{i}]"),
-                    dataset: dataset.clone(),
-                    column: None,
-                    partition_where: partition_where.clone(),
-                    kind: QueryKind::Aggregate { items: chunk.to_vec() },
-                });
+            {
+                if !sources.contains(&m.data_source) {
+                    sources.push(m.data_source.clone());
+                }
+            }
+            for source in sources {
+                let items: Vec<usize> = self
+                    .plan
+                    .metrics
+                    .iter()
+                    .filter(|m| {
+                        m.dataset == dataset && m.is_aggregate_item() && m.data_source == source
+                    })
+                    .map(|m| m.id)
+                    .collect();
+                let prefix = match &source {
+                    Some(ds) => prefix.replacen(self.data_source, ds, 1),
+                    None => prefix.clone(),
+                };
+                for (i, chunk) in items.chunks(50).enumerate() {
+                    counter += 1;
+                    self.plan.queries.push(Query {
+                        name: format!("{counter}.{prefix}.aggregation[{i}]"),
+                        dataset: dataset.clone(),
+                        column: None,
+                        partition_where: partition_where.clone(),
+                        kind: QueryKind::Aggregate {
+                            items: chunk.to_vec(),
+                        },
+                        data_source: source.clone(),
+                    });
+                }
             }
             let dups: Vec<(usize, Option<String>)> = self
                 .plan
@@ -536,13 +791,62 @@ impl<'a> Planner<'a> {
                     column,
                     partition_where: partition_where.clone(),
                     kind: QueryKind::Duplicate { metric: id },
+                    data_source: None,
                 });
             }
         }
+        // Then the queries of their own, in metric creation order (as Soda Core).
+        let own: Vec<(usize, String, Dataset, Option<String>)> = self
+            .plan
+            .metrics
+            .iter()
+            .filter_map(|m| {
+                let table = &m.dataset.table;
+                let part = m
+                    .dataset
+                    .partition
+                    .as_ref()
+                    .map(|p| format!("[{p}]"))
+                    .unwrap_or_default();
+                let kind = match &m.kind {
+                    MetricKind::Schema => format!("{table}{part}.schema[{table}]"),
+                    MetricKind::Reference { source, .. } => {
+                        format!("{table}{part}.reference[{}]", source.join(","))
+                    }
+                    MetricKind::UserQuery(_) => format!("user_defined_query[{}]", m.name),
+                    MetricKind::FailedRowsQuery(_) if table.is_empty() => {
+                        format!("failed_rows[{}]", m.name)
+                    }
+                    MetricKind::FailedRowsQuery(_) => {
+                        format!("{table}{part}.failed_rows[{}]", m.name)
+                    }
+                    MetricKind::GroupBy(_) => format!("{table}{part}.group_by[group by]"),
+                    _ => return None,
+                };
+                Some((m.id, kind, m.dataset.clone(), m.column.clone()))
+            })
+            .collect();
+        for (id, kind, dataset, column) in own {
+            counter += 1;
+            let partition_where = model
+                .partition_where(&dataset)
+                .map(|w| self.vars.render(w).text);
+            self.plan.queries.push(Query {
+                name: format!("{counter}.{}.{kind}", self.data_source),
+                dataset,
+                column,
+                partition_where,
+                kind: QueryKind::Own { metric: id },
+                data_source: None,
+            });
+        }
+        self.plan.next_query_number = counter + 1;
     }
 }
 
 /// True when the effective `valid format` makes aggregates read the column as a number.
 pub fn numeric_format(v: &Validity) -> bool {
-    v.valid_format.as_deref().is_some_and(formats::is_numeric_format)
+    v.valid_format
+        .as_deref()
+        .is_some_and(formats::is_numeric_format)
 }

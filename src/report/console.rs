@@ -18,13 +18,29 @@ pub fn summary(report: &ScanReport, logs: &mut Logs) {
         let ok = report.executed.iter().filter(|q| q.error.is_none()).count();
         logs.debug(format!("{ok}/{} OK", plural(total, "query", "queries")));
         for q in report.executed.iter().filter(|q| q.error.is_none()) {
-            logs.debug(format!("  {} [OK] {}", q.name, super::pyjson::python_timedelta(q.duration)));
+            logs.debug(format!(
+                "  {} [OK] {}",
+                q.name,
+                super::pyjson::python_timedelta(q.duration)
+            ));
         }
-        let failed: Vec<_> = report.executed.iter().filter(|q| q.error.is_some()).collect();
+        let failed: Vec<_> = report
+            .executed
+            .iter()
+            .filter(|q| q.error.is_some())
+            .collect();
         if !failed.is_empty() {
-            logs.debug(format!("{}/{} ERROR", failed.len(), plural(total, "query", "queries")));
+            logs.debug(format!(
+                "{}/{} ERROR",
+                failed.len(),
+                plural(total, "query", "queries")
+            ));
             for q in failed {
-                logs.debug(format!("  {} [ERROR] {}", q.name, super::pyjson::python_timedelta(q.duration)));
+                logs.debug(format!(
+                    "  {} [ERROR] {}",
+                    q.name,
+                    super::pyjson::python_timedelta(q.duration)
+                ));
             }
         }
     }
@@ -37,33 +53,66 @@ pub fn summary(report: &ScanReport, logs: &mut Logs) {
         (None, "NOT EVALUATED"),
     ];
     for (outcome, label) in groups {
-        let members: Vec<_> = report.checks.iter().filter(|(_, r)| r.outcome == outcome).collect();
+        let members: Vec<_> = report
+            .checks
+            .iter()
+            .filter(|(_, r)| r.outcome == outcome)
+            .collect();
         if members.is_empty() {
             continue;
         }
         logs.info(format!("{}/{total} {word} {label}: ", members.len()));
-        let mut titles: Vec<String> = Vec::new();
+        let mut titles: Vec<Option<String>> = Vec::new();
         for (check, _) in &members {
             let title = title(check, report.data_source);
             if !titles.contains(&title) {
                 titles.push(title);
             }
         }
+        // Checks of no dataset come after the dataset groups.
+        titles.sort_by_key(Option::is_none);
         for t in titles {
-            logs.info(format!("    {t}"));
-            for (check, result) in members.iter().filter(|(c, _)| title(c, report.data_source) == t) {
-                let file = if logs.verbose() { format!(" [{}]", check.file) } else { String::new() };
-                logs.info(format!("      {}{file} [{label}]", check.name));
+            let indent = if t.is_some() { "      " } else { "    " };
+            if let Some(t) = &t {
+                logs.info(format!("    {t}"));
+            }
+            for (check, result) in members
+                .iter()
+                .filter(|(c, _)| title(c, report.data_source) == t)
+            {
+                let file = if logs.verbose() {
+                    format!(" [{}]", check.file)
+                } else {
+                    String::new()
+                };
+                logs.info(format!("{indent}{}{file} [{label}]", check.name));
                 if outcome != Some(Outcome::Pass) || logs.verbose() {
                     for (k, v) in &result.console {
-                        logs.info(format!("        {k}: {v}"));
+                        if v.is_empty() {
+                            logs.info(format!("{indent}  {k}"));
+                        } else {
+                            logs.info(format!("{indent}  {k}: {v}"));
+                        }
+                    }
+                    if let Some(sample) = &result.samples {
+                        sample_lines(sample, indent, logs);
                     }
                 }
             }
         }
     }
-    let count = |o: Outcome| report.checks.iter().filter(|(_, r)| r.outcome == Some(o)).count();
-    let (p, w, f) = (count(Outcome::Pass), count(Outcome::Warn), count(Outcome::Fail));
+    let count = |o: Outcome| {
+        report
+            .checks
+            .iter()
+            .filter(|(_, r)| r.outcome == Some(o))
+            .count()
+    };
+    let (p, w, f) = (
+        count(Outcome::Pass),
+        count(Outcome::Warn),
+        count(Outcome::Fail),
+    );
     let not_evaluated = total - p - w - f;
     if total == 0 {
         logs.warning("No valid checks found, 0 checks evaluated.");
@@ -96,10 +145,36 @@ pub fn summary(report: &ScanReport, logs: &mut Logs) {
     }
 }
 
-fn title(check: &crate::sodacl::model::Check, data_source: &str) -> String {
+fn title(check: &crate::sodacl::model::Check, data_source: &str) -> Option<String> {
+    if check.dataset.table.is_empty() {
+        return None;
+    }
     let table = unquoted_table(&check.dataset.table);
-    match &check.dataset.partition {
+    Some(match &check.dataset.partition {
         Some(p) => format!("{table} [{p}] in {data_source}"),
         None => format!("{table} in {data_source}"),
+    })
+}
+
+/// The sample reference line (as Soda Core prints it) and, with `-V`, the rows.
+fn sample_lines(sample: &crate::eval::Sample, indent: &str, logs: &mut Logs) {
+    let stored = sample.rows.rows.len();
+    logs.info(format!(
+        "{indent}  failed_rows_sample_ref: not-persisted Samples are not sent to Soda Cloud {}x({stored}/{})",
+        sample.rows.columns.len(),
+        sample.total
+    ));
+    if logs.verbose() && stored > 0 {
+        let header: Vec<&str> = sample
+            .rows
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        logs.info(format!("{indent}    | {} |", header.join(" | ")));
+        for row in &sample.rows.rows {
+            let cells: Vec<String> = row.iter().map(ToString::to_string).collect();
+            logs.info(format!("{indent}    | {} |", cells.join(" | ")));
+        }
     }
 }

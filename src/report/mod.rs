@@ -22,9 +22,10 @@ pub struct ScanReport<'a> {
     pub scan_start: DateTime<Utc>,
     pub scan_end: DateTime<Utc>,
     /// Checks in Soda Core's order, with their results.
-    pub checks: Vec<(&'a Check, CheckResult)>,
+    pub checks: Vec<(Check, CheckResult)>,
     pub plan: &'a Plan,
     pub values: &'a [Option<crate::engine::value::Value>],
+    pub rows: &'a [Option<crate::engine::Rows>],
     pub executed: &'a [Executed],
 }
 

@@ -4,6 +4,7 @@
 use super::{pyjson, unquoted_table, ScanReport};
 use crate::diagnostic::{Level, Logs};
 use crate::eval::{NumZone, Outcome};
+use crate::plan::MetricKind;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
@@ -30,26 +31,79 @@ fn zone(z: &NumZone) -> Value {
     Value::Object(m)
 }
 
+fn text(v: Option<&crate::engine::value::Value>) -> String {
+    v.map(ToString::to_string).unwrap_or_default()
+}
+
+/// The diagnostics block describing a check's failed-row sample.
+fn sample_block(sample: &crate::eval::Sample) -> Value {
+    let columns: Vec<Value> = sample
+        .rows
+        .columns
+        .iter()
+        .map(|c| json!({"name": c.name, "type": c.type_name}))
+        .collect();
+    let stored = sample.rows.rows.len();
+    let mut file = Map::new();
+    file.insert("columns".into(), Value::Array(columns));
+    file.insert("totalRowCount".into(), json!(sample.total));
+    file.insert("storedRowCount".into(), json!(stored));
+    if stored > 0 {
+        file.insert(
+            "reference".into(),
+            json!({"type": "noFile", "message": "Samples are not sent to Soda Cloud", "link": {"href": null, "text": null}, "fileId": ""}),
+        );
+    }
+    if sample.plain_file {
+        return json!({"type": "file", "title": "Failed Rows", "file": Value::Object(file)});
+    }
+    json!({
+        "type": "failedRowsAnalysis", "title": "Failed Rows Analysis", "file": Value::Object(file),
+        "failingRowsQueryName": format!("{}.failing_sql", sample.query_name),
+        "passingRowsQueryName": format!("{}.passing_sql", sample.query_name),
+        "totalFailingRows": sample.total, "sampleRowCount": stored,
+    })
+}
+
 /// Builds the document as JSON values (keys in Soda Core's order).
 pub fn document(report: &ScanReport, logs: &Logs) -> Value {
-    let metrics: Vec<Value> = report
+    let mut metrics: Vec<Value> = report
         .plan
         .metrics
         .iter()
-        .filter(|m| !matches!(m.kind, crate::plan::MetricKind::Unsupported))
+        .filter(|m| !matches!(m.kind, MetricKind::Unsupported | MetricKind::GroupBy(_)))
         .map(|m| {
             let value = report
                 .values
                 .get(m.id)
                 .and_then(|v| v.as_ref())
                 .map_or(Value::Null, |v| v.to_json());
+            if m.kind == MetricKind::Schema {
+                let columns = report.rows.get(m.id).and_then(|r| r.as_ref()).map(|rows| {
+                    rows.rows
+                        .iter()
+                        .map(|r| json!({"columnName": text(r.first()), "sourceDataType": text(r.get(1))}))
+                        .collect::<Vec<_>>()
+                });
+                return json!({
+                    "identity": m.identity, "metricName": m.name,
+                    "dataSourceName": report.data_source, "tableName": unquoted_table(&m.dataset.table),
+                    "partitionName": m.dataset.partition, "columnName": m.column, "value": columns,
+                });
+            }
             json!({"identity": m.identity, "metricName": m.name, "value": value})
         })
         .collect();
+    for (_, r) in &report.checks {
+        if let Some((identity, name, value)) = &r.own_metric {
+            metrics
+                .push(json!({"identity": identity, "metricName": name, "value": value.to_json()}));
+        }
+    }
     let checks: Vec<Value> = report
         .checks
         .iter()
-        .filter(|(_, r)| r.outcome.is_some())
+        .filter(|(_, r)| r.outcome.is_some() && !r.local_only)
         .map(|(c, r)| {
             let mut ids = Map::new();
             ids.insert("v1".into(), json!(c.identity_v1));
@@ -59,16 +113,27 @@ pub fn document(report: &ScanReport, logs: &Logs) -> Value {
                 ids.insert("v4".into(), json!(v4));
             }
             let mut diagnostics = Map::new();
-            diagnostics.insert("blocks".into(), json!([]));
-            diagnostics.insert(
-                "value".into(),
-                r.value.as_ref().map_or(Value::Null, |v| v.to_json()),
-            );
+            if let Some(blocks) = &r.blocks {
+                let mut blocks = blocks.clone();
+                if let Some(sample) = &r.samples {
+                    blocks.push(sample_block(sample));
+                }
+                diagnostics.insert("blocks".into(), Value::Array(blocks));
+            }
+            if !r.no_value_key {
+                diagnostics.insert(
+                    "value".into(),
+                    r.value.as_ref().map_or(Value::Null, |v| v.to_json()),
+                );
+            }
             if let Some(f) = &r.fail {
                 diagnostics.insert("fail".into(), zone(f));
             }
             if let Some(w) = &r.warn {
                 diagnostics.insert("warn".into(), zone(w));
+            }
+            for (k, v) in &r.extra {
+                diagnostics.insert(k.clone(), v.clone());
             }
             let attributes: Vec<Value> = c
                 .attributes
@@ -76,6 +141,9 @@ pub fn document(report: &ScanReport, logs: &Logs) -> Value {
                 .map(|(k, v)| json!({"name": k, "value": v}))
                 .collect();
             let mut o = Map::new();
+            if let Some(g) = &r.group {
+                o.insert("group".into(), g.clone());
+            }
             o.insert("identity".into(), json!(c.identity_v3));
             o.insert("identities".into(), Value::Object(ids));
             o.insert("migratedIdentities".into(), Value::Null);
@@ -88,7 +156,14 @@ pub fn document(report: &ScanReport, logs: &Logs) -> Value {
                 json!({"filePath": c.file, "line": c.line, "col": c.col}),
             );
             o.insert("dataSource".into(), json!(report.data_source));
-            o.insert("table".into(), json!(unquoted_table(&c.dataset.table)));
+            o.insert(
+                "table".into(),
+                if c.dataset.table.is_empty() {
+                    Value::Null
+                } else {
+                    json!(unquoted_table(&c.dataset.table))
+                },
+            );
             o.insert("column".into(), json!(c.column));
             o.insert("metrics".into(), json!(r.metrics));
             o.insert("outcome".into(), json!(r.outcome.map(Outcome::as_str)));
@@ -134,8 +209,14 @@ pub fn document(report: &ScanReport, logs: &Logs) -> Value {
     let mut doc = Map::new();
     doc.insert("definitionName".into(), json!(report.definition_name));
     doc.insert("defaultDataSource".into(), json!(report.data_source));
-    doc.insert("dataTimestamp".into(), json!(timestamp(report.data_timestamp)));
-    doc.insert("scanStartTimestamp".into(), json!(timestamp(report.scan_start)));
+    doc.insert(
+        "dataTimestamp".into(),
+        json!(timestamp(report.data_timestamp)),
+    );
+    doc.insert(
+        "scanStartTimestamp".into(),
+        json!(timestamp(report.scan_start)),
+    );
     doc.insert("scanEndTimestamp".into(), json!(timestamp(report.scan_end)));
     doc.insert("hasErrors".into(), json!(logs.has_errors()));
     doc.insert("hasWarnings".into(), json!(outcome_present(Outcome::Warn)));

@@ -76,8 +76,27 @@ pub enum CheckLine {
         args: Vec<Arg>,
         threshold: Option<Threshold>,
     },
-    /// A line of a check type this version does not run yet (recognised, not parsed further).
-    Other(&'static str),
+    /// `values in (a, b) must [not] exist in other (x, y)`.
+    Reference {
+        source: Vec<String>,
+        target_table: String,
+        target: Vec<String>,
+        must_exist: bool,
+    },
+    /// The deprecated `freshness using COL [with VAR] [< DURATION]`.
+    FreshnessUsing {
+        column: String,
+        now_variable: Option<String>,
+        threshold: Option<Operand>,
+    },
+    /// `row_count same as OTHER [PARTITION] [in DATA_SOURCE]`.
+    RowCountSameAs {
+        table: String,
+        partition: Option<String>,
+        data_source: Option<String>,
+    },
+    /// A check that needs measurement history (change over time, anomaly score/detection).
+    History(&'static str),
 }
 
 /// What a section header says.
@@ -104,8 +123,8 @@ pub enum Header {
 
 /// Words that cannot be unquoted names (Soda's lexer ties them to keywords).
 const RESERVED: &[&str] = &[
-    "for", "and", "between", "not", "in", "warn", "fail", "pass", "change", "last", "with",
-    "must", "default", "percent", "filter", "d", "h", "m",
+    "for", "and", "between", "not", "in", "warn", "fail", "pass", "change", "last", "with", "must",
+    "default", "percent", "filter", "d", "h", "m",
 ];
 
 struct Cursor<'a> {
@@ -174,7 +193,8 @@ impl<'a> Cursor<'a> {
             return self.error(format!("expected a single space, found {}", self.found()));
         }
         if self.peek() == Some(' ') {
-            return self.error("expected a single space, found two (use exactly one space between words)");
+            return self
+                .error("expected a single space, found two (use exactly one space between words)");
         }
         Ok(())
     }
@@ -183,7 +203,10 @@ impl<'a> Cursor<'a> {
         if self.at_end() {
             Ok(())
         } else {
-            self.error(format!("unexpected {} (expected the end of the line)", self.found()))
+            self.error(format!(
+                "unexpected {} (expected the end of the line)",
+                self.found()
+            ))
         }
     }
 
@@ -315,11 +338,17 @@ impl<'a> Cursor<'a> {
         if let Some(ident) = self.parse_ident() {
             if ident.starts_with('"') || ident.starts_with('`') || ident.starts_with('[') {
                 self.pos = start;
-                return self.error(format!("expected a number or a variable, found {}", self.found()));
+                return self.error(format!(
+                    "expected a number or a variable, found {}",
+                    self.found()
+                ));
             }
             return Ok(Operand::Variable(ident));
         }
-        self.error(format!("expected a number or a variable, found {}", self.found()))
+        self.error(format!(
+            "expected a number or a variable, found {}",
+            self.found()
+        ))
     }
 
     /// `(\d+[dhm])+` followed by a delimiter.
@@ -355,7 +384,11 @@ impl<'a> Cursor<'a> {
         if pieces == 0 {
             return None;
         }
-        if rest[i..].chars().next().is_some_and(|c| c != ' ' && c != ')' && c != ']') {
+        if rest[i..]
+            .chars()
+            .next()
+            .is_some_and(|c| c != ' ' && c != ')' && c != ']')
+        {
             return None;
         }
         let text = rest[..i].to_string();
@@ -367,7 +400,10 @@ impl<'a> Cursor<'a> {
         if self.eat_word("not") {
             self.expect_space()?;
             if !self.eat_word("between") {
-                return self.error(format!("expected 'between' after 'not', found {}", self.found()));
+                return self.error(format!(
+                    "expected 'between' after 'not', found {}",
+                    self.found()
+                ));
             }
             return self.parse_between(true);
         }
@@ -435,21 +471,121 @@ fn is_ident_char(c: char) -> bool {
     !matches!(c, ' ' | '<' | '=' | '>' | '(' | ')' | '[' | ']' | ',')
 }
 
+impl Cursor<'_> {
+    fn expect_ident(&mut self, what: &str) -> Result<String, LineError> {
+        match self.parse_ident() {
+            Some(i) => Ok(i),
+            None => self.error(format!("expected {what}, found {}", self.found())),
+        }
+    }
+
+    /// `(a, b)` or a single bare name.
+    fn parse_column_list(&mut self) -> Result<Vec<String>, LineError> {
+        if !self.eat("(") {
+            return Ok(vec![self.expect_ident("a column name")?]);
+        }
+        let mut cols = vec![self.expect_ident("a column name")?];
+        while self.eat(",") {
+            self.expect_space()?;
+            cols.push(self.expect_ident("a column name")?);
+        }
+        if !self.eat(")") {
+            return self.error(format!("expected ',' or ')', found {}", self.found()));
+        }
+        Ok(cols)
+    }
+}
+
+fn parse_reference(c: &mut Cursor) -> Result<CheckLine, LineError> {
+    let source = c.parse_column_list()?;
+    c.expect_space()?;
+    if !c.eat_word("must") {
+        return c.error(format!(
+            "expected 'must exist in' or 'must not exist in', found {}",
+            c.found()
+        ));
+    }
+    c.expect_space()?;
+    let must_exist = if c.eat_word("not") {
+        c.expect_space()?;
+        false
+    } else {
+        true
+    };
+    if !c.eat("exist in") {
+        return c.error(format!("expected 'exist in', found {}", c.found()));
+    }
+    c.expect_space()?;
+    let target_table = c.expect_ident("the referenced dataset")?;
+    c.expect_space()?;
+    let target = c.parse_column_list()?;
+    c.expect_end()?;
+    Ok(CheckLine::Reference {
+        source,
+        target_table,
+        target,
+        must_exist,
+    })
+}
+
+fn parse_freshness_using(c: &mut Cursor) -> Result<CheckLine, LineError> {
+    let column = c.expect_ident("a column name")?;
+    let mut now_variable = None;
+    let mut threshold = None;
+    if c.eat(" with ") {
+        now_variable = Some(c.expect_ident("a variable name")?);
+    }
+    if c.eat(" < ") {
+        threshold = Some(c.parse_operand()?);
+    }
+    c.expect_end()?;
+    Ok(CheckLine::FreshnessUsing {
+        column,
+        now_variable,
+        threshold,
+    })
+}
+
+fn parse_row_count_same_as(c: &mut Cursor) -> Result<CheckLine, LineError> {
+    let table = c.expect_ident("a dataset name")?;
+    let mut partition = None;
+    let mut data_source = None;
+    if !c.at_end() && !c.rest().starts_with(" in ") {
+        c.expect_space()?;
+        partition = Some(strip_brackets(c.expect_ident("a partition name")?));
+    }
+    if c.eat(" in ") {
+        data_source = Some(c.expect_ident("a data source name")?);
+    }
+    c.expect_end()?;
+    Ok(CheckLine::RowCountSameAs {
+        table,
+        partition,
+        data_source,
+    })
+}
+
 /// Parses a check line (the text of a list item or its single key).
 pub fn parse_check_line(line: &str) -> Result<CheckLine, LineError> {
     for (prefix, kind) in [
         ("change ", "change-over-time"),
         ("anomaly score for ", "anomaly score"),
         ("anomaly detection for ", "anomaly detection"),
-        ("values in ", "reference"),
-        ("freshness using ", "freshness"),
-        ("row_count same as ", "row count comparison"),
     ] {
         if line.starts_with(prefix) {
-            return Ok(CheckLine::Other(kind));
+            return Ok(CheckLine::History(kind));
         }
     }
     let mut c = Cursor::new(line);
+    if c.eat("values in ") {
+        return parse_reference(&mut c);
+    }
+    if c.eat("freshness using ") {
+        return parse_freshness_using(&mut c);
+    }
+    if c.eat("row_count same as ") {
+        return parse_row_count_same_as(&mut c);
+    }
     let Some(metric) = c.parse_ident() else {
         return c.error(format!("expected a metric name, found {}", c.found()));
     };
@@ -461,7 +597,10 @@ pub fn parse_check_line(line: &str) -> Result<CheckLine, LineError> {
             } else if let Some(ident) = c.parse_ident() {
                 args.push(Arg::Ident(ident));
             } else {
-                return c.error(format!("expected a column name or a number, found {}", c.found()));
+                return c.error(format!(
+                    "expected a column name or a number, found {}",
+                    c.found()
+                ));
             }
             if c.eat(")") {
                 break;
@@ -553,7 +692,8 @@ pub fn parse_header(text: &str) -> Result<Header, LineError> {
             alias: table_then(&mut c)?,
         }
     } else {
-        return c.error("expected 'checks for', 'filter', 'configurations for' or 'for each dataset'");
+        return c
+            .error("expected 'checks for', 'filter', 'configurations for' or 'for each dataset'");
     };
     c.expect_end()?;
     Ok(header)
@@ -580,7 +720,10 @@ mod tests {
         assert_eq!(m, "percentile");
         assert_eq!(args[0], Arg::Ident("amount".into()));
         assert_eq!(args[1].text(), "0.95");
-        assert_eq!(t, Some(Threshold::Compare(Comparator::Gt, Operand::Number(500.0))));
+        assert_eq!(
+            t,
+            Some(Threshold::Compare(Comparator::Gt, Operand::Number(500.0)))
+        );
     }
 
     #[test]
@@ -597,21 +740,35 @@ mod tests {
             })
         );
         let (_, _, t) = metric("missing_percent(x) < 10 %");
-        assert_eq!(t, Some(Threshold::Compare(Comparator::Lt, Operand::Number(10.0))));
+        assert_eq!(
+            t,
+            Some(Threshold::Compare(Comparator::Lt, Operand::Number(10.0)))
+        );
         let (_, _, t) = metric("avg(amount) between -10.5 and 1e3");
-        assert!(matches!(t, Some(Threshold::Between { high: Operand::Number(h), .. }) if h == 1000.0));
+        assert!(
+            matches!(t, Some(Threshold::Between { high: Operand::Number(h), .. }) if h == 1000.0)
+        );
     }
 
     #[test]
     fn variables_and_durations() {
         let (_, _, t) = metric("row_count = ${ROWS}");
-        assert_eq!(t, Some(Threshold::Compare(Comparator::Eq, Operand::Variable("${ROWS}".into()))));
+        assert_eq!(
+            t,
+            Some(Threshold::Compare(
+                Comparator::Eq,
+                Operand::Variable("${ROWS}".into())
+            ))
+        );
         let (_, _, t) = metric("freshness(ts) < 1d6h");
         assert_eq!(
             t,
             Some(Threshold::Compare(
                 Comparator::Lt,
-                Operand::Duration { seconds: 108_000, text: "1d6h".into() }
+                Operand::Duration {
+                    seconds: 108_000,
+                    text: "1d6h".into()
+                }
             ))
         );
     }
@@ -627,6 +784,49 @@ mod tests {
     }
 
     #[test]
+    fn other_check_lines() {
+        assert_eq!(
+            parse_check_line("values in (a, b) must not exist in other (x, y)").unwrap(),
+            CheckLine::Reference {
+                source: vec!["a".into(), "b".into()],
+                target_table: "other".into(),
+                target: vec!["x".into(), "y".into()],
+                must_exist: false
+            }
+        );
+        assert_eq!(
+            parse_check_line("values in country must exist in countries code").unwrap(),
+            CheckLine::Reference {
+                source: vec!["country".into()],
+                target_table: "countries".into(),
+                target: vec!["code".into()],
+                must_exist: true
+            }
+        );
+        assert_eq!(
+            parse_check_line("row_count same as orders_copy [recent] in other_ds").unwrap(),
+            CheckLine::RowCountSameAs {
+                table: "orders_copy".into(),
+                partition: Some("recent".into()),
+                data_source: Some("other_ds".into())
+            }
+        );
+        assert!(matches!(
+            parse_check_line("freshness using ordered_at with SNAPSHOT < 1h").unwrap(),
+            CheckLine::FreshnessUsing {
+                now_variable: Some(_),
+                threshold: Some(_),
+                ..
+            }
+        ));
+        assert_eq!(
+            parse_check_line("change for row_count < 5").unwrap(),
+            CheckLine::History("change-over-time")
+        );
+        assert!(parse_check_line("values in (a, b) must exist in other (x, d)").is_err());
+    }
+
+    #[test]
     fn quoted_names() {
         let (m, args, _) = metric("missing_count(\"Full Name\") = 0");
         assert_eq!(m, "missing_count");
@@ -637,11 +837,17 @@ mod tests {
     fn headers() {
         assert_eq!(
             parse_header("checks for orders [daily]").unwrap(),
-            Header::ChecksFor { table: "orders".into(), partition: Some("daily".into()) }
+            Header::ChecksFor {
+                table: "orders".into(),
+                partition: Some("daily".into())
+            }
         );
         assert_eq!(
             parse_header("filter orders [p]").unwrap(),
-            Header::Filter { table: "orders".into(), partition: "p".into() }
+            Header::Filter {
+                table: "orders".into(),
+                partition: "p".into()
+            }
         );
         assert!(parse_header("check for customers").is_err());
         assert!(parse_header("checks for  orders").is_err());

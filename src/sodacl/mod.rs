@@ -5,6 +5,7 @@
 //! problem is logged with `file:line:col` and parsing goes on with the next check, so one typo
 //! never hides the rest of a file (Soda Core drops the rest of the file on some errors).
 
+mod checks;
 pub mod formats;
 pub mod identity;
 pub mod line;
@@ -14,7 +15,10 @@ use crate::diagnostic::{Level, Location, Logs};
 use crate::template::Vars;
 use crate::yaml::{self, emit, Node, NodeKind, Scalar};
 use line::{CheckLine, Comparator, Header, Operand, Threshold};
-use model::{Check, CheckKind, ChecksModel, Dataset, ForEach, Literal, MetricCheck, Partition, Validity, Zone};
+use model::{
+    Check, CheckKind, ChecksModel, Dataset, ForEach, Literal, MetricCheck, Partition, Validity,
+    Zone,
+};
 use std::path::Path;
 
 /// Metric-check configuration keys Soda Core accepts (others are errors).
@@ -62,6 +66,8 @@ pub struct Parser<'a> {
     seq: usize,
     /// Variables of the `for each` copy being expanded (`ALIAS = table`).
     extra: Vec<(String, String)>,
+    /// Partitions declared so far in the file being parsed (filters are file-scoped).
+    file_partitions: Vec<Dataset>,
 }
 
 impl<'a> Parser<'a> {
@@ -73,6 +79,7 @@ impl<'a> Parser<'a> {
             model: ChecksModel::default(),
             seq: 0,
             extra: Vec::new(),
+            file_partitions: Vec::new(),
         }
     }
 
@@ -99,11 +106,13 @@ impl<'a> Parser<'a> {
     /// Reads and parses one checks file; problems are logged.
     pub fn add_file(&mut self, path: &Path) {
         let display = path.display().to_string();
-        self.logs.debug(format!("Reading SodaCL file \"{display}\""));
+        self.logs
+            .debug(format!("Reading SodaCL file \"{display}\""));
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
-                self.logs.error(format!("Could not read SodaCL file {display}: {e}"));
+                self.logs
+                    .error(format!("Could not read SodaCL file {display}: {e}"));
                 return;
             }
         };
@@ -130,16 +139,20 @@ impl<'a> Parser<'a> {
             }
         };
         let Some(entries) = doc.entries() else {
-            self.error(file, &doc, "A SodaCL file must be a mapping of sections (e.g. \"checks for TABLE:\")".into());
+            self.error(
+                file,
+                &doc,
+                "A SodaCL file must be a mapping of sections (e.g. \"checks for TABLE:\")".into(),
+            );
             return;
         };
-        let mut file_partitions: Vec<Dataset> = Vec::new();
+        self.file_partitions.clear();
         for (key, value) in entries {
             let Some(key_text) = key.scalar_text() else {
                 self.error(file, key, "Invalid section header: it must be text".into());
                 continue;
             };
-            self.add_section(file, key, &key_text, value, &mut file_partitions);
+            self.add_section(file, key, &key_text, value);
         }
     }
 
@@ -164,18 +177,30 @@ impl<'a> Parser<'a> {
         if !text.contains('$') {
             return text.to_string();
         }
-        let extra: Vec<(&str, &str)> = self.extra.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let extra: Vec<(&str, &str)> = self
+            .extra
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         let r = self.vars.render_with(text, &extra);
         for name in &r.undefined {
-            self.warning(file, node, format!("Variable ${{{name}}} is not defined; it renders as empty"));
+            self.warning(
+                file,
+                node,
+                format!("Variable ${{{name}}} is not defined; it renders as empty"),
+            );
         }
         for expr in &r.unsupported {
-            self.error(file, node, format!("Unsupported template expression ${{{expr}}}"));
+            self.error(
+                file,
+                node,
+                format!("Unsupported template expression ${{{expr}}}"),
+            );
         }
         r.text
     }
 
-    fn add_section(&mut self, file: &str, key: &Node, key_text: &str, value: &Node, file_partitions: &mut Vec<Dataset>) {
+    fn add_section(&mut self, file: &str, key: &Node, key_text: &str, value: &Node) {
         let data_source_sections = [
             "automated monitoring",
             "profile columns",
@@ -185,11 +210,27 @@ impl<'a> Parser<'a> {
             "sample tables",
         ];
         if data_source_sections.iter().any(|s| key_text.starts_with(s)) {
-            self.warning(file, key, format!("Section \"{key_text}\" is not supported by this version of soda; skipped"));
+            self.warning(
+                file,
+                key,
+                format!("Section \"{key_text}\" is not supported by this version of soda; skipped"),
+            );
             return;
         }
         if key_text == "checks" {
-            self.error(file, key, "Data-source level \"checks:\" sections (user-defined queries, failed rows) are not supported yet; skipped".into());
+            let Some(items) = value.items() else {
+                self.error(
+                    file,
+                    value,
+                    "Skipping section \"checks\" because content is not a list".into(),
+                );
+                return;
+            };
+            let dataset = Dataset {
+                table: String::new(),
+                partition: None,
+            };
+            self.add_checks(file, "checks", &dataset, items);
             return;
         }
         if key_text == "variables" {
@@ -197,7 +238,11 @@ impl<'a> Parser<'a> {
             return;
         }
         if key_text.contains("for each table") {
-            self.warning(file, key, "Please update 'for each table ...' to 'for each dataset ...'.".into());
+            self.warning(
+                file,
+                key,
+                "Please update 'for each table ...' to 'for each dataset ...'.".into(),
+            );
         }
         let header_text = self.render(file, key, key_text);
         let header = match line::parse_header(&header_text) {
@@ -217,23 +262,33 @@ impl<'a> Parser<'a> {
         match header {
             Header::ChecksFor { table, partition } => {
                 let dataset = Dataset { table, partition };
-                if dataset.partition.is_some() && !file_partitions.contains(&dataset) {
+                if dataset.partition.is_some() && !self.file_partitions.contains(&dataset) {
                     self.error(
                         file,
                         key,
-                        format!("Filter not declared: {}", dataset.partition.clone().unwrap_or_default()),
+                        format!(
+                            "Filter not declared: {}",
+                            dataset.partition.clone().unwrap_or_default()
+                        ),
                     );
                     return;
                 }
                 let Some(items) = value.items() else {
-                    self.error(file, value, format!("Skipping section \"{key_text}\" because content is not a list"));
+                    self.error(
+                        file,
+                        value,
+                        format!("Skipping section \"{key_text}\" because content is not a list"),
+                    );
                     return;
                 };
                 self.model.touch_dataset(&dataset);
                 self.add_checks(file, &header_text, &dataset, items);
             }
             Header::Filter { table, partition } => {
-                let dataset = Dataset { table, partition: Some(partition) };
+                let dataset = Dataset {
+                    table,
+                    partition: Some(partition),
+                };
                 let where_sql = match value.get("where").and_then(|w| w.scalar_text()) {
                     Some(w) if !w.trim().is_empty() => w,
                     _ => {
@@ -241,7 +296,8 @@ impl<'a> Parser<'a> {
                         return;
                     }
                 };
-                if let Some(existing) = self.model.partitions.iter().find(|p| p.dataset == dataset) {
+                if let Some(existing) = self.model.partitions.iter().find(|p| p.dataset == dataset)
+                {
                     if existing.where_sql != where_sql {
                         self.error(file, key, format!(
                             "Filter {} [{}] is already declared with a different condition; partition names must be unique per dataset",
@@ -251,10 +307,13 @@ impl<'a> Parser<'a> {
                         return;
                     }
                 } else {
-                    self.model.partitions.push(Partition { dataset: dataset.clone(), where_sql });
+                    self.model.partitions.push(Partition {
+                        dataset: dataset.clone(),
+                        where_sql,
+                    });
                 }
                 self.model.touch_table(&dataset.table);
-                file_partitions.push(dataset);
+                self.file_partitions.push(dataset);
             }
             Header::ConfigurationsFor { table } => {
                 self.model.touch_table(&table);
@@ -269,16 +328,29 @@ impl<'a> Parser<'a> {
 
     fn add_for_each(&mut self, file: &str, key: &Node, alias: &str, value: &Node) {
         if value.entries().is_none() {
-            self.error(file, value, "A \"for each dataset\" section must contain \"datasets\" and \"checks\"".into());
+            self.error(
+                file,
+                value,
+                "A \"for each dataset\" section must contain \"datasets\" and \"checks\"".into(),
+            );
             return;
         }
         let datasets = value.get("datasets").or_else(|| value.get("tables"));
         let Some(patterns) = datasets.and_then(Node::items) else {
-            self.error(file, datasets.unwrap_or(value), "Content of \"datasets\" must be a list of include and/or exclude expressions".into());
+            self.error(
+                file,
+                datasets.unwrap_or(value),
+                "Content of \"datasets\" must be a list of include and/or exclude expressions"
+                    .into(),
+            );
             return;
         };
         let Some(checks) = value.get("checks").and_then(Node::items) else {
-            self.error(file, value, "A \"for each dataset\" section needs a \"checks\" list".into());
+            self.error(
+                file,
+                value,
+                "A \"for each dataset\" section needs a \"checks\" list".into(),
+            );
             return;
         };
         let mut includes = Vec::new();
@@ -291,10 +363,20 @@ impl<'a> Parser<'a> {
             let (list, pattern) = if let Some(rest) = text.strip_prefix("exclude ") {
                 (&mut excludes, rest.trim().to_string())
             } else {
-                (&mut includes, text.strip_prefix("include ").unwrap_or(&text).trim().to_string())
+                (
+                    &mut includes,
+                    text.strip_prefix("include ")
+                        .unwrap_or(&text)
+                        .trim()
+                        .to_string(),
+                )
             };
             if pattern.contains(['\'', '"']) {
-                self.error(file, p, format!("Dataset pattern {pattern} must not contain quote characters"));
+                self.error(
+                    file,
+                    p,
+                    format!("Dataset pattern {pattern} must not contain quote characters"),
+                );
                 continue;
             }
             let pieces: Vec<&str> = pattern.split('.').collect();
@@ -302,7 +384,11 @@ impl<'a> Parser<'a> {
                 [t] => (*t).to_string(),
                 [ds, t] if *ds == self.data_source => (*t).to_string(),
                 [_, _] => {
-                    self.error(file, p, format!("Cross data source table sets not yet supported: {pattern}"));
+                    self.error(
+                        file,
+                        p,
+                        format!("Cross data source table sets not yet supported: {pattern}"),
+                    );
                     continue;
                 }
                 _ => {
@@ -325,7 +411,11 @@ impl<'a> Parser<'a> {
 
     fn add_variables(&mut self, file: &str, value: &Node) {
         let Some(entries) = value.entries() else {
-            self.error(file, value, "\"variables\" must be a mapping of names to values".into());
+            self.error(
+                file,
+                value,
+                "\"variables\" must be a mapping of names to values".into(),
+            );
             return;
         };
         for (k, v) in entries {
@@ -363,13 +453,24 @@ impl<'a> Parser<'a> {
                 self.error(file, k, format!("Invalid configuration \"{key}\""));
                 continue;
             }
-            self.model.column_configs.retain(|(t, c, _)| !(t == table && *c == column));
-            self.model.column_configs.push((table.to_string(), column, validity));
+            self.model
+                .column_configs
+                .retain(|(t, c, _)| !(t == table && *c == column));
+            self.model
+                .column_configs
+                .push((table.to_string(), column, validity));
         }
     }
 
     /// Applies one missing/validity key; returns false if `key` is not such a key.
-    fn apply_validity_key(&mut self, file: &str, key: &str, key_node: &Node, v: &Node, validity: &mut Validity) -> bool {
+    fn apply_validity_key(
+        &mut self,
+        file: &str,
+        key: &str,
+        key_node: &Node,
+        v: &Node,
+        validity: &mut Validity,
+    ) -> bool {
         let set = |parser: &mut Self, slot_is_some: bool| {
             if slot_is_some {
                 parser.warning(file, key_node, format!("Overwriting {key}"));
@@ -388,10 +489,19 @@ impl<'a> Parser<'a> {
                 }
             }
             "missing format" | "valid format" | "invalid format" => {
-                let Some(name) = self.string_value(file, key, v) else { return true };
+                let Some(name) = self.string_value(file, key, v) else {
+                    return true;
+                };
                 if formats::format_regex(&name, formats::RegexFlavor::Postgres).is_none() {
                     // Soda Core ignores unknown formats silently; we refuse them (README).
-                    self.error(file, v, format!("Format {name} is not supported. Known formats: {}", formats::all_format_names().join(", ")));
+                    self.error(
+                        file,
+                        v,
+                        format!(
+                            "Format {name} is not supported. Known formats: {}",
+                            formats::all_format_names().join(", ")
+                        ),
+                    );
                 }
                 let slot = match key {
                     "missing format" => &mut validity.missing_format,
@@ -403,7 +513,9 @@ impl<'a> Parser<'a> {
                 set(self, was);
             }
             "missing regex" | "valid regex" | "invalid regex" => {
-                let Some(re) = self.string_value(file, key, v) else { return true };
+                let Some(re) = self.string_value(file, key, v) else {
+                    return true;
+                };
                 let slot = match key {
                     "missing regex" => &mut validity.missing_regex,
                     "valid regex" => &mut validity.valid_regex,
@@ -419,7 +531,14 @@ impl<'a> Parser<'a> {
                     _ => None,
                 };
                 let Some(n) = n else {
-                    self.error(file, v, format!("{key} must be an integer, but was '{}'", v.scalar_text().unwrap_or_default()));
+                    self.error(
+                        file,
+                        v,
+                        format!(
+                            "{key} must be an integer, but was '{}'",
+                            v.scalar_text().unwrap_or_default()
+                        ),
+                    );
                     return true;
                 };
                 match key {
@@ -436,7 +555,14 @@ impl<'a> Parser<'a> {
                     _ => None,
                 };
                 let Some(n) = n else {
-                    self.error(file, v, format!("{key} must be an number (float), but was '{}'", v.scalar_text().unwrap_or_default()));
+                    self.error(
+                        file,
+                        v,
+                        format!(
+                            "{key} must be an number (float), but was '{}'",
+                            v.scalar_text().unwrap_or_default()
+                        ),
+                    );
                     return true;
                 };
                 if key == "valid min" {
@@ -447,7 +573,14 @@ impl<'a> Parser<'a> {
             }
             "include null" => match v.scalar() {
                 Some(Scalar::Bool(b)) => validity.include_null = Some(*b),
-                _ => self.error(file, v, format!("include null must be true or false, but was '{}'", v.scalar_text().unwrap_or_default())),
+                _ => self.error(
+                    file,
+                    v,
+                    format!(
+                        "include null must be true or false, but was '{}'",
+                        v.scalar_text().unwrap_or_default()
+                    ),
+                ),
             },
             _ => return false,
         }
@@ -458,7 +591,14 @@ impl<'a> Parser<'a> {
         match v.scalar() {
             Some(Scalar::Str(s)) => Some(s.clone()),
             _ => {
-                self.error(file, v, format!("Invalid YAML structure: key \"{key}\" must contain a str, but was {}", v.type_name()));
+                self.error(
+                    file,
+                    v,
+                    format!(
+                        "Invalid YAML structure: key \"{key}\" must contain a str, but was {}",
+                        v.type_name()
+                    ),
+                );
                 None
             }
         }
@@ -466,7 +606,14 @@ impl<'a> Parser<'a> {
 
     fn literal_list(&mut self, file: &str, key: &str, v: &Node) -> Option<Vec<Literal>> {
         let Some(items) = v.items() else {
-            self.error(file, v, format!("Invalid YAML structure: key \"{key}\" must contain a list, but was {}", v.type_name()));
+            self.error(
+                file,
+                v,
+                format!(
+                    "Invalid YAML structure: key \"{key}\" must contain a list, but was {}",
+                    v.type_name()
+                ),
+            );
             return None;
         };
         let mut out = Vec::new();
@@ -479,11 +626,17 @@ impl<'a> Parser<'a> {
                 }
                 Some(Scalar::Int(i)) => {
                     numbers += 1;
-                    out.push(Literal::Num { value: *i as f64, is_int: true });
+                    out.push(Literal::Num {
+                        value: *i as f64,
+                        is_int: true,
+                    });
                 }
                 Some(Scalar::Float(f)) => {
                     numbers += 1;
-                    out.push(Literal::Num { value: *f, is_int: false });
+                    out.push(Literal::Num {
+                        value: *f,
+                        is_int: false,
+                    });
                 }
                 _ => {
                     strings += 1;
@@ -499,7 +652,14 @@ impl<'a> Parser<'a> {
                     _ => i.scalar_text().unwrap_or_else(|| "None".into()),
                 })
                 .collect();
-            self.error(file, v, format!("Only strings or only numbers allowed in {key}: [{}]", shown.join(", ")));
+            self.error(
+                file,
+                v,
+                format!(
+                    "Only strings or only numbers allowed in {key}: [{}]",
+                    shown.join(", ")
+                ),
+            );
             return None;
         }
         Some(out)
@@ -509,11 +669,17 @@ impl<'a> Parser<'a> {
         let mut dataset_attributes: Vec<(String, serde_json::Value)> = Vec::new();
         for item in items {
             let (line_node, config) = match &item.kind {
-                NodeKind::Scalar { value: Scalar::Str(_), .. } => (item, None),
+                NodeKind::Scalar {
+                    value: Scalar::Str(_),
+                    ..
+                } => (item, None),
                 NodeKind::Map { entries, .. } if !entries.is_empty() => {
                     let (k, v) = &entries[0];
                     if entries.len() > 1 {
-                        let extra: Vec<String> = entries[1..].iter().filter_map(|(k, _)| k.scalar_text()).collect();
+                        let extra: Vec<String> = entries[1..]
+                            .iter()
+                            .filter_map(|(k, _)| k.scalar_text())
+                            .collect();
                         if v.is_null() {
                             self.error(file, k, format!(
                                 "Check '{}' has no configuration, but same-level keys [{}] follow it. Is your indentation correct?",
@@ -536,7 +702,11 @@ impl<'a> Parser<'a> {
                 }
             };
             let Some(line_text) = line_node.scalar_text() else {
-                self.error(file, line_node, "Skipping unsupported check definition".into());
+                self.error(
+                    file,
+                    line_node,
+                    "Skipping unsupported check definition".into(),
+                );
                 continue;
             };
             if line_text == "attributes" {
@@ -548,11 +718,23 @@ impl<'a> Parser<'a> {
             }
             if let Some(cfg) = config {
                 if cfg.entries().is_none() {
-                    self.error(file, cfg, format!("The configuration of check \"{line_text}\" must be a mapping"));
+                    self.error(
+                        file,
+                        cfg,
+                        format!("The configuration of check \"{line_text}\" must be a mapping"),
+                    );
                     continue;
                 }
             }
-            self.add_check(file, header, dataset, line_node, &line_text, config, &dataset_attributes);
+            self.add_check(
+                file,
+                header,
+                dataset,
+                line_node,
+                &line_text,
+                config,
+                &dataset_attributes,
+            );
         }
     }
 
@@ -579,7 +761,11 @@ impl<'a> Parser<'a> {
                         .collect(),
                 ),
                 NodeKind::Map { .. } => {
-                    self.error(file, v, format!("attribute {key} must be a value or a list"));
+                    self.error(
+                        file,
+                        v,
+                        format!("attribute {key} must be a value or a list"),
+                    );
                     continue;
                 }
             };
@@ -604,8 +790,15 @@ impl<'a> Parser<'a> {
         let basename = Path::new(file)
             .file_name()
             .map_or_else(|| file.to_string(), |n| n.to_string_lossy().to_string());
-        let config_yaml = config.and_then(|c| emit::identity_config_yaml(c, identity::IDENTITY_DROP_KEYS));
-        let ids = identity::check_identities(header, line_text, config_yaml.as_deref(), &self.data_source, &basename);
+        let config_yaml =
+            config.and_then(|c| emit::identity_config_yaml(c, identity::IDENTITY_DROP_KEYS));
+        let ids = identity::check_identities(
+            header,
+            line_text,
+            config_yaml.as_deref(),
+            &self.data_source,
+            &basename,
+        );
         let definition = emit::definition_yaml(header, line_text, config);
         let get = |k: &str| config.and_then(|c| c.get(k));
 
@@ -636,7 +829,11 @@ impl<'a> Parser<'a> {
         let samples_limit = match get("samples limit").map(|v| v.scalar()) {
             Some(Some(Scalar::Int(i))) => Some(*i),
             Some(_) => {
-                self.error(file, line_node, "Invalid YAML structure: key \"samples limit\" must contain a int".into());
+                self.error(
+                    file,
+                    line_node,
+                    "Invalid YAML structure: key \"samples limit\" must contain a int".into(),
+                );
                 None
             }
             None => None,
@@ -667,12 +864,20 @@ impl<'a> Parser<'a> {
             kind: CheckKind::Unsupported(String::new()),
         };
 
-        let special = ["schema", "failed rows", "group by", "group evolution"];
-        if let Some(kind) = special.iter().find(|s| **s == line_text) {
-            self.logs.error_at(format!("Check type \"{kind}\" is not supported yet by this version of soda"), location);
-            check.kind = CheckKind::Unsupported((*kind).to_string());
-            self.model.checks.push(check);
-            return;
+        match line_text {
+            "schema" => return self.finish_schema(file, line_node, check, config),
+            "failed rows" => return self.finish_failed_rows(file, line_node, check, config),
+            "group by" => return self.finish_group_by(file, line_node, check, config),
+            "group evolution" => {
+                self.logs.error_at(
+                    "Check type \"group evolution\" is not supported by this version of soda",
+                    location,
+                );
+                check.kind = CheckKind::Unsupported("group evolution".into());
+                self.model.checks.push(check);
+                return;
+            }
+            _ => {}
         }
         let parsed = match line::parse_check_line(line_text) {
             Ok(p) => p,
@@ -688,53 +893,119 @@ impl<'a> Parser<'a> {
                 return;
             }
         };
+        if dataset.table.is_empty() {
+            // Data-source level `checks:` run only user-defined queries and failed rows.
+            let own_query = matches!(&parsed, CheckLine::Metric { metric, .. }
+                if config.is_some_and(|c| c.get(&format!("{metric} query")).is_some() || c.get(&format!("{metric} sql_file")).is_some()));
+            if !own_query {
+                self.logs.error_at(
+                    format!(
+                        "Check type \"{line_text}\" must be in \"checks for TABLENAME:\" section."
+                    ),
+                    location,
+                );
+                return;
+            }
+        }
         let (metric, args, inline) = match parsed {
-            CheckLine::Other(kind) => {
-                self.logs.error_at(format!("Check type \"{kind}\" (\"{line_text}\") is not supported yet by this version of soda"), location);
-                check.kind = CheckKind::Unsupported(kind.to_string());
+            CheckLine::Reference {
+                source,
+                target_table,
+                target,
+                must_exist,
+            } => {
+                return self.finish_reference(
+                    file,
+                    line_node,
+                    check,
+                    config,
+                    source,
+                    target_table,
+                    target,
+                    must_exist,
+                )
+            }
+            CheckLine::FreshnessUsing {
+                column,
+                now_variable,
+                threshold,
+            } => {
+                self.logs.warning_at(
+                    "Syntax of freshness check has changed and is deprecated.  Use freshness(column_name) < 24h30m  See docs",
+                    location,
+                );
+                let inline = threshold.map(|t| Threshold::Compare(Comparator::Lt, t));
+                return self.finish_freshness(
+                    file,
+                    line_node,
+                    check,
+                    config,
+                    column,
+                    now_variable,
+                    inline,
+                );
+            }
+            CheckLine::RowCountSameAs {
+                table,
+                partition,
+                data_source,
+            } => {
+                return self.finish_row_count_comparison(
+                    file,
+                    line_node,
+                    check,
+                    config,
+                    table,
+                    partition,
+                    data_source,
+                )
+            }
+            CheckLine::History(kind) => {
+                let message = if kind == "change-over-time" {
+                    "Soda Core must be configured to connect to Soda Cloud to use change-over-time checks.".to_string()
+                } else {
+                    format!("{kind} checks need Soda Cloud history and an anomaly detection model, which this version of soda does not have; the check is not evaluated")
+                };
+                self.logs.error_at(message, location);
+                check.kind = CheckKind::History(kind.to_string());
                 self.model.checks.push(check);
                 return;
             }
-            CheckLine::Metric { metric, args, threshold } => (metric, args, threshold),
+            CheckLine::Metric {
+                metric,
+                args,
+                threshold,
+            } => (metric, args, threshold),
         };
+        if metric == "freshness" {
+            let column = args
+                .first()
+                .map(|a| a.text().to_string())
+                .unwrap_or_default();
+            let now_variable = args.get(1).map(|a| a.text().to_string());
+            if column.is_empty() || args.len() > 2 {
+                self.logs.error_at(format!("Invalid check \"{line_text}\": freshness takes a column and optionally a variable name, e.g. freshness(updated_at) < 1d"), location);
+                return;
+            }
+            return self.finish_freshness(
+                file,
+                line_node,
+                check,
+                config,
+                column,
+                now_variable,
+                inline,
+            );
+        }
         if metric.starts_with('$') {
-            self.logs.error_at("Soda Core does not support check templates.", location);
+            self.logs
+                .error_at("Soda Core does not support check templates.", location);
             return;
         }
 
         // Thresholds: inline wins; otherwise warn/fail blocks describe bad zones directly.
-        let mut zones_from_config = (None, None);
-        if let Some(cfg) = config {
-            for key in ["warn", "fail"] {
-                let Some(v) = cfg.get(key) else { continue };
-                if v.is_null() {
-                    continue;
-                }
-                let text = v.scalar_text().unwrap_or_default();
-                let Some(cond) = text.strip_prefix("when ") else {
-                    self.error(file, v, format!("Value for {key} must be \"when {{condition}}\""));
-                    continue;
-                };
-                match line::parse_when(cond) {
-                    Ok(t) => {
-                        let zone = bad_zone(&t);
-                        if key == "warn" {
-                            zones_from_config.0 = Some(zone);
-                        } else {
-                            zones_from_config.1 = Some(zone);
-                        }
-                    }
-                    Err(e) => self.logs.error_at(
-                        format!("Invalid {key} threshold \"{text}\": {}", e.message),
-                        Some(Location {
-                            file: file.to_string(),
-                            line: v.pos.line,
-                            col: v.pos.col + 5 + e.offset,
-                        }),
-                    ),
-                }
-            }
-        }
+        let when = self.when_thresholds(file, config);
+        let zones_from_config = (when.0.as_ref().map(bad_zone), when.1.as_ref().map(bad_zone));
         match &inline {
             Some(t) => {
                 check.fail = Some(inverse(&pass_zone(t)));
@@ -746,7 +1017,10 @@ impl<'a> Parser<'a> {
             }
         }
         if check.fail.is_none() && check.warn.is_none() {
-            self.logs.error_at(format!("No threshold specified for check \"{line_text}\""), location.clone());
+            self.logs.error_at(
+                format!("No threshold specified for check \"{line_text}\""),
+                location.clone(),
+            );
             check.no_threshold = true;
         }
 
@@ -754,6 +1028,7 @@ impl<'a> Parser<'a> {
         let mut validity = Validity::default();
         let mut filter = None;
         let mut expression = None;
+        let mut query = None;
         if let Some(cfg) = config {
             for (k, v) in cfg.entries().unwrap_or_default() {
                 let key = k.scalar_text().unwrap_or_default();
@@ -769,31 +1044,57 @@ impl<'a> Parser<'a> {
                         match v.scalar_text() {
                             Some(e) if !e.trim().is_empty() => expression = Some(e),
                             _ => {
-                                self.error(file, v, format!("\"{key}\" must contain a SQL expression"));
+                                self.error(
+                                    file,
+                                    v,
+                                    format!("\"{key}\" must contain a SQL expression"),
+                                );
                                 check.invalid = true;
                             }
                         }
                     }
                     continue;
                 }
-                if key.ends_with(" query") || key.ends_with(" sql_file") {
-                    if key.starts_with("failed rows ") {
+                if key.starts_with("failed rows ")
+                    && (key.ends_with(" query") || key.ends_with(" sql_file"))
+                {
+                    continue;
+                }
+                if let Some(m) = key
+                    .strip_suffix(" query")
+                    .or_else(|| key.strip_suffix(" sql_file"))
+                {
+                    if m != metric {
+                        self.error(file, k, format!("In configuration \"{key}\" the metric name must match exactly the metric name in the check \"{metric}\""));
+                        check.invalid = true;
                         continue;
                     }
-                    self.error(file, k, format!("User-defined metric queries (\"{key}\") are not supported yet by this version of soda"));
-                    check.kind = CheckKind::Unsupported("user-defined metric query".into());
-                    self.model.checks.push(check);
-                    return;
+                    match self.user_sql(file, k, v, key.ends_with(" sql_file")) {
+                        Some(sql) => query = Some(sql),
+                        None => check.invalid = true,
+                    }
+                    continue;
                 }
                 if self.apply_validity_key(file, &key, k, v, &mut validity) {
                     continue;
                 }
                 if !METRIC_CONFIG_KEYS.contains(&key.as_str()) {
-                    self.error(file, k, format!("Skipping unsupported check configuration: {key}"));
+                    self.error(
+                        file,
+                        k,
+                        format!("Skipping unsupported check configuration: {key}"),
+                    );
                 }
             }
         }
-        for fmt in [&validity.missing_format, &validity.valid_format, &validity.invalid_format].into_iter().flatten() {
+        for fmt in [
+            &validity.missing_format,
+            &validity.valid_format,
+            &validity.invalid_format,
+        ]
+        .into_iter()
+        .flatten()
+        {
             if formats::format_regex(fmt, formats::RegexFlavor::Postgres).is_none() {
                 check.invalid = true;
             }
@@ -813,7 +1114,12 @@ impl<'a> Parser<'a> {
                 check.column = Some(first.text().to_string());
             }
         }
-        if args.len() > 1 && !matches!(metric.as_str(), "duplicate_count" | "duplicate_percent" | "percentile" | "percentile_disc") {
+        if args.len() > 1
+            && !matches!(
+                metric.as_str(),
+                "duplicate_count" | "duplicate_percent" | "percentile" | "percentile_disc"
+            )
+        {
             self.logs.warning_at(format!(
                 "Invalid syntax used in \"{line_text}\". More than one check attribute is not supported. Only the first one is used."
             ), location.clone());
@@ -833,15 +1139,25 @@ impl<'a> Parser<'a> {
             filter,
             validity,
             expression,
+            query,
         }));
         self.model.checks.push(check);
     }
 }
 
 fn check_between_order(parser: &mut Parser, file: &str, node: &Node, t: &Threshold) {
-    if let Threshold::Between { low: Operand::Number(l), high: Operand::Number(h), .. } = t {
+    if let Threshold::Between {
+        low: Operand::Number(l),
+        high: Operand::Number(h),
+        ..
+    } = t
+    {
         if l > h {
-            parser.error(file, node, "Left lower bound should be less than the upper bound on the right".into());
+            parser.error(
+                file,
+                node,
+                "Left lower bound should be less than the upper bound on the right".into(),
+            );
         }
     }
 }
@@ -854,7 +1170,7 @@ fn pass_zone(t: &Threshold) -> Zone {
 }
 
 /// The zone of values a threshold selects (sodacl.md §3.2).
-fn bad_zone(t: &Threshold) -> Zone {
+pub(crate) fn bad_zone(t: &Threshold) -> Zone {
     let mut z = Zone::default();
     match t {
         Threshold::Compare(cmp, v) => match cmp {
@@ -872,7 +1188,13 @@ fn bad_zone(t: &Threshold) -> Zone {
                 z.split = true;
             }
         },
-        Threshold::Between { negated, low, low_inclusive, high, high_inclusive } => {
+        Threshold::Between {
+            negated,
+            low,
+            low_inclusive,
+            high,
+            high_inclusive,
+        } => {
             let mut inner = Zone::default();
             if *low_inclusive {
                 inner.gte = Some(low.clone());
@@ -900,6 +1222,10 @@ pub fn inverse(z: &Zone) -> Zone {
         gt: z.lte.clone(),
         lt: z.gte.clone(),
         lte: z.gt.clone(),
-        split: if has_low && has_high { !z.split } else { z.split },
+        split: if has_low && has_high {
+            !z.split
+        } else {
+            z.split
+        },
     }
 }

@@ -23,7 +23,10 @@ pub struct Zone {
 pub enum Literal {
     Str(String),
     /// A number with its YAML text (`0`, `-1`, `2.0`).
-    Num { value: f64, is_int: bool },
+    Num {
+        value: f64,
+        is_int: bool,
+    },
 }
 
 /// Missing and validity configuration of one metric (check-level or column-level).
@@ -63,7 +66,10 @@ impl Validity {
         };
         Validity {
             missing_values: concat(&self.missing_values, &column.missing_values),
-            missing_format: self.missing_format.clone().or(column.missing_format.clone()),
+            missing_format: self
+                .missing_format
+                .clone()
+                .or(column.missing_format.clone()),
             missing_regex: self.missing_regex.clone().or(column.missing_regex.clone()),
             valid_values: concat(&self.valid_values, &column.valid_values),
             valid_format: self.valid_format.clone().or(column.valid_format.clone()),
@@ -92,7 +98,9 @@ impl Validity {
     }
 
     pub fn has_invalid(&self) -> bool {
-        self.invalid_values.is_some() || self.invalid_format.is_some() || self.invalid_regex.is_some()
+        self.invalid_values.is_some()
+            || self.invalid_format.is_some()
+            || self.invalid_regex.is_some()
     }
 }
 
@@ -107,17 +115,105 @@ pub struct MetricCheck {
     pub validity: Validity,
     /// `<metric> expression: SQL`.
     pub expression: Option<String>,
+    /// `<metric> query: SQL` (or the contents of `<metric> sql_file`), rendered.
+    pub query: Option<String>,
+}
+
+/// `freshness(column[, NOW_VARIABLE])`: the age of the newest value.
+#[derive(Debug, Clone)]
+pub struct FreshnessCheck {
+    pub column: String,
+    /// The variable holding "now" (`NOW` unless given).
+    pub now_variable: String,
+    pub filter: Option<String>,
+    /// Seconds; the check fails (warns) when freshness is strictly greater.
+    pub fail_after: Option<i64>,
+    pub warn_after: Option<i64>,
+}
+
+/// The validations of one severity (`warn:` or `fail:`) of a schema check.
+#[derive(Debug, Clone, Default)]
+pub struct SchemaRules {
+    pub required: Vec<String>,
+    pub forbidden: Vec<String>,
+    /// Column → expected type (None: only required).
+    pub types: Vec<(String, Option<String>)>,
+    pub indexes: Vec<(String, i64)>,
+    /// `when mismatching columns` (column → type or None).
+    pub mismatching: Option<Vec<(String, Option<String>)>>,
+    pub optional: Vec<String>,
+}
+
+impl SchemaRules {
+    pub fn is_empty(&self) -> bool {
+        self.required.is_empty()
+            && self.forbidden.is_empty()
+            && self.types.is_empty()
+            && self.indexes.is_empty()
+            && self.mismatching.is_none()
+    }
+}
+
+/// `values in (a) must [not] exist in other (x)`.
+#[derive(Debug, Clone)]
+pub struct ReferenceCheck {
+    pub source: Vec<String>,
+    pub target_table: String,
+    pub target: Vec<String>,
+    pub must_exist: bool,
+}
+
+/// `group by` with per-group nested checks.
+#[derive(Debug, Clone)]
+pub struct GroupByCheck {
+    pub query: String,
+    pub fields: Vec<String>,
+    /// Nested checks: line, name, config.
+    pub checks: Vec<GroupByChild>,
+    pub group_limit: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupByChild {
+    pub line: String,
+    /// Where the nested check's key is (1-based).
+    pub pos: (usize, usize),
+    pub name: String,
+    pub metric: String,
+    pub config: Option<Node>,
+    pub fail: Option<Zone>,
+    pub warn: Option<Zone>,
 }
 
 /// The kinds of checks.
 #[derive(Debug, Clone)]
 pub enum CheckKind {
     Metric(Box<MetricCheck>),
-    /// A check type that this version recognises but does not run yet.
+    Freshness(FreshnessCheck),
+    Schema {
+        warn: SchemaRules,
+        fail: SchemaRules,
+    },
+    Reference(ReferenceCheck),
+    /// `row_count same as OTHER [P] [in DS]`.
+    RowCountComparison {
+        other: Dataset,
+        other_data_source: Option<String>,
+    },
+    /// `failed rows` with `fail condition` (a row filter) or `fail query` (rendered SQL).
+    FailedRows {
+        condition: Option<String>,
+        query: Option<String>,
+    },
+    GroupBy(Box<GroupByCheck>),
+    /// A check that needs history from Soda Cloud (change over time, anomaly).
+    History(String),
+    /// A check type that this version recognises but does not run.
     Unsupported(String),
 }
 
-/// A dataset's identification within a scan.
+/// A dataset's identification within a scan. An empty table name stands for the data
+/// source itself (checks of a data-source level `checks:` section).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Dataset {
     /// The table name as written (quotes kept: they go into SQL verbatim).

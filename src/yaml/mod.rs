@@ -236,11 +236,8 @@ fn is_core_float(s: &str) -> bool {
 /// Duplicate keys in one mapping are an error, as with Soda Core's loader.
 pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let byte_at = |char_index: usize| -> usize {
-        chars
-            .get(char_index)
-            .map_or(text.len(), |(b, _)| *b)
-    };
+    let byte_at =
+        |char_index: usize| -> usize { chars.get(char_index).map_or(text.len(), |(b, _)| *b) };
     let mut stack: Vec<Builder> = Vec::new();
     let mut root: Option<Node> = None;
     let parser = Parser::new_from_str(text);
@@ -291,7 +288,10 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
                     String::new()
                 };
                 // A null written as nothing has an empty span; keep the raw empty.
-                let raw = if matches!(resolved, Scalar::Null) && raw != "~" && !raw.eq_ignore_ascii_case("null") {
+                let raw = if matches!(resolved, Scalar::Null)
+                    && raw != "~"
+                    && !raw.eq_ignore_ascii_case("null")
+                {
                     String::new()
                 } else {
                     raw
@@ -420,9 +420,11 @@ mod tests {
 
     #[test]
     fn keeps_positions_and_styles() {
-        let doc = parse("checks for t:\n  - row_count > 0\n  - x:\n      v: [\"a\", 'b', c]\n      n: 1.50\n")
-            .unwrap()
-            .unwrap();
+        let doc = parse(
+            "checks for t:\n  - row_count > 0\n  - x:\n      v: [\"a\", 'b', c]\n      n: 1.50\n",
+        )
+        .unwrap()
+        .unwrap();
         let (k, v) = &doc.entries().unwrap()[0];
         assert_eq!(k.pos, Pos { line: 1, col: 1 });
         let items = v.items().unwrap();

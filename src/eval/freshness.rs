@@ -1,0 +1,250 @@
+//! Freshness: how old the newest value of a column is, compared with "now" (sodacl.md §4.7).
+
+use super::{location, CheckResult, Message, Outcome};
+use crate::diagnostic::Level;
+use crate::engine::value::Value;
+use crate::sodacl::model::{Check, FreshnessCheck};
+use crate::template::Vars;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
+use serde_json::json;
+
+/// Parses an ISO 8601 date or date-time like Python's `fromisoformat`; naive values are UTC.
+pub fn parse_iso(text: &str) -> Option<DateTime<Utc>> {
+    let t = text.trim().replace(' ', "T");
+    let t = t
+        .strip_suffix('Z')
+        .map_or(t.clone(), |s| format!("{s}+00:00"));
+    if let Ok(dt) = DateTime::parse_from_rfc3339(&t) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f%:z",
+        "%Y-%m-%dT%H:%M%:z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+    ] {
+        if let Ok(dt) = DateTime::parse_from_str(&t, f) {
+            return Some(dt.with_timezone(&Utc));
+        }
+    }
+    for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H"] {
+        if let Ok(n) = NaiveDateTime::parse_from_str(&t, f) {
+            return Some(n.and_utc());
+        }
+    }
+    NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+        .ok()
+        .map(|d| d.and_time(NaiveTime::MIN).and_utc())
+}
+
+/// Python's `str(datetime)`: microseconds only when non-zero.
+fn py_naive(n: &NaiveDateTime) -> String {
+    if n.and_utc().timestamp_subsec_micros() == 0 {
+        n.format("%Y-%m-%d %H:%M:%S").to_string()
+    } else {
+        n.format("%Y-%m-%d %H:%M:%S%.6f").to_string()
+    }
+}
+
+fn py_utc(dt: &DateTime<Utc>) -> String {
+    format!("{}+00:00", py_naive(&dt.naive_utc()))
+}
+
+/// Python's `str(timedelta)`, negative values included (`-1 day, 23:00:00`).
+pub fn py_timedelta(d: TimeDelta) -> String {
+    let micros = d.num_microseconds().unwrap_or(i64::MAX);
+    let days = micros.div_euclid(86_400_000_000);
+    let rest = micros.rem_euclid(86_400_000_000);
+    let (h, m, s, us) = (
+        rest / 3_600_000_000,
+        rest / 60_000_000 % 60,
+        rest / 1_000_000 % 60,
+        rest % 1_000_000,
+    );
+    let mut out = String::new();
+    if days != 0 {
+        out.push_str(&format!(
+            "{days} day{}, ",
+            if days.abs() == 1 { "" } else { "s" }
+        ));
+    }
+    out.push_str(&format!("{h}:{m:02}:{s:02}"));
+    if us != 0 {
+        out.push_str(&format!(".{us:06}"));
+    }
+    out
+}
+
+/// The newest value as a UTC instant plus its text as Soda Core shows it.
+fn max_instant(v: &Value) -> Result<Option<(DateTime<Utc>, String)>, String> {
+    Ok(Some(match v {
+        Value::Null => return Ok(None),
+        // A date counts as its last microsecond.
+        Value::Date(d) => {
+            let n = d.and_time(
+                NaiveTime::from_hms_micro_opt(23, 59, 59, 999_999).unwrap_or(NaiveTime::MIN),
+            );
+            (n.and_utc(), py_naive(&n))
+        }
+        Value::DateTime(n) => (n.and_utc(), py_naive(n)),
+        Value::DateTimeTz(dt) => (
+            dt.with_timezone(&Utc),
+            format!("{}{}", py_naive(&dt.naive_local()), dt.format("%:z")),
+        ),
+        // SQLite keeps timestamps as text.
+        Value::Text(t) => match parse_iso(t) {
+            Some(dt) => (dt, t.clone()),
+            None => return Err("str".into()),
+        },
+        Value::Int(_) => return Err("int".into()),
+        Value::Float(_) => return Err("float".into()),
+        Value::Bool(_) => return Err("bool".into()),
+        Value::Time(_) => return Err("time".into()),
+    }))
+}
+
+pub fn evaluate(
+    check: &Check,
+    f: &FreshnessCheck,
+    max: Value,
+    vars: &Vars,
+    result: &mut CheckResult,
+    messages: &mut Vec<Message>,
+) {
+    let error = |messages: &mut Vec<Message>, text: String| {
+        messages.push(Message {
+            level: Level::Error,
+            text,
+            location: location(check),
+        })
+    };
+    let now_text = vars.lookup(&f.now_variable);
+    let max = match max_instant(&max) {
+        Ok(m) => m,
+        Err(ty) => {
+            error(
+                messages,
+                format!(
+                    "Could not evaluate freshness: max({}) is not a datetime: {ty}",
+                    f.column
+                ),
+            );
+            return;
+        }
+    };
+    let now = match &now_text {
+        None => {
+            error(
+                messages,
+                format!(
+                    "Could not parse variable {} as a timestamp: variable not found",
+                    f.now_variable
+                ),
+            );
+            None
+        }
+        Some(t) => match parse_iso(t) {
+            Some(n) => Some(n),
+            None => {
+                error(
+                    messages,
+                    format!(
+                        "Could not parse variable {} as a timestamp: {t}",
+                        f.now_variable
+                    ),
+                );
+                if max.is_some() {
+                    error(
+                        messages,
+                        format!(
+                            "Could not evaluate freshness: variable {} is not a datetime",
+                            f.now_variable
+                        ),
+                    );
+                    return;
+                }
+                None
+            }
+        },
+    };
+    let freshness = match (&now, &max) {
+        (Some(now), Some((m, _))) => Some(*now - *m),
+        _ => None,
+    };
+    let millis = freshness.map_or(0, |d| {
+        (d.num_microseconds().unwrap_or(0) as f64 / 1000.0).round() as i64
+    });
+    result.value = Some(Value::Int(millis));
+    let x = &mut result.extra;
+    x.insert("measure".into(), json!("time"));
+    x.insert(
+        "maxColumnTimestamp".into(),
+        json!(max.as_ref().map(|(_, t)| t.clone())),
+    );
+    x.insert(
+        "maxColumnTimestampUtc".into(),
+        json!(max.as_ref().map(|(m, _)| py_utc(m))),
+    );
+    x.insert("nowVariableName".into(), json!(f.now_variable));
+    x.insert("nowTimestamp".into(), json!(now_text));
+    x.insert("nowTimestampUtc".into(), json!(now.as_ref().map(py_utc)));
+    x.insert("freshness".into(), json!(freshness.map(py_timedelta)));
+    let show = |v: Option<String>| v.unwrap_or_else(|| "None".into());
+    result.console = vec![
+        (
+            "max_column_timestamp".into(),
+            show(max.as_ref().map(|(_, t)| t.clone())),
+        ),
+        (
+            "max_column_timestamp_utc".into(),
+            show(max.as_ref().map(|(m, _)| py_utc(m))),
+        ),
+        ("now_variable_name".into(), f.now_variable.clone()),
+        ("now_timestamp".into(), show(now_text.clone())),
+        ("now_timestamp_utc".into(), show(now.as_ref().map(py_utc))),
+        ("freshness".into(), show(freshness.map(py_timedelta))),
+    ];
+    // No newest value, or no "now": the data cannot be shown to be fresh.
+    let Some(age) = freshness else {
+        result.outcome = Some(Outcome::Fail);
+        return;
+    };
+    let over = |limit: Option<i64>| limit.is_some_and(|s| age > TimeDelta::seconds(s));
+    result.outcome = Some(if over(f.fail_after) {
+        Outcome::Fail
+    } else if over(f.warn_after) {
+        Outcome::Warn
+    } else {
+        Outcome::Pass
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timedeltas_read_like_python() {
+        assert_eq!(py_timedelta(TimeDelta::seconds(9000)), "2:30:00");
+        assert_eq!(
+            py_timedelta(TimeDelta::microseconds(43_200_000_001)),
+            "12:00:00.000001"
+        );
+        assert_eq!(
+            py_timedelta(TimeDelta::seconds(86_400 + 60)),
+            "1 day, 0:01:00"
+        );
+        assert_eq!(py_timedelta(TimeDelta::seconds(-3600)), "-1 day, 23:00:00");
+    }
+
+    #[test]
+    fn iso_parsing() {
+        assert!(parse_iso("2024-06-01T12:00:00+00:00").is_some());
+        assert!(parse_iso("2020-06-25 01:00:00").is_some());
+        assert!(parse_iso("2020-06-25T01:00:00Z").is_some());
+        assert_eq!(
+            parse_iso("2020-06-25").unwrap().to_rfc3339(),
+            "2020-06-25T00:00:00+00:00"
+        );
+        assert!(parse_iso("yesterday").is_none());
+    }
+}

@@ -1,0 +1,595 @@
+//! Building the check types other than plain metric checks: freshness, schema, reference,
+//! row count comparison, failed rows and group by. Each `finish_*` takes the check with its
+//! common parts (name, identities, location) filled in, validates the type's configuration
+//! keys, sets its kind and registers it.
+
+use super::line::{self, Comparator, Operand, Threshold};
+use super::model::{
+    Check, CheckKind, Dataset, FreshnessCheck, GroupByCheck, GroupByChild, ReferenceCheck,
+    SchemaRules,
+};
+use super::{bad_zone, inverse, Parser};
+use crate::diagnostic::Location;
+use crate::yaml::{Node, NodeKind, Scalar};
+use std::path::Path;
+
+/// Removes the common leading indentation and surrounding blank space of SQL text.
+pub fn dedent(text: &str) -> String {
+    let indent = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    text.lines()
+        .map(|l| {
+            if l.len() >= indent {
+                &l[indent..]
+            } else {
+                l.trim_start()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}
+
+impl Parser<'_> {
+    fn location_of(file: &str, node: &Node) -> Option<Location> {
+        Some(Location {
+            file: file.to_string(),
+            line: node.pos.line,
+            col: node.pos.col,
+        })
+    }
+
+    /// Logs an error for every configuration key outside `allowed`.
+    fn check_keys(&mut self, file: &str, config: Option<&Node>, allowed: &[&str], message: &str) {
+        let Some(entries) = config.and_then(Node::entries) else {
+            return;
+        };
+        for (k, _) in entries {
+            let key = k.scalar_text().unwrap_or_default();
+            if !allowed.contains(&key.as_str()) {
+                self.logs
+                    .error_at(format!("{message} \"{key}\""), Self::location_of(file, k));
+            }
+        }
+    }
+
+    /// Reads `warn: when ...` and `fail: when ...` as written (not yet turned into zones).
+    pub(super) fn when_thresholds(
+        &mut self,
+        file: &str,
+        config: Option<&Node>,
+    ) -> (Option<Threshold>, Option<Threshold>) {
+        let mut out = (None, None);
+        let Some(cfg) = config else { return out };
+        for key in ["warn", "fail"] {
+            let Some(v) = cfg.get(key) else { continue };
+            if v.is_null() {
+                continue;
+            }
+            let text = v.scalar_text().unwrap_or_default();
+            let Some(cond) = text.strip_prefix("when ") else {
+                self.logs.error_at(
+                    format!("Value for {key} must be \"when {{condition}}\""),
+                    Self::location_of(file, v),
+                );
+                continue;
+            };
+            // Freshness durations may come from variables, resolved now (as Soda Core does).
+            let cond = if cond.contains('$') {
+                self.render(file, v, cond)
+            } else {
+                cond.to_string()
+            };
+            match line::parse_when(&cond) {
+                Ok(t) => {
+                    if key == "warn" {
+                        out.0 = Some(t);
+                    } else {
+                        out.1 = Some(t);
+                    }
+                }
+                Err(e) => self.logs.error_at(
+                    format!("Invalid {key} threshold \"{text}\": {}", e.message),
+                    Some(Location {
+                        file: file.to_string(),
+                        line: v.pos.line,
+                        col: v.pos.col + 5 + e.offset,
+                    }),
+                ),
+            }
+        }
+        out
+    }
+
+    /// A user query from `... query:` (inline) or `... sql_file:` (relative to the checks file),
+    /// dedented and rendered with the scan variables and the `for each` alias.
+    pub(super) fn user_sql(
+        &mut self,
+        file: &str,
+        key: &Node,
+        value: &Node,
+        is_file: bool,
+    ) -> Option<String> {
+        let Some(text) = value.as_str() else {
+            self.logs
+                .error_at("The query must be text", Self::location_of(file, value));
+            return None;
+        };
+        let sql = if is_file {
+            let path = Path::new(file)
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join(text.trim());
+            match std::fs::read_to_string(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    self.logs.error_at(
+                        format!("Could not read SQL file {}: {e}", path.display()),
+                        Self::location_of(file, key),
+                    );
+                    return None;
+                }
+            }
+        } else {
+            text.to_string()
+        };
+        let sql = dedent(&sql);
+        if sql.is_empty() {
+            self.logs
+                .error_at("The query is empty", Self::location_of(file, value));
+            return None;
+        }
+        Some(self.render(file, value, &sql))
+    }
+
+    fn duration_operand(&mut self, file: &str, node: &Node, op: &Operand) -> Option<i64> {
+        match op {
+            Operand::Duration { seconds, .. } => Some(*seconds),
+            Operand::Variable(v) => {
+                let text = self.render(file, node, v);
+                match line::parse_when(&format!("< {text}")) {
+                    Ok(Threshold::Compare(_, Operand::Duration { seconds, .. })) => Some(seconds),
+                    _ => {
+                        self.logs.error_at(
+                            format!("Freshness threshold {v} is '{text}', which is not a duration like 1d, 6h or 1d6h30m"),
+                            Self::location_of(file, node),
+                        );
+                        None
+                    }
+                }
+            }
+            Operand::Number(n) => {
+                self.logs.error_at(
+                    format!("Freshness threshold {n} has no unit: write a duration like 1d, 6h or 1d6h30m"),
+                    Self::location_of(file, node),
+                );
+                None
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn finish_freshness(
+        &mut self,
+        file: &str,
+        line_node: &Node,
+        mut check: Check,
+        config: Option<&Node>,
+        column: String,
+        now_variable: Option<String>,
+        inline: Option<Threshold>,
+    ) {
+        let filter = config
+            .and_then(|c| c.get("filter"))
+            .and_then(Node::scalar_text);
+        let mut fc = FreshnessCheck {
+            column: column.clone(),
+            now_variable: now_variable.unwrap_or_else(|| "NOW".into()),
+            filter,
+            fail_after: None,
+            warn_after: None,
+        };
+        match inline {
+            Some(Threshold::Compare(Comparator::Lt | Comparator::Le, op)) => {
+                fc.fail_after = self.duration_operand(file, line_node, &op);
+                if fc.fail_after.is_none() {
+                    check.invalid = true;
+                }
+            }
+            Some(_) => {
+                self.logs.warning_at(
+                    "Freshness checks take '< duration' (e.g. freshness(updated_at) < 1d); this threshold sets no limit",
+                    Self::location_of(file, line_node),
+                );
+            }
+            None => {
+                let (warn, fail) = self.when_thresholds(file, config);
+                for (t, slot) in [(warn, &mut fc.warn_after), (fail, &mut fc.fail_after)] {
+                    match t {
+                        Some(Threshold::Compare(Comparator::Gt | Comparator::Ge, op)) => {
+                            *slot = self.duration_operand(file, line_node, &op);
+                        }
+                        Some(_) => self.logs.warning_at(
+                            "Freshness warn/fail blocks take 'when > duration'; this one sets no limit",
+                            Self::location_of(file, line_node),
+                        ),
+                        None => {}
+                    }
+                }
+            }
+        }
+        check.column = Some(column);
+        check.kind = CheckKind::Freshness(fc);
+        self.model.checks.push(check);
+    }
+
+    pub(super) fn finish_schema(
+        &mut self,
+        file: &str,
+        line_node: &Node,
+        mut check: Check,
+        config: Option<&Node>,
+    ) {
+        self.check_keys(
+            file,
+            config,
+            &["name", "warn", "fail", "attributes", "identity"],
+            "Invalid schema check configuration key",
+        );
+        if config.and_then(|c| c.get("name")).is_none() {
+            check.name = "Schema Check".into();
+        }
+        let Some(cfg) = config.filter(|c| c.entries().is_some()) else {
+            self.logs.error_at(
+                "Check \"schema\" expects a nested object/dict",
+                Self::location_of(file, line_node),
+            );
+            return;
+        };
+        let mut history = false;
+        let mut rules = [SchemaRules::default(), SchemaRules::default()];
+        for (i, key) in ["warn", "fail"].iter().enumerate() {
+            let Some(block) = cfg.get(key) else { continue };
+            let Some(entries) = block.entries() else {
+                self.logs.error_at(
+                    format!("\"{key}\" of a schema check must be a mapping of validations"),
+                    Self::location_of(file, block),
+                );
+                continue;
+            };
+            for (k, v) in entries {
+                let name = k.scalar_text().unwrap_or_default();
+                let r = &mut rules[i];
+                match name.as_str() {
+                    "when required column missing" => r.required = self.name_list(file, v),
+                    "when forbidden column present" => r.forbidden = self.name_list(file, v),
+                    "with optional columns" => r.optional = self.name_list(file, v),
+                    "when wrong column type" => r.types = self.type_map(file, v),
+                    "when mismatching columns" => r.mismatching = Some(self.type_map(file, v)),
+                    "when wrong column index" => {
+                        let Some(entries) = v.entries() else {
+                            self.logs.error_at("\"when wrong column index\" must map column names to 0-based positions", Self::location_of(file, v));
+                            continue;
+                        };
+                        for (c, idx) in entries {
+                            match (c.scalar_text(), idx.scalar()) {
+                                (Some(c), Some(Scalar::Int(n))) => r.indexes.push((c, *n)),
+                                _ => self.logs.error_at(
+                                    "Column index must be an integer",
+                                    Self::location_of(file, idx),
+                                ),
+                            }
+                        }
+                    }
+                    "when schema changes" => history = true,
+                    other => {
+                        let hint = match other {
+                            "when required columns missing" => {
+                                " Did you mean \"when required column missing\"?"
+                            }
+                            "when forbidden columns present" => {
+                                " Did you mean \"when forbidden column present\"?"
+                            }
+                            "when schema change" => " Did you mean \"when schema changes\"?",
+                            "when wrong column types" => {
+                                " Did you mean \"when wrong column type\"?"
+                            }
+                            _ => "",
+                        };
+                        self.logs.error_at(
+                            format!("Invalid schema validation \"{other}\".{hint}"),
+                            Self::location_of(file, k),
+                        );
+                    }
+                }
+            }
+        }
+        for r in &rules {
+            if !r.optional.is_empty() && r.mismatching.is_none() {
+                self.logs.error_at(
+                    "\"with optional columns\" only works together with \"when mismatching columns\"",
+                    Self::location_of(file, line_node),
+                );
+            }
+        }
+        if history {
+            self.logs.warning_at(
+                "Skipping schema checks since there is no historic schema metrics! (\"when schema changes\" needs Soda Cloud history)",
+                Self::location_of(file, line_node),
+            );
+            check.kind = CheckKind::History("schema changes".into());
+            self.model.checks.push(check);
+            return;
+        }
+        let [warn, fail] = rules;
+        check.kind = CheckKind::Schema { warn, fail };
+        self.model.checks.push(check);
+    }
+
+    fn name_list(&mut self, file: &str, v: &Node) -> Vec<String> {
+        match v.items() {
+            Some(items) => items.iter().filter_map(Node::scalar_text).collect(),
+            None => {
+                self.logs.error_at(
+                    "Expected a list of column names",
+                    Self::location_of(file, v),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn type_map(&mut self, file: &str, v: &Node) -> Vec<(String, Option<String>)> {
+        match v.entries() {
+            Some(entries) => entries
+                .iter()
+                .filter_map(|(k, t)| k.scalar_text().map(|k| (k, t.scalar_text())))
+                .collect(),
+            None => {
+                self.logs.error_at(
+                    "Expected a mapping of column names to types",
+                    Self::location_of(file, v),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn finish_reference(
+        &mut self,
+        file: &str,
+        line_node: &Node,
+        mut check: Check,
+        config: Option<&Node>,
+        source: Vec<String>,
+        target_table: String,
+        target: Vec<String>,
+        must_exist: bool,
+    ) {
+        self.check_keys(
+            file,
+            config,
+            &["name", "samples limit", "attributes", "identity"],
+            "Invalid reference check configuration key",
+        );
+        if source.len() != target.len() {
+            self.logs.error_at(
+                "Number of source and target column names must be equal",
+                Self::location_of(file, line_node),
+            );
+            return;
+        }
+        if source.len() == 1 {
+            check.column = Some(source[0].clone());
+        }
+        check.kind = CheckKind::Reference(ReferenceCheck {
+            source,
+            target_table,
+            target,
+            must_exist,
+        });
+        self.model.checks.push(check);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn finish_row_count_comparison(
+        &mut self,
+        file: &str,
+        line_node: &Node,
+        mut check: Check,
+        config: Option<&Node>,
+        table: String,
+        partition: Option<String>,
+        data_source: Option<String>,
+    ) {
+        self.check_keys(
+            file,
+            config,
+            &["name", "attributes", "identity"],
+            "Invalid row_count same as configuration key",
+        );
+        let other = Dataset { table, partition };
+        let other_data_source = data_source.filter(|d| *d != self.data_source);
+        if other.partition.is_some() && !self.file_partitions.contains(&other) {
+            self.logs.error_at(
+                format!(
+                    "Filter not declared: {}",
+                    other.partition.clone().unwrap_or_default()
+                ),
+                Self::location_of(file, line_node),
+            );
+            return;
+        }
+        check.kind = CheckKind::RowCountComparison {
+            other,
+            other_data_source,
+        };
+        self.model.checks.push(check);
+    }
+
+    pub(super) fn finish_failed_rows(
+        &mut self,
+        file: &str,
+        line_node: &Node,
+        mut check: Check,
+        config: Option<&Node>,
+    ) {
+        self.check_keys(
+            file,
+            config,
+            &[
+                "name",
+                "warn",
+                "fail",
+                "fail condition",
+                "fail query",
+                "fail sql_file",
+                "samples limit",
+                "samples columns",
+                "attributes",
+                "identity",
+            ],
+            "Invalid user defined failed rows check configuration key",
+        );
+        let get = |k: &str| config.and_then(|c| c.get(k));
+        let condition = get("fail condition").and_then(Node::scalar_text);
+        let query = match (get("fail query"), get("fail sql_file")) {
+            (Some(q), _) if condition.is_none() => self.user_sql(file, line_node, q, false),
+            (None, Some(f)) if condition.is_none() => self.user_sql(file, line_node, f, true),
+            _ => None,
+        };
+        if condition.is_none() && query.is_none() {
+            self.logs.error_at(
+                "In a \"failed rows\" check, either \"fail condition\" or \"fail query\" are required as nested configurations.",
+                Self::location_of(file, line_node),
+            );
+            return;
+        }
+        if condition.is_some() && check.dataset.table.is_empty() {
+            self.logs.error_at("\"fail condition\" needs a dataset: put the check in a \"checks for TABLE\" section", Self::location_of(file, line_node));
+            return;
+        }
+        let (warn, fail) = self.when_thresholds(file, config);
+        check.warn = warn.as_ref().map(bad_zone);
+        check.fail = fail.as_ref().map(bad_zone);
+        check.kind = CheckKind::FailedRows { condition, query };
+        self.model.checks.push(check);
+    }
+
+    pub(super) fn finish_group_by(
+        &mut self,
+        file: &str,
+        line_node: &Node,
+        mut check: Check,
+        config: Option<&Node>,
+    ) {
+        let get = |k: &str| config.and_then(|c| c.get(k));
+        let query = match get("query") {
+            Some(q) => self.user_sql(file, line_node, q, false),
+            None => None,
+        };
+        let fields: Vec<String> = get("fields")
+            .and_then(Node::items)
+            .map(|i| i.iter().filter_map(Node::scalar_text).collect())
+            .unwrap_or_default();
+        let Some(children) = get("checks").and_then(Node::items) else {
+            self.logs.error_at(
+                "A \"group by\" check needs \"query\", \"fields\" and \"checks\"",
+                Self::location_of(file, line_node),
+            );
+            return;
+        };
+        let (Some(query), false) = (query, fields.is_empty()) else {
+            self.logs.error_at(
+                "A \"group by\" check needs \"query\", \"fields\" and \"checks\"",
+                Self::location_of(file, line_node),
+            );
+            return;
+        };
+        let group_limit = match get("group_limit").and_then(Node::scalar) {
+            Some(Scalar::Int(n)) if *n > 0 => *n as usize,
+            _ => 1000,
+        };
+        let mut checks = Vec::new();
+        for item in children {
+            let (key, cfg) = match &item.kind {
+                NodeKind::Scalar { .. } => (item, None),
+                NodeKind::Map { entries, .. } if !entries.is_empty() => {
+                    (&entries[0].0, Some(&entries[0].1).filter(|v| !v.is_null()))
+                }
+                _ => continue,
+            };
+            let Some(text) = key.scalar_text() else {
+                continue;
+            };
+            let parsed = match line::parse_check_line(&text) {
+                Ok(line::CheckLine::Metric {
+                    metric,
+                    args,
+                    threshold,
+                }) if args.is_empty() => (metric, threshold),
+                _ => {
+                    self.logs.error_at(format!("Invalid group by check \"{text}\": expected a result column name and a threshold"), Self::location_of(file, key));
+                    continue;
+                }
+            };
+            let Some(name) = cfg.and_then(|c| c.get("name")).and_then(Node::scalar_text) else {
+                self.logs.error_at(
+                    format!("Group by check \"{text}\" needs a name"),
+                    Self::location_of(file, key),
+                );
+                continue;
+            };
+            let name = self.render(file, key, &name);
+            let (warn, fail) = match &parsed.1 {
+                Some(t) => (None, Some(inverse(&bad_zone(t)))),
+                None => {
+                    let (w, f) = self.when_thresholds(file, cfg);
+                    (w.as_ref().map(bad_zone), f.as_ref().map(bad_zone))
+                }
+            };
+            if warn.is_none() && fail.is_none() {
+                self.logs.error_at(
+                    format!("No threshold specified for check \"{text}\""),
+                    Self::location_of(file, key),
+                );
+                continue;
+            }
+            checks.push(GroupByChild {
+                line: text,
+                pos: (key.pos.line, key.pos.col),
+                name,
+                metric: parsed.0,
+                config: cfg.cloned(),
+                fail,
+                warn,
+            });
+        }
+        check.kind = CheckKind::GroupBy(Box::new(GroupByCheck {
+            query,
+            fields,
+            checks,
+            group_limit,
+        }));
+        self.model.checks.push(check);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dedents_sql() {
+        assert_eq!(
+            dedent("\n    SELECT *\n      FROM t\n"),
+            "SELECT *\n  FROM t"
+        );
+    }
+}
