@@ -130,9 +130,10 @@ pub fn value(row: &MySqlRow, i: usize) -> Value {
         "DATETIME" => row
             .try_get::<chrono::NaiveDateTime, _>(i)
             .map(Value::DateTime),
+        // Sessions run in UTC; like Soda Core's connector, TIMESTAMP reads as a naive UTC time.
         "TIMESTAMP" => row
             .try_get::<chrono::DateTime<chrono::Utc>, _>(i)
-            .map(|v| Value::DateTimeTz(v.fixed_offset())),
+            .map(|v| Value::DateTime(v.naive_utc())),
         _ => row.try_get::<String, _>(i).map(Value::Text).or_else(|_| {
             row.try_get::<Vec<u8>, _>(i)
                 .map(|b| Value::Text(String::from_utf8_lossy(&b).into_owned()))

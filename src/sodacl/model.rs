@@ -319,9 +319,15 @@ impl ChecksModel {
     /// partition in creation order, table-level checks first, then column checks grouped by
     /// column in order of first appearance.
     pub fn ordered_checks(&self) -> Vec<&Check> {
+        // Soda Core files metric and freshness checks under their column; reference checks
+        // keep their place among the dataset-level checks even when they have a column.
+        let grouping = |c: &Check| match c.kind {
+            CheckKind::Metric(_) | CheckKind::Freshness(_) => c.column.clone(),
+            _ => None,
+        };
         let mut column_order: Vec<(Dataset, String)> = Vec::new();
         for check in &self.checks {
-            if let Some(col) = &check.column {
+            if let Some(col) = &grouping(check) {
                 let key = (check.dataset.clone(), col.clone());
                 if !column_order.contains(&key) {
                     column_order.push(key);
@@ -340,7 +346,7 @@ impl ChecksModel {
                 .iter()
                 .position(|d| *d == c.dataset)
                 .unwrap_or(usize::MAX);
-            let col = c.column.as_ref().map_or(0, |col| {
+            let col = grouping(c).as_ref().map_or(0, |col| {
                 1 + column_order
                     .iter()
                     .position(|(d, cc)| *d == c.dataset && cc == col)
