@@ -132,7 +132,11 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
 
     // Connect when there is anything to ask the database.
     let mut session = Session::default();
-    let needs_database = !model.checks.is_empty() || !model.for_each.is_empty();
+    let needs_database = !model.checks.is_empty()
+        || !model.for_each.is_empty()
+        || model.profile_columns.is_some()
+        || model.discover_datasets.is_some()
+        || model.sample_datasets.is_some();
     if needs_database {
         session.open(&config, &args.data_source, &mut logs);
     }
@@ -183,6 +187,13 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     }
     let connected = session.connections.default.is_some();
     log_queries(&outcome.executed, &mut logs);
+    let mut query_number = plan.next_query_number;
+    let mut sections = session.run_sections(&args.data_source, &model, &mut query_number);
+    for line in &sections.infos {
+        logs.info(line.clone());
+    }
+    log_queries(&sections.executed, &mut logs);
+    outcome.executed.append(&mut sections.executed);
 
     // Evaluation.
     eval::derive_percentages(&plan, &mut outcome.values);
@@ -217,8 +228,15 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
         .data_source(&args.data_source)
         .is_some_and(|d| d.disable_samples);
     if connected && !samples_disabled {
-        let executed =
-            session.collect_samples(&model, &plan, &outcome, &vars, &mut checks, samples_limit);
+        let executed = session.collect_samples(
+            &model,
+            &plan,
+            &outcome,
+            &vars,
+            &mut checks,
+            samples_limit,
+            &mut query_number,
+        );
         log_queries(&executed, &mut logs);
         outcome.executed.extend(executed);
     }
@@ -235,6 +253,8 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
         values: &outcome.values,
         rows: &outcome.rows,
         executed: &outcome.executed,
+        profiling: sections.profiling,
+        metadata: sections.metadata,
     };
     report::console::summary(&report, &mut logs);
     let mut status = exit_status(&report, &logs);
@@ -331,6 +351,19 @@ impl Session {
         }
     }
 
+    /// Runs `profile columns`, `discover datasets` and `sample datasets`.
+    fn run_sections(
+        &self,
+        name: &str,
+        model: &sodacl::model::ChecksModel,
+        counter: &mut usize,
+    ) -> engine::profiling::SectionResults {
+        match (&self.runtime, &self.connections.default) {
+            (Some(rt), Some(c)) => rt.block_on(engine::profiling::run(c, name, model, counter)),
+            _ => engine::profiling::SectionResults::default(),
+        }
+    }
+
     fn discover(&self, t: &sodacl::model::ForEach) -> Result<Vec<String>, String> {
         match (&self.runtime, &self.connections.default) {
             (Some(rt), Some(c)) => rt.block_on(c.discover_tables(&t.includes, &t.excludes)),
@@ -346,6 +379,7 @@ impl Session {
     }
 
     /// Runs the sample queries of warned and failed checks and attaches the rows.
+    #[allow(clippy::too_many_arguments)]
     fn collect_samples(
         &self,
         model: &sodacl::model::ChecksModel,
@@ -354,12 +388,12 @@ impl Session {
         vars: &Vars,
         checks: &mut [(sodacl::model::Check, eval::CheckResult)],
         default_limit: Option<i64>,
+        number: &mut usize,
     ) -> Vec<engine::Executed> {
         let (Some(rt), Some(conn)) = (&self.runtime, &self.connections.default) else {
             return Vec::new();
         };
         let mut executed = Vec::new();
-        let mut number = plan.next_query_number;
         for (check, result) in checks.iter_mut() {
             if !matches!(
                 result.outcome,
@@ -375,15 +409,7 @@ impl Session {
                 continue;
             }
             let sample = engine::samples::collect(
-                rt,
-                conn,
-                model,
-                plan,
-                outcome,
-                vars,
-                source,
-                limit,
-                &mut number,
+                rt, conn, model, plan, outcome, vars, source, limit, number,
             );
             if let Some((sample, exec)) = sample {
                 if let Some(e) = exec {

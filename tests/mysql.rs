@@ -50,13 +50,19 @@ fn query_timeout_errors_only_the_slow_check() {
 #[test]
 fn refused_password_is_not_printed() {
     let t = Test::with_config(&DB, "  password: hunter2-Very-Secret\n");
-    t.write("checks.yml", "
+    t.write(
+        "checks.yml",
+        "
         checks for customers:
           - row_count > 0
-    ");
+    ",
+    );
     let run = t.scan(&["-V", "checks.yml"]);
     run.expect_code(3);
     run.expect_stdout_contains("Could not connect to data source \"maria\"");
     let all = format!("{}{}{}", run.stdout, run.stderr, t.results_text());
-    assert!(!all.contains("hunter2-Very-Secret"), "the password leaked\n{run}");
+    assert!(
+        !all.contains("hunter2-Very-Secret"),
+        "the password leaked\n{run}"
+    );
 }

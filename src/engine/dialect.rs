@@ -16,6 +16,16 @@ pub trait Dialect: Send + Sync {
     /// The flavor of named-format regexes this engine's regex operator understands.
     fn regex_flavor(&self) -> RegexFlavor;
 
+    /// An identifier quoted for this engine (names read from the catalogue).
+    fn quote_ident(&self, name: &str) -> String {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+
+    /// Whether a backslash escapes the next character inside string literals.
+    fn backslash_escapes(&self) -> bool {
+        false
+    }
+
     /// A string literal with this engine's escaping.
     fn string_literal(&self, s: &str) -> String {
         format!("'{}'", s.replace('\'', "''"))
@@ -23,6 +33,11 @@ pub trait Dialect: Send + Sync {
 
     /// `expr` matches the regex `pattern` (a raw pattern, not yet a literal).
     fn regex_match(&self, expr: &str, pattern: &str) -> String;
+
+    /// The average of a numeric expression.
+    fn avg(&self, expr: &str) -> String {
+        format!("AVG({expr})")
+    }
 
     /// Number of characters of a text expression.
     fn length(&self, expr: &str) -> String {
@@ -122,6 +137,10 @@ pub enum ReferenceSelect {
     Count,
     /// Offending source rows (a sample), at most this many.
     Rows(usize),
+    /// All offending rows.
+    Failing,
+    /// All source rows that keep the rule.
+    Passing,
 }
 
 /// Renders a reference check query (sodacl.md §6.7), with a `LEFT JOIN` on all column pairs.
@@ -152,18 +171,30 @@ pub fn render_reference(
     } else {
         "IS NOT NULL"
     };
+    let passing = select == ReferenceSelect::Passing;
     let conditions: Vec<String> = source
         .iter()
         .zip(target)
-        .map(|(s, t)| format!("(SOURCE.{s} IS NOT NULL AND TARGET.{t} {null_test})"))
+        .map(|(s, t)| {
+            if passing {
+                let inverse = if *must_exist {
+                    "IS NOT NULL"
+                } else {
+                    "IS NULL"
+                };
+                format!("(SOURCE.{s} IS NULL OR TARGET.{t} {inverse})")
+            } else {
+                format!("(SOURCE.{s} IS NOT NULL AND TARGET.{t} {null_test})")
+            }
+        })
         .collect();
-    let mut where_sql = conditions.join(" OR ");
+    let mut where_sql = conditions.join(if passing { " AND " } else { " OR " });
     if let Some(w) = partition_where {
         where_sql = format!("{w} AND ({where_sql})");
     }
     let what = match select {
         ReferenceSelect::Count => "COUNT(*)",
-        ReferenceSelect::Rows(_) => "SOURCE.*",
+        _ => "SOURCE.*",
     };
     let mut sql = format!(
         "SELECT {what}\n    FROM {} SOURCE\n    LEFT JOIN {} TARGET on {}\nWHERE {where_sql}",
@@ -177,13 +208,33 @@ pub fn render_reference(
     sql
 }
 
+/// Which rows a failed-rows query selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowsQuery {
+    /// Failing rows, at most this many (what runs).
+    Sample(usize),
+    /// All failing rows (reported as `<query>.failing_sql`).
+    Failing,
+    /// The other rows (reported as `<query>.passing_sql`).
+    Passing,
+}
+
+impl RowsQuery {
+    fn limit(self) -> String {
+        match self {
+            RowsQuery::Sample(n) => format!(" \n LIMIT {n}"),
+            _ => String::new(),
+        }
+    }
+}
+
 /// The failed-rows sample of a missing or invalid count (sodacl.md §6.9).
 pub fn render_count_sample(
     d: &dyn Dialect,
     m: &Metric,
     partition_where: Option<&str>,
     schema: Option<&str>,
-    limit: usize,
+    which: RowsQuery,
 ) -> Option<String> {
     let col = m.sql_column.as_deref()?;
     let c = conditions(d, col, &m.validity);
@@ -207,13 +258,19 @@ pub fn render_count_sample(
         }
         _ => return None,
     }
+    if which == RowsQuery::Passing {
+        if let Some(last) = clauses.pop() {
+            clauses.push(format!("NOT {last}"));
+        }
+    }
     if let Some(f) = &m.filter_sql {
         clauses.push(format!("({f})"));
     }
     Some(format!(
-        "SELECT * FROM {} \n WHERE {} \n LIMIT {limit}",
+        "SELECT * FROM {} \n WHERE {}{}",
         qualified_table(schema, &m.dataset.table),
-        clauses.join(" AND ")
+        clauses.join(" AND "),
+        which.limit()
     ))
 }
 
@@ -222,7 +279,7 @@ pub fn render_duplicate_sample(
     m: &Metric,
     partition_where: Option<&str>,
     schema: Option<&str>,
-    limit: usize,
+    which: RowsQuery,
 ) -> Option<String> {
     let MetricKind::DuplicateCount(cols) = &m.kind else {
         return None;
@@ -239,8 +296,17 @@ pub fn render_duplicate_sample(
         .iter()
         .map(|c| format!("main.{c} = frequencies.{c}"))
         .collect();
+    let having = if which == RowsQuery::Passing {
+        "<= 1"
+    } else {
+        "> 1"
+    };
+    let limit = match which {
+        RowsQuery::Sample(n) => format!("\nLIMIT {n}"),
+        _ => String::new(),
+    };
     Some(format!(
-        "WITH frequencies AS (\n    SELECT {cols}\n    FROM {table}\n    WHERE {}\n    GROUP BY {cols}\n    HAVING COUNT(*) > 1)\nSELECT main.*\nFROM {table} main\nJOIN frequencies ON {}\nLIMIT {limit}",
+        "WITH frequencies AS (\n    SELECT {cols}\n    FROM {table}\n    WHERE {}\n    GROUP BY {cols}\n    HAVING COUNT(*) {having})\nSELECT main.*\nFROM {table} main\nJOIN frequencies ON {}{limit}",
         clauses.join(" \n  AND "),
         join.join(" AND "),
         cols = cols.join(", ")
@@ -454,11 +520,11 @@ pub fn select_item(d: &dyn Dialect, m: &Metric, from: &str) -> (String, Post) {
                 MetricKind::Aggregate(agg) => match agg {
                     Aggregate::Min => (format!("MIN({e})"), Post::None),
                     Aggregate::Max => (format!("MAX({e})"), Post::None),
-                    Aggregate::Avg => (format!("AVG({e})"), Post::None),
+                    Aggregate::Avg => (d.avg(&e), Post::None),
                     Aggregate::Sum => (format!("SUM({e})"), Post::None),
                     Aggregate::MinLength => (format!("MIN({})", d.length(&e)), Post::None),
                     Aggregate::MaxLength => (format!("MAX({})", d.length(&e)), Post::None),
-                    Aggregate::AvgLength => (format!("AVG({})", d.length(&e)), Post::None),
+                    Aggregate::AvgLength => (d.avg(&d.length(&e)), Post::None),
                     stat => d.statistic(*stat, &e),
                 },
                 _ => unreachable_item(),

@@ -8,6 +8,7 @@
 pub mod dialect;
 pub mod mysql;
 pub mod postgres;
+pub mod profiling;
 pub mod samples;
 pub mod sqlite;
 pub mod value;
@@ -21,6 +22,24 @@ use value::Value;
 
 /// How many connections (and so concurrent queries) a scan opens per data source.
 pub const POOL_SIZE: u32 = 4;
+
+#[cfg(test)]
+mod tests {
+    use super::single_statement;
+
+    #[test]
+    fn one_statement_only() {
+        assert_eq!(single_statement("SELECT 1;  ", false).unwrap(), "SELECT 1");
+        assert!(single_statement("SELECT 1; DELETE FROM t", false).is_err());
+        assert!(single_statement("SELECT ';' AS x", false).is_ok());
+        assert!(single_statement("SELECT 1 -- ; DROP\n", false).is_ok());
+        assert!(single_statement("SELECT 'it''s; fine'", false).is_ok());
+        assert!(single_statement("SELECT 1 /* ; */ ; SELECT 2", false).is_err());
+        // A backslash ends nothing in standard SQL strings, but escapes a quote in MySQL's.
+        assert!(single_statement("SELECT '\\'; x'", false).is_err());
+        assert!(single_statement("SELECT '\\'; x'", true).is_ok());
+    }
+}
 
 #[derive(Clone)]
 enum Pool {
@@ -65,6 +84,8 @@ pub struct Executed {
     pub duration: Duration,
     pub dataset: Option<crate::sodacl::model::Dataset>,
     pub column: Option<String>,
+    /// Related SQL reported after the query (`<name>.failing_sql`, `<name>.passing_sql`).
+    pub extra_sql: Vec<(String, String)>,
 }
 
 /// What running a plan produced: metric values (by metric id) and the executed queries.
@@ -79,6 +100,60 @@ pub struct Outcome {
 
 /// How many rows of a `fail query` are kept in memory (the count covers all of them).
 pub const MAX_KEPT_ROWS: usize = 1000;
+
+/// Returns the SQL without a trailing `;`, or an error if the text holds more than one
+/// statement. SQLite would otherwise run every statement of the text; PostgreSQL and MySQL
+/// refuse them in prepared statements anyway, so this is the first of two guards.
+pub fn single_statement(sql: &str, backslash_escapes: bool) -> Result<String, String> {
+    let chars: Vec<char> = sql.chars().collect();
+    let mut i = 0;
+    let mut end_of_first: Option<usize> = None;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\'' | '"' | '`' => {
+                let quote = c;
+                i += 1;
+                while i < chars.len() {
+                    if backslash_escapes && chars[i] == '\\' && quote == '\'' {
+                        i += 2;
+                        continue;
+                    }
+                    if chars[i] == quote {
+                        if chars.get(i + 1) == Some(&quote) {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            '-' if chars.get(i + 1) == Some(&'-') => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+            }
+            '/' if chars.get(i + 1) == Some(&'*') => {
+                i += 2;
+                while i + 1 < chars.len() && !(chars[i] == '*' && chars[i + 1] == '/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            ';' if end_of_first.is_none() => end_of_first = Some(i),
+            c if !c.is_whitespace() && end_of_first.is_some() => {
+                return Err("only one SQL statement per query is allowed (found a second statement after ';')".into());
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(match end_of_first {
+        Some(end) => chars[..end].iter().collect(),
+        None => sql.to_string(),
+    })
+}
 
 /// Makes a database error readable: sqlx prefixes messages we do not want users to see.
 fn error_text(e: &sqlx::Error) -> String {
@@ -145,6 +220,8 @@ impl Connection {
 
     /// Runs one statement; keeps at most `keep` rows but counts them all.
     pub async fn fetch_rows(&self, sql: &str, keep: usize) -> Result<Rows, String> {
+        let sql = single_statement(sql, self.dialect.backslash_escapes())?;
+        let sql = sql.as_str();
         fn collect<R: sqlx::Row>(rows: Vec<R>, keep: usize, value: fn(&R, usize) -> Value) -> Rows
         where
             usize: sqlx::ColumnIndex<R>,
@@ -265,6 +342,7 @@ async fn run_one(conn: Connection, plan: Arc<Plan>, q: Query) -> QueryRun {
             duration,
             dataset: Some(q.dataset.clone()),
             column: q.column.clone(),
+            extra_sql: Vec::new(),
         };
     match &q.kind {
         QueryKind::Aggregate { items } => {
@@ -467,6 +545,7 @@ pub async fn execute(conns: &Connections, plan: Arc<Plan>) -> Outcome {
                     duration: Duration::ZERO,
                     dataset: Some(q.dataset.clone()),
                     column: q.column.clone(),
+                    extra_sql: Vec::new(),
                 });
                 continue;
             }

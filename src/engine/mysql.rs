@@ -16,6 +16,10 @@ impl Dialect for MySql {
         RegexFlavor::MySql
     }
 
+    fn backslash_escapes(&self) -> bool {
+        true
+    }
+
     // Backslashes are escapes in MySQL string literals (unless NO_BACKSLASH_ESCAPES).
     fn string_literal(&self, s: &str) -> String {
         format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
@@ -23,6 +27,15 @@ impl Dialect for MySql {
 
     fn regex_match(&self, expr: &str, pattern: &str) -> String {
         format!("{expr} RLIKE {}", self.string_literal(pattern))
+    }
+
+    fn quote_ident(&self, name: &str) -> String {
+        format!("`{}`", name.replace('`', "``"))
+    }
+
+    // AVG of integers and decimals is a DECIMAL with only 4 more decimals; average doubles.
+    fn avg(&self, expr: &str) -> String {
+        format!("AVG(CAST({expr} AS DOUBLE))")
     }
 
     // Count characters, not bytes (Soda Core's LENGTH counts bytes on MySQL).

@@ -1,7 +1,7 @@
 //! Failed-row samples: the rows behind a warned or failed check, collected after evaluation
 //! so that passing checks cost no extra query (Soda Core samples every positive count).
 
-use super::dialect::{self, ReferenceSelect};
+use super::dialect::{self, ReferenceSelect, RowsQuery};
 use super::{Connection, Executed, Outcome, Rows};
 use crate::eval::{Sample, SampleSource};
 use crate::plan::{MetricKind, Plan};
@@ -68,31 +68,50 @@ pub fn collect(
             .map(|p| format!("[{p}]"))
             .unwrap_or_default()
     );
-    let (name, sql) = match source {
+    let d = conn.dialect();
+    let (name, sql, extra) = match source {
         SampleSource::Count(_) => {
             let kind = if m.kind == MetricKind::MissingCount {
                 "missing_count"
             } else {
                 "invalid_count"
             };
+            let q = |w| dialect::render_count_sample(d, m, pw, schema, w);
             (
                 format!("{prefix}{column}.failed_rows[{kind}]"),
-                dialect::render_count_sample(conn.dialect(), m, pw, schema, limit)?,
+                q(RowsQuery::Sample(limit))?,
+                vec![q(RowsQuery::Failing), q(RowsQuery::Passing)],
             )
         }
-        SampleSource::Duplicate(_) => (
-            format!("{prefix}{column}.failed_rows[duplicate_count]"),
-            dialect::render_duplicate_sample(m, pw, schema, limit)?,
-        ),
-        SampleSource::Reference(_) => (
-            format!("{prefix}{column}.failed_rows[reference]"),
-            dialect::render_reference(conn.dialect(), m, pw, schema, ReferenceSelect::Rows(limit)),
-        ),
+        SampleSource::Duplicate(_) => {
+            let q = |w| dialect::render_duplicate_sample(m, pw, schema, w);
+            (
+                format!("{prefix}{column}.failed_rows[duplicate_count]"),
+                q(RowsQuery::Sample(limit))?,
+                vec![q(RowsQuery::Failing), q(RowsQuery::Passing)],
+            )
+        }
+        SampleSource::Reference(_) => {
+            let q = |w| Some(dialect::render_reference(d, m, pw, schema, w));
+            (
+                format!("{prefix}{column}.failed_rows[reference]"),
+                dialect::render_reference(d, m, pw, schema, ReferenceSelect::Rows(limit)),
+                vec![q(ReferenceSelect::Failing), q(ReferenceSelect::Passing)],
+            )
+        }
         SampleSource::Condition(_) => (
             format!("{prefix}.user_defined_failed_rows_expression_query[failed rows]"),
             dialect::render_condition_sample(m, pw, schema, limit)?,
+            Vec::new(),
         ),
         SampleSource::QueryRows(_) => return None,
+    };
+    let extra_sql: Vec<(String, String)> = match extra.as_slice() {
+        [Some(failing), Some(passing)] => vec![
+            (format!("{name}.failing_sql"), failing.clone()),
+            (format!("{name}.passing_sql"), passing.clone()),
+        ],
+        _ => Vec::new(),
     };
     *number += 1;
     let start = Instant::now();
@@ -105,6 +124,7 @@ pub fn collect(
         duration,
         dataset: Some(m.dataset.clone()),
         column: m.column.clone(),
+        extra_sql,
     };
     match result {
         Ok(rows) => Some((

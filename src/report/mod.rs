@@ -27,6 +27,9 @@ pub struct ScanReport<'a> {
     pub values: &'a [Option<crate::engine::value::Value>],
     pub rows: &'a [Option<crate::engine::Rows>],
     pub executed: &'a [Executed],
+    /// `profile columns` and `sample datasets` results; `discover datasets` results.
+    pub profiling: Vec<serde_json::Value>,
+    pub metadata: Vec<serde_json::Value>,
 }
 
 /// Soda Core shows dataset names without their quotes in reports.

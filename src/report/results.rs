@@ -172,22 +172,26 @@ pub fn document(report: &ScanReport, logs: &Logs) -> Value {
             Value::Object(o)
         })
         .collect();
-    let queries: Vec<Value> = report
-        .executed
-        .iter()
-        .map(|q| {
-            json!({
-                "name": q.name,
-                "dataSource": report.data_source,
-                "table": q.dataset.as_ref().map(|d| unquoted_table(&d.table)),
-                "partition": q.dataset.as_ref().and_then(|d| d.partition.clone()),
-                "column": q.column,
-                "sql": q.sql,
-                "exception": q.error,
-                "duration": pyjson::python_timedelta(q.duration),
-            })
-        })
-        .collect();
+    let mut queries: Vec<Value> = Vec::new();
+    for q in report.executed {
+        let table = q
+            .dataset
+            .as_ref()
+            .filter(|d| !d.table.is_empty())
+            .map(|d| unquoted_table(&d.table));
+        let partition = q.dataset.as_ref().and_then(|d| d.partition.clone());
+        queries.push(json!({
+            "name": q.name, "dataSource": report.data_source, "table": table, "partition": partition,
+            "column": q.column, "sql": q.sql, "exception": q.error,
+            "duration": pyjson::python_timedelta(q.duration),
+        }));
+        for (name, sql) in &q.extra_sql {
+            queries.push(json!({
+                "name": name, "dataSource": report.data_source, "table": table, "partition": partition,
+                "column": q.column, "sql": sql, "exception": null, "duration": null,
+            }));
+        }
+    }
     let log_entries: Vec<Value> = logs
         .records()
         .iter()
@@ -225,8 +229,8 @@ pub fn document(report: &ScanReport, logs: &Logs) -> Value {
     doc.insert("checks".into(), Value::Array(checks));
     doc.insert("queries".into(), Value::Array(queries));
     doc.insert("automatedMonitoringChecks".into(), json!([]));
-    doc.insert("profiling".into(), json!([]));
-    doc.insert("metadata".into(), json!([]));
+    doc.insert("profiling".into(), Value::Array(report.profiling.clone()));
+    doc.insert("metadata".into(), Value::Array(report.metadata.clone()));
     doc.insert("logs".into(), Value::Array(log_entries));
     doc.insert("sourceOwner".into(), json!("soda-core"));
     Value::Object(doc)

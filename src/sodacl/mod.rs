@@ -201,20 +201,72 @@ impl<'a> Parser<'a> {
     }
 
     fn add_section(&mut self, file: &str, key: &Node, key_text: &str, value: &Node) {
-        let data_source_sections = [
-            "automated monitoring",
-            "profile columns",
-            "discover datasets",
-            "discover tables",
-            "sample datasets",
-            "sample tables",
-        ];
-        if data_source_sections.iter().any(|s| key_text.starts_with(s)) {
+        if key_text == "automated monitoring" {
             self.warning(
                 file,
                 key,
-                format!("Section \"{key_text}\" is not supported by this version of soda; skipped"),
+                "Section \"automated monitoring\" needs Soda Cloud history and anomaly detection; skipped".into(),
             );
+            return;
+        }
+        for (prefix, list_key, kind) in [
+            ("profile columns", "columns", 0),
+            ("discover datasets", "datasets", 1),
+            ("discover tables", "tables", 1),
+            ("sample datasets", "datasets", 2),
+            ("sample tables", "tables", 2),
+        ] {
+            if !key_text.starts_with(prefix) {
+                continue;
+            }
+            if value.entries().is_none() {
+                self.error(
+                    file,
+                    value,
+                    format!(
+                        "Skipping section \"{key_text}\" because content is not an object/dict"
+                    ),
+                );
+                return;
+            }
+            let Some(items) = value
+                .get(list_key)
+                .or_else(|| value.get("datasets"))
+                .and_then(Node::items)
+            else {
+                self.error(file, value, format!("Content of \"{list_key}\" must be a list of include and/or exclude expressions"));
+                return;
+            };
+            let mut patterns = model::Patterns::default();
+            for item in items {
+                let Some(text) = item.scalar_text() else {
+                    continue;
+                };
+                let (exclude, p) = match text.strip_prefix("exclude ") {
+                    Some(rest) => (true, rest.trim().to_string()),
+                    None => (
+                        false,
+                        text.strip_prefix("include ")
+                            .unwrap_or(&text)
+                            .trim()
+                            .to_string(),
+                    ),
+                };
+                if kind == 0 && !p.contains('.') {
+                    self.error(file, item, format!("Column pattern \"{p}\" must be written as table.column (with % wildcards)"));
+                    continue;
+                }
+                if exclude {
+                    patterns.exclude.push(p);
+                } else {
+                    patterns.include.push(p);
+                }
+            }
+            match kind {
+                0 => self.model.profile_columns = Some(patterns),
+                1 => self.model.discover_datasets = Some(patterns),
+                _ => self.model.sample_datasets = Some(patterns),
+            }
             return;
         }
         if key_text == "checks" {

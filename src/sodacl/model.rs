@@ -272,6 +272,13 @@ pub struct ForEach {
     pub checks: Vec<Node>,
 }
 
+/// Include and exclude patterns (SQL `LIKE`, `%` wildcards) of a data-source section.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Patterns {
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+}
+
 /// Everything the checks files declared for one scan.
 #[derive(Debug, Clone, Default)]
 pub struct ChecksModel {
@@ -284,6 +291,10 @@ pub struct ChecksModel {
     /// Datasets (table + partition) in creation order.
     pub dataset_order: Vec<Dataset>,
     pub for_each: Vec<ForEach>,
+    /// `profile columns` (`table.column` patterns), `discover datasets`, `sample datasets`.
+    pub profile_columns: Option<Patterns>,
+    pub discover_datasets: Option<Patterns>,
+    pub sample_datasets: Option<Patterns>,
 }
 
 impl ChecksModel {

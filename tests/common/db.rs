@@ -59,7 +59,7 @@ impl Database {
                 )
             }
         };
-        format!("data_source {name}:\n{body}{}", super::unindent(extra))
+        format!("data_source {name}:\n{body}{extra}")
     }
 
     /// Counts the rows of `table` directly, bypassing `soda` (to prove a scan wrote nothing).
@@ -73,21 +73,30 @@ impl Database {
                     )
                     .await
                     .map_err(|e| e.to_string())?;
-                    sqlx::query_scalar(&sql).fetch_one(&mut c).await.map_err(|e| e.to_string())
+                    sqlx::query_scalar(&sql)
+                        .fetch_one(&mut c)
+                        .await
+                        .map_err(|e| e.to_string())
                 }
                 Database::Postgres => {
                     let mut c = sqlx::PgConnection::connect(POSTGRES_URL)
                         .await
                         .map_err(|e| e.to_string())?;
                     let sql = format!("SELECT COUNT(*) FROM {SCHEMA}.{table}");
-                    sqlx::query_scalar(&sql).fetch_one(&mut c).await.map_err(|e| e.to_string())
+                    sqlx::query_scalar(&sql)
+                        .fetch_one(&mut c)
+                        .await
+                        .map_err(|e| e.to_string())
                 }
                 Database::MariaDb => {
                     let mut c = sqlx::MySqlConnection::connect(MARIADB_URL)
                         .await
                         .map_err(|e| e.to_string())?;
                     let sql = format!("SELECT COUNT(*) FROM {SCHEMA}.{table}");
-                    sqlx::query_scalar(&sql).fetch_one(&mut c).await.map_err(|e| e.to_string())
+                    sqlx::query_scalar(&sql)
+                        .fetch_one(&mut c)
+                        .await
+                        .map_err(|e| e.to_string())
                 }
             }
         })

@@ -121,8 +121,19 @@ impl Test {
     /// `soda scan -d <data source> -c configuration.yml -srf results.json <args>`, for tests
     /// made with [`Test::with`].
     pub fn scan(&self, args: &[&str]) -> Run {
-        let ds = self.data_source.as_deref().expect("Test::with(db) declares the data source");
-        let mut all = vec!["scan", "-d", ds, "-c", "configuration.yml", "-srf", "results.json"];
+        let ds = self
+            .data_source
+            .as_deref()
+            .expect("Test::with(db) declares the data source");
+        let mut all = vec![
+            "scan",
+            "-d",
+            ds,
+            "-c",
+            "configuration.yml",
+            "-srf",
+            "results.json",
+        ];
         all.extend_from_slice(args);
         self.soda(all)
     }
@@ -135,8 +146,12 @@ impl Test {
     /// The raw text of `results.json`.
     pub fn results_text(&self) -> String {
         let path = self.join("results.json");
-        std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("read {}: {e} (was -srf results.json given?)", path.display()))
+        std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "read {}: {e} (was -srf results.json given?)",
+                path.display()
+            )
+        })
     }
 }
 
@@ -175,7 +190,10 @@ impl Run {
     /// Asserts that stdout contains `needle`.
     #[track_caller]
     pub fn expect_stdout_contains(&self, needle: &str) -> &Run {
-        assert!(self.stdout.contains(needle), "stdout lacks {needle:?}\n{self}");
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}\n{self}"
+        );
         self
     }
 }
@@ -265,7 +283,12 @@ impl Results {
         self.checks()
             .iter()
             .find(|c| c["name"] == name)
-            .unwrap_or_else(|| panic!("no check named {name:?} in results; checks: {:?}", self.names()))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no check named {name:?} in results; checks: {:?}",
+                    self.names()
+                )
+            })
     }
 
     /// The names of the evaluated checks, in document order.
@@ -300,7 +323,10 @@ impl Results {
     /// The outcome of the check named `name`.
     #[track_caller]
     pub fn outcome(&self, name: &str) -> String {
-        self.check(name)["outcome"].as_str().unwrap_or("null").to_string()
+        self.check(name)["outcome"]
+            .as_str()
+            .unwrap_or("null")
+            .to_string()
     }
 
     /// The log records of the given level.

@@ -170,8 +170,14 @@ pub fn statistics(db: Database) {
     // Reference values: Python's statistics module on the fixture rows.
     let expected = [
         ("stddev(age) between 13.19 and 13.2", 13.198274297969581),
-        ("stddev_samp(age) between 13.19 and 13.2", 13.198274297969581),
-        ("stddev_pop(age) between 12.44 and 12.45", 12.443452341405882),
+        (
+            "stddev_samp(age) between 13.19 and 13.2",
+            13.198274297969581,
+        ),
+        (
+            "stddev_pop(age) between 12.44 and 12.45",
+            12.443452341405882,
+        ),
         ("variance(age) between 174.19 and 174.2", 174.19444444444446),
         ("var_samp(age) between 174.19 and 174.2", 174.19444444444446),
         ("var_pop(age) between 154.83 and 154.84", 154.8395061728395),
@@ -212,7 +218,10 @@ pub fn lengths(db: Database) {
         AVERAGE,
     );
     // Longer than 3 characters: Alice, O'Brien, Ñúñez, Carol, Frank; not Zoë (4 bytes).
-    assert_eq!(r.check("invalid_count(name) = 5")["diagnostics"]["value"], json!(5));
+    assert_eq!(
+        r.check("invalid_count(name) = 5")["diagnostics"]["value"],
+        json!(5)
+    );
 }
 
 /// Check filters and dataset partitions (`filter T [p]` + `checks for T [p]`).
@@ -245,11 +254,28 @@ pub fn filters_and_partitions(db: Database) {
     run.expect_code(0);
     let r = t.results();
     assert_eq!(r.check("row_count = 4")["diagnostics"]["value"], json!(4));
-    assert_close("BE average age", r.number("avg(age) between 41 and 42"), 41.25, AVERAGE);
-    assert_eq!(r.check("missing_count(email) = 0")["diagnostics"]["value"], json!(0));
-    assert_eq!(r.check("customers over 30")["diagnostics"]["value"], json!(6));
-    assert_eq!(r.check("missing emails over 30")["diagnostics"]["value"], json!(1));
-    assert_eq!(r.check("created since January 5th")["diagnostics"]["value"], json!(5));
+    assert_close(
+        "BE average age",
+        r.number("avg(age) between 41 and 42"),
+        41.25,
+        AVERAGE,
+    );
+    assert_eq!(
+        r.check("missing_count(email) = 0")["diagnostics"]["value"],
+        json!(0)
+    );
+    assert_eq!(
+        r.check("customers over 30")["diagnostics"]["value"],
+        json!(6)
+    );
+    assert_eq!(
+        r.check("missing emails over 30")["diagnostics"]["value"],
+        json!(1)
+    );
+    assert_eq!(
+        r.check("created since January 5th")["diagnostics"]["value"],
+        json!(5)
+    );
     // The partition has its own metric identities and its own query.
     let identity = format!("metric-Soda Core CLI-{}-customers-be-row_count", db.name());
     assert_eq!(r.check("row_count = 4")["metrics"], json!([identity]));
@@ -259,7 +285,10 @@ pub fn filters_and_partitions(db: Database) {
         .find(|q| q["partition"] == "be")
         .unwrap_or_else(|| panic!("no query for partition be\n{run}"));
     assert!(
-        partition_query["sql"].as_str().unwrap_or_default().contains("WHERE country = 'BE'"),
+        partition_query["sql"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("WHERE country = 'BE'"),
         "{partition_query}"
     );
 }
@@ -300,8 +329,16 @@ pub fn hostile_checks_never_write(db: Database) {
     let r = t.results();
     assert_eq!(r.outcome("quote in missing values"), "pass", "{run}");
     assert_eq!(r.outcome("backslash in missing values"), "pass", "{run}");
-    assert_eq!(db.count_rows(&t, "customers"), 10, "customers was written to\n{run}");
-    assert_eq!(db.count_rows(&t, "orders"), 6, "orders was written to\n{run}");
+    assert_eq!(
+        db.count_rows(&t, "customers"),
+        10,
+        "customers was written to\n{run}"
+    );
+    assert_eq!(
+        db.count_rows(&t, "orders"),
+        6,
+        "orders was written to\n{run}"
+    );
 }
 
 /// A check whose filter names a column that does not exist errors alone; the other checks of
@@ -325,7 +362,11 @@ pub fn failing_check_is_isolated(db: Database) {
     let r = t.results();
     assert_eq!(
         r.names(),
-        ["row_count = 10", "missing_count(email) = 1", "max(age) = 61"],
+        [
+            "row_count = 10",
+            "missing_count(email) = 1",
+            "max(age) = 61"
+        ],
         "{run}"
     );
     for name in r.names() {
