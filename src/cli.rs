@@ -22,6 +22,29 @@ pub enum Command {
     Scan(ScanArgs),
     /// Connects to a data source and runs `SELECT 1`.
     TestConnection(TestConnectionArgs),
+    /// Lists or sends scan results that could not be delivered to Soda Cloud.
+    Outbox(OutboxArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OutboxArgs {
+    /// `list` shows the waiting results; `send` delivers them, oldest first.
+    #[arg(value_enum)]
+    pub action: OutboxAction,
+
+    /// Configuration file or folder with the `soda_cloud` block (repeatable).
+    #[arg(short = 'c', long = "configuration", value_name = "PATH")]
+    pub configuration: Vec<PathBuf>,
+
+    /// Prints debug messages.
+    #[arg(short = 'V', long = "verbose")]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutboxAction {
+    List,
+    Send,
 }
 
 #[derive(Debug, Args)]

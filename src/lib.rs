@@ -7,6 +7,7 @@
 //! results document). [`scan`] is the only module that walks them all.
 
 pub mod cli;
+pub mod cloud;
 pub mod config;
 pub mod diagnostic;
 pub mod engine;
@@ -57,6 +58,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitStatus {
     match &cli.command {
         cli::Command::Scan(a) => scan::scan(a, Some(stdout)),
         cli::Command::TestConnection(a) => scan::test_connection(a, Some(stdout)),
+        cli::Command::Outbox(a) => scan::outbox(a, Some(stdout)),
     }
 }
 

@@ -2,7 +2,8 @@
 //! report. Each stage logs its own problems; a scan always reaches the summary and an exit
 //! status, however much of it failed.
 
-use crate::cli::{ScanArgs, TestConnectionArgs};
+use crate::cli::{OutboxAction, OutboxArgs, ScanArgs, TestConnectionArgs};
+use crate::cloud::tasks::CloudSession;
 use crate::diagnostic::{Level, Logs, Sink};
 use crate::engine::{self, Connection};
 use crate::eval;
@@ -104,6 +105,13 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
         logs.error("Check templates (-T) are a Soda Library feature and are not supported.");
     }
     let config = crate::config::load(&args.configuration, &vars, &mut logs);
+    let mut session = Session::default();
+    let mut cloud = match &config.cloud {
+        Some(c) => session
+            .runtime(&mut logs)
+            .and_then(|rt| CloudSession::start(rt, c, &mut logs)),
+        None => None,
+    };
 
     // Checks files.
     let mut files: Vec<PathBuf> = Vec::new();
@@ -131,7 +139,6 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     logs.debug("Scan execution starts");
 
     // Connect when there is anything to ask the database.
-    let mut session = Session::default();
     let needs_database = !model.checks.is_empty()
         || !model.for_each.is_empty()
         || model.profile_columns.is_some()
@@ -171,6 +178,14 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
         model = parser.model;
     }
 
+    // With Soda Cloud, one invalid check attribute stops every check (as in Soda Core).
+    let attributes_ok = match (&mut cloud, &session.runtime) {
+        (Some(c), Some(rt)) => c.validate_attributes(rt, &model.ordered_checks(), &mut logs),
+        _ => true,
+    };
+    if !attributes_ok {
+        model.checks.retain(|_| false);
+    }
     let plan =
         Planner::new(&args.scan_definition, &args.data_source, &vars).plan(&model, &mut logs);
     let plan = Arc::new(plan);
@@ -201,11 +216,15 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     let mut messages = Vec::new();
     let mut checks: Vec<(sodacl::model::Check, eval::CheckResult)> = Vec::new();
     let unconnected = engine::Outcome::default();
+    let history = match (&mut cloud, &session.runtime) {
+        (Some(c), Some(rt)) => c.history(rt, &ordered, &plan, &mut logs),
+        _ => eval::history::HistoryMap::new(),
+    };
     for check in &ordered {
         let results = if connected {
-            eval::evaluate(check, &plan, &outcome, &vars, &mut messages)
+            eval::evaluate(check, &plan, &outcome, &history, &vars, &mut messages)
         } else {
-            eval::evaluate(check, &plan, &unconnected, &vars, &mut Vec::new())
+            eval::evaluate(check, &plan, &unconnected, &history, &vars, &mut Vec::new())
         };
         for r in results {
             let c = r
@@ -240,6 +259,13 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
         log_queries(&executed, &mut logs);
         outcome.executed.extend(executed);
     }
+    if let (Some(c), Some(rt)) = (&mut cloud, &session.runtime) {
+        let digits = crate::cloud::tasks::data_timestamp_digits(
+            args.data_timestamp.as_deref(),
+            data_timestamp,
+        );
+        c.upload_samples(rt, &mut checks, &args.scan_definition, &digits, &mut logs);
+    }
     session.close();
 
     let report = ScanReport {
@@ -258,6 +284,15 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     };
     report::console::summary(&report, &mut logs);
     let mut status = exit_status(&report, &logs);
+
+    // Errors logged from here on (Cloud delivery) leave the exit code as it is, as in Soda
+    // Core; results that could not even be kept in the outbox make it an error.
+    if let (Some(c), Some(rt)) = (&mut cloud, &session.runtime) {
+        let doc = report::results::document(&report, &logs);
+        if !c.send_results(rt, &doc, &mut logs) {
+            status = ExitStatus::Error;
+        }
+    }
 
     if let Some(path) = &args.scan_results_file {
         logs.print_raw(&format!("Saving scan results to {}", path.display()));
@@ -300,6 +335,17 @@ struct Session {
 }
 
 impl Session {
+    /// The async runtime, started on first use.
+    fn runtime(&mut self, logs: &mut Logs) -> Option<&tokio::runtime::Runtime> {
+        if self.runtime.is_none() {
+            match runtime() {
+                Ok(rt) => self.runtime = Some(rt),
+                Err(e) => logs.error(e),
+            }
+        }
+        self.runtime.as_ref()
+    }
+
     /// Opens the scan's data source; failures are logged and leave the session unconnected.
     fn open(&mut self, config: &crate::config::Configuration, name: &str, logs: &mut Logs) {
         let Some(ds) = config.data_source(name) else {
@@ -314,13 +360,7 @@ impl Session {
             ));
             return;
         };
-        let rt = match runtime() {
-            Ok(rt) => rt,
-            Err(e) => {
-                logs.error(e);
-                return;
-            }
-        };
+        let Some(rt) = self.runtime(logs) else { return };
         match rt.block_on(Connection::open(ds)) {
             Ok(c) => self.connections.default = Some(c),
             Err(e) => logs.error(format!(
@@ -328,7 +368,6 @@ impl Session {
                 ds.name
             )),
         }
-        self.runtime = Some(rt);
     }
 
     /// Opens the other data sources the plan reads (`row_count same as T in DS`).
@@ -483,6 +522,53 @@ pub fn test_connection(args: &TestConnectionArgs, sink: Option<Sink>) -> ExitSta
             logs.print_raw(&format!("Unable to connect to '{}'.", ds.name));
             ExitStatus::Error
         }
+    }
+}
+
+/// Runs `soda outbox list|send`.
+pub fn outbox(args: &OutboxArgs, sink: Option<Sink>) -> ExitStatus {
+    let mut logs = Logs::new(args.verbose, sink);
+    logs.info(banner());
+    let config = crate::config::load(&args.configuration, &Vars::default(), &mut logs);
+    let Some(cloud) = &config.cloud else {
+        logs.error("No soda_cloud configuration: the outbox belongs to a Soda Cloud connection");
+        return ExitStatus::Error;
+    };
+    let pending = crate::cloud::outbox::pending(&cloud.outbox);
+    match args.action {
+        OutboxAction::List => {
+            logs.info(format!(
+                "{} scan result(s) waiting in {}",
+                pending.len(),
+                cloud.outbox.display()
+            ));
+            for p in &pending {
+                logs.info(format!("  {}", p.display()));
+            }
+        }
+        OutboxAction::Send => {
+            let Ok(rt) = runtime() else {
+                logs.error("could not start the async runtime");
+                return ExitStatus::Error;
+            };
+            // Starting a session delivers what waits; report what it could not.
+            if let Some(session) = CloudSession::start(&rt, cloud, &mut logs) {
+                if !session.reachable {
+                    logs.error(format!(
+                        "Soda Cloud is not reachable; {} scan result(s) stay in {}",
+                        pending.len(),
+                        cloud.outbox.display()
+                    ));
+                } else if pending.is_empty() {
+                    logs.info(format!("The outbox {} is empty", cloud.outbox.display()));
+                }
+            }
+        }
+    }
+    if logs.has_errors() {
+        ExitStatus::Error
+    } else {
+        ExitStatus::Pass
     }
 }
 

@@ -92,6 +92,13 @@ pub struct Cloud {
     pub scheme: String,
     pub api_key_id: Secret,
     pub api_key_secret: Secret,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    /// Extra attempts for transient failures (connection errors, timeouts, 429, 5xx).
+    pub retries: u32,
+    pub backoff: Duration,
+    /// Where results that could not be delivered wait (see [`crate::cloud::outbox`]).
+    pub outbox: PathBuf,
 }
 
 /// Everything the configuration files declared.
@@ -386,7 +393,19 @@ fn resolve_cloud(cloud: raw::RawCloud, problems: &mut Vec<raw::Problem>) -> Opti
         });
         return None;
     }
+    let seconds = |s: &Option<raw::Spanned<f64>>, default: f64| {
+        Duration::from_secs_f64(s.as_ref().map_or(default, |v| v.value))
+    };
     Some(Cloud {
+        connect_timeout: seconds(&cloud.connect_timeout, 10.0),
+        request_timeout: seconds(&cloud.request_timeout, 60.0),
+        retries: cloud.retries.as_ref().map_or(3, |r| r.value as u32),
+        backoff: seconds(&cloud.retry_backoff, 0.5),
+        outbox: cloud
+            .outbox
+            .as_ref()
+            .map(|o| PathBuf::from(&o.value))
+            .unwrap_or_else(crate::cloud::outbox::default_dir),
         host: cloud.host.map(|h| h.value).unwrap_or_default(),
         port: cloud.port.map(|p| p.value),
         scheme,

@@ -48,6 +48,11 @@ pub struct RawCloud {
     pub scheme: Option<Spanned<String>>,
     pub api_key_id: Option<Spanned<String>>,
     pub api_key_secret: Option<Spanned<String>>,
+    pub connect_timeout: Option<Spanned<f64>>,
+    pub request_timeout: Option<Spanned<f64>>,
+    pub retries: Option<Spanned<f64>>,
+    pub retry_backoff: Option<Spanned<f64>>,
+    pub outbox: Option<Spanned<String>>,
 }
 
 /// Everything one configuration file declares.
@@ -237,10 +242,17 @@ fn read_cloud(value: &Node, problems: &mut Vec<Problem>) -> RawCloud {
             "scheme" => cloud.scheme = string(&k, v, problems),
             "api_key_id" => cloud.api_key_id = string(&k, v, problems),
             "api_key_secret" => cloud.api_key_secret = string(&k, v, problems),
+            "connect_timeout" => cloud.connect_timeout = number(&k, v, problems),
+            "request_timeout" => cloud.request_timeout = number(&k, v, problems),
+            "retries" => cloud.retries = number(&k, v, problems),
+            "retry_backoff" => cloud.retry_backoff = number(&k, v, problems),
+            "outbox" => cloud.outbox = string(&k, v, problems),
+            // Soda Core ignores a token key; so do we (the token always comes from a login).
+            "token" => {}
             _ => problems.push(Problem {
                 pos: key.pos,
                 message: format!(
-                    "Unknown key \"{k}\" in soda_cloud. Known keys: host, port, scheme, api_key_id, api_key_secret"
+                    "Unknown key \"{k}\" in soda_cloud. Known keys: host, port, scheme, api_key_id, api_key_secret, connect_timeout, request_timeout, retries, retry_backoff, outbox"
                 ),
             }),
         }

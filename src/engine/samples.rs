@@ -43,6 +43,7 @@ pub fn collect(
                 rows,
                 total,
                 plain_file: true,
+                file_id: None,
             },
             None,
         ));
@@ -133,6 +134,7 @@ pub fn collect(
                 rows,
                 total,
                 plain_file: matches!(source, SampleSource::Condition(_)),
+                file_id: None,
             },
             Some(executed),
         )),

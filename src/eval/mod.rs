@@ -6,6 +6,7 @@
 
 mod freshness;
 mod group_by;
+pub mod history;
 mod schema;
 
 use crate::diagnostic::{Level, Location};
@@ -103,6 +104,13 @@ pub struct CheckResult {
     pub sample: Option<SampleSource>,
     /// The failed-row sample collected for a warned or failed check.
     pub samples: Option<Sample>,
+    /// Why a check has no outcome, reported with it (`notEnoughHistory`).
+    pub outcome_reasons: Vec<serde_json::Value>,
+}
+
+/// Parses an ISO 8601 date or date-time (naive values are UTC).
+pub fn parse_iso_datetime(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    freshness::parse_iso(text)
 }
 
 /// Failed rows kept as evidence for a check.
@@ -115,6 +123,8 @@ pub struct Sample {
     pub total: usize,
     /// Blocks of type `file` (failed rows checks) rather than `failedRowsAnalysis`.
     pub plain_file: bool,
+    /// Soda Cloud's id of the uploaded sample.
+    pub file_id: Option<String>,
 }
 
 /// A message for the scan log.
@@ -188,6 +198,7 @@ pub fn evaluate(
     check: &Check,
     plan: &Plan,
     out: &Measurements,
+    history: &history::HistoryMap,
     vars: &Vars,
     messages: &mut Vec<Message>,
 ) -> Vec<CheckResult> {
@@ -203,12 +214,7 @@ pub fn evaluate(
             .collect(),
         ..CheckResult::default()
     };
-    if matches!(
-        check.kind,
-        CheckKind::Unsupported(_) | CheckKind::History(_)
-    ) || check.invalid
-        || ids.is_empty()
-    {
+    if matches!(check.kind, CheckKind::Unsupported(_)) || check.invalid || ids.is_empty() {
         return vec![result];
     }
     if let CheckKind::RowCountComparison { .. } = check.kind {
@@ -262,7 +268,20 @@ pub fn evaluate(
         }
         CheckKind::Schema { warn, fail } => {
             let rows = out.rows.get(ids[0]).cloned().flatten().unwrap_or_default();
-            schema::evaluate(warn, fail, &rows, &mut result);
+            schema::evaluate(warn, fail, &rows, history.get(&check.seq), &mut result);
+            if (!warn.changes.is_empty() || !fail.changes.is_empty())
+                && !matches!(history.get(&check.seq), Some(history::History::Measurements(m)) if !m.is_empty())
+            {
+                history::not_enough_history(&mut result, messages, check);
+            }
+            return vec![result];
+        }
+        CheckKind::Anomaly(_) => {
+            messages.push(Message {
+                level: Level::Error,
+                text: "Anomaly checks need a forecasting model, which soda-rs does not include; the check is not evaluated".into(),
+                location: location(check),
+            });
             return vec![result];
         }
         CheckKind::RowCountComparison { .. } => {
@@ -327,6 +346,20 @@ pub fn evaluate(
             let v = values[*dep].clone().unwrap_or(Value::Null);
             result.console.push((m.name.clone(), v.to_string()));
         }
+    }
+    if let CheckKind::Change(c) = &check.kind {
+        if !value.is_null() {
+            history::evaluate_change(
+                check,
+                c,
+                value,
+                history.get(&check.seq),
+                vars,
+                &mut result,
+                messages,
+            );
+        }
+        return vec![result];
     }
     match &check.kind {
         CheckKind::Reference(_) => {

@@ -130,7 +130,13 @@ fn list(items: &[String]) -> String {
     format!("[{}]", items.join(", "))
 }
 
-pub fn evaluate(warn: &SchemaRules, fail: &SchemaRules, rows: &Rows, result: &mut CheckResult) {
+pub fn evaluate(
+    warn: &SchemaRules,
+    fail: &SchemaRules,
+    rows: &Rows,
+    history: Option<&super::history::History>,
+    result: &mut CheckResult,
+) {
     let measured: Vec<(String, String)> = rows
         .rows
         .iter()
@@ -145,6 +151,13 @@ pub fn evaluate(warn: &SchemaRules, fail: &SchemaRules, rows: &Rows, result: &mu
         .collect();
     let f = check_rules(fail, &measured);
     let w = check_rules(warn, &measured);
+    let changes_f = super::history::schema_changes(&measured, history, &fail.changes);
+    let changes_w = super::history::schema_changes(&measured, history, &warn.changes);
+    let (extra_f, extra_w) = (
+        changes_f.as_ref().map_or(0, |c| c.0),
+        changes_w.as_ref().map_or(0, |c| c.0),
+    );
+    let changed = changes_f.or(changes_w).map(|c| c.1);
     result.no_value_key = true;
     result.value = None;
     let mut console = Vec::new();
@@ -202,7 +215,7 @@ pub fn evaluate(warn: &SchemaRules, fail: &SchemaRules, rows: &Rows, result: &mu
         schema_csv.push_str(&format!("\n{n},{t}"));
     }
     let mut blocks = vec![json!({"type": "csv", "text": schema_csv, "title": "Schema"})];
-    let (nf, nw) = (f.count(), w.count());
+    let (nf, nw) = (f.count() + extra_f, w.count() + extra_w);
     if nf + nw > 0 {
         blocks.push(json!({"type": "csv", "text": events, "title": "Diagnostics"}));
     }
@@ -221,11 +234,29 @@ pub fn evaluate(warn: &SchemaRules, fail: &SchemaRules, rows: &Rows, result: &mu
         );
     }
     let x = &mut result.extra;
-    x.insert("column_additions".into(), json!([]));
-    x.insert("column_deletions".into(), json!([]));
-    x.insert("column_index_changes".into(), json!({}));
+    let changed_key = |k: &str, empty: Json| {
+        changed
+            .as_ref()
+            .and_then(|c| c.get(k).cloned())
+            .unwrap_or(empty)
+    };
+    x.insert(
+        "column_additions".into(),
+        changed_key("column_additions", json!([])),
+    );
+    x.insert(
+        "column_deletions".into(),
+        changed_key("column_deletions", json!([])),
+    );
+    x.insert(
+        "column_index_changes".into(),
+        changed_key("column_index_changes", json!({})),
+    );
     x.insert("column_index_mismatches".into(), Json::Object(indexes));
-    x.insert("column_type_changes".into(), json!({}));
+    x.insert(
+        "column_type_changes".into(),
+        changed_key("column_type_changes", json!({})),
+    );
     x.insert("column_type_mismatches".into(), Json::Object(types));
     x.insert(
         "missing_column_names".into(),

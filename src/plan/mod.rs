@@ -518,8 +518,10 @@ impl<'a> Planner<'a> {
         if check.invalid {
             return None;
         }
-        let CheckKind::Metric(mc) = &check.kind else {
-            return self.plan_other(model, check, logs);
+        let mc = match &check.kind {
+            CheckKind::Metric(mc) | CheckKind::Anomaly(mc) => mc.as_ref(),
+            CheckKind::Change(c) => &c.metric,
+            _ => return self.plan_other(model, check, logs),
         };
         if let Some(sql) = &mc.query {
             let mut r = self.simple(

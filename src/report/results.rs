@@ -48,7 +48,12 @@ fn sample_block(sample: &crate::eval::Sample) -> Value {
     file.insert("columns".into(), Value::Array(columns));
     file.insert("totalRowCount".into(), json!(sample.total));
     file.insert("storedRowCount".into(), json!(stored));
-    if stored > 0 {
+    if let Some(id) = &sample.file_id {
+        file.insert(
+            "reference".into(),
+            json!({"type": "sodaCloudStorage", "fileId": id}),
+        );
+    } else if stored > 0 {
         file.insert(
             "reference".into(),
             json!({"type": "noFile", "message": "Samples are not sent to Soda Cloud", "link": {"href": null, "text": null}, "fileId": ""}),
@@ -103,7 +108,7 @@ pub fn document(report: &ScanReport, logs: &Logs) -> Value {
     let checks: Vec<Value> = report
         .checks
         .iter()
-        .filter(|(_, r)| r.outcome.is_some() && !r.local_only)
+        .filter(|(_, r)| (r.outcome.is_some() || !r.outcome_reasons.is_empty()) && !r.local_only)
         .map(|(c, r)| {
             let mut ids = Map::new();
             ids.insert("v1".into(), json!(c.identity_v1));
@@ -169,6 +174,12 @@ pub fn document(report: &ScanReport, logs: &Logs) -> Value {
             o.insert("outcome".into(), json!(r.outcome.map(Outcome::as_str)));
             o.insert("diagnostics".into(), Value::Object(diagnostics));
             o.insert("source".into(), json!("soda-core"));
+            if !r.outcome_reasons.is_empty() {
+                o.insert(
+                    "outcomeReasons".into(),
+                    Value::Array(r.outcome_reasons.clone()),
+                );
+            }
             Value::Object(o)
         })
         .collect();

@@ -251,7 +251,6 @@ impl Parser<'_> {
             );
             return;
         };
-        let mut history = false;
         let mut rules = [SchemaRules::default(), SchemaRules::default()];
         for (i, key) in ["warn", "fail"].iter().enumerate() {
             let Some(block) = cfg.get(key) else { continue };
@@ -286,7 +285,37 @@ impl Parser<'_> {
                             }
                         }
                     }
-                    "when schema changes" => history = true,
+                    "when schema changes" => {
+                        let all = [
+                            "column add",
+                            "column delete",
+                            "column type change",
+                            "column index change",
+                        ];
+                        r.changes = match (v.scalar_text(), v.items()) {
+                            (Some(t), _) if t == "any" => {
+                                all.iter().map(ToString::to_string).collect()
+                            }
+                            (_, Some(items)) => {
+                                items.iter().filter_map(Node::scalar_text).collect()
+                            }
+                            _ => {
+                                self.logs.error_at("\"when schema changes\" takes \"any\" or a list of column add, column delete, column type change, column index change", Self::location_of(file, v));
+                                Vec::new()
+                            }
+                        };
+                        for c in &r.changes {
+                            if !all.contains(&c.as_str()) {
+                                self.logs.error_at(
+                                    format!(
+                                        "Invalid schema change \"{c}\": use {}",
+                                        all.join(", ")
+                                    ),
+                                    Self::location_of(file, v),
+                                );
+                            }
+                        }
+                    }
                     other => {
                         let hint = match other {
                             "when required columns missing" => {
@@ -317,17 +346,11 @@ impl Parser<'_> {
                 );
             }
         }
-        if history {
-            self.logs.warning_at(
-                "Skipping schema checks since there is no historic schema metrics! (\"when schema changes\" needs Soda Cloud history)",
-                Self::location_of(file, line_node),
-            );
-            check.kind = CheckKind::History("schema changes".into());
-            self.model.checks.push(check);
-            return;
-        }
         let [warn, fail] = rules;
-        check.kind = CheckKind::Schema { warn, fail };
+        check.kind = CheckKind::Schema {
+            warn: Box::new(warn),
+            fail: Box::new(fail),
+        };
         self.model.checks.push(check);
     }
 

@@ -95,8 +95,28 @@ pub enum CheckLine {
         partition: Option<String>,
         data_source: Option<String>,
     },
-    /// A check that needs measurement history (change over time, anomaly score/detection).
-    History(&'static str),
+    /// `change [avg|min|max last N | same day last week] [percent] for <metric check>`.
+    Change {
+        history: HistoryWindow,
+        percent: bool,
+        inner: Box<CheckLine>,
+    },
+    /// `anomaly score for <metric> < default` / `anomaly detection for <metric>`.
+    Anomaly {
+        detection: bool,
+        inner: Box<CheckLine>,
+    },
+}
+
+/// Which past measurements a change-over-time check compares with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HistoryWindow {
+    /// The latest measurement.
+    Last,
+    /// `avg|min|max last N`: that aggregate of the N latest measurements.
+    Aggregate { function: String, count: usize },
+    /// `same day last week`: the measurement of today's date minus 7 days.
+    SameDayLastWeek,
 }
 
 /// What a section header says.
@@ -567,16 +587,70 @@ fn parse_row_count_same_as(c: &mut Cursor) -> Result<CheckLine, LineError> {
 
 /// Parses a check line (the text of a list item or its single key).
 pub fn parse_check_line(line: &str) -> Result<CheckLine, LineError> {
-    for (prefix, kind) in [
-        ("change ", "change-over-time"),
-        ("anomaly score for ", "anomaly score"),
-        ("anomaly detection for ", "anomaly detection"),
+    let shifted = |e: LineError, by: usize| LineError {
+        offset: e.offset + by,
+        message: e.message,
+    };
+    for (prefix, detection) in [
+        ("anomaly score for ", false),
+        ("anomaly detection for ", true),
     ] {
-        if line.starts_with(prefix) {
-            return Ok(CheckLine::History(kind));
+        if let Some(rest) = line.strip_prefix(prefix) {
+            let inner = parse_check_line(rest).map_err(|e| shifted(e, prefix.len()))?;
+            return Ok(CheckLine::Anomaly {
+                detection,
+                inner: Box::new(inner),
+            });
         }
     }
     let mut c = Cursor::new(line);
+    if c.eat("change ") {
+        let history = if c.eat("same day last week ") {
+            HistoryWindow::SameDayLastWeek
+        } else if c.eat("same day last month ") {
+            HistoryWindow::Last
+        } else {
+            let mut window = HistoryWindow::Last;
+            for f in ["avg", "min", "max"] {
+                if c.eat(&format!("{f} last ")) {
+                    let digits: String =
+                        c.rest().chars().take_while(char::is_ascii_digit).collect();
+                    let Ok(count) = digits.parse::<usize>() else {
+                        return c.error(format!(
+                            "expected a number of measurements after '{f} last'"
+                        ));
+                    };
+                    c.pos += digits.len();
+                    c.expect_space()?;
+                    window = HistoryWindow::Aggregate {
+                        function: f.to_string(),
+                        count,
+                    };
+                    break;
+                }
+            }
+            window
+        };
+        let percent = c.eat("percent ");
+        if !c.eat("for ") {
+            return c.error(format!(
+                "expected 'for <metric>' in a change-over-time check, found {}",
+                c.found()
+            ));
+        }
+        let at = c.pos;
+        let inner = parse_check_line(c.rest()).map_err(|e| shifted(e, at))?;
+        if !matches!(inner, CheckLine::Metric { .. }) {
+            return c.error(
+                "a change-over-time check compares a metric, e.g. change for row_count < 10",
+            );
+        }
+        return Ok(CheckLine::Change {
+            history,
+            percent,
+            inner: Box::new(inner),
+        });
+    }
     if c.eat("values in ") {
         return parse_reference(&mut c);
     }
@@ -819,10 +893,21 @@ mod tests {
                 ..
             }
         ));
-        assert_eq!(
-            parse_check_line("change for row_count < 5").unwrap(),
-            CheckLine::History("change-over-time")
-        );
+        assert!(matches!(
+            parse_check_line("change avg last 7 percent for row_count < 10%").unwrap(),
+            CheckLine::Change {
+                percent: true,
+                history: HistoryWindow::Aggregate { count: 7, .. },
+                ..
+            }
+        ));
+        assert!(matches!(
+            parse_check_line("anomaly score for row_count < default").unwrap(),
+            CheckLine::Anomaly {
+                detection: false,
+                ..
+            }
+        ));
         assert!(parse_check_line("values in (a, b) must exist in other (x, d)").is_err());
     }
 

@@ -959,6 +959,7 @@ impl<'a> Parser<'a> {
                 return;
             }
         }
+        let mut wrap = Wrap::None;
         let (metric, args, inline) = match parsed {
             CheckLine::Reference {
                 source,
@@ -1012,16 +1013,31 @@ impl<'a> Parser<'a> {
                     data_source,
                 )
             }
-            CheckLine::History(kind) => {
-                let message = if kind == "change-over-time" {
-                    "Soda Core must be configured to connect to Soda Cloud to use change-over-time checks.".to_string()
-                } else {
-                    format!("{kind} checks need Soda Cloud history and an anomaly detection model, which this version of soda does not have; the check is not evaluated")
-                };
-                self.logs.error_at(message, location);
-                check.kind = CheckKind::History(kind.to_string());
-                self.model.checks.push(check);
-                return;
+            CheckLine::Change {
+                history,
+                percent,
+                inner,
+            } => {
+                wrap = Wrap::Change { history, percent };
+                match *inner {
+                    CheckLine::Metric {
+                        metric,
+                        args,
+                        threshold,
+                    } => (metric, args, threshold),
+                    _ => return,
+                }
+            }
+            CheckLine::Anomaly { inner, .. } => {
+                wrap = Wrap::Anomaly;
+                match *inner {
+                    CheckLine::Metric {
+                        metric,
+                        args,
+                        threshold,
+                    } => (metric, args, threshold),
+                    _ => return,
+                }
             }
             CheckLine::Metric {
                 metric,
@@ -1068,7 +1084,7 @@ impl<'a> Parser<'a> {
                 check.fail = zones_from_config.1;
             }
         }
-        if check.fail.is_none() && check.warn.is_none() {
+        if check.fail.is_none() && check.warn.is_none() && !matches!(wrap, Wrap::Anomaly) {
             self.logs.error_at(
                 format!("No threshold specified for check \"{line_text}\""),
                 location.clone(),
@@ -1185,16 +1201,40 @@ impl<'a> Parser<'a> {
                 check.invalid = true;
             }
         }
-        check.kind = CheckKind::Metric(Box::new(MetricCheck {
+        let mc = MetricCheck {
             metric,
             args,
             filter,
             validity,
             expression,
             query,
-        }));
+        };
+        check.kind = match wrap {
+            Wrap::None => CheckKind::Metric(Box::new(mc)),
+            Wrap::Change { history, percent } => CheckKind::Change(Box::new(model::ChangeCheck {
+                metric: mc,
+                history,
+                percent,
+            })),
+            Wrap::Anomaly => {
+                // `< default` sets no numeric zone; the forecasting model decides.
+                check.fail = None;
+                check.warn = None;
+                CheckKind::Anomaly(Box::new(mc))
+            }
+        };
         self.model.checks.push(check);
     }
+}
+
+/// What a metric check line was wrapped in.
+enum Wrap {
+    None,
+    Change {
+        history: line::HistoryWindow,
+        percent: bool,
+    },
+    Anomaly,
 }
 
 fn check_between_order(parser: &mut Parser, file: &str, node: &Node, t: &Threshold) {

@@ -142,6 +142,9 @@ pub struct SchemaRules {
     /// `when mismatching columns` (column → type or None).
     pub mismatching: Option<Vec<(String, Option<String>)>>,
     pub optional: Vec<String>,
+    /// `when schema changes`: the kinds of change (`column add`, `column delete`,
+    /// `column type change`, `column index change`) compared with the last measured schema.
+    pub changes: Vec<String>,
 }
 
 impl SchemaRules {
@@ -151,7 +154,16 @@ impl SchemaRules {
             && self.types.is_empty()
             && self.indexes.is_empty()
             && self.mismatching.is_none()
+            && self.changes.is_empty()
     }
+}
+
+/// `change ... for <metric>`.
+#[derive(Debug, Clone)]
+pub struct ChangeCheck {
+    pub metric: MetricCheck,
+    pub history: super::line::HistoryWindow,
+    pub percent: bool,
 }
 
 /// `values in (a) must [not] exist in other (x)`.
@@ -191,8 +203,8 @@ pub enum CheckKind {
     Metric(Box<MetricCheck>),
     Freshness(FreshnessCheck),
     Schema {
-        warn: SchemaRules,
-        fail: SchemaRules,
+        warn: Box<SchemaRules>,
+        fail: Box<SchemaRules>,
     },
     Reference(ReferenceCheck),
     /// `row_count same as OTHER [P] [in DS]`.
@@ -206,8 +218,10 @@ pub enum CheckKind {
         query: Option<String>,
     },
     GroupBy(Box<GroupByCheck>),
-    /// A check that needs history from Soda Cloud (change over time, anomaly).
-    History(String),
+    /// Change over time: the metric compared with its history in Soda Cloud.
+    Change(Box<ChangeCheck>),
+    /// Anomaly score / detection: needs Soda Cloud history and a forecasting model.
+    Anomaly(Box<MetricCheck>),
     /// A check type that this version recognises but does not run.
     Unsupported(String),
 }
@@ -333,7 +347,10 @@ impl ChecksModel {
         // Soda Core files metric and freshness checks under their column; reference checks
         // keep their place among the dataset-level checks even when they have a column.
         let grouping = |c: &Check| match c.kind {
-            CheckKind::Metric(_) | CheckKind::Freshness(_) => c.column.clone(),
+            CheckKind::Metric(_)
+            | CheckKind::Freshness(_)
+            | CheckKind::Change(_)
+            | CheckKind::Anomaly(_) => c.column.clone(),
             _ => None,
         };
         let mut column_order: Vec<(Dataset, String)> = Vec::new();

@@ -1,0 +1,68 @@
+//! The outbox: scan results that could not be delivered to Soda Cloud, kept on disk until a
+//! later scan (or `soda outbox send`) delivers them, oldest first.
+//!
+//! One file per scan: the results document exactly as it would have been sent, without the
+//! token (nothing secret is ever written here). Files are written to a temporary name and
+//! renamed, so a crash never leaves a half-written result that looks complete.
+
+use std::path::{Path, PathBuf};
+
+/// `$SODA_OUTBOX_DIR`, else `$XDG_STATE_HOME/soda-rs/outbox`, else
+/// `~/.local/state/soda-rs/outbox`. The `outbox:` key of `soda_cloud` overrides all of them.
+pub fn default_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("SODA_OUTBOX_DIR") {
+        return PathBuf::from(d);
+    }
+    let state = std::env::var_os("XDG_STATE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local").join("state")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    state.join("soda-rs").join("outbox")
+}
+
+/// Saves one results document; returns the file it went to.
+pub fn save(dir: &Path, text: &str) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let now = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ");
+    let mut n = 0;
+    let path = loop {
+        let p = dir.join(format!("scan-{now}-{n}.json"));
+        if !p.exists() {
+            break p;
+        }
+        n += 1;
+    };
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, &path)?;
+    Ok(path)
+}
+
+/// The waiting results, oldest first.
+pub fn pending(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    // Names start with a UTC timestamp, so name order is age order.
+    files.sort();
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saves_and_lists_oldest_first() {
+        let dir = std::env::temp_dir().join(format!("soda-outbox-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let a = save(&dir, "{\"a\": 1}").unwrap();
+        let b = save(&dir, "{\"b\": 2}").unwrap();
+        assert_eq!(pending(&dir), vec![a, b]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

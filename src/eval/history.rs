@@ -1,0 +1,256 @@
+//! Checks that compare with history kept in Soda Cloud: change over time and schema changes
+//! (cli-and-cloud.md §7). The history is fetched before evaluation (by the scan, which owns
+//! the Cloud session) and handed in, so evaluation stays free of I/O.
+
+use super::{apply_thresholds, location, CheckResult, Message, Outcome};
+use crate::diagnostic::Level;
+use crate::engine::value::Value;
+use crate::sodacl::line::HistoryWindow;
+use crate::sodacl::model::{ChangeCheck, Check};
+use crate::template::Vars;
+use serde_json::{json, Value as Json};
+use std::collections::HashMap;
+
+/// What Soda Cloud returned for one check.
+#[derive(Debug, Clone)]
+pub enum History {
+    /// No Soda Cloud is configured.
+    NoCloud,
+    /// The request failed (already logged).
+    Failed(String),
+    /// Measurements, newest first.
+    Measurements(Vec<Json>),
+}
+
+/// History by check (`seq`).
+pub type HistoryMap = HashMap<usize, History>;
+
+pub const NOT_ENOUGH_HISTORY: &str =
+    "Skipping schema checks since there is no historic schema metrics!";
+
+fn number(v: &Json) -> Option<Value> {
+    match v {
+        Json::Number(n) => n
+            .as_i64()
+            .map(Value::Int)
+            .or_else(|| n.as_f64().map(Value::Float)),
+        _ => None,
+    }
+}
+
+/// Change over time: the difference (or percentage) against the history, then thresholds.
+pub fn evaluate_change(
+    check: &Check,
+    c: &ChangeCheck,
+    current: Value,
+    history: Option<&History>,
+    vars: &Vars,
+    result: &mut CheckResult,
+    messages: &mut Vec<Message>,
+) {
+    let measurements = match history {
+        None | Some(History::NoCloud) => {
+            messages.push(Message {
+                level: Level::Error,
+                text: "Soda Core must be configured to connect to Soda Cloud to use change-over-time checks.".into(),
+                location: location(check),
+            });
+            return;
+        }
+        Some(History::Failed(e)) => {
+            messages.push(Message {
+                level: Level::Error,
+                text: format!(
+                    "Evaluation of check {} failed: no history from Soda Cloud: {e}",
+                    check.source_line
+                ),
+                location: location(check),
+            });
+            return;
+        }
+        Some(History::Measurements(m)) => m,
+    };
+    let values: Vec<Value> = measurements
+        .iter()
+        .filter_map(|m| m.get("value").and_then(number))
+        .collect();
+    // Soda Core parses `avg|min|max last N` but compares with the latest value only; we
+    // apply the aggregate it describes (README).
+    let historic = match &c.history {
+        HistoryWindow::Aggregate { function, count } if !values.is_empty() => {
+            let nums: Vec<f64> = values
+                .iter()
+                .take((*count).max(1))
+                .filter_map(Value::as_f64)
+                .collect();
+            let v = match function.as_str() {
+                "avg" => nums.iter().sum::<f64>() / nums.len() as f64,
+                "max" => nums.iter().copied().fold(f64::MIN, f64::max),
+                _ => nums.iter().copied().fold(f64::MAX, f64::min),
+            };
+            Some(
+                if function != "avg"
+                    && v.fract() == 0.0
+                    && values.iter().all(|x| matches!(x, Value::Int(_)))
+                {
+                    Value::Int(v as i64)
+                } else {
+                    Value::Float(v)
+                },
+            )
+        }
+        _ => values.first().cloned(),
+    };
+    let Some(historic) = historic else {
+        messages.push(Message {
+            level: Level::Info,
+            text: "Skipping metric check eval because there is not enough historic data yet".into(),
+            location: None,
+        });
+        return;
+    };
+    let diff = match (&current, &historic) {
+        (Value::Int(a), Value::Int(b)) => Value::Int(a - b),
+        (a, b) => match (a.as_f64(), b.as_f64()) {
+            (Some(a), Some(b)) => Value::Float(a - b),
+            _ => return,
+        },
+    };
+    let value = if c.percent {
+        let (d, h) = (
+            diff.as_f64().unwrap_or(0.0),
+            historic.as_f64().unwrap_or(0.0),
+        );
+        if h == 0.0 {
+            if d == 0.0 {
+                Value::Float(0.0)
+            } else {
+                return;
+            }
+        } else {
+            Value::Float(d / h * 100.0)
+        }
+    } else {
+        diff
+    };
+    result.value = Some(value.clone());
+    result.console = vec![
+        ("check_value".into(), value.to_string()),
+        ("historic_value".into(), historic.to_string()),
+        ("metric_value".into(), current.to_string()),
+    ];
+    result.extra.insert(
+        "diagnostics".into(),
+        json!({"historic_value": historic.to_json(), "metric_value": current.to_json()}),
+    );
+    apply_thresholds(
+        check,
+        check.fail.as_ref(),
+        check.warn.as_ref(),
+        &value,
+        false,
+        vars,
+        result,
+        messages,
+    );
+}
+
+/// Compares the measured schema with the latest one in history. Returns the violations of
+/// the `changes` kinds, or `None` when there is no history to compare with.
+pub fn schema_changes(
+    measured: &[(String, String)],
+    history: Option<&History>,
+    kinds: &[String],
+) -> Option<(usize, Json)> {
+    let Some(History::Measurements(m)) = history else {
+        return None;
+    };
+    let previous: Vec<(String, String)> = m
+        .first()?
+        .get("value")?
+        .as_array()?
+        .iter()
+        .filter_map(|c| {
+            Some((
+                c.get("columnName")?.as_str()?.to_string(),
+                c.get("sourceDataType")
+                    .and_then(Json::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+            ))
+        })
+        .collect();
+    let pos = |list: &[(String, String)], name: &str| list.iter().position(|(n, _)| n == name);
+    let additions: Vec<String> = measured
+        .iter()
+        .filter(|(n, _)| pos(&previous, n).is_none())
+        .map(|(n, _)| n.clone())
+        .collect();
+    let deletions: Vec<String> = previous
+        .iter()
+        .filter(|(n, _)| pos(measured, n).is_none())
+        .map(|(n, _)| n.clone())
+        .collect();
+    let mut type_changes = serde_json::Map::new();
+    let mut index_changes = serde_json::Map::new();
+    for (i, (n, t)) in measured.iter().enumerate() {
+        if let Some(j) = pos(&previous, n) {
+            if !previous[j].1.eq_ignore_ascii_case(t) {
+                type_changes.insert(
+                    n.clone(),
+                    json!({"previous_type": previous[j].1, "new_type": t}),
+                );
+            }
+            if i != j {
+                index_changes.insert(n.clone(), json!({"previous_index": j, "new_index": i}));
+            }
+        }
+    }
+    let wants = |k: &str| kinds.iter().any(|x| x == k);
+    let count = if wants("column add") {
+        additions.len()
+    } else {
+        0
+    } + if wants("column delete") {
+        deletions.len()
+    } else {
+        0
+    } + if wants("column type change") {
+        type_changes.len()
+    } else {
+        0
+    } + if wants("column index change") {
+        index_changes.len()
+    } else {
+        0
+    };
+    Some((
+        count,
+        json!({"column_additions": additions, "column_deletions": deletions,
+               "column_type_changes": type_changes, "column_index_changes": index_changes}),
+    ))
+}
+
+/// Marks a check as waiting for history (outcome reason `notEnoughHistory`).
+pub fn not_enough_history(result: &mut CheckResult, messages: &mut Vec<Message>, check: &Check) {
+    result.outcome = None;
+    result.outcome_reasons = vec![
+        json!({"code": "notEnoughHistory", "message": NOT_ENOUGH_HISTORY, "severity": "warn"}),
+    ];
+    messages.push(Message {
+        level: Level::Warning,
+        text: NOT_ENOUGH_HISTORY.into(),
+        location: location(check),
+    });
+}
+
+#[allow(dead_code)]
+fn outcome_of(fail: usize, warn: usize) -> Outcome {
+    if fail > 0 {
+        Outcome::Fail
+    } else if warn > 0 {
+        Outcome::Warn
+    } else {
+        Outcome::Pass
+    }
+}
