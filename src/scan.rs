@@ -135,6 +135,7 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     for f in &files {
         parser.add_file(f);
     }
+    parser.finalize_identities();
     let mut model = parser.model;
     logs.debug("Scan execution starts");
 
@@ -175,6 +176,7 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
                 parser.expand_for_each(t, &table);
             }
         }
+        parser.finalize_identities();
         model = parser.model;
     }
 

@@ -76,7 +76,6 @@ pub fn document(report: &ScanReport, logs: &Logs) -> Value {
         .plan
         .metrics
         .iter()
-        .filter(|m| !matches!(m.kind, MetricKind::Unsupported | MetricKind::GroupBy(_)))
         .map(|m| {
             let value = report
                 .values

@@ -68,6 +68,49 @@ pub struct Parser<'a> {
     extra: Vec<(String, String)>,
     /// Partitions declared so far in the file being parsed (filters are file-scoped).
     file_partitions: Vec<Dataset>,
+    /// The `- attributes:` item of the section being parsed.
+    section_attributes: Option<Node>,
+}
+
+/// The check's configuration with the dataset-level attributes merged in (they win).
+fn with_attributes(config: Option<&Node>, attrs: &Node) -> Node {
+    let mut config = config.cloned().unwrap_or(Node {
+        pos: attrs.pos,
+        kind: NodeKind::Map {
+            entries: Vec::new(),
+            flow: false,
+        },
+    });
+    if let NodeKind::Map { entries, .. } = &mut config.kind {
+        match entries
+            .iter_mut()
+            .find(|(k, _)| k.scalar_text().as_deref() == Some("attributes"))
+        {
+            Some((_, existing)) => {
+                if let (NodeKind::Map { entries: own, .. }, Some(extra)) =
+                    (&mut existing.kind, attrs.entries())
+                {
+                    for (k, v) in extra {
+                        own.retain(|(ok, _)| ok.scalar_text() != k.scalar_text());
+                        own.push((k.clone(), v.clone()));
+                    }
+                }
+            }
+            None => {
+                let key = Node {
+                    pos: attrs.pos,
+                    kind: NodeKind::Scalar {
+                        value: Scalar::Str("attributes".into()),
+                        style: yaml::Style::Plain,
+                        raw: "attributes".into(),
+                        block_header: String::new(),
+                    },
+                };
+                entries.push((key, attrs.clone()));
+            }
+        }
+    }
+    config
 }
 
 impl<'a> Parser<'a> {
@@ -80,6 +123,7 @@ impl<'a> Parser<'a> {
             seq: 0,
             extra: Vec::new(),
             file_partitions: Vec::new(),
+            section_attributes: None,
         }
     }
 
@@ -505,12 +549,72 @@ impl<'a> Parser<'a> {
                 self.error(file, k, format!("Invalid configuration \"{key}\""));
                 continue;
             }
+            if matches!(setting, "missing values" | "valid values") {
+                self.model.column_lists.push((
+                    table.to_string(),
+                    column.clone(),
+                    setting.to_string(),
+                    v.clone(),
+                ));
+            }
             self.model
                 .column_configs
                 .retain(|(t, c, _)| !(t == table && *c == column));
             self.model
                 .column_configs
                 .push((table.to_string(), column, validity));
+        }
+    }
+
+    /// Recomputes identities the way Soda Core ends up computing them: it appends a column's
+    /// `missing values` / `valid values` from `configurations for` to the check's own list in
+    /// place before hashing, so those checks' identities include the column's values. Kept
+    /// for history continuity in Soda Cloud.
+    pub fn finalize_identities(&mut self) {
+        let lists = self.model.column_lists.clone();
+        for check in &mut self.model.checks {
+            let (Some(column), Some(config)) = (check.column.clone(), check.config.as_ref()) else {
+                continue;
+            };
+            if !matches!(check.kind, CheckKind::Metric(_)) {
+                continue;
+            }
+            let mut config = config.clone();
+            let mut changed = false;
+            if let NodeKind::Map { entries, .. } = &mut config.kind {
+                for (k, v) in entries.iter_mut() {
+                    let key = k.scalar_text().unwrap_or_default();
+                    let Some((_, _, _, extra)) = lists.iter().rev().find(|(t, c, s, _)| {
+                        *t == check.dataset.table && *c == column && *s == key
+                    }) else {
+                        continue;
+                    };
+                    if let (NodeKind::Seq { items, .. }, Some(more)) = (&mut v.kind, extra.items())
+                    {
+                        items.extend(more.iter().cloned());
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                continue;
+            }
+            let basename = Path::new(&check.file)
+                .file_name()
+                .map_or_else(|| check.file.clone(), |n| n.to_string_lossy().to_string());
+            let yaml = emit::identity_config_yaml(&config, identity::IDENTITY_DROP_KEYS);
+            let ids = identity::check_identities(
+                &check.source_header,
+                &check.source_line,
+                yaml.as_deref(),
+                &self.data_source,
+                &basename,
+            );
+            check.identity_v1 = ids.v1;
+            check.identity_v2 = ids.v2;
+            check.identity_v3 = ids.v3;
+            check.definition =
+                emit::definition_yaml(&check.source_header, &check.source_line, Some(&config));
         }
     }
 
@@ -719,6 +823,7 @@ impl<'a> Parser<'a> {
 
     fn add_checks(&mut self, file: &str, header: &str, dataset: &Dataset, items: &[Node]) {
         let mut dataset_attributes: Vec<(String, serde_json::Value)> = Vec::new();
+        self.section_attributes = None;
         for item in items {
             let (line_node, config) = match &item.kind {
                 NodeKind::Scalar {
@@ -765,6 +870,7 @@ impl<'a> Parser<'a> {
                 if let Some(cfg) = config {
                     // Scoped to this section (Soda Core leaks them into later sections).
                     dataset_attributes = self.attributes(file, cfg);
+                    self.section_attributes = Some(cfg.clone());
                 }
                 continue;
             }
@@ -851,7 +957,13 @@ impl<'a> Parser<'a> {
             &self.data_source,
             &basename,
         );
-        let definition = emit::definition_yaml(header, line_text, config);
+        // Soda Core writes dataset-level attributes into the check's configuration, where
+        // the definition shows them (identities leave attributes out).
+        let merged = self
+            .section_attributes
+            .as_ref()
+            .map(|attrs| with_attributes(config, attrs));
+        let definition = emit::definition_yaml(header, line_text, merged.as_ref().or(config));
         let get = |k: &str| config.and_then(|c| c.get(k));
 
         // Name: `name:` or the line plus the raw warn/fail texts, then rendered.

@@ -300,6 +300,8 @@ pub struct ChecksModel {
     pub partitions: Vec<Partition>,
     /// `configurations for T`: per table, per column.
     pub column_configs: Vec<(String, String, Validity)>,
+    /// The YAML lists of `missing values for C` / `valid values for C` (for identities).
+    pub column_lists: Vec<(String, String, String, Node)>,
     /// Tables in the order they were first seen (drives check and query order).
     pub table_order: Vec<String>,
     /// Datasets (table + partition) in creation order.
