@@ -413,3 +413,50 @@ fn resolve_cloud(cloud: raw::RawCloud, problems: &mut Vec<raw::Problem>) -> Opti
         api_key_secret: Secret::new(cloud.api_key_secret.map(|v| v.value).unwrap_or_default()),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn logs() -> Logs {
+        Logs::new(false, None)
+    }
+
+    #[test]
+    fn reference_configuration_parses_without_problems() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("configuration.example.yml");
+        let mut vars = Vars::default();
+        for k in ["PG_USER", "PG_PASSWORD", "MYSQL_PASSWORD", "SODA_API_KEY_ID", "SODA_API_KEY_SECRET"] {
+            vars.cli.insert(k.to_string(), "x".to_string());
+        }
+        let mut logs = logs();
+        let config = load(&[path], &vars, &mut logs);
+        let problems: Vec<String> = logs.records().iter().map(|r| r.message.clone()).collect();
+        assert!(!logs.has_errors(), "{problems:?}");
+        assert_eq!(config.data_sources.len(), 3);
+        assert!(config.cloud.is_some());
+    }
+
+    #[test]
+    fn unknown_keys_and_types_are_located() {
+        let dir = std::env::temp_dir().join(format!("soda-config-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("c.yml");
+        std::fs::write(&file, "data_source pg:\n  type: postgres\n  host: h\n  hots: x\n  port: [1]\n").unwrap();
+        let mut logs = logs();
+        load(&[file], &Vars::default(), &mut logs);
+        let located: Vec<(usize, usize)> = logs
+            .records()
+            .iter()
+            .filter_map(|r| r.location.as_ref().map(|l| (l.line, l.col)))
+            .collect();
+        assert!(located.contains(&(4, 3)), "{located:?}");
+        assert!(located.contains(&(5, 9)), "{located:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn secrets_do_not_debug_print() {
+        assert_eq!(format!("{:?}", Secret::new("hunter2".into())), "Secret(***)");
+    }
+}
