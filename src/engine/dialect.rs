@@ -245,15 +245,7 @@ pub fn render_count_sample(
     match &m.kind {
         MetricKind::MissingCount => clauses.push(format!("({})", c.missing)),
         MetricKind::InvalidCount => {
-            let cond = match (&c.valid, &c.invalid) {
-                (Some(v), Some(i)) => format!(
-                    "NOT ({}) AND (NOT ({v}) OR ({i})){}",
-                    c.missing, c.include_null
-                ),
-                (Some(v), None) => format!("NOT ({}) AND NOT ({v}){}", c.missing, c.include_null),
-                (None, Some(i)) => format!("NOT ({}) AND ({i}){}", c.missing, c.include_null),
-                (None, None) => return None,
-            };
+            let cond = invalid_condition(&c)?;
             clauses.push(format!("({cond})"));
         }
         _ => return None,
@@ -448,6 +440,18 @@ pub fn conditions(d: &dyn Dialect, col: &str, v: &Validity) -> Conditions {
     }
 }
 
+/// Not missing, and failing a valid constraint or matching an invalid one (sodacl.md §6.3);
+/// `None` when neither is configured.
+fn invalid_condition(c: &Conditions) -> Option<String> {
+    let (m, inc) = (&c.missing, &c.include_null);
+    Some(match (&c.valid, &c.invalid) {
+        (Some(v), Some(i)) => format!("NOT ({m}) AND (NOT ({v}) OR ({i})){inc}"),
+        (Some(v), None) => format!("NOT ({m}) AND NOT ({v}){inc}"),
+        (None, Some(i)) => format!("NOT ({m}) AND ({i}){inc}"),
+        (None, None) => return None,
+    })
+}
+
 /// "Not missing and valid" (sodacl.md §6.4, NMV).
 fn not_missing_and_valid(c: &Conditions) -> String {
     match (&c.valid, &c.invalid) {
@@ -479,15 +483,8 @@ pub fn select_item(d: &dyn Dialect, m: &Metric, from: &str) -> (String, Post) {
         ),
         MetricKind::MissingCount => (count_when(filter, &c.missing), Post::None),
         MetricKind::InvalidCount => {
-            let cond = match (&c.valid, &c.invalid) {
-                (Some(v), Some(i)) => format!(
-                    "NOT ({}) AND (NOT ({v}) OR ({i})){}",
-                    c.missing, c.include_null
-                ),
-                (Some(v), None) => format!("NOT ({}) AND NOT ({v}){}", c.missing, c.include_null),
-                (None, Some(i)) => format!("NOT ({}) AND ({i}){}", c.missing, c.include_null),
-                (None, None) => "FALSE".into(),
-            };
+            // Without any validity configuration nothing is invalid (Soda Core warns).
+            let cond = invalid_condition(&c).unwrap_or_else(|| "FALSE".into());
             (count_when(filter, &cond), Post::None)
         }
         MetricKind::ValidCount => (count_when(filter, &not_missing_and_valid(&c)), Post::None),
