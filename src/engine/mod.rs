@@ -222,49 +222,38 @@ impl Connection {
     pub async fn fetch_rows(&self, sql: &str, keep: usize) -> Result<Rows, String> {
         let sql = single_statement(sql, self.dialect.backslash_escapes())?;
         let sql = sql.as_str();
-        fn collect<R: sqlx::Row>(rows: Vec<R>, keep: usize, value: fn(&R, usize) -> Value) -> Rows
-        where
-            usize: sqlx::ColumnIndex<R>,
-        {
-            use sqlx::{Column, TypeInfo};
-            let columns = rows
-                .first()
-                .map(|r| {
-                    r.columns()
-                        .iter()
-                        .map(|c| ColumnInfo {
-                            name: c.name().to_string(),
-                            type_name: c.type_info().name().to_lowercase(),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            let total = rows.len();
-            let kept = rows
-                .iter()
-                .take(keep)
-                .map(|r| (0..r.len()).map(|i| value(r, i)).collect())
-                .collect();
-            Rows {
-                columns,
-                rows: kept,
-                total,
-            }
+        // Rows are streamed: a `fail query` may return millions of rows, of which only the
+        // first `keep` are kept while all are counted.
+        macro_rules! stream {
+            ($pool:expr, $value:path) => {{
+                use futures_util::TryStreamExt;
+                use sqlx::{Column, Row, TypeInfo};
+                let mut stream = sqlx::query(sql).fetch($pool);
+                let mut out = Rows::default();
+                while let Some(row) = stream.try_next().await? {
+                    if out.total == 0 {
+                        out.columns = row
+                            .columns()
+                            .iter()
+                            .map(|c| ColumnInfo {
+                                name: c.name().to_string(),
+                                type_name: c.type_info().name().to_lowercase(),
+                            })
+                            .collect();
+                    }
+                    out.total += 1;
+                    if out.rows.len() < keep {
+                        out.rows.push((0..sqlx::Row::len(&row)).map(|i| $value(&row, i)).collect());
+                    }
+                }
+                Ok::<Rows, sqlx::Error>(out)
+            }};
         }
         let run = async {
             match &self.pool {
-                Pool::Postgres(p) => sqlx::query(sql)
-                    .fetch_all(p)
-                    .await
-                    .map(|rows| collect(rows, keep, postgres::value)),
-                Pool::MySql(p) => sqlx::query(sql)
-                    .fetch_all(p)
-                    .await
-                    .map(|rows| collect(rows, keep, mysql::value)),
-                Pool::Sqlite(p) => sqlx::query(sql)
-                    .fetch_all(p)
-                    .await
-                    .map(|rows| collect(rows, keep, sqlite::value)),
+                Pool::Postgres(p) => stream!(p, postgres::value),
+                Pool::MySql(p) => stream!(p, mysql::value),
+                Pool::Sqlite(p) => stream!(p, sqlite::value),
             }
         };
         // The server-side timeout is the real guard; this one catches a dead connection.
