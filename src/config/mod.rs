@@ -426,7 +426,13 @@ mod tests {
     fn reference_configuration_parses_without_problems() {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("configuration.example.yml");
         let mut vars = Vars::default();
-        for k in ["PG_USER", "PG_PASSWORD", "MYSQL_PASSWORD", "SODA_API_KEY_ID", "SODA_API_KEY_SECRET"] {
+        for k in [
+            "PG_USER",
+            "PG_PASSWORD",
+            "MYSQL_PASSWORD",
+            "SODA_API_KEY_ID",
+            "SODA_API_KEY_SECRET",
+        ] {
             vars.cli.insert(k.to_string(), "x".to_string());
         }
         let mut logs = logs();
@@ -442,7 +448,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("soda-config-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("c.yml");
-        std::fs::write(&file, "data_source pg:\n  type: postgres\n  host: h\n  hots: x\n  port: [1]\n").unwrap();
+        std::fs::write(
+            &file,
+            "data_source pg:\n  type: postgres\n  host: h\n  hots: x\n  port: [1]\n",
+        )
+        .unwrap();
         let mut logs = logs();
         load(&[file], &Vars::default(), &mut logs);
         let located: Vec<(usize, usize)> = logs
@@ -457,6 +467,9 @@ mod tests {
 
     #[test]
     fn secrets_do_not_debug_print() {
-        assert_eq!(format!("{:?}", Secret::new("hunter2".into())), "Secret(***)");
+        assert_eq!(
+            format!("{:?}", Secret::new("hunter2".into())),
+            "Secret(***)"
+        );
     }
 }

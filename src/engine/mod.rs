@@ -243,7 +243,8 @@ impl Connection {
                     }
                     out.total += 1;
                     if out.rows.len() < keep {
-                        out.rows.push((0..sqlx::Row::len(&row)).map(|i| $value(&row, i)).collect());
+                        out.rows
+                            .push((0..sqlx::Row::len(&row)).map(|i| $value(&row, i)).collect());
                     }
                 }
                 Ok::<Rows, sqlx::Error>(out)

@@ -5,6 +5,7 @@ use super::value::Value;
 use crate::config::{DataSource, Engine as EngineConfig};
 use crate::plan::Aggregate;
 use crate::sodacl::formats::RegexFlavor;
+use libsqlite3_sys as ffi;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow};
 use sqlx::{Row, TypeInfo, ValueRef};
 
@@ -34,13 +35,9 @@ impl Dialect for Sqlite {
         format!("SELECT name FROM sqlite_master \nWHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'\n  AND ({name_filter})")
     }
 
-    // SQLite has no REGEXP_REPLACE: strip the decorations the numeric formats allow.
+    // SQLite has no REGEXP_REPLACE: `soda_numeric` (registered on connect) does the same.
     fn numeric_cast(&self, expr: &str) -> String {
-        let mut e = format!("CAST({expr} AS TEXT)");
-        for ch in [" ", "%", "+", "$", "€", "£", "EUR", "USD", "GBP"] {
-            e = format!("REPLACE({e}, '{ch}', '')");
-        }
-        format!("CAST(NULLIF(REPLACE({e}, ',', '.'), '') AS REAL)")
+        format!("soda_numeric({expr})")
     }
 
     // No statistical aggregates in SQLite: compute the variance from sums, and the
@@ -84,8 +81,94 @@ pub async fn connect(ds: &DataSource, pool_size: u32) -> Result<SqlitePool, sqlx
     SqlitePoolOptions::new()
         .max_connections(pool_size)
         .acquire_timeout(ds.connect_timeout)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                let mut handle = conn.lock_handle().await?;
+                register_numeric(handle.as_raw_handle())
+            })
+        })
         .connect_with(opts)
         .await
+}
+
+/// `soda_numeric(x)`: Soda Core's numeric reading of text (keep `-`, digits, `.` and `,`;
+/// `,` becomes `.`), as a real number, or NULL when nothing numeric is left.
+unsafe extern "C" fn soda_numeric(
+    ctx: *mut ffi::sqlite3_context,
+    argc: std::os::raw::c_int,
+    argv: *mut *mut ffi::sqlite3_value,
+) {
+    // SAFETY: SQLite calls this with `argc` valid values in `argv` (we registered arity 1)
+    // and a text pointer valid for `sqlite3_value_bytes` bytes until the call returns.
+    unsafe {
+        if argc != 1 || argv.is_null() {
+            ffi::sqlite3_result_null(ctx);
+            return;
+        }
+        let value = *argv;
+        if ffi::sqlite3_value_type(value) == ffi::SQLITE_NULL {
+            ffi::sqlite3_result_null(ctx);
+            return;
+        }
+        let text = ffi::sqlite3_value_text(value);
+        let len = usize::try_from(ffi::sqlite3_value_bytes(value)).unwrap_or(0);
+        let bytes = if text.is_null() {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts(text, len)
+        };
+        match numeric_text(bytes) {
+            Some(f) => ffi::sqlite3_result_double(ctx, f),
+            None => ffi::sqlite3_result_null(ctx),
+        }
+    }
+}
+
+fn numeric_text(bytes: &[u8]) -> Option<f64> {
+    let kept: String = bytes
+        .iter()
+        .filter(|b| b.is_ascii_digit() || matches!(b, b'-' | b'.' | b','))
+        .map(|&b| if b == b',' { '.' } else { char::from(b) })
+        .collect();
+    kept.parse::<f64>().ok()
+}
+
+fn register_numeric(db: std::ptr::NonNull<ffi::sqlite3>) -> Result<(), sqlx::Error> {
+    // SAFETY: `db` is the locked handle of an open connection; the name is a C string that
+    // outlives the call and the function has no user data to free.
+    let rc = unsafe {
+        ffi::sqlite3_create_function_v2(
+            db.as_ptr(),
+            c"soda_numeric".as_ptr(),
+            1,
+            ffi::SQLITE_UTF8 | ffi::SQLITE_DETERMINISTIC,
+            std::ptr::null_mut(),
+            Some(soda_numeric),
+            None,
+            None,
+            None,
+        )
+    };
+    if rc == ffi::SQLITE_OK {
+        Ok(())
+    } else {
+        Err(sqlx::Error::Configuration(
+            "could not register soda_numeric on the SQLite connection".into(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numeric_text;
+
+    #[test]
+    fn numeric_text_reads_like_soda() {
+        assert_eq!(numeric_text(b"- 28,42 %"), Some(-28.42));
+        assert_eq!(numeric_text(b"+22,75 %"), Some(22.75));
+        assert_eq!(numeric_text(b"12.50 EUR"), Some(12.5));
+        assert_eq!(numeric_text(b"error"), None);
+    }
 }
 
 /// Decodes one column by the storage class of its value.

@@ -90,10 +90,13 @@ fn max_instant(v: &Value) -> Result<Option<(DateTime<Utc>, String)>, String> {
             dt.with_timezone(&Utc),
             format!("{}{}", py_naive(&dt.naive_local()), dt.format("%:z")),
         ),
-        // SQLite keeps timestamps as text.
-        Value::Text(t) => match parse_iso(t) {
-            Some(dt) => (dt, t.clone()),
-            None => return Err("str".into()),
+        // SQLite keeps dates and timestamps as text; a bare date is a DATE (its last microsecond).
+        Value::Text(t) => match NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d") {
+            Ok(d) => return max_instant(&Value::Date(d)),
+            Err(_) => match parse_iso(t) {
+                Some(dt) => (dt, t.clone()),
+                None => return Err("str".into()),
+            },
         },
         Value::Int(_) => return Err("int".into()),
         Value::Float(_) => return Err("float".into()),
