@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 /// A fast, single-binary data-quality scanner compatible with Soda Core 3.x.
 #[derive(Debug, Parser)]
-#[command(name = "soda", version, about, long_about = None, disable_help_subcommand = true)]
+#[command(name = "soda", version, about, long_about = None, disable_help_subcommand = true, args_override_self = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
