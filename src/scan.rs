@@ -289,9 +289,16 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
 
     // Errors logged from here on (Cloud delivery) leave the exit code as it is, as in Soda
     // Core; results that could not even be kept in the outbox make it an error.
-    if let (Some(c), Some(rt)) = (&mut cloud, &session.runtime) {
+    // The document sent ends with the `Sending results` line (as in Soda Core). Without a
+    // session (the client could not be set up) the results still go to the outbox.
+    if let Some(cloud_config) = &config.cloud {
+        logs.info("Sending results to Soda Cloud");
         let doc = report::results::document(&report, &logs);
-        if !c.send_results(rt, &doc, &mut logs) {
+        let kept = match (&mut cloud, &session.runtime) {
+            (Some(c), Some(rt)) => c.send_results(rt, &doc, &mut logs),
+            _ => crate::cloud::tasks::keep(&cloud_config.outbox, &doc, &mut logs),
+        };
+        if !kept {
             status = ExitStatus::Error;
         }
     }

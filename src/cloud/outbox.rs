@@ -52,6 +52,33 @@ pub fn pending(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Takes a pending file for delivery (renamed to `*.sending`); `None` if another process
+/// took it first.
+pub fn claim(path: &Path) -> Option<PathBuf> {
+    let claimed = path.with_extension("json.sending");
+    std::fs::rename(path, &claimed).ok().map(|()| claimed)
+}
+
+/// Puts a claimed file back when it could not be delivered.
+pub fn release(claimed: &Path, original: &Path) {
+    let _ = std::fs::rename(claimed, original);
+}
+
+/// Moves a file Soda Cloud will never accept to `rejected/` (kept for inspection).
+pub fn reject(claimed: &Path) -> PathBuf {
+    let dir = claimed.parent().unwrap_or(Path::new(".")).join("rejected");
+    let name = claimed
+        .file_name()
+        .map(|n| n.to_string_lossy().replace(".json.sending", ".json"))
+        .unwrap_or_else(|| "rejected.json".into());
+    let target = dir.join(name);
+    if std::fs::create_dir_all(&dir).and_then(|()| std::fs::rename(claimed, &target)).is_ok() {
+        target
+    } else {
+        claimed.to_path_buf()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,7 +89,14 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let a = save(&dir, "{\"a\": 1}").unwrap();
         let b = save(&dir, "{\"b\": 2}").unwrap();
-        assert_eq!(pending(&dir), vec![a, b]);
+        assert_eq!(pending(&dir), vec![a.clone(), b.clone()]);
+        let claimed = claim(&a).unwrap();
+        assert!(claim(&a).is_none(), "a claimed file cannot be claimed twice");
+        assert_eq!(pending(&dir), vec![b.clone()]);
+        release(&claimed, &a);
+        assert_eq!(pending(&dir), vec![a.clone(), b]);
+        let rejected = reject(&claim(&a).unwrap());
+        assert!(rejected.starts_with(dir.join("rejected")));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

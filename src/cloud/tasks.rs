@@ -93,22 +93,26 @@ impl CloudSession {
         let files = outbox::pending(&self.outbox);
         let mut sent = 0;
         for f in &files {
-            let doc: Value = match std::fs::read_to_string(f)
+            // Claim the file first, so that two scans sharing an outbox never send it twice.
+            let Some(claimed) = outbox::claim(f) else { continue };
+            let doc: Value = match std::fs::read_to_string(&claimed)
                 .ok()
                 .and_then(|t| serde_json::from_str(&t).ok())
             {
                 Some(d) => d,
                 None => {
+                    let kept = outbox::reject(&claimed);
                     logs.error(format!(
-                        "Outbox file {} is not a readable scan result; left in place",
-                        f.display()
+                        "Outbox file {} is not a readable scan result; moved to {}",
+                        f.display(),
+                        kept.display()
                     ));
                     continue;
                 }
             };
             match rt.block_on(self.client.insert_scan_results(&doc)) {
                 Ok(_) => {
-                    if let Err(e) = std::fs::remove_file(f) {
+                    if let Err(e) = std::fs::remove_file(&claimed) {
                         logs.error(format!(
                             "Delivered {} but could not remove it from the outbox: {e}",
                             f.display()
@@ -116,7 +120,18 @@ impl CloudSession {
                     }
                     sent += 1;
                 }
+                // Refused for good (a 4xx other than 401): set aside, so it does not block
+                // the results behind it forever.
+                Err(CloudError::Status { code, retryable: false }) if code != 401 => {
+                    let kept = outbox::reject(&claimed);
+                    logs.error(format!(
+                        "Soda Cloud refused the earlier scan result {} (response code: {code}); moved to {}",
+                        f.display(),
+                        kept.display()
+                    ));
+                }
                 Err(e) => {
+                    outbox::release(&claimed, f);
                     log_error(logs, "command", &e);
                     break;
                 }
@@ -284,13 +299,14 @@ impl CloudSession {
 
     /// Sends the results; when that fails for good, keeps them in the outbox.
     /// Returns false when the results could neither be sent nor kept.
+    /// The caller logs `Sending results to Soda Cloud` before building `doc`, whose logs end
+    /// with that line, as Soda Core's do.
     pub fn send_results(
         &mut self,
         rt: &tokio::runtime::Runtime,
         doc: &Value,
         logs: &mut Logs,
     ) -> bool {
-        logs.info("Sending results to Soda Cloud");
         let result = rt.block_on(self.client.insert_scan_results(doc));
         flush_notices(&mut self.client, logs);
         match result {
@@ -304,24 +320,30 @@ impl CloudSession {
             Err(e) => {
                 log_error(logs, "command", &e);
                 logs.info("Soda Cloud Trace ID not available.");
-                let text = crate::report::pyjson::to_python_json(doc);
-                match outbox::save(&self.outbox, &text) {
-                    Ok(path) => {
-                        logs.info(format!(
-                            "The scan results were saved to the outbox ({}); they will be sent at the start of the next scan that reaches Soda Cloud, or with `soda outbox send`",
-                            path.display()
-                        ));
-                        true
-                    }
-                    Err(io) => {
-                        logs.error(format!(
-                            "Could not save the scan results to the outbox {}: {io}. These results were not delivered and are not kept.",
-                            self.outbox.display()
-                        ));
-                        false
-                    }
-                }
+                keep(&self.outbox, doc, logs)
             }
+        }
+    }
+}
+
+/// Keeps a results document in the outbox (also when no Cloud session could be set up).
+/// Returns false, after logging why, when it cannot be kept.
+pub fn keep(dir: &std::path::Path, doc: &Value, logs: &mut Logs) -> bool {
+    let text = crate::report::pyjson::to_python_json(doc);
+    match outbox::save(dir, &text) {
+        Ok(path) => {
+            logs.info(format!(
+                "The scan results were saved to the outbox ({}); they will be sent at the start of the next scan that reaches Soda Cloud, or with `soda outbox send`",
+                path.display()
+            ));
+            true
+        }
+        Err(io) => {
+            logs.error(format!(
+                "Could not save the scan results to the outbox {}: {io}. These results were not delivered and are not kept.",
+                dir.display()
+            ));
+            false
         }
     }
 }

@@ -158,19 +158,6 @@ fn register_numeric(db: std::ptr::NonNull<ffi::sqlite3>) -> Result<(), sqlx::Err
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::numeric_text;
-
-    #[test]
-    fn numeric_text_reads_like_soda() {
-        assert_eq!(numeric_text(b"- 28,42 %"), Some(-28.42));
-        assert_eq!(numeric_text(b"+22,75 %"), Some(22.75));
-        assert_eq!(numeric_text(b"12.50 EUR"), Some(12.5));
-        assert_eq!(numeric_text(b"error"), None);
-    }
-}
-
 /// Decodes one column by the storage class of its value.
 pub fn value(row: &SqliteRow, i: usize) -> Value {
     let ty = match row.try_get_raw(i) {
@@ -184,4 +171,17 @@ pub fn value(row: &SqliteRow, i: usize) -> Value {
         _ => row.try_get::<String, _>(i).map(Value::Text),
     };
     decoded.unwrap_or_else(|_| Value::Text(format!("<{ty} value>")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numeric_text;
+
+    #[test]
+    fn numeric_text_reads_like_soda() {
+        assert_eq!(numeric_text(b"- 28,42 %"), Some(-28.42));
+        assert_eq!(numeric_text(b"+22,75 %"), Some(22.75));
+        assert_eq!(numeric_text(b"12.50 EUR"), Some(12.5));
+        assert_eq!(numeric_text(b"error"), None);
+    }
 }

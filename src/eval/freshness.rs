@@ -240,6 +240,20 @@ mod tests {
     }
 
     #[test]
+    fn text_dates_count_as_their_last_microsecond() {
+        // SQLite returns DATE columns as text; they must read like PostgreSQL's dates.
+        let from_text = max_instant(&Value::Text("2024-01-10".into())).unwrap();
+        let from_date = max_instant(&Value::Date(NaiveDate::from_ymd_opt(2024, 1, 10).unwrap()));
+        assert_eq!(from_text, from_date.unwrap());
+        assert_eq!(
+            from_text.unwrap().1,
+            "2024-01-10 23:59:59.999999".to_string()
+        );
+        let timestamp = max_instant(&Value::Text("2024-01-09 16:00:00".into())).unwrap();
+        assert_eq!(timestamp.unwrap().1, "2024-01-09 16:00:00");
+    }
+
+    #[test]
     fn iso_parsing() {
         assert!(parse_iso("2024-06-01T12:00:00+00:00").is_some());
         assert!(parse_iso("2020-06-25 01:00:00").is_some());

@@ -159,8 +159,13 @@ fn title(check: &crate::sodacl::model::Check, data_source: &str) -> Option<Strin
 /// The sample reference line (as Soda Core prints it) and, with `-V`, the rows.
 fn sample_lines(sample: &crate::eval::Sample, indent: &str, logs: &mut Logs) {
     let stored = sample.rows.rows.len();
+    // Uploaded samples name their Soda Cloud file, as in Soda Core (`soda_cloud file-1 …`).
+    let reference = match &sample.file_id {
+        Some(id) => format!("soda_cloud {id}"),
+        None => "not-persisted Samples are not sent to Soda Cloud".to_string(),
+    };
     logs.info(format!(
-        "{indent}  failed_rows_sample_ref: not-persisted Samples are not sent to Soda Cloud {}x({stored}/{})",
+        "{indent}  failed_rows_sample_ref: {reference} {}x({stored}/{})",
         sample.rows.columns.len(),
         sample.total
     ));
