@@ -14,3 +14,7 @@ mod postgres;
 mod mysql;
 // The `-srf` scan results document, pinned with test-side types.
 mod results;
+// Soda Cloud over real HTTPS: request sequences, payloads, faults, the outbox, secrets.
+mod cloud;
+// Every check type on every engine, with the values and outcomes of the results file.
+mod check_types;

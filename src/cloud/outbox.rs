@@ -72,7 +72,10 @@ pub fn reject(claimed: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().replace(".json.sending", ".json"))
         .unwrap_or_else(|| "rejected.json".into());
     let target = dir.join(name);
-    if std::fs::create_dir_all(&dir).and_then(|()| std::fs::rename(claimed, &target)).is_ok() {
+    if std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::rename(claimed, &target))
+        .is_ok()
+    {
         target
     } else {
         claimed.to_path_buf()
@@ -91,7 +94,10 @@ mod tests {
         let b = save(&dir, "{\"b\": 2}").unwrap();
         assert_eq!(pending(&dir), vec![a.clone(), b.clone()]);
         let claimed = claim(&a).unwrap();
-        assert!(claim(&a).is_none(), "a claimed file cannot be claimed twice");
+        assert!(
+            claim(&a).is_none(),
+            "a claimed file cannot be claimed twice"
+        );
         assert_eq!(pending(&dir), vec![b.clone()]);
         release(&claimed, &a);
         assert_eq!(pending(&dir), vec![a.clone(), b]);

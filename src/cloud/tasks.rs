@@ -94,7 +94,9 @@ impl CloudSession {
         let mut sent = 0;
         for f in &files {
             // Claim the file first, so that two scans sharing an outbox never send it twice.
-            let Some(claimed) = outbox::claim(f) else { continue };
+            let Some(claimed) = outbox::claim(f) else {
+                continue;
+            };
             let doc: Value = match std::fs::read_to_string(&claimed)
                 .ok()
                 .and_then(|t| serde_json::from_str(&t).ok())
@@ -122,7 +124,10 @@ impl CloudSession {
                 }
                 // Refused for good (a 4xx other than 401): set aside, so it does not block
                 // the results behind it forever.
-                Err(CloudError::Status { code, retryable: false }) if code != 401 => {
+                Err(CloudError::Status {
+                    code,
+                    retryable: false,
+                }) if code != 401 => {
                     let kept = outbox::reject(&claimed);
                     logs.error(format!(
                         "Soda Cloud refused the earlier scan result {} (response code: {code}); moved to {}",

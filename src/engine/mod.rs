@@ -86,6 +86,8 @@ pub struct Executed {
     pub column: Option<String>,
     /// Related SQL reported after the query (`<name>.failing_sql`, `<name>.passing_sql`).
     pub extra_sql: Vec<(String, String)>,
+    /// The data source it ran on, when not the scan's own (`row_count same as T in DS`).
+    pub data_source: Option<String>,
 }
 
 /// What running a plan produced: metric values (by metric id) and the executed queries.
@@ -247,6 +249,22 @@ impl Connection {
                             .push((0..sqlx::Row::len(&row)).map(|i| $value(&row, i)).collect());
                     }
                 }
+                // Expressions (and some declared types on SQLite) have no type name: name
+                // them after the values of the first row.
+                if let Some(first) = out.rows.first() {
+                    for (c, v) in out.columns.iter_mut().zip(first) {
+                        if c.type_name.is_empty() || c.type_name == "null" {
+                            c.type_name = match v {
+                                Value::Int(_) => "integer",
+                                Value::Float(_) => "real",
+                                Value::Bool(_) => "boolean",
+                                Value::Null => "null",
+                                _ => "text",
+                            }
+                            .to_string();
+                        }
+                    }
+                }
                 Ok::<Rows, sqlx::Error>(out)
             }};
         }
@@ -333,6 +351,7 @@ async fn run_one(conn: Connection, plan: Arc<Plan>, q: Query) -> QueryRun {
             dataset: Some(q.dataset.clone()),
             column: q.column.clone(),
             extra_sql: Vec::new(),
+            data_source: q.data_source.clone(),
         };
     match &q.kind {
         QueryKind::Aggregate { items } => {
@@ -536,6 +555,7 @@ pub async fn execute(conns: &Connections, plan: Arc<Plan>) -> Outcome {
                     dataset: Some(q.dataset.clone()),
                     column: q.column.clone(),
                     extra_sql: Vec::new(),
+                    data_source: q.data_source.clone(),
                 });
                 continue;
             }

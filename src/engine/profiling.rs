@@ -67,6 +67,7 @@ impl Runner<'_> {
             dataset,
             column: None,
             extra_sql: Vec::new(),
+            data_source: None,
         });
         rows
     }
@@ -288,7 +289,7 @@ async fn profile(r: &mut Runner<'_>, p: &Patterns) {
                 let (stddev, _) = d.statistic(crate::plan::Aggregate::StddevSamp, &q);
                 let (variance, _) = d.statistic(crate::plan::Aggregate::VarSamp, &q);
                 let sql = format!(
-                    "SELECT MIN({q}), MAX({q}), AVG({q}), SUM({q}), {stddev}, {variance}, COUNT(DISTINCT {q}), SUM(CASE WHEN {q} IS NULL THEN 1 ELSE 0 END) FROM {qualified}"
+                    "SELECT MIN({q}), MAX({q}), AVG({q}), SUM({q}), {stddev}, {variance}, COUNT(DISTINCT {q}), COUNT(CASE WHEN {q} IS NULL THEN 1 END) FROM {qualified}"
                 );
                 if let Some(rows) = r
                     .query(
@@ -338,7 +339,7 @@ async fn profile(r: &mut Runner<'_>, p: &Patterns) {
             } else if is_text(&ty) {
                 let len = d.length(&q);
                 let sql = format!(
-                    "SELECT COUNT(DISTINCT {q}), SUM(CASE WHEN {q} IS NULL THEN 1 ELSE 0 END), AVG({len}), MIN({len}), MAX({len}) FROM {qualified}"
+                    "SELECT COUNT(DISTINCT {q}), COUNT(CASE WHEN {q} IS NULL THEN 1 END), AVG({len}), MIN({len}), MAX({len}) FROM {qualified}"
                 );
                 if let Some(rows) = r
                     .query(

@@ -126,6 +126,7 @@ pub fn collect(
         dataset: Some(m.dataset.clone()),
         column: m.column.clone(),
         extra_sql,
+        data_source: None,
     };
     match result {
         Ok(rows) => Some((

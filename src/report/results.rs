@@ -190,14 +190,15 @@ pub fn document(report: &ScanReport, logs: &Logs) -> Value {
             .filter(|d| !d.table.is_empty())
             .map(|d| unquoted_table(&d.table));
         let partition = q.dataset.as_ref().and_then(|d| d.partition.clone());
+        let data_source = q.data_source.as_deref().unwrap_or(report.data_source);
         queries.push(json!({
-            "name": q.name, "dataSource": report.data_source, "table": table, "partition": partition,
+            "name": q.name, "dataSource": data_source, "table": table, "partition": partition,
             "column": q.column, "sql": q.sql, "exception": q.error,
             "duration": pyjson::python_timedelta(q.duration),
         }));
         for (name, sql) in &q.extra_sql {
             queries.push(json!({
-                "name": name, "dataSource": report.data_source, "table": table, "partition": partition,
+                "name": name, "dataSource": data_source, "table": table, "partition": partition,
                 "column": q.column, "sql": sql, "exception": null, "duration": null,
             }));
         }

@@ -4,11 +4,14 @@
 //! `checks.yml`), runs `soda` there with arguments and environment, and hands back a [`Run`]
 //! whose stdout and stderr are normalised (`[HH:MM:SS]`, `[TMP]`, `[VERSION]`, `[DURATION]`) so
 //! that tests can compare whole outputs. [`db`] loads the shared dataset into each engine;
-//! [`scans`] holds the scans every engine must answer the same way.
+//! [`scans`] holds the scans every engine must answer the same way; [`https`] is a scriptable
+//! Soda Cloud endpoint over real TLS.
 
 #![allow(dead_code)] // Each test module uses a different part of the harness.
 
+pub mod check_types;
 pub mod db;
+pub mod https;
 pub mod scans;
 
 use serde_json::Value;
@@ -25,6 +28,8 @@ pub use db::Database;
 pub struct Test {
     dir: tempfile::TempDir,
     env: Vec<(String, String)>,
+    /// Variables removed from the inherited environment.
+    unset: Vec<String>,
     data_source: Option<String>,
 }
 
@@ -38,6 +43,7 @@ impl Test {
         Test {
             dir,
             env: vec![("TZ".into(), "UTC".into())],
+            unset: Vec::new(),
             data_source: None,
         }
     }
@@ -89,6 +95,13 @@ impl Test {
         self
     }
 
+    /// Removes an inherited environment variable for the `soda` runs of this test.
+    pub fn env_remove(mut self, key: &str) -> Test {
+        self.env.retain(|(k, _)| k != key);
+        self.unset.push(key.into());
+        self
+    }
+
     /// Runs `soda <args>` in the temp dir.
     pub fn soda<I, S>(&self, args: I) -> Run
     where
@@ -101,6 +114,9 @@ impl Test {
             .env("HOME", self.path())
             .env_remove("SODA_DATA_SOURCE")
             .env_remove("SODA_SCAN_DEFINITION");
+        for k in &self.unset {
+            cmd.env_remove(k);
+        }
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
