@@ -1180,3 +1180,103 @@ fn secrets_never_leak() {
         }
     }
 }
+
+/// The Soda Core payloads recorded for conformance cases 008 and 047 (`../shared/golden`,
+/// when this checkout has it): our insert has the same keys, check identities and metric
+/// identities, scanning the same data (`../shared/conformance/setup-db.sh`, loaded by CI).
+#[test]
+fn payloads_match_the_recorded_soda_core_payloads() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    if !shared.join("golden").is_dir() {
+        eprintln!("no ../shared/golden next to this checkout: nothing to compare with");
+        return;
+    }
+    for (case, golden, samples) in [
+        ("008-warn-fail-blocks", "cloud-payload-metrics.json", false),
+        (
+            "047-failed-rows-condition",
+            "cloud-payload-failed-rows.json",
+            true,
+        ),
+    ] {
+        let server = Server::start();
+        if samples {
+            server.set_default(
+                CONFIGURATION,
+                Reply::ok(json!({"disableCollectingWarehouseData": false})),
+            );
+        }
+        let s = Setup::new();
+        s.trust(&server);
+        let outbox = s.outbox().to_string_lossy().into_owned();
+        let config = format!(
+            "data_source soda_oracle:\n  type: postgres\n  host: 127.0.0.1\n  port: 5432\n  \
+             username: soda\n  password: soda\n  database: soda_oracle\n  schema: public\n\
+             soda_cloud:\n  host: localhost\n  port: {}\n  api_key_id: {KEY_ID}\n  \
+             api_key_secret: {SECRET}\n  retries: 0\n  outbox: {outbox}\n",
+            server.port()
+        );
+        s.t.write_bytes("configuration.yml", config.as_bytes());
+        let checks = std::fs::read(
+            shared
+                .join("conformance/cases")
+                .join(case)
+                .join("checks.yml"),
+        )
+        .expect("conformance checks file");
+        s.t.write_bytes("checks.yml", &checks);
+        let run = s.t.soda(vec![
+            "scan",
+            "-d",
+            "soda_oracle",
+            "-c",
+            "configuration.yml",
+            "-t",
+            "2024-06-01T12:00:00+00:00",
+            "checks.yml",
+        ]);
+        assert!(matches!(run.code, 0..=2), "{case}: {run}");
+        let inserts = server.of_kind(INSERT);
+        assert_eq!(inserts.len(), 1, "{case}: {run}");
+        let ours = inserts[0].json();
+        let theirs = read_json(&shared.join("golden").join(golden))["json"].clone();
+        assert_eq!(keys(&ours), keys(&theirs), "{case}: payload keys");
+        let ids = |doc: &Value, what: &str| -> Vec<String> {
+            let mut v: Vec<String> = doc[what]
+                .as_array()
+                .expect("list")
+                .iter()
+                .map(|c| c["identity"].as_str().unwrap_or_default().to_string())
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(
+            ids(&ours, "checks"),
+            ids(&theirs, "checks"),
+            "{case}: check identities"
+        );
+        assert_eq!(
+            ids(&ours, "metrics"),
+            ids(&theirs, "metrics"),
+            "{case}: metric identities"
+        );
+        for c in theirs["checks"].as_array().expect("checks") {
+            let mine = ours["checks"]
+                .as_array()
+                .expect("checks")
+                .iter()
+                .find(|m| m["identity"] == c["identity"])
+                .expect("same check");
+            assert_eq!(mine["identities"], c["identities"], "{case}");
+            assert_eq!(mine["outcome"], c["outcome"], "{case}: {}", c["name"]);
+            assert_eq!(mine["metrics"], c["metrics"], "{case}: {}", c["name"]);
+        }
+        if samples {
+            assert!(
+                !server.of_kind("upload").is_empty(),
+                "{case}: samples uploaded\n{run}"
+            );
+        }
+    }
+}

@@ -2,7 +2,7 @@
 //! (cli-and-cloud.md §7). The history is fetched before evaluation (by the scan, which owns
 //! the Cloud session) and handed in, so evaluation stays free of I/O.
 
-use super::{apply_thresholds, location, CheckResult, Message, Outcome};
+use super::{apply_thresholds, location, CheckResult, Message};
 use crate::diagnostic::Level;
 use crate::engine::value::Value;
 use crate::sodacl::line::HistoryWindow;
@@ -242,15 +242,4 @@ pub fn not_enough_history(result: &mut CheckResult, messages: &mut Vec<Message>,
         text: NOT_ENOUGH_HISTORY.into(),
         location: location(check),
     });
-}
-
-#[allow(dead_code)]
-fn outcome_of(fail: usize, warn: usize) -> Outcome {
-    if fail > 0 {
-        Outcome::Fail
-    } else if warn > 0 {
-        Outcome::Warn
-    } else {
-        Outcome::Pass
-    }
 }
