@@ -291,6 +291,11 @@ impl CloudSession {
             match rt.block_on(self.client.upload(&path, jsonl(sample))) {
                 Ok(Some(id)) => sample.file_id = Some(id),
                 Ok(None) => logs.print_raw("No fileId received in response"),
+                // Soda Core does not check the status of uploads: an answer without a file id
+                // is not an error of the scan. Not reaching Cloud at all is.
+                Err(CloudError::Status { code, .. }) => logs.warning(format!(
+                    "Soda Cloud did not store sample {path} (response code: {code}); the check is reported without it"
+                )),
                 Err(e) => logs.log(
                     Level::Error,
                     format!("Soda cloud error: Could not upload sample {path}"),
