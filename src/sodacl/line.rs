@@ -952,3 +952,61 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    /// Deterministic pseudo-random strings from the characters the grammar cares about
+    /// (and some multi-byte ones): no input may panic the parsers.
+    #[test]
+    fn arbitrary_lines_never_panic() {
+        let alphabet: Vec<char> = "ab_$ (),[]<>=!%-+.0123456789dhm\"`'é€🦀\\{}#;:"
+            .chars()
+            .collect();
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let words = [
+            "row_count",
+            "missing_count(",
+            "between ",
+            "not ",
+            "and ",
+            "values in ",
+            "must exist in ",
+            "change ",
+            "for ",
+            "anomaly score for ",
+            "freshness using ",
+            "row_count same as ",
+            "checks for ",
+            "filter ",
+            "percent ",
+            "avg last 7 ",
+            "1e3",
+            "${X}",
+            "[p]",
+        ];
+        for _ in 0..20_000 {
+            let len = (next() % 24) as usize;
+            let mut s = String::new();
+            for _ in 0..len {
+                if next() % 4 == 0 {
+                    s.push_str(words[(next() % words.len() as u64) as usize]);
+                } else {
+                    s.push(alphabet[(next() % alphabet.len() as u64) as usize]);
+                }
+            }
+            let _ = parse_check_line(&s);
+            let _ = parse_header(&s);
+            let _ = parse_when(&s);
+            let _ = crate::template::Vars::default().render(&s);
+            let _ = crate::yaml::parse(&s);
+        }
+    }
+}
