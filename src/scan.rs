@@ -296,7 +296,12 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
         let doc = report::results::document(&report, &logs);
         let kept = match (&mut cloud, &session.runtime) {
             (Some(c), Some(rt)) => c.send_results(rt, &doc, &mut logs),
-            _ => crate::cloud::tasks::keep(&cloud_config.outbox, &doc, &mut logs),
+            _ => crate::cloud::tasks::keep(
+                &cloud_config.outbox,
+                &crate::cloud::outbox::account(cloud_config),
+                &doc,
+                &mut logs,
+            ),
         };
         if !kept {
             status = ExitStatus::Error;
@@ -543,7 +548,8 @@ pub fn outbox(args: &OutboxArgs, sink: Option<Sink>) -> ExitStatus {
         logs.error("No soda_cloud configuration: the outbox belongs to a Soda Cloud connection");
         return ExitStatus::Error;
     };
-    let pending = crate::cloud::outbox::pending(&cloud.outbox);
+    let pending =
+        crate::cloud::outbox::pending(&cloud.outbox, &crate::cloud::outbox::account(cloud));
     match args.action {
         OutboxAction::List => {
             logs.info(format!(

@@ -14,6 +14,11 @@ pub fn collect(path: &Path, out: &mut Vec<PathBuf>) {
         let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         children.sort();
         for child in children {
+            // Linked folders are not followed: a link cycle would never end.
+            let linked_dir = child.is_symlink() && child.is_dir();
+            if linked_dir {
+                continue;
+            }
             if child.is_dir() {
                 collect(&child, out);
             } else if child.extension().is_some_and(|e| e == "yml" || e == "yaml") {

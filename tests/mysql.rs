@@ -66,3 +66,8 @@ fn refused_password_is_not_printed() {
         "the password leaked\n{run}"
     );
 }
+
+#[test]
+fn session_changes_do_not_outlive_a_query() {
+    scans::session_changes_do_not_outlive_a_query(DB);
+}

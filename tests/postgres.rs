@@ -44,3 +44,8 @@ fn failing_check_is_isolated() {
 fn query_timeout_errors_only_the_slow_check() {
     scans::query_timeout(DB, "pg_sleep(3) IS NOT NULL", "statement timeout");
 }
+
+#[test]
+fn session_changes_do_not_outlive_a_query() {
+    scans::session_changes_do_not_outlive_a_query(DB);
+}

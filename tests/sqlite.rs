@@ -38,3 +38,8 @@ fn hostile_checks_never_write() {
 fn failing_check_is_isolated() {
     scans::failing_check_is_isolated(DB);
 }
+
+#[test]
+fn session_changes_do_not_outlive_a_query() {
+    scans::session_changes_do_not_outlive_a_query(DB);
+}

@@ -136,6 +136,8 @@ impl Client {
             .user_agent(user_agent())
             .connect_timeout(patience.connect_timeout)
             .timeout(patience.request_timeout)
+            // A redirect would resend a body that carries the API secret or the token.
+            .redirect(reqwest::redirect::Policy::none())
             .use_rustls_tls();
         for cert in extra_roots()? {
             builder = builder.add_root_certificate(cert);

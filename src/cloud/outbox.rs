@@ -20,13 +20,24 @@ pub fn default_dir() -> PathBuf {
     state.join("soda-rs").join("outbox")
 }
 
-/// Saves one results document; returns the file it went to.
-pub fn save(dir: &Path, text: &str) -> std::io::Result<PathBuf> {
+/// Which Soda Cloud account (host and API key) results belong to, as a short tag: results are
+/// only ever delivered to the account they were meant for, even when configurations share an
+/// outbox folder.
+pub fn account(cloud: &crate::config::Cloud) -> String {
+    let mut h = crate::sodacl::identity::HashBuilder::new();
+    h.add_str(&cloud.host);
+    h.add_str("\n");
+    h.add_str(cloud.api_key_id.expose());
+    h.finish().unwrap_or_else(|| "00000000".into())
+}
+
+/// Saves one results document for `account`; returns the file it went to.
+pub fn save(dir: &Path, account: &str, text: &str) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
     let now = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ");
     let mut n = 0;
     let path = loop {
-        let p = dir.join(format!("scan-{now}-{n}.json"));
+        let p = dir.join(format!("scan-{now}-{n}-{account}.json"));
         if !p.exists() {
             break p;
         }
@@ -38,15 +49,38 @@ pub fn save(dir: &Path, text: &str) -> std::io::Result<PathBuf> {
     Ok(path)
 }
 
-/// The waiting results, oldest first.
-pub fn pending(dir: &Path) -> Vec<PathBuf> {
+/// How long a claimed file may stay claimed before it is taken to be abandoned (a scan
+/// killed while sending) and queued again.
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// The waiting results of `account`, oldest first.
+pub fn pending(dir: &Path, account: &str) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
+    let suffix = format!("-{account}.json");
+    let mut files = Vec::new();
+    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if name.ends_with(&suffix) {
+            files.push(path);
+        } else if let Some(original) = name.strip_suffix(".sending") {
+            let stale = std::fs::metadata(&path)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > ABANDONED_AFTER);
+            if stale && original.ends_with(&suffix) {
+                let back = dir.join(original);
+                if std::fs::rename(&path, &back).is_ok() {
+                    files.push(back);
+                }
+            }
+        }
+    }
     // Names start with a UTC timestamp, so name order is age order.
     files.sort();
     files
@@ -90,17 +124,19 @@ mod tests {
     fn saves_and_lists_oldest_first() {
         let dir = std::env::temp_dir().join(format!("soda-outbox-test-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let a = save(&dir, "{\"a\": 1}").unwrap();
-        let b = save(&dir, "{\"b\": 2}").unwrap();
-        assert_eq!(pending(&dir), vec![a.clone(), b.clone()]);
+        let a = save(&dir, "acct1", "{\"a\": 1}").unwrap();
+        let b = save(&dir, "acct1", "{\"b\": 2}").unwrap();
+        let other = save(&dir, "acct2", "{\"c\": 3}").unwrap();
+        assert_eq!(pending(&dir, "acct1"), vec![a.clone(), b.clone()]);
+        assert_eq!(pending(&dir, "acct2"), vec![other]);
         let claimed = claim(&a).unwrap();
         assert!(
             claim(&a).is_none(),
             "a claimed file cannot be claimed twice"
         );
-        assert_eq!(pending(&dir), vec![b.clone()]);
+        assert_eq!(pending(&dir, "acct1"), vec![b.clone()]);
         release(&claimed, &a);
-        assert_eq!(pending(&dir), vec![a.clone(), b]);
+        assert_eq!(pending(&dir, "acct1"), vec![a.clone(), b]);
         let rejected = reject(&claim(&a).unwrap());
         assert!(rejected.starts_with(dir.join("rejected")));
         let _ = std::fs::remove_dir_all(&dir);

@@ -17,6 +17,8 @@ use serde_json::Value;
 pub struct CloudSession {
     pub client: Client,
     pub outbox: std::path::PathBuf,
+    /// The account tag of the outbox files this session may deliver.
+    pub account: String,
     /// `sodaCoreCloudConfiguration` answered and allowed sample uploads.
     pub samples_allowed: bool,
     /// The start-up calls worked (history and uploads are only tried then).
@@ -66,6 +68,7 @@ impl CloudSession {
         let mut s = CloudSession {
             client,
             outbox: config.outbox.clone(),
+            account: outbox::account(config),
             samples_allowed: false,
             reachable: false,
             host: config.host.clone(),
@@ -90,7 +93,7 @@ impl CloudSession {
         rt: &tokio::runtime::Runtime,
         logs: &mut Logs,
     ) -> (usize, usize) {
-        let files = outbox::pending(&self.outbox);
+        let files = outbox::pending(&self.outbox, &self.account);
         let mut sent = 0;
         for f in &files {
             // Claim the file first, so that two scans sharing an outbox never send it twice.
@@ -330,7 +333,7 @@ impl CloudSession {
             Err(e) => {
                 log_error(logs, "command", &e);
                 logs.info("Soda Cloud Trace ID not available.");
-                keep(&self.outbox, doc, logs)
+                keep(&self.outbox, &self.account, doc, logs)
             }
         }
     }
@@ -338,9 +341,9 @@ impl CloudSession {
 
 /// Keeps a results document in the outbox (also when no Cloud session could be set up).
 /// Returns false, after logging why, when it cannot be kept.
-pub fn keep(dir: &std::path::Path, doc: &Value, logs: &mut Logs) -> bool {
+pub fn keep(dir: &std::path::Path, account: &str, doc: &Value, logs: &mut Logs) -> bool {
     let text = crate::report::pyjson::to_python_json(doc);
-    match outbox::save(dir, &text) {
+    match outbox::save(dir, account, &text) {
         Ok(path) => {
             logs.info(format!(
                 "The scan results were saved to the outbox ({}); they will be sent at the start of the next scan that reaches Soda Cloud, or with `soda outbox send`",

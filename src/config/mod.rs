@@ -386,6 +386,20 @@ fn resolve_cloud(cloud: raw::RawCloud, problems: &mut Vec<raw::Problem>) -> Opti
     let scheme = cloud
         .scheme
         .map_or_else(|| "https".to_string(), |s| s.value);
+    let host_text = cloud
+        .host
+        .as_ref()
+        .map(|h| h.value.as_str())
+        .unwrap_or_default();
+    if scheme == "http" && !matches!(host_text, "localhost" | "127.0.0.1" | "::1") {
+        problems.push(raw::Problem {
+            pos: cloud.pos,
+            message: format!(
+                "soda_cloud: scheme http would send the API key and token unencrypted to {host_text}; use https (http is only allowed for localhost)"
+            ),
+        });
+        return None;
+    }
     if scheme != "https" && scheme != "http" {
         problems.push(raw::Problem {
             pos: cloud.pos,
@@ -399,7 +413,10 @@ fn resolve_cloud(cloud: raw::RawCloud, problems: &mut Vec<raw::Problem>) -> Opti
     Some(Cloud {
         connect_timeout: seconds(&cloud.connect_timeout, 10.0),
         request_timeout: seconds(&cloud.request_timeout, 60.0),
-        retries: cloud.retries.as_ref().map_or(3, |r| r.value as u32),
+        retries: cloud
+            .retries
+            .as_ref()
+            .map_or(3, |r| (r.value as u32).min(100)),
         backoff: seconds(&cloud.retry_backoff, 0.5),
         outbox: cloud
             .outbox

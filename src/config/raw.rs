@@ -296,11 +296,21 @@ fn number(key: &str, value: &Node, problems: &mut Vec<Problem>) -> Option<Spanne
         Some(Scalar::Null) => return None,
         _ => None,
     };
+    // A week is far beyond any sensible timeout, backoff or retry count, and keeps every
+    // later conversion to a duration in range.
+    const LIMIT: f64 = 7.0 * 24.0 * 3600.0;
     match parsed {
-        Some(v) if v.is_finite() && v >= 0.0 => Some(Spanned {
+        Some(v) if v.is_finite() && (0.0..=LIMIT).contains(&v) => Some(Spanned {
             value: v,
             pos: value.pos,
         }),
+        Some(v) if v.is_finite() && v > LIMIT => {
+            problems.push(Problem {
+                pos: value.pos,
+                message: format!("{key} must be at most {LIMIT} (a week), but was {v}"),
+            });
+            None
+        }
         _ => {
             problems.push(type_problem(key, "number of seconds", value));
             None

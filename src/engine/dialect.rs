@@ -21,9 +21,9 @@ pub trait Dialect: Send + Sync {
         format!("\"{}\"", name.replace('"', "\"\""))
     }
 
-    /// Whether a backslash escapes the next character inside string literals.
-    fn backslash_escapes(&self) -> bool {
-        false
+    /// How the engine's SQL text quotes strings, identifiers and comments.
+    fn quoting(&self) -> super::Quoting {
+        super::Quoting::default()
     }
 
     /// A string literal with this engine's escaping.
@@ -48,7 +48,7 @@ pub trait Dialect: Send + Sync {
     fn numeric_cast(&self, expr: &str) -> String;
 
     /// A statistical aggregate; `None` when the value must be derived (see [`Post`]).
-    fn statistic(&self, agg: Aggregate, expr: &str) -> (String, Post) {
+    fn statistic(&self, agg: Aggregate, expr: &str, _from: &str) -> (String, Post) {
         let f = match agg {
             Aggregate::Stddev => "STDDEV",
             Aggregate::StddevPop => "STDDEV_POP",
@@ -93,9 +93,19 @@ pub trait Dialect: Send + Sync {
         pattern.to_string()
     }
 
-    /// A discovered table name as it must be written in SQL.
+    /// A discovered table name as it must be written in SQL: quoted unless it is a plain
+    /// identifier (a name from the catalogue is never pasted raw into SQL).
     fn discovered_name(&self, name: &str) -> String {
-        name.to_string()
+        let mut chars = name.chars();
+        let plain = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if plain {
+            name.to_string()
+        } else {
+            self.quote_ident(name)
+        }
     }
 
     /// A discrete percentile of `expr` over `from` (`table [WHERE ...]`).
@@ -522,7 +532,7 @@ pub fn select_item(d: &dyn Dialect, m: &Metric, from: &str) -> (String, Post) {
                     Aggregate::MinLength => (format!("MIN({})", d.length(&e)), Post::None),
                     Aggregate::MaxLength => (format!("MAX({})", d.length(&e)), Post::None),
                     Aggregate::AvgLength => (d.avg(&d.length(&e)), Post::None),
-                    stat => d.statistic(*stat, &e),
+                    stat => d.statistic(*stat, &e, from),
                 },
                 _ => unreachable_item(),
             }

@@ -25,19 +25,41 @@ pub const POOL_SIZE: u32 = 4;
 
 #[cfg(test)]
 mod tests {
-    use super::single_statement;
+    use super::{single_statement, Quoting};
 
     #[test]
     fn one_statement_only() {
-        assert_eq!(single_statement("SELECT 1;  ", false).unwrap(), "SELECT 1");
-        assert!(single_statement("SELECT 1; DELETE FROM t", false).is_err());
-        assert!(single_statement("SELECT ';' AS x", false).is_ok());
-        assert!(single_statement("SELECT 1 -- ; DROP\n", false).is_ok());
-        assert!(single_statement("SELECT 'it''s; fine'", false).is_ok());
-        assert!(single_statement("SELECT 1 /* ; */ ; SELECT 2", false).is_err());
+        let plain = Quoting::default();
+        assert_eq!(single_statement("SELECT 1;  ", plain).unwrap(), "SELECT 1");
+        assert!(single_statement("SELECT 1; DELETE FROM t", plain).is_err());
+        assert!(single_statement("SELECT ';' AS x", plain).is_ok());
+        assert!(single_statement("SELECT 1 -- ; DROP\n", plain).is_ok());
+        assert!(single_statement("SELECT 'it''s; fine'", plain).is_ok());
+        assert!(single_statement("SELECT 1 /* ; */ ; SELECT 2", plain).is_err());
+        assert!(single_statement("SELECT 1 /* /* ; */ ; */", plain).is_ok());
         // A backslash ends nothing in standard SQL strings, but escapes a quote in MySQL's.
-        assert!(single_statement("SELECT '\\'; x'", false).is_err());
-        assert!(single_statement("SELECT '\\'; x'", true).is_ok());
+        assert!(single_statement("SELECT '\\'; x'", plain).is_err());
+        let mysql = Quoting {
+            backslash_escapes: true,
+            hash_comments: true,
+            ..plain
+        };
+        assert!(single_statement("SELECT '\\'; x'", mysql).is_ok());
+        assert!(single_statement("SELECT 1 # ; x\n", mysql).is_ok());
+        // SQLite's [identifiers] may hold quotes.
+        let sqlite = Quoting {
+            bracket_identifiers: true,
+            ..plain
+        };
+        assert!(single_statement("SELECT 5 AS [a'b] WHERE 0; SELECT 42 --'", sqlite).is_err());
+        // PostgreSQL dollar quotes may hold semicolons.
+        let pg = Quoting {
+            dollar_quotes: true,
+            ..plain
+        };
+        assert!(single_statement("SELECT length($$a;b$$)", pg).is_ok());
+        assert!(single_statement("SELECT $x$a;b$x$; DELETE FROM t", pg).is_err());
+        assert!(single_statement("SELECT $1", pg).is_ok());
     }
 }
 
@@ -103,21 +125,41 @@ pub struct Outcome {
 /// How many rows of a `fail query` are kept in memory (the count covers all of them).
 pub const MAX_KEPT_ROWS: usize = 1000;
 
+/// How an engine's SQL text quotes things (for [`single_statement`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Quoting {
+    /// A backslash escapes the next character inside string literals (MySQL).
+    pub backslash_escapes: bool,
+    /// `[name]` is a quoted identifier (SQLite).
+    pub bracket_identifiers: bool,
+    /// `$tag$ ... $tag$` strings (PostgreSQL).
+    pub dollar_quotes: bool,
+    /// `#` starts a comment (MySQL).
+    pub hash_comments: bool,
+}
+
 /// Returns the SQL without a trailing `;`, or an error if the text holds more than one
 /// statement. SQLite would otherwise run every statement of the text; PostgreSQL and MySQL
-/// refuse them in prepared statements anyway, so this is the first of two guards.
-pub fn single_statement(sql: &str, backslash_escapes: bool) -> Result<String, String> {
+/// refuse them in prepared statements anyway, so this is the first of several guards.
+pub fn single_statement(sql: &str, q: Quoting) -> Result<String, String> {
     let chars: Vec<char> = sql.chars().collect();
+    let n = chars.len();
     let mut i = 0;
     let mut end_of_first: Option<usize> = None;
-    while i < chars.len() {
+    let second = || {
+        Err(
+            "only one SQL statement per query is allowed (found a second statement after ';')"
+                .to_string(),
+        )
+    };
+    while i < n {
         let c = chars[i];
         match c {
             '\'' | '"' | '`' => {
                 let quote = c;
                 i += 1;
-                while i < chars.len() {
-                    if backslash_escapes && chars[i] == '\\' && quote == '\'' {
+                while i < n {
+                    if q.backslash_escapes && chars[i] == '\\' && quote == '\'' {
                         i += 2;
                         continue;
                     }
@@ -131,22 +173,56 @@ pub fn single_statement(sql: &str, backslash_escapes: bool) -> Result<String, St
                     i += 1;
                 }
             }
+            '[' if q.bracket_identifiers => {
+                while i < n && chars[i] != ']' {
+                    i += 1;
+                }
+            }
+            '$' if q.dollar_quotes => {
+                // `$tag$` opens a string that only the same `$tag$` closes.
+                let mut j = i + 1;
+                while j < n && (chars[j].is_alphanumeric() || chars[j] == '_') {
+                    j += 1;
+                }
+                if j < n && chars[j] == '$' && !chars.get(i + 1).is_some_and(char::is_ascii_digit) {
+                    let tag: String = chars[i..=j].iter().collect();
+                    let rest: String = chars[j + 1..].iter().collect();
+                    match rest.find(&tag) {
+                        Some(at) => {
+                            i = j + 1 + rest[..at].chars().count() + tag.chars().count() - 1
+                        }
+                        None => i = n,
+                    }
+                }
+            }
             '-' if chars.get(i + 1) == Some(&'-') => {
-                while i < chars.len() && chars[i] != '\n' {
+                while i < n && chars[i] != '\n' {
+                    i += 1;
+                }
+            }
+            '#' if q.hash_comments => {
+                while i < n && chars[i] != '\n' {
                     i += 1;
                 }
             }
             '/' if chars.get(i + 1) == Some(&'*') => {
+                // Comments nest in PostgreSQL; counting depth is harmless elsewhere.
+                let mut depth = 1;
                 i += 2;
-                while i + 1 < chars.len() && !(chars[i] == '*' && chars[i + 1] == '/') {
+                while i < n && depth > 0 {
+                    if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
+                        depth += 1;
+                        i += 1;
+                    } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
+                        depth -= 1;
+                        i += 1;
+                    }
                     i += 1;
                 }
-                i += 1;
+                continue;
             }
             ';' if end_of_first.is_none() => end_of_first = Some(i),
-            c if !c.is_whitespace() && end_of_first.is_some() => {
-                return Err("only one SQL statement per query is allowed (found a second statement after ';')".into());
-            }
+            c if !c.is_whitespace() && end_of_first.is_some() => return second(),
             _ => {}
         }
         i += 1;
@@ -222,15 +298,15 @@ impl Connection {
 
     /// Runs one statement; keeps at most `keep` rows but counts them all.
     pub async fn fetch_rows(&self, sql: &str, keep: usize) -> Result<Rows, String> {
-        let sql = single_statement(sql, self.dialect.backslash_escapes())?;
+        let sql = single_statement(sql, self.dialect.quoting())?;
         let sql = sql.as_str();
         // Rows are streamed: a `fail query` may return millions of rows, of which only the
         // first `keep` are kept while all are counted.
         macro_rules! stream {
-            ($pool:expr, $value:path) => {{
+            ($conn:expr, $value:path) => {{
                 use futures_util::TryStreamExt;
                 use sqlx::{Column, Row, TypeInfo};
-                let mut stream = sqlx::query(sql).fetch($pool);
+                let mut stream = sqlx::query(sql).fetch($conn);
                 let mut out = Rows::default();
                 while let Some(row) = stream.try_next().await? {
                     if out.total == 0 {
@@ -268,10 +344,28 @@ impl Connection {
                 Ok::<Rows, sqlx::Error>(out)
             }};
         }
+        // Every query runs in its own read-only transaction that is rolled back: whatever a
+        // statement changes in the session (even the read-only default) does not outlive it.
+        macro_rules! read_only {
+            ($pool:expr, $begin:expr, $value:path) => {{
+                use sqlx::Executor;
+                let mut conn = $pool.acquire().await?;
+                conn.execute(sqlx::raw_sql($begin)).await?;
+                // Collected in its own block so that a failing query still reaches ROLLBACK.
+                let result = async { stream!(&mut *conn, $value) }.await;
+                let rollback = conn.execute(sqlx::raw_sql("ROLLBACK")).await;
+                if rollback.is_err() {
+                    // A connection whose transaction cannot be ended is not reused.
+                    conn.detach();
+                }
+                result
+            }};
+        }
         let run = async {
             match &self.pool {
-                Pool::Postgres(p) => stream!(p, postgres::value),
-                Pool::MySql(p) => stream!(p, mysql::value),
+                Pool::Postgres(p) => read_only!(p, "BEGIN READ ONLY", postgres::value),
+                Pool::MySql(p) => read_only!(p, "START TRANSACTION READ ONLY", mysql::value),
+                // Opened read-only, with an authorizer that allows nothing but reading.
                 Pool::Sqlite(p) => stream!(p, sqlite::value),
             }
         };

@@ -16,8 +16,12 @@ impl Dialect for MySql {
         RegexFlavor::MySql
     }
 
-    fn backslash_escapes(&self) -> bool {
-        true
+    fn quoting(&self) -> super::Quoting {
+        super::Quoting {
+            backslash_escapes: true,
+            hash_comments: true,
+            ..super::Quoting::default()
+        }
     }
 
     // Backslashes are escapes in MySQL string literals (unless NO_BACKSLASH_ESCAPES).
@@ -48,7 +52,7 @@ impl Dialect for MySql {
     }
 
     // MySQL's STDDEV and VARIANCE are population statistics; PostgreSQL's are samples.
-    fn statistic(&self, agg: Aggregate, expr: &str) -> (String, Post) {
+    fn statistic(&self, agg: Aggregate, expr: &str, _from: &str) -> (String, Post) {
         let f = match agg {
             Aggregate::Stddev | Aggregate::StddevSamp => "STDDEV_SAMP",
             Aggregate::StddevPop => "STDDEV_POP",
@@ -94,24 +98,36 @@ pub async fn connect(ds: &DataSource, pool_size: u32) -> Result<MySqlPool, sqlx:
     MySqlPoolOptions::new()
         .max_connections(pool_size)
         .acquire_timeout(ds.connect_timeout)
-        .after_connect(move |conn, _| {
-            Box::pin(async move {
-                conn.execute(sqlx::raw_sql("SET SESSION TRANSACTION READ ONLY"))
-                    .await?;
-                // MariaDB and MySQL name the statement timeout differently.
-                let mariadb = format!("SET SESSION max_statement_time = {secs}");
-                if conn.execute(sqlx::raw_sql(&mariadb)).await.is_err() {
-                    let mysql = format!(
-                        "SET SESSION max_execution_time = {}",
-                        (secs * 1000.0) as u64
-                    );
-                    let _ = conn.execute(sqlx::raw_sql(&mysql)).await;
-                }
-                Ok(())
-            })
+        .after_connect(move |conn, _| Box::pin(async move { guard_session(conn, secs).await }))
+        // A query may change session settings (SET is not transactional in MySQL): apply
+        // ours again before the connection serves another query.
+        .after_release(move |conn, _| {
+            Box::pin(async move { Ok(guard_session(conn, secs).await.is_ok()) })
         })
         .connect_with(opts)
         .await
+}
+
+/// Read-only transactions, backslash escapes on, and the statement timeout.
+async fn guard_session(conn: &mut sqlx::MySqlConnection, secs: f64) -> Result<(), sqlx::Error> {
+    conn.execute(sqlx::raw_sql("SET SESSION TRANSACTION READ ONLY"))
+        .await?;
+    // Our string literals double backslashes, which is only right with backslash escapes on
+    // (the server default, unless sql_mode says otherwise).
+    conn.execute(sqlx::raw_sql(
+        "SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')",
+    ))
+    .await?;
+    // MariaDB and MySQL name the statement timeout differently.
+    let mariadb = format!("SET SESSION max_statement_time = {secs}");
+    if conn.execute(sqlx::raw_sql(&mariadb)).await.is_err() {
+        let mysql = format!(
+            "SET SESSION max_execution_time = {}",
+            (secs * 1000.0) as u64
+        );
+        conn.execute(sqlx::raw_sql(&mysql)).await?;
+    }
+    Ok(())
 }
 
 /// Decodes one column of a row by its MySQL type.

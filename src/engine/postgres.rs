@@ -59,12 +59,24 @@ impl Dialect for Postgres {
         pattern.to_lowercase()
     }
 
-    // Names that are not all lower case must be quoted to be found again.
+    // Names that are not plain lower-case identifiers must be quoted to be found again.
     fn discovered_name(&self, name: &str) -> String {
-        if name == name.to_lowercase() {
+        let mut chars = name.chars();
+        let plain = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if plain {
             name.to_string()
         } else {
             format!("\"{}\"", name.replace('"', "\"\""))
+        }
+    }
+
+    fn quoting(&self) -> super::Quoting {
+        super::Quoting {
+            dollar_quotes: true,
+            ..super::Quoting::default()
         }
     }
 
@@ -110,17 +122,29 @@ pub async fn connect(ds: &DataSource, pool_size: u32) -> Result<PgPool, sqlx::Er
         );
     }
     let timeout_ms = ds.query_timeout.as_millis().to_string();
-    let mut options = vec![
+    // Only constants go into startup options (they are pasted without escaping); the
+    // schema, which comes from the configuration, is set with a bound parameter.
+    opts = opts.options([
         ("default_transaction_read_only", "on".to_string()),
         ("statement_timeout", timeout_ms),
-    ];
-    if let Some(schema) = &ds.schema {
-        options.push(("search_path", schema.clone()));
-    }
-    opts = opts.options(options);
+        ("standard_conforming_strings", "on".to_string()),
+    ]);
+    let schema = ds.schema.clone();
     PgPoolOptions::new()
         .max_connections(pool_size)
         .acquire_timeout(ds.connect_timeout)
+        .after_connect(move |conn, _| {
+            let schema = schema.clone();
+            Box::pin(async move {
+                if let Some(schema) = schema {
+                    sqlx::query("SELECT set_config('search_path', $1, false)")
+                        .bind(schema)
+                        .execute(conn)
+                        .await?;
+                }
+                Ok(())
+            })
+        })
         .connect_with(opts)
         .await
 }

@@ -33,7 +33,14 @@ pub fn like(pattern: &str, name: &str) -> bool {
             }
         }
     }
-    let p: Vec<char> = pattern.chars().collect();
+    // Runs of wildcards match what one does; collapsing them keeps matching linear-ish.
+    let mut p: Vec<char> = Vec::new();
+    for c in pattern.chars() {
+        let wild = |x: char| x == '%';
+        if !(wild(c) && p.last().is_some_and(|l| wild(*l))) {
+            p.push(c);
+        }
+    }
     let n: Vec<char> = name.chars().collect();
     go(&p, &n)
 }
@@ -286,8 +293,8 @@ async fn profile(r: &mut Runner<'_>, p: &Patterns) {
                 profile.insert(k.into(), Json::Null);
             }
             if is_numeric(&ty) {
-                let (stddev, _) = d.statistic(crate::plan::Aggregate::StddevSamp, &q);
-                let (variance, _) = d.statistic(crate::plan::Aggregate::VarSamp, &q);
+                let (stddev, _) = d.statistic(crate::plan::Aggregate::StddevSamp, &q, &qualified);
+                let (variance, _) = d.statistic(crate::plan::Aggregate::VarSamp, &q, &qualified);
                 let sql = format!(
                     "SELECT MIN({q}), MAX({q}), AVG({q}), SUM({q}), {stddev}, {variance}, COUNT(DISTINCT {q}), COUNT(CASE WHEN {q} IS NULL THEN 1 END) FROM {qualified}"
                 );

@@ -16,6 +16,13 @@ impl Dialect for Sqlite {
         RegexFlavor::Sqlite
     }
 
+    fn quoting(&self) -> super::Quoting {
+        super::Quoting {
+            bracket_identifiers: true,
+            ..super::Quoting::default()
+        }
+    }
+
     fn regex_match(&self, expr: &str, pattern: &str) -> String {
         format!(
             "CAST({expr} AS TEXT) REGEXP {}",
@@ -40,12 +47,14 @@ impl Dialect for Sqlite {
         format!("soda_numeric({expr})")
     }
 
-    // No statistical aggregates in SQLite: compute the variance from sums, and the
-    // square root (for standard deviations) in Rust.
-    fn statistic(&self, agg: Aggregate, expr: &str) -> (String, Post) {
+    // No statistical aggregates in SQLite: sum the squared deviations from the mean (taken
+    // in a subquery, so large values keep their precision), and take the square root of
+    // the variance (for standard deviations) in Rust.
+    fn statistic(&self, agg: Aggregate, expr: &str, from: &str) -> (String, Post) {
         let x = format!("CAST({expr} AS REAL)");
         let n = format!("COUNT({expr})");
-        let ss = format!("(SUM({x} * {x}) - SUM({x}) * SUM({x}) / {n})");
+        let mean = format!("(SELECT AVG({x}) FROM {from})");
+        let ss = format!("SUM(({x} - {mean}) * ({x} - {mean}))");
         let (denominator, post) = match agg {
             Aggregate::StddevPop => (n.clone(), Post::Sqrt),
             Aggregate::VarPop => (n.clone(), Post::None),
@@ -53,7 +62,7 @@ impl Dialect for Sqlite {
             _ => (format!("({n} - 1)"), Post::None),
         };
         (
-            format!("(CASE WHEN {denominator} > 0 THEN MAX({ss}, 0) / {denominator} END)"),
+            format!("(CASE WHEN {denominator} > 0 THEN {ss} / {denominator} END)"),
             post,
         )
     }
@@ -84,7 +93,8 @@ pub async fn connect(ds: &DataSource, pool_size: u32) -> Result<SqlitePool, sqlx
         .after_connect(|conn, _| {
             Box::pin(async move {
                 let mut handle = conn.lock_handle().await?;
-                register_numeric(handle.as_raw_handle())
+                register_numeric(handle.as_raw_handle())?;
+                forbid_all_but_reading(handle.as_raw_handle())
             })
         })
         .connect_with(opts)
@@ -131,6 +141,58 @@ fn numeric_text(bytes: &[u8]) -> Option<f64> {
         .map(|&b| if b == b',' { '.' } else { char::from(b) })
         .collect();
     kept.parse::<f64>().ok()
+}
+
+/// The authorizer: reading, functions and read-only pragmas are allowed; everything else
+/// (writes, ATTACH, VACUUM INTO, pragma assignments) is refused before it runs.
+unsafe extern "C" fn authorize(
+    _user: *mut std::os::raw::c_void,
+    action: std::os::raw::c_int,
+    arg1: *const std::os::raw::c_char,
+    arg2: *const std::os::raw::c_char,
+    _database: *const std::os::raw::c_char,
+    _trigger: *const std::os::raw::c_char,
+) -> std::os::raw::c_int {
+    match action {
+        ffi::SQLITE_SELECT | ffi::SQLITE_READ | ffi::SQLITE_FUNCTION | ffi::SQLITE_RECURSIVE => {
+            ffi::SQLITE_OK
+        }
+        ffi::SQLITE_PRAGMA => {
+            // SAFETY: SQLite passes NUL-terminated strings (or NULL) valid for this call.
+            let name = if arg1.is_null() {
+                String::new()
+            } else {
+                unsafe { std::ffi::CStr::from_ptr(arg1) }
+                    .to_string_lossy()
+                    .to_lowercase()
+            };
+            // Reading a pragma (no argument) and the table_info family are reads.
+            if arg2.is_null()
+                || matches!(
+                    name.as_str(),
+                    "table_info" | "table_xinfo" | "index_list" | "index_info"
+                )
+            {
+                ffi::SQLITE_OK
+            } else {
+                ffi::SQLITE_DENY
+            }
+        }
+        _ => ffi::SQLITE_DENY,
+    }
+}
+
+fn forbid_all_but_reading(db: std::ptr::NonNull<ffi::sqlite3>) -> Result<(), sqlx::Error> {
+    // SAFETY: `db` is the locked handle of an open connection; the callback has no user data.
+    let rc =
+        unsafe { ffi::sqlite3_set_authorizer(db.as_ptr(), Some(authorize), std::ptr::null_mut()) };
+    if rc == ffi::SQLITE_OK {
+        Ok(())
+    } else {
+        Err(sqlx::Error::Configuration(
+            "could not install the read-only authorizer on the SQLite connection".into(),
+        ))
+    }
 }
 
 fn register_numeric(db: std::ptr::NonNull<ffi::sqlite3>) -> Result<(), sqlx::Error> {

@@ -211,7 +211,10 @@ pub fn evaluate(
         result.outcome = Some(Outcome::Fail);
         return;
     };
-    let over = |limit: Option<i64>| limit.is_some_and(|s| age > TimeDelta::seconds(s));
+    // A limit too large for a duration is never exceeded.
+    let over = |limit: Option<i64>| {
+        limit.is_some_and(|s| TimeDelta::try_seconds(s).is_some_and(|l| age > l))
+    };
     result.outcome = Some(if over(f.fail_after) {
         Outcome::Fail
     } else if over(f.warn_after) {

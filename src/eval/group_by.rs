@@ -66,14 +66,18 @@ pub fn evaluate(
         }
     }
     let mut groups: Vec<(String, &Vec<Value>)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for row in &rows.rows {
         let label = field_idx
             .iter()
             .map(|i| row.get(*i).map(ToString::to_string).unwrap_or_default())
             .collect::<Vec<_>>()
             .join(",");
-        if !groups.iter().any(|(l, _)| *l == label) {
+        if seen.insert(label.clone()) {
             groups.push((label, row));
+            if groups.len() > g.group_limit {
+                break;
+            }
         }
     }
     if groups.len() > g.group_limit {

@@ -110,7 +110,7 @@ pub fn evaluate_change(
         return;
     };
     let diff = match (&current, &historic) {
-        (Value::Int(a), Value::Int(b)) => Value::Int(a - b),
+        (Value::Int(a), Value::Int(b)) if a.checked_sub(*b).is_some() => Value::Int(a - b),
         (a, b) => match (a.as_f64(), b.as_f64()) {
             (Some(a), Some(b)) => Value::Float(a - b),
             _ => return,

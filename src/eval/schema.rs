@@ -42,7 +42,14 @@ pub fn matches_pattern(pattern: &str, name: &str) -> bool {
             Some((c, rest)) => n.first() == Some(c) && go(rest, &n[1..]),
         }
     }
-    let p: Vec<char> = pattern.chars().collect();
+    // Runs of wildcards match what one does; collapsing them keeps matching linear-ish.
+    let mut p: Vec<char> = Vec::new();
+    for c in pattern.chars() {
+        let wild = |x: char| x == '%' || x == '*';
+        if !(wild(c) && p.last().is_some_and(|l| wild(*l))) {
+            p.push(c);
+        }
+    }
     let n: Vec<char> = name.chars().collect();
     go(&p, &n)
 }

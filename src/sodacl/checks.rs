@@ -15,18 +15,20 @@ use std::path::Path;
 
 /// Removes the common leading indentation and surrounding blank space of SQL text.
 pub fn dedent(text: &str) -> String {
+    // Only ASCII spaces and tabs count as indentation, so slicing stays on char boundaries.
+    let indent_of = |l: &str| l.len() - l.trim_start_matches([' ', '\t']).len();
     let indent = text
         .lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start().len())
+        .map(indent_of)
         .min()
         .unwrap_or(0);
     text.lines()
         .map(|l| {
-            if l.len() >= indent {
+            if indent_of(l) >= indent {
                 &l[indent..]
             } else {
-                l.trim_start()
+                l.trim_start_matches([' ', '\t'])
             }
         })
         .collect::<Vec<_>>()
@@ -98,7 +100,7 @@ impl Parser<'_> {
                     Some(Location {
                         file: file.to_string(),
                         line: v.pos.line,
-                        col: v.pos.col + 5 + e.offset,
+                        col: super::column_at(v, &text, 5 + e.offset),
                     }),
                 ),
             }

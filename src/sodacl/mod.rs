@@ -72,6 +72,19 @@ pub struct Parser<'a> {
     section_attributes: Option<Node>,
 }
 
+/// The file column of byte `offset` inside the text of scalar `node` (in characters, after
+/// the opening quote of a quoted scalar).
+pub(crate) fn column_at(node: &Node, text: &str, offset: usize) -> usize {
+    let quote = match &node.kind {
+        NodeKind::Scalar {
+            style: yaml::Style::Single | yaml::Style::Double,
+            ..
+        } => 1,
+        _ => 0,
+    };
+    node.pos.col + quote + text.get(..offset).map_or(0, |t| t.chars().count())
+}
+
 /// The check's configuration with the dataset-level attributes merged in (they win).
 fn with_attributes(config: Option<&Node>, attrs: &Node) -> Node {
     let mut config = config.cloned().unwrap_or(Node {
@@ -349,7 +362,7 @@ impl<'a> Parser<'a> {
                     Some(Location {
                         file: file.to_string(),
                         line: key.pos.line,
-                        col: key.pos.col + e.offset,
+                        col: column_at(key, key_text, e.offset),
                     }),
                 );
                 return;
@@ -1051,7 +1064,7 @@ impl<'a> Parser<'a> {
                     Some(Location {
                         file: file.to_string(),
                         line: line_node.pos.line,
-                        col: line_node.pos.col + e.offset,
+                        col: column_at(line_node, line_text, e.offset),
                     }),
                 );
                 return;

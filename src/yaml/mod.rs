@@ -240,6 +240,8 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
         |char_index: usize| -> usize { chars.get(char_index).map_or(text.len(), |(b, _)| *b) };
     let mut stack: Vec<Builder> = Vec::new();
     let mut root: Option<Node> = None;
+    let mut anchors: Vec<(usize, Node)> = Vec::new();
+    let mut pending_anchor: usize = 0;
     let parser = Parser::new_from_str(text);
     for next in parser {
         let (event, span) = next.map_err(|e| YamlError {
@@ -261,13 +263,18 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
                 }
                 continue;
             }
-            Event::Alias(_) => {
-                return Err(YamlError {
-                    pos,
-                    message: "aliases are not supported in SodaCL files".into(),
-                })
-            }
-            Event::Scalar(value, style, _, _) => {
+            // An alias stands for a copy of the node its anchor named (YAML 1.2, as ruamel).
+            Event::Alias(id) => match anchors.iter().find(|(a, _)| *a == id) {
+                Some((_, node)) => node.clone(),
+                None => {
+                    return Err(YamlError {
+                        pos,
+                        message: "found undefined alias".into(),
+                    })
+                }
+            },
+            Event::Scalar(value, style, anchor, _) => {
+                pending_anchor = anchor;
                 let (style, resolved) = match style {
                     ScalarStyle::Plain => (Style::Plain, resolve_plain(&value)),
                     ScalarStyle::SingleQuoted => (Style::Single, Scalar::Str(value.to_string())),
@@ -306,30 +313,40 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
                     },
                 }
             }
-            Event::SequenceStart(_, _) => {
+            Event::SequenceStart(anchor, _) => {
                 let flow = text[byte_at(span.start.index())..].starts_with('[');
                 stack.push(Builder::Seq {
                     pos,
                     flow,
                     items: Vec::new(),
+                    anchor,
                 });
                 continue;
             }
-            Event::MappingStart(_, _) => {
+            Event::MappingStart(anchor, _) => {
                 let flow = text[byte_at(span.start.index())..].starts_with('{');
                 stack.push(Builder::Map {
                     pos,
                     flow,
                     entries: Vec::new(),
                     pending_key: None,
+                    anchor,
                 });
                 continue;
             }
             Event::SequenceEnd => match stack.pop() {
-                Some(Builder::Seq { pos, flow, items }) => Node {
+                Some(Builder::Seq {
                     pos,
-                    kind: NodeKind::Seq { items, flow },
-                },
+                    flow,
+                    items,
+                    anchor,
+                }) => {
+                    pending_anchor = anchor;
+                    Node {
+                        pos,
+                        kind: NodeKind::Seq { items, flow },
+                    }
+                }
                 _ => unreachable_structure(pos)?,
             },
             Event::MappingEnd => match stack.pop() {
@@ -338,19 +355,28 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
                     flow,
                     mut entries,
                     pending_key,
+                    anchor,
                 }) => {
                     if let Some(key) = pending_key {
                         let p = key.pos;
                         entries.push((key, Node::null_at(p)));
                     }
+                    pending_anchor = anchor;
                     Node {
                         pos,
-                        kind: NodeKind::Map { entries, flow },
+                        kind: NodeKind::Map {
+                            entries: merge_keys(entries),
+                            flow,
+                        },
                     }
                 }
                 _ => unreachable_structure(pos)?,
             },
         };
+        if pending_anchor > 0 {
+            anchors.push((pending_anchor, node.clone()));
+            pending_anchor = 0;
+        }
         match stack.last_mut() {
             None => root = Some(node),
             Some(Builder::Seq { items, .. }) => items.push(node),
@@ -400,17 +426,61 @@ fn block_header_before(text: &str, content_start: usize) -> String {
     String::new()
 }
 
+/// Applies YAML merge keys (`<<: *base`, `<<: [*a, *b]`): the merged mappings' entries are
+/// added where the mapping does not set the key itself.
+fn merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+    if !entries.iter().any(|(k, _)| is_merge_key(k)) {
+        return entries;
+    }
+    let mut own = Vec::new();
+    let mut merged: Vec<(Node, Node)> = Vec::new();
+    for (k, v) in entries {
+        if !is_merge_key(&k) {
+            own.push((k, v));
+            continue;
+        }
+        let sources: Vec<Node> = match v.kind {
+            NodeKind::Seq { items, .. } => items,
+            _ => vec![v],
+        };
+        for source in sources {
+            if let NodeKind::Map { entries, .. } = source.kind {
+                for (mk, mv) in entries {
+                    if !merged
+                        .iter()
+                        .any(|(k2, _)| k2.scalar_text() == mk.scalar_text())
+                    {
+                        merged.push((mk, mv));
+                    }
+                }
+            }
+        }
+    }
+    for (mk, mv) in merged {
+        if !own.iter().any(|(k, _)| k.scalar_text() == mk.scalar_text()) {
+            own.push((mk, mv));
+        }
+    }
+    own
+}
+
+fn is_merge_key(k: &Node) -> bool {
+    matches!(&k.kind, NodeKind::Scalar { style: Style::Plain, raw, .. } if raw == "<<")
+}
+
 enum Builder {
     Seq {
         pos: Pos,
         flow: bool,
         items: Vec<Node>,
+        anchor: usize,
     },
     Map {
         pos: Pos,
         flow: bool,
         entries: Vec<(Node, Node)>,
         pending_key: Option<Node>,
+        anchor: usize,
     },
 }
 
@@ -450,6 +520,18 @@ mod tests {
         assert_eq!(resolve_plain("1e3"), Scalar::Float(1000.0));
         assert_eq!(resolve_plain("-3"), Scalar::Int(-3));
         assert_eq!(resolve_plain("~"), Scalar::Null);
+    }
+
+    #[test]
+    fn anchors_aliases_and_merge_keys() {
+        let doc = parse("base: &b\n  type: postgres\n  host: h\nds:\n  <<: *b\n  host: other\nlist: &l [a, b]\ncopy: *l\n")
+            .unwrap()
+            .unwrap();
+        let ds = doc.get("ds").unwrap();
+        assert_eq!(ds.get("type").and_then(Node::as_str), Some("postgres"));
+        assert_eq!(ds.get("host").and_then(Node::as_str), Some("other"));
+        assert_eq!(doc.get("copy").unwrap().items().unwrap().len(), 2);
+        assert!(parse("a: *nope\n").is_err());
     }
 
     #[test]

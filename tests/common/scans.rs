@@ -7,6 +7,7 @@
 
 use super::{assert_close, Database, Test};
 use serde_json::{json, Value};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// The relative tolerance for statistics: the same value on every engine.
@@ -423,4 +424,41 @@ pub fn query_timeout(db: Database, sleeping_filter: &str, timeout_message: &str)
         "expected a query exception containing {timeout_message:?}: {exceptions:#?}\n{run}"
     );
     run.expect_stdout_contains("      slow [NOT EVALUATED]\n");
+}
+
+/// A query that switches the session back to read-write (PostgreSQL `set_config`, MySQL
+/// `SET SESSION TRANSACTION READ WRITE`, SQLite `PRAGMA query_only = OFF`) does not open the
+/// door for the queries after it on the same pooled connection: every write still fails, and
+/// SQLite refuses anything that is not a read (`VACUUM INTO` creates no file).
+pub fn session_changes_do_not_outlive_a_query(db: Database) {
+    let t = Test::with(&db);
+    let unlock = match db {
+        Database::Postgres => {
+            "SELECT length(set_config('default_transaction_read_only', 'off', false))".to_string()
+        }
+        Database::MariaDb => "SET SESSION TRANSACTION READ WRITE".to_string(),
+        Database::Sqlite => "PRAGMA query_only = OFF".to_string(),
+    };
+    let copy = t.join("copy.db").to_string_lossy().into_owned();
+    let mut checks = String::from("checks:\n");
+    for i in 0..4 {
+        checks.push_str(&format!("  - unlock{i} > 0:\n      unlock{i} query: \"{unlock}\"\n"));
+    }
+    checks.push_str(&format!(
+        "  - copy > 0:\n      copy query: \"VACUUM INTO '{copy}'\"\nchecks for orders:\n"
+    ));
+    for i in 0..6 {
+        let write = match db {
+            Database::Postgres => "WITH d AS (DELETE FROM orders RETURNING *) SELECT * FROM d",
+            _ => "DELETE FROM orders",
+        };
+        checks.push_str(&format!(
+            "  - failed rows:\n      name: write {i}\n      fail query: \"{write}\"\n"
+        ));
+    }
+    t.write("checks.yml", &checks);
+    let run = t.scan(&["checks.yml"]);
+    assert_eq!(run.code, 3, "writes are query errors\n{run}");
+    assert_eq!(db.count_rows(&t, "orders"), 6, "orders was written to\n{run}");
+    assert!(!Path::new(&copy).exists(), "VACUUM INTO wrote a file\n{run}");
 }
