@@ -442,7 +442,9 @@ pub fn session_changes_do_not_outlive_a_query(db: Database) {
     let copy = t.join("copy.db").to_string_lossy().into_owned();
     let mut checks = String::from("checks:\n");
     for i in 0..4 {
-        checks.push_str(&format!("  - unlock{i} > 0:\n      unlock{i} query: \"{unlock}\"\n"));
+        checks.push_str(&format!(
+            "  - unlock{i} > 0:\n      unlock{i} query: \"{unlock}\"\n"
+        ));
     }
     checks.push_str(&format!(
         "  - copy > 0:\n      copy query: \"VACUUM INTO '{copy}'\"\nchecks for orders:\n"
@@ -459,6 +461,13 @@ pub fn session_changes_do_not_outlive_a_query(db: Database) {
     t.write("checks.yml", &checks);
     let run = t.scan(&["checks.yml"]);
     assert_eq!(run.code, 3, "writes are query errors\n{run}");
-    assert_eq!(db.count_rows(&t, "orders"), 6, "orders was written to\n{run}");
-    assert!(!Path::new(&copy).exists(), "VACUUM INTO wrote a file\n{run}");
+    assert_eq!(
+        db.count_rows(&t, "orders"),
+        6,
+        "orders was written to\n{run}"
+    );
+    assert!(
+        !Path::new(&copy).exists(),
+        "VACUUM INTO wrote a file\n{run}"
+    );
 }
