@@ -40,6 +40,11 @@ macro_rules! engine {
             }
 
             #[test]
+            fn group_evolution() {
+                check_types::group_evolution(DB);
+            }
+
+            #[test]
             fn row_count_comparisons() {
                 check_types::row_count_comparisons(DB);
             }

@@ -224,6 +224,11 @@ impl CloudSession {
                 {
                     Some((None, None))
                 }
+                CheckKind::GroupEvolution(g)
+                    if !g.warn.changes.is_empty() || !g.fail.changes.is_empty() =>
+                {
+                    Some((None, None))
+                }
                 CheckKind::Anomaly(_) => Some((Some(1000), None)),
                 _ => None,
             };

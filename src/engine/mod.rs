@@ -544,7 +544,8 @@ async fn run_one(conn: Connection, plan: Arc<Plan>, q: Query) -> QueryRun {
                 ),
                 MetricKind::UserQuery(sql)
                 | MetricKind::FailedRowsQuery(sql)
-                | MetricKind::GroupBy(sql) => sql.clone(),
+                | MetricKind::GroupBy(sql)
+                | MetricKind::GroupEvolution(sql) => sql.clone(),
                 _ => String::new(),
             };
             let rendered = RenderedQuery { sql, posts: vec![] };

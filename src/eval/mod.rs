@@ -6,6 +6,7 @@
 
 mod freshness;
 mod group_by;
+pub mod groups;
 pub mod history;
 mod schema;
 
@@ -272,6 +273,19 @@ pub fn evaluate(
             if (!warn.changes.is_empty() || !fail.changes.is_empty())
                 && !matches!(history.get(&check.seq), Some(history::History::Measurements(m)) if !m.is_empty())
             {
+                history::not_enough_history(&mut result, messages, check);
+            }
+            return vec![result];
+        }
+        CheckKind::GroupEvolution(g) => {
+            let rows = out.rows.get(ids[0]).cloned().flatten().unwrap_or_default();
+            if !groups::evaluate(
+                &g.warn,
+                &g.fail,
+                &rows,
+                history.get(&check.seq),
+                &mut result,
+            ) {
                 history::not_enough_history(&mut result, messages, check);
             }
             return vec![result];

@@ -71,6 +71,8 @@ pub enum MetricKind {
     FailedRowsQuery(String),
     /// `group by`: the rows of the query, one group per distinct `fields` tuple.
     GroupBy(String),
+    /// `group evolution`: the distinct non-NULL values of the query's first column.
+    GroupEvolution(String),
     /// A metric name Soda does not know; never computed.
     Unsupported,
 }
@@ -494,6 +496,12 @@ impl<'a> Planner<'a> {
                 r.extra_args = vec![sql.clone()];
                 Some(vec![self.request(r)])
             }
+            CheckKind::GroupEvolution(g) => Some(vec![self.request(self.simple(
+                "group evolution",
+                MetricKind::GroupEvolution(g.query.clone()),
+                dataset,
+                None,
+            ))]),
             CheckKind::GroupBy(g) => {
                 let mut r = self.simple(
                     "group by",
@@ -823,6 +831,7 @@ impl<'a> Planner<'a> {
                         format!("{table}{part}.failed_rows[{}]", m.name)
                     }
                     MetricKind::GroupBy(_) => format!("{table}{part}.group_by[group by]"),
+                    MetricKind::GroupEvolution(_) => format!("{table}{part}.group_evolution"),
                     _ => return None,
                 };
                 Some((m.id, kind, m.dataset.clone(), m.column.clone()))

@@ -82,6 +82,14 @@ pub fn document(report: &ScanReport, logs: &Logs) -> Value {
                 .get(m.id)
                 .and_then(|v| v.as_ref())
                 .map_or(Value::Null, |v| v.to_json());
+            if let MetricKind::GroupEvolution(_) = m.kind {
+                let groups = report.rows.get(m.id).and_then(|r| r.as_ref()).map(crate::eval::groups::metric_value);
+                return json!({
+                    "identity": m.identity, "metricName": m.name,
+                    "dataSourceName": report.data_source, "tableName": unquoted_table(&m.dataset.table),
+                    "partitionName": m.dataset.partition, "columnName": m.column, "value": groups,
+                });
+            }
             if m.kind == MetricKind::Schema {
                 let columns = report.rows.get(m.id).and_then(|r| r.as_ref()).map(|rows| {
                     rows.rows

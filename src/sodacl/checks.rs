@@ -507,6 +507,86 @@ impl Parser<'_> {
         self.model.checks.push(check);
     }
 
+    pub(super) fn finish_group_evolution(
+        &mut self,
+        file: &str,
+        line_node: &Node,
+        mut check: Check,
+        config: Option<&Node>,
+    ) {
+        self.check_keys(
+            file,
+            config,
+            &["name", "warn", "fail", "attributes", "query", "identity"],
+            "Invalid group evolution check configuration key",
+        );
+        if config.and_then(|c| c.get("name")).is_none() {
+            check.name = "Group Evolution Check".into();
+        }
+        let query = match config.and_then(|c| c.get("query")) {
+            Some(q) => self.user_sql(file, line_node, q, false),
+            None => None,
+        };
+        let Some(query) = query else {
+            self.logs.error_at(
+                "A \"group evolution\" check needs a \"query\" whose first column is the group",
+                Self::location_of(file, line_node),
+            );
+            return;
+        };
+        let mut rules = [
+            super::model::GroupRules::default(),
+            super::model::GroupRules::default(),
+        ];
+        for (i, key) in ["warn", "fail"].iter().enumerate() {
+            let Some(block) = config.and_then(|c| c.get(key)) else {
+                continue;
+            };
+            let Some(entries) = block.entries() else {
+                self.logs.error_at(
+                    format!(
+                        "\"{key}\" of a group evolution check must be a mapping of validations"
+                    ),
+                    Self::location_of(file, block),
+                );
+                continue;
+            };
+            for (k, v) in entries {
+                let name = k.scalar_text().unwrap_or_default();
+                match name.as_str() {
+                    "when required group missing" => rules[i].required = self.name_list(file, v),
+                    "when forbidden group present" => rules[i].forbidden = self.name_list(file, v),
+                    "when groups change" => {
+                        let all = ["group add", "group delete"];
+                        rules[i].changes = match (v.scalar_text(), v.items()) {
+                            (Some(t), _) if t == "any" => {
+                                all.iter().map(ToString::to_string).collect()
+                            }
+                            (_, Some(items)) => {
+                                items.iter().filter_map(Node::scalar_text).collect()
+                            }
+                            _ => {
+                                self.logs.error_at("\"when groups change\" takes \"any\" or a list of group add, group delete", Self::location_of(file, v));
+                                Vec::new()
+                            }
+                        };
+                    }
+                    other => self.logs.error_at(
+                        format!("Invalid group evolution validation \"{other}\""),
+                        Self::location_of(file, k),
+                    ),
+                }
+            }
+        }
+        let [warn, fail] = rules;
+        check.kind = CheckKind::GroupEvolution(Box::new(super::model::GroupEvolutionCheck {
+            query,
+            warn,
+            fail,
+        }));
+        self.model.checks.push(check);
+    }
+
     pub(super) fn finish_group_by(
         &mut self,
         file: &str,

@@ -1046,13 +1046,7 @@ impl<'a> Parser<'a> {
             "failed rows" => return self.finish_failed_rows(file, line_node, check, config),
             "group by" => return self.finish_group_by(file, line_node, check, config),
             "group evolution" => {
-                self.logs.error_at(
-                    "Check type \"group evolution\" is not supported by this version of soda",
-                    location,
-                );
-                check.kind = CheckKind::Unsupported("group evolution".into());
-                self.model.checks.push(check);
-                return;
+                return self.finish_group_evolution(file, line_node, check, config)
             }
             _ => {}
         }

@@ -175,6 +175,23 @@ pub struct ReferenceCheck {
     pub must_exist: bool,
 }
 
+/// The validations of one severity of a group evolution check.
+#[derive(Debug, Clone, Default)]
+pub struct GroupRules {
+    pub required: Vec<String>,
+    pub forbidden: Vec<String>,
+    /// `when groups change`: `group add`, `group delete`.
+    pub changes: Vec<String>,
+}
+
+/// `group evolution` with its query (first column = the group).
+#[derive(Debug, Clone)]
+pub struct GroupEvolutionCheck {
+    pub query: String,
+    pub warn: GroupRules,
+    pub fail: GroupRules,
+}
+
 /// `group by` with per-group nested checks.
 #[derive(Debug, Clone)]
 pub struct GroupByCheck {
@@ -218,6 +235,9 @@ pub enum CheckKind {
         query: Option<String>,
     },
     GroupBy(Box<GroupByCheck>),
+    /// `group evolution`: the distinct groups a query returns, against required, forbidden
+    /// and (with Soda Cloud history) changed groups.
+    GroupEvolution(Box<GroupEvolutionCheck>),
     /// Change over time: the metric compared with its history in Soda Cloud.
     Change(Box<ChangeCheck>),
     /// Anomaly score / detection: needs Soda Cloud history and a forecasting model.

@@ -800,6 +800,48 @@ pub fn group_by(db: Database) {
     expect_check(&r, &run, "customers per country [FR]", "pass", json!(2));
 }
 
+/// `group evolution`: required and forbidden groups from a query's first column; change
+/// validations without Soda Cloud history are not evaluated (`notEnoughHistory`).
+pub fn group_evolution(db: Database) {
+    let t = Test::with(&db);
+    t.write(
+        "checks.yml",
+        "
+        checks for customers:
+          - group evolution:
+              name: countries present
+              query: SELECT DISTINCT country FROM customers
+              fail:
+                when required group missing: [BE, FR, XX]
+              warn:
+                when forbidden group present: [F%]
+          - group evolution:
+              name: no forbidden country
+              query: SELECT DISTINCT country FROM customers
+              fail:
+                when forbidden group present: [ZZ%]
+          - group evolution:
+              name: countries stable
+              query: SELECT DISTINCT country FROM customers
+              warn:
+                when groups change: any
+        ",
+    );
+    let run = t.scan(&["checks.yml"]);
+    run.expect_code(2);
+    let r = t.results();
+    assert_eq!(r.outcome("countries present"), "fail", "{run}");
+    assert_eq!(r.outcome("no forbidden country"), "pass", "{run}");
+    let stable = r.check("countries stable");
+    assert_eq!(stable["outcome"], Value::Null, "{run}");
+    assert_eq!(
+        stable["outcomeReasons"][0]["code"], "notEnoughHistory",
+        "{run}"
+    );
+    run.expect_stdout_contains("fail_missing_groups = [XX]");
+    run.expect_stdout_contains("warn_forbidden_groups_present = [FR]");
+}
+
 /// `row_count same as`: another table, another partition, and tables of another configured
 /// data source (a second SQLite file holding the same dataset).
 pub fn row_count_comparisons(db: Database) {
