@@ -26,6 +26,10 @@ use exit::ExitStatus;
 use std::ffi::OsString;
 
 /// Prints a usage problem as one line on stderr.
+#[expect(
+    clippy::print_stderr,
+    reason = "usage errors go to stderr, before any scan log exists"
+)]
 pub fn print_usage_error(message: &str) {
     eprintln!("error: {message}");
 }

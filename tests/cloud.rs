@@ -1185,6 +1185,7 @@ fn secrets_never_leak() {
 /// when this checkout has it): our insert has the same keys, check identities and metric
 /// identities, scanning the same data (`../shared/conformance/setup-db.sh`, loaded by CI).
 #[test]
+#[expect(clippy::print_stderr, reason = "says why the comparison did not run")]
 fn payloads_match_the_recorded_soda_core_payloads() {
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
     if !shared.join("golden").is_dir() {
