@@ -18,8 +18,9 @@ use std::sync::Arc;
 
 /// The banner every scan log starts with.
 pub fn banner() -> String {
+    // Starts like Soda Core's first line ("Soda Core 3.5.6"), which tools look for.
     format!(
-        "soda-rs {} (Soda Core 3.5.6 compatible)",
+        "Soda Core 3.5.6 compatible: soda-rs {}",
         env!("CARGO_PKG_VERSION")
     )
 }

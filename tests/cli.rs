@@ -32,7 +32,7 @@ fn passing_scan_exits_0() {
     );
     scan(&t, &[]).expect_code(0).expect_stdout(
         "
-        [HH:MM:SS] soda-rs [VERSION] (Soda Core 3.5.6 compatible)
+        [HH:MM:SS] Soda Core 3.5.6 compatible: soda-rs [VERSION]
         [HH:MM:SS] Scan summary:
         [HH:MM:SS] 3/3 checks PASSED: 
         [HH:MM:SS]     customers in lite
@@ -57,7 +57,7 @@ fn warning_scan_exits_1() {
     );
     scan(&t, &[]).expect_code(1).expect_stdout(
         "
-        [HH:MM:SS] soda-rs [VERSION] (Soda Core 3.5.6 compatible)
+        [HH:MM:SS] Soda Core 3.5.6 compatible: soda-rs [VERSION]
         [HH:MM:SS] Scan summary:
         [HH:MM:SS] 1/2 checks PASSED: 
         [HH:MM:SS]     customers in lite
@@ -83,7 +83,7 @@ fn failing_scan_exits_2() {
     );
     scan(&t, &[]).expect_code(2).expect_stdout(
         "
-        [HH:MM:SS] soda-rs [VERSION] (Soda Core 3.5.6 compatible)
+        [HH:MM:SS] Soda Core 3.5.6 compatible: soda-rs [VERSION]
         [HH:MM:SS] Scan summary:
         [HH:MM:SS] 1/2 checks WARNED: 
         [HH:MM:SS]     customers in lite
@@ -111,7 +111,7 @@ fn unknown_data_source_exits_3() {
         .expect_code(3)
         .expect_stdout(
             "
-            [HH:MM:SS] soda-rs [VERSION] (Soda Core 3.5.6 compatible)
+            [HH:MM:SS] Soda Core 3.5.6 compatible: soda-rs [VERSION]
             [HH:MM:SS] Data source 'nope' not present in the configuration. Configured data sources: lite
             [HH:MM:SS] Scan summary:
             [HH:MM:SS] 1/1 check NOT EVALUATED: 
@@ -160,7 +160,7 @@ fn missing_checks_file_exits_3() {
     .expect_code(3)
     .expect_stdout(
         r#"
-            [HH:MM:SS] soda-rs [VERSION] (Soda Core 3.5.6 compatible)
+            [HH:MM:SS] Soda Core 3.5.6 compatible: soda-rs [VERSION]
             [HH:MM:SS] Path "missing.yml" does not exist
             [HH:MM:SS] Scan summary:
             [HH:MM:SS] No valid checks found, 0 checks evaluated.
@@ -198,7 +198,7 @@ fn invalid_yaml_is_located() {
     );
     scan(&t, &[]).expect_code(3).expect_stdout(
         "
-        [HH:MM:SS] soda-rs [VERSION] (Soda Core 3.5.6 compatible)
+        [HH:MM:SS] Soda Core 3.5.6 compatible: soda-rs [VERSION]
         [HH:MM:SS] YAML syntax error
           | mapping values are not allowed in this context
           +-> line=3,col=7 in checks.yml
@@ -225,7 +225,7 @@ fn invalid_check_line_is_located_and_the_rest_still_runs() {
     );
     scan(&t, &[]).expect_code(3).expect_stdout(
         r#"
-        [HH:MM:SS] soda-rs [VERSION] (Soda Core 3.5.6 compatible)
+        [HH:MM:SS] Soda Core 3.5.6 compatible: soda-rs [VERSION]
         [HH:MM:SS] Invalid check "row_count >": expected a single space, found the end of the line
           +-> line=2,col=16 in checks.yml
         [HH:MM:SS] Scan summary:
@@ -403,7 +403,7 @@ fn test_connection_succeeds() {
         .expect_code(0)
         .expect_stdout(
             "
-            [HH:MM:SS] soda-rs [VERSION] (Soda Core 3.5.6 compatible)
+            [HH:MM:SS] Soda Core 3.5.6 compatible: soda-rs [VERSION]
             Successfully connected to 'lite'.
             Connection 'lite' is valid.
             ",
@@ -425,7 +425,7 @@ fn test_connection_fails() {
         .expect_code(3)
         .expect_stdout(
             r#"
-            [HH:MM:SS] soda-rs [VERSION] (Soda Core 3.5.6 compatible)
+            [HH:MM:SS] Soda Core 3.5.6 compatible: soda-rs [VERSION]
             [HH:MM:SS] Could not connect to data source "lite": SQLite database file no-such.sqlite does not exist
             Unable to connect to 'lite'.
             "#,

@@ -279,8 +279,8 @@ pub fn normalise(text: &str, tmp_paths: &[&str]) -> String {
         out = out.replace(tmp, "[TMP]");
     }
     out.replace(
-        &format!("soda-rs {} ", env!("CARGO_PKG_VERSION")),
-        "soda-rs [VERSION] ",
+        &format!("soda-rs {}", env!("CARGO_PKG_VERSION")),
+        "soda-rs [VERSION]",
     )
 }
 
