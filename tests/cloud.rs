@@ -898,6 +898,37 @@ fn upload_failing_once_is_retried() {
 }
 
 #[test]
+fn expired_token_on_an_upload_logs_in_once_more() {
+    let server = Server::start();
+    server.set_default(
+        CONFIGURATION,
+        Reply::ok(json!({"disableCollectingWarehouseData": false})),
+    );
+    server.script("upload", [Reply::status(401, json!({}))]);
+    let s = Setup::new();
+    s.connect(&server);
+    s.t.write(
+        "checks.yml",
+        "
+        checks for customers:
+          - missing_count(email) = 0
+        ",
+    );
+    let run = s.scan(&["-t", T]);
+    run.expect_code(2);
+    assert_kinds(
+        &server,
+        &["login", CONFIGURATION, "upload", "login", "upload", INSERT],
+        &run,
+    );
+    let reqs = server.requests();
+    assert_eq!(reqs[2].header("Authorization"), Some("tok-1"));
+    assert_eq!(reqs[4].header("Authorization"), Some("tok-2"));
+    assert_envelope(&reqs[5], "/api/command", "tok-2");
+    run.expect_stdout_contains(&format!("\n{RELOGIN}\n"));
+}
+
+#[test]
 fn expired_token_logs_in_once_more() {
     let server = Server::start();
     server.script(

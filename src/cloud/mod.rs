@@ -261,25 +261,39 @@ impl Client {
         }
     }
 
-    /// Posts a query or command: `endpoint` is `query` or `command`; the token is appended.
-    pub async fn post(
+    /// Sends `payload` with the session token; on a 401 logs in once more and resends.
+    async fn send_with_token(
         &mut self,
-        endpoint: &str,
-        mut body: Map<String, Value>,
+        url: &str,
+        payload: Payload<'_>,
     ) -> Result<Response, CloudError> {
-        let url = format!("{}/{endpoint}", self.api);
         let mut relogged = false;
         loop {
             let token = self.login().await?;
-            body.insert("token".into(), Value::String(token.expose().to_string()));
-            let result = self
-                .send(
-                    &url,
-                    &to_bytes(&Value::Object(body.clone())),
-                    &[],
-                    "application/json",
-                )
-                .await;
+            let result = match &payload {
+                // Queries and commands carry the token as the body's last key.
+                Payload::Json(body) => {
+                    let mut body = body.clone();
+                    body.insert("token".into(), Value::String(token.expose().to_string()));
+                    self.send(
+                        url,
+                        &to_bytes(&Value::Object(body)),
+                        &[],
+                        "application/json",
+                    )
+                    .await
+                }
+                // Uploads carry it, raw, in the Authorization header.
+                Payload::Upload { file_path, bytes } => {
+                    let headers = [
+                        ("Authorization", token.expose().to_string()),
+                        ("Is-V3", "true".to_string()),
+                        ("File-Path", (*file_path).to_string()),
+                    ];
+                    self.send(url, bytes, &headers, "application/octet-stream")
+                        .await
+                }
+            };
             match result {
                 Err(CloudError::Status { code: 401, .. }) if !relogged => {
                     self.notices.push(
@@ -292,6 +306,16 @@ impl Client {
                 other => return other,
             }
         }
+    }
+
+    /// Posts a query or command: `endpoint` is `query` or `command`; the token is appended.
+    pub async fn post(
+        &mut self,
+        endpoint: &str,
+        body: Map<String, Value>,
+    ) -> Result<Response, CloudError> {
+        let url = format!("{}/{endpoint}", self.api);
+        self.send_with_token(&url, Payload::Json(body)).await
     }
 
     /// `sodaCoreCloudConfiguration`: may samples be uploaded?
@@ -314,11 +338,7 @@ impl Client {
                 obj(json!({"type": "sodaCoreAvailableCheckAttributes"})),
             )
             .await?;
-        Ok(r.body
-            .get("results")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default())
+        Ok(results(r))
     }
 
     /// `sodaCoreHistoricMeasurements` of a metric identity, newest first.
@@ -344,11 +364,7 @@ impl Client {
             json!({"type": "and", "andExpressions": expressions}),
         );
         let r = self.post("query", body).await?;
-        Ok(r.body
-            .get("results")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default())
+        Ok(results(r))
     }
 
     /// `sodaCoreHistoricCheckResults` of a check identity (v1), newest first.
@@ -362,11 +378,7 @@ impl Client {
             "filter": {"type": "and", "andExpressions": [equals("check.identity", check_identity)]}}),
         );
         let r = self.post("query", body).await?;
-        Ok(r.body
-            .get("results")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default())
+        Ok(results(r))
     }
 
     /// Uploads a failed-rows sample (JSON lines); returns Cloud's file id.
@@ -375,15 +387,15 @@ impl Client {
         file_path: &str,
         jsonl: Vec<u8>,
     ) -> Result<Option<String>, CloudError> {
-        let token = self.login().await?;
         let url = format!("{}/scan/upload", self.api);
-        let headers = [
-            ("Authorization", token.expose().to_string()),
-            ("Is-V3", "true".to_string()),
-            ("File-Path", file_path.to_string()),
-        ];
         let r = self
-            .send(&url, &jsonl, &headers, "application/octet-stream")
+            .send_with_token(
+                &url,
+                Payload::Upload {
+                    file_path,
+                    bytes: &jsonl,
+                },
+            )
             .await?;
         Ok(r.body
             .get("fileId")
@@ -399,6 +411,23 @@ impl Client {
         };
         body.insert("type".into(), json!("sodaCoreInsertScanResults"));
         self.post("command", body).await
+    }
+}
+
+/// What an authenticated request sends.
+enum Payload<'a> {
+    Json(Map<String, Value>),
+    Upload { file_path: &'a str, bytes: &'a [u8] },
+}
+
+/// The `results` list of a query answer (empty when there is none).
+fn results(r: Response) -> Vec<Value> {
+    match r.body {
+        Value::Object(mut m) => match m.remove("results") {
+            Some(Value::Array(a)) => a,
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
     }
 }
 
