@@ -215,13 +215,7 @@ pub fn evaluate(
     let over = |limit: Option<i64>| {
         limit.is_some_and(|s| TimeDelta::try_seconds(s).is_some_and(|l| age > l))
     };
-    result.outcome = Some(if over(f.fail_after) {
-        Outcome::Fail
-    } else if over(f.warn_after) {
-        Outcome::Warn
-    } else {
-        Outcome::Pass
-    });
+    result.outcome = Some(Outcome::decide(over(f.fail_after), over(f.warn_after)));
 }
 
 #[cfg(test)]

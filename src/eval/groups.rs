@@ -4,7 +4,7 @@
 //! check's syntax promises (README).
 
 use super::history::History;
-use super::{CheckResult, Outcome};
+use super::CheckResult;
 use crate::engine::value::Value;
 use crate::engine::Rows;
 use crate::sodacl::model::GroupRules;
@@ -149,26 +149,7 @@ pub fn evaluate(
     } else {
         Vec::new()
     });
-    let x = &mut result.extra;
-    x.insert("preferredChart".into(), json!("bars"));
-    x.insert(
-        "valueLabel".into(),
-        json!(format!("{} group event(s)", nf + nw)),
-    );
-    x.insert(
-        "valueSeries".into(),
-        json!({"values": [
-            {"label": "fail", "value": nf, "outcome": "fail"},
-            {"label": "warn", "value": nw, "outcome": "warn"}
-        ]}),
-    );
-    result.outcome = Some(if nf > 0 {
-        Outcome::Fail
-    } else if nw > 0 {
-        Outcome::Warn
-    } else {
-        Outcome::Pass
-    });
+    super::event_chart(result, "group", nf, nw, None);
     !(needs_history && previous.is_none())
 }
 
@@ -181,6 +162,7 @@ pub fn metric_value(rows: &Rows) -> Json {
 mod tests {
     use super::*;
     use crate::engine::ColumnInfo;
+    use crate::eval::Outcome;
 
     fn rows(values: &[Option<&str>]) -> Rows {
         Rows {

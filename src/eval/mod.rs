@@ -27,6 +27,17 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Soda Core's rule for every kind of check: fail before warn, else pass.
+    pub fn decide(fails: bool, warns: bool) -> Outcome {
+        if fails {
+            Outcome::Fail
+        } else if warns {
+            Outcome::Warn
+        } else {
+            Outcome::Pass
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Pass => "pass",
@@ -134,6 +145,35 @@ pub struct Message {
     pub level: Level,
     pub text: String,
     pub location: Option<Location>,
+}
+
+/// The outcome and chart diagnostics of checks that count violations (schema, group
+/// evolution): `nf` fail and `nw` warn events, and for schema checks the passing columns.
+pub(crate) fn event_chart(
+    result: &mut CheckResult,
+    noun: &str,
+    nf: usize,
+    nw: usize,
+    passing: Option<usize>,
+) {
+    let mut series = vec![
+        serde_json::json!({"label": "fail", "value": nf, "outcome": "fail"}),
+        serde_json::json!({"label": "warn", "value": nw, "outcome": "warn"}),
+    ];
+    if let Some(p) = passing {
+        series.push(serde_json::json!({"label": "pass", "value": p, "outcome": "pass"}));
+    }
+    let x = &mut result.extra;
+    x.insert("preferredChart".into(), serde_json::json!("bars"));
+    x.insert(
+        "valueLabel".into(),
+        serde_json::json!(format!("{} {noun} event(s)", nf + nw)),
+    );
+    x.insert(
+        "valueSeries".into(),
+        serde_json::json!({ "values": series }),
+    );
+    result.outcome = Some(Outcome::decide(nf > 0, nw > 0));
 }
 
 /// Computes the percentage metrics from their counts (sodacl.md §6.5).
@@ -454,13 +494,10 @@ pub(crate) fn apply_thresholds(
             return;
         }
     };
-    result.outcome = Some(if fail.as_ref().is_some_and(|z| z.contains(v)) {
-        Outcome::Fail
-    } else if warn.as_ref().is_some_and(|z| z.contains(v)) {
-        Outcome::Warn
-    } else {
-        Outcome::Pass
-    });
+    result.outcome = Some(Outcome::decide(
+        fail.as_ref().is_some_and(|z| z.contains(v)),
+        warn.as_ref().is_some_and(|z| z.contains(v)),
+    ));
     result.fail = fail;
     result.warn = warn;
 }

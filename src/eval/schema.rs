@@ -1,7 +1,7 @@
 //! Schema checks: the measured columns against required, forbidden, typed, indexed and exact
 //! column lists (sodacl.md §4.8), with the diagnostics Soda Core reports.
 
-use super::{CheckResult, Outcome};
+use super::CheckResult;
 use crate::engine::value::Value;
 use crate::engine::Rows;
 use crate::sodacl::model::SchemaRules;
@@ -273,26 +273,8 @@ pub fn evaluate(
         "present_column_names".into(),
         json!(both(&f.present, &w.present)),
     );
-    x.insert("preferredChart".into(), json!("bars"));
-    x.insert(
-        "valueLabel".into(),
-        json!(format!("{} schema event(s)", nf + nw)),
-    );
-    x.insert(
-        "valueSeries".into(),
-        json!({"values": [
-            {"label": "fail", "value": nf, "outcome": "fail"},
-            {"label": "warn", "value": nw, "outcome": "warn"},
-            {"label": "pass", "value": measured.len().saturating_sub(nf + nw), "outcome": "pass"}
-        ]}),
-    );
-    result.outcome = Some(if nf > 0 {
-        Outcome::Fail
-    } else if nw > 0 {
-        Outcome::Warn
-    } else {
-        Outcome::Pass
-    });
+    let passing = measured.len().saturating_sub(nf + nw);
+    super::event_chart(result, "schema", nf, nw, Some(passing));
 }
 
 #[cfg(test)]
