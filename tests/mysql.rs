@@ -5,40 +5,7 @@ use crate::common::{scans, Database, Test};
 
 const DB: Database = Database::MariaDb;
 
-#[test]
-fn counts() {
-    scans::counts(DB);
-}
-
-#[test]
-fn aggregates() {
-    scans::aggregates(DB);
-}
-
-#[test]
-fn statistics() {
-    scans::statistics(DB);
-}
-
-#[test]
-fn lengths_count_characters() {
-    scans::lengths(DB);
-}
-
-#[test]
-fn filters_and_partitions() {
-    scans::filters_and_partitions(DB);
-}
-
-#[test]
-fn hostile_checks_never_write() {
-    scans::hostile_checks_never_write(DB);
-}
-
-#[test]
-fn failing_check_is_isolated() {
-    scans::failing_check_is_isolated(DB);
-}
+scans::shared_scan_tests!();
 
 #[test]
 fn query_timeout_errors_only_the_slow_check() {
@@ -65,9 +32,4 @@ fn refused_password_is_not_printed() {
         !all.contains("hunter2-Very-Secret"),
         "the password leaked\n{run}"
     );
-}
-
-#[test]
-fn session_changes_do_not_outlive_a_query() {
-    scans::session_changes_do_not_outlive_a_query(DB);
 }

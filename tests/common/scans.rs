@@ -471,3 +471,49 @@ pub fn session_changes_do_not_outlive_a_query(db: Database) {
         "VACUUM INTO wrote a file\n{run}"
     );
 }
+
+/// The `#[test]`s every engine runs, for the `DB` of the calling module.
+macro_rules! shared_scan_tests {
+    () => {
+        #[test]
+        fn counts() {
+            $crate::common::scans::counts(DB);
+        }
+
+        #[test]
+        fn aggregates() {
+            $crate::common::scans::aggregates(DB);
+        }
+
+        #[test]
+        fn statistics() {
+            $crate::common::scans::statistics(DB);
+        }
+
+        #[test]
+        fn lengths_count_characters() {
+            $crate::common::scans::lengths(DB);
+        }
+
+        #[test]
+        fn filters_and_partitions() {
+            $crate::common::scans::filters_and_partitions(DB);
+        }
+
+        #[test]
+        fn hostile_checks_never_write() {
+            $crate::common::scans::hostile_checks_never_write(DB);
+        }
+
+        #[test]
+        fn failing_check_is_isolated() {
+            $crate::common::scans::failing_check_is_isolated(DB);
+        }
+
+        #[test]
+        fn session_changes_do_not_outlive_a_query() {
+            $crate::common::scans::session_changes_do_not_outlive_a_query(DB);
+        }
+    };
+}
+pub(crate) use shared_scan_tests;
