@@ -844,16 +844,20 @@ fn rejected_credentials_are_not_retried() {
     assert_eq!(pending(&s.outbox()).len(), 1, "{run}");
 }
 
-#[test]
-fn upload_failing_once_is_retried() {
+/// A Cloud endpoint whose configuration allows sample uploads.
+fn server_allowing_uploads() -> Server {
     let server = Server::start();
     server.set_default(
         CONFIGURATION,
         Reply::ok(json!({"disableCollectingWarehouseData": false})),
     );
-    server.script("upload", [Reply::status(502, json!({}))]);
+    server
+}
+
+/// A scan with one failing missing-count check (so one sample to upload), against `server`.
+fn scan_failing_missing_count(server: &Server) -> Run {
     let s = Setup::new();
-    s.connect(&server);
+    s.connect(server);
     s.t.write(
         "checks.yml",
         "
@@ -863,6 +867,14 @@ fn upload_failing_once_is_retried() {
     );
     let run = s.scan(&["-t", T]);
     run.expect_code(2);
+    run
+}
+
+#[test]
+fn upload_failing_once_is_retried() {
+    let server = server_allowing_uploads();
+    server.script("upload", [Reply::status(502, json!({}))]);
+    let run = scan_failing_missing_count(&server);
     assert_kinds(
         &server,
         &["login", CONFIGURATION, "upload", "upload", INSERT],
@@ -886,23 +898,9 @@ fn upload_failing_once_is_retried() {
 
 #[test]
 fn expired_token_on_an_upload_logs_in_once_more() {
-    let server = Server::start();
-    server.set_default(
-        CONFIGURATION,
-        Reply::ok(json!({"disableCollectingWarehouseData": false})),
-    );
+    let server = server_allowing_uploads();
     server.script("upload", [Reply::status(401, json!({}))]);
-    let s = Setup::new();
-    s.connect(&server);
-    s.t.write(
-        "checks.yml",
-        "
-        checks for customers:
-          - missing_count(email) = 0
-        ",
-    );
-    let run = s.scan(&["-t", T]);
-    run.expect_code(2);
+    let run = scan_failing_missing_count(&server);
     assert_kinds(
         &server,
         &["login", CONFIGURATION, "upload", "login", "upload", INSERT],
