@@ -415,7 +415,8 @@ impl Connection {
     }
 }
 
-fn apply(post: Post, v: Value) -> Value {
+/// Applies the Rust-side step a dialect asked for to a value the SQL returned.
+pub(crate) fn apply(post: Post, v: Value) -> Value {
     match (post, &v) {
         (Post::Sqrt, Value::Float(f)) => Value::Float(f.sqrt()),
         (Post::Sqrt, Value::Int(i)) => Value::Float((*i as f64).sqrt()),

@@ -293,7 +293,8 @@ async fn profile(r: &mut Runner<'_>, p: &Patterns) {
                 profile.insert(k.into(), Json::Null);
             }
             if is_numeric(&ty) {
-                let (stddev, _) = d.statistic(crate::plan::Aggregate::StddevSamp, &q, &qualified);
+                let (stddev, stddev_post) =
+                    d.statistic(crate::plan::Aggregate::StddevSamp, &q, &qualified);
                 let (variance, _) = d.statistic(crate::plan::Aggregate::VarSamp, &q, &qualified);
                 let sql = format!(
                     "SELECT MIN({q}), MAX({q}), AVG({q}), SUM({q}), {stddev}, {variance}, COUNT(DISTINCT {q}), COUNT(CASE WHEN {q} IS NULL THEN 1 END) FROM {qualified}"
@@ -320,15 +321,12 @@ async fn profile(r: &mut Runner<'_>, p: &Patterns) {
                         .iter()
                         .enumerate()
                         {
-                            let v = row.get(i);
-                            // Statistics from SQLite are variances: take the root for stddev.
-                            let v = match (*k, v, r.conn.dialect().regex_flavor()) {
-                                (
-                                    "stddev",
-                                    Some(Value::Float(f)),
-                                    crate::sodacl::formats::RegexFlavor::Sqlite,
-                                ) => json!(f.sqrt()),
-                                _ => number(v),
+                            // Engines without a standard deviation return the variance.
+                            let v = match (*k, row.get(i)) {
+                                ("stddev", Some(v)) => {
+                                    super::apply(stddev_post, v.clone()).to_json()
+                                }
+                                (_, v) => number(v),
                             };
                             profile.insert((*k).into(), v);
                         }
