@@ -192,7 +192,7 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     let plan =
         Planner::new(&args.scan_definition, &args.data_source, &vars).plan(&model, &mut logs);
     let plan = Arc::new(plan);
-    let mut outcome = engine::Outcome {
+    let mut outcome = crate::measure::Measurements {
         values: vec![None; plan.metrics.len()],
         rows: vec![None; plan.metrics.len()],
         executed: Vec::new(),
@@ -218,7 +218,7 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     let ordered = model.ordered_checks();
     let mut messages = Vec::new();
     let mut checks: Vec<(sodacl::model::Check, eval::CheckResult)> = Vec::new();
-    let unconnected = engine::Outcome::default();
+    let unconnected = crate::measure::Measurements::default();
     let history = match (&mut cloud, &session.runtime) {
         (Some(c), Some(rt)) => c.history(rt, &ordered, &plan, &mut logs),
         _ => eval::history::HistoryMap::new(),
@@ -328,7 +328,7 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     status
 }
 
-fn log_queries(executed: &[engine::Executed], logs: &mut Logs) {
+fn log_queries(executed: &[crate::measure::Executed], logs: &mut Logs) {
     for q in executed {
         logs.debug(format!("Query {}:\n{}", q.name, q.sql));
         if let Some(e) = &q.error {
@@ -425,7 +425,7 @@ impl Session {
         }
     }
 
-    fn execute(&self, plan: Arc<crate::plan::Plan>) -> Option<engine::Outcome> {
+    fn execute(&self, plan: Arc<crate::plan::Plan>) -> Option<crate::measure::Measurements> {
         match (&self.runtime, &self.connections.default) {
             (Some(rt), Some(_)) => Some(rt.block_on(engine::execute(&self.connections, plan))),
             _ => None,
@@ -438,12 +438,12 @@ impl Session {
         &self,
         model: &sodacl::model::ChecksModel,
         plan: &crate::plan::Plan,
-        outcome: &engine::Outcome,
+        outcome: &crate::measure::Measurements,
         vars: &Vars,
         checks: &mut [(sodacl::model::Check, eval::CheckResult)],
         default_limit: Option<i64>,
         number: &mut usize,
-    ) -> Vec<engine::Executed> {
+    ) -> Vec<crate::measure::Executed> {
         let (Some(rt), Some(conn)) = (&self.runtime, &self.connections.default) else {
             return Vec::new();
         };

@@ -9,6 +9,7 @@
 //!
 //! Secrets (API key secret, token) live in [`Secret`]s and never reach messages or logs.
 
+pub mod history;
 pub mod outbox;
 pub mod tasks;
 
@@ -444,7 +445,7 @@ fn equals(column: &str, value: &str) -> Value {
 
 /// Bodies are written like Python's `json.dumps` (what Soda Cloud receives from Soda Core).
 fn to_bytes(v: &Value) -> Vec<u8> {
-    crate::report::pyjson::to_python_json(v).into_bytes()
+    crate::python::json::to_python_json(v).into_bytes()
 }
 
 /// A transport error without the URL's query or anything else that could hold a secret.

@@ -24,7 +24,7 @@ pub fn default_dir() -> PathBuf {
 /// only ever delivered to the account they were meant for, even when configurations share an
 /// outbox folder.
 pub fn account(cloud: &crate::config::Cloud) -> String {
-    let mut h = crate::sodacl::identity::HashBuilder::new();
+    let mut h = crate::python::hash::HashBuilder::new();
     h.add_str(&cloud.host);
     h.add_str("\n");
     h.add_str(cloud.api_key_id.expose());

@@ -2,11 +2,13 @@
 //! outbox), attribute validation, history for checks that need it, sample uploads, and the
 //! final insert (or the outbox when it cannot be delivered).
 
+use super::history::{decode, Shape};
 use super::{outbox, Client, CloudError};
 use crate::config::Cloud as CloudConfig;
 use crate::diagnostic::{Level, Logs};
-use crate::eval::history::{History, HistoryMap};
-use crate::eval::{CheckResult, Sample};
+use crate::eval::CheckResult;
+use crate::measure::history::{History, HistoryMap};
+use crate::measure::Sample;
 use crate::plan::Plan;
 use crate::sodacl::line::HistoryWindow;
 use crate::sodacl::model::{Check, CheckKind};
@@ -218,21 +220,22 @@ impl CloudSession {
                         HistoryWindow::SameDayLastWeek => Some(last_week_window()),
                         _ => None,
                     },
+                    Shape::Number,
                 )),
                 CheckKind::Schema { warn, fail }
                     if !warn.changes.is_empty() || !fail.changes.is_empty() =>
                 {
-                    Some((None, None))
+                    Some((None, None, Shape::Schema))
                 }
                 CheckKind::GroupEvolution(g)
                     if !g.warn.changes.is_empty() || !g.fail.changes.is_empty() =>
                 {
-                    Some((None, None))
+                    Some((None, None, Shape::Groups))
                 }
-                CheckKind::Anomaly(_) => Some((Some(1000), None)),
+                CheckKind::Anomaly(_) => Some((Some(1000), None, Shape::Number)),
                 _ => None,
             };
-            let Some((limit, window)) = request else {
+            let Some((limit, window, shape)) = request else {
                 continue;
             };
             if !self.reachable {
@@ -253,7 +256,7 @@ impl CloudSession {
             map.insert(
                 check.seq,
                 match result {
-                    Ok(m) => History::Measurements(m),
+                    Ok(m) => History::Measurements(decode(m, shape)),
                     Err(e) => {
                         log_error(logs, "query", &e);
                         History::Failed(e.to_string())
@@ -347,7 +350,7 @@ impl CloudSession {
 /// Keeps a results document in the outbox (also when no Cloud session could be set up).
 /// Returns false, after logging why, when it cannot be kept.
 pub fn keep(dir: &std::path::Path, account: &str, doc: &Value, logs: &mut Logs) -> bool {
-    let text = crate::report::pyjson::to_python_json(doc);
+    let text = crate::python::json::to_python_json(doc);
     match outbox::save(dir, account, &text) {
         Ok(path) => {
             logs.info(format!(
@@ -398,14 +401,14 @@ fn jsonl(sample: &Sample) -> Vec<u8> {
         let cells: Vec<Value> = row
             .iter()
             .map(|v| match v {
-                crate::engine::value::Value::Null
-                | crate::engine::value::Value::Bool(_)
-                | crate::engine::value::Value::Int(_)
-                | crate::engine::value::Value::Float(_) => v.to_json(),
+                crate::measure::Value::Null
+                | crate::measure::Value::Bool(_)
+                | crate::measure::Value::Int(_)
+                | crate::measure::Value::Float(_) => v.to_json(),
                 other => Value::String(other.to_string()),
             })
             .collect();
-        out.push_str(&crate::report::pyjson::to_python_json(&Value::Array(cells)));
+        out.push_str(&crate::python::json::to_python_json(&Value::Array(cells)));
         out.push('\n');
     }
     out.into_bytes()

@@ -7,8 +7,8 @@
 //! metrics and percentiles exist on every engine with PostgreSQL's meaning.
 
 use crate::plan::{numeric_format, Aggregate, Metric, MetricKind, Plan, Query, QueryKind};
+use crate::python::float_repr as python_float_repr;
 use crate::sodacl::formats::{self, RegexFlavor};
-use crate::sodacl::identity::python_float_repr;
 use crate::sodacl::model::{Literal, Validity};
 
 /// SQL spelling differences between engines.
@@ -72,7 +72,7 @@ pub trait Dialect: Send + Sync {
 
     /// The query listing a table's columns: name, data type, nullability, in column order.
     fn schema_query(&self, table: &str, schema: Option<&str>, database: Option<&str>) -> String {
-        let t = crate::report::unquoted_table(table);
+        let t = crate::measure::unquoted_table(table);
         let mut sql = format!(
             "SELECT column_name ,  CAST(data_type AS CHAR) , is_nullable \nFROM information_schema.columns \nWHERE (table_name) = {}",
             self.string_literal(&t)

@@ -11,14 +11,13 @@ pub mod postgres;
 pub mod profiling;
 pub mod samples;
 pub mod sqlite;
-pub mod value;
 
 use crate::config::{DataSource, Engine as EngineConfig};
+use crate::measure::{ColumnInfo, Executed, Measurements, Rows, Value, MAX_KEPT_ROWS};
 use crate::plan::{MetricKind, Plan, Query, QueryKind};
 use dialect::{Dialect, Post, ReferenceSelect, RenderedQuery};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use value::Value;
 
 /// How many connections (and so concurrent queries) a scan opens per data source.
 pub const POOL_SIZE: u32 = 4;
@@ -80,50 +79,6 @@ pub struct Connection {
     pub database: Option<String>,
     query_timeout: Duration,
 }
-
-/// A column of a result.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ColumnInfo {
-    pub name: String,
-    /// The engine's type name, lower case (`int4`, `varchar`).
-    pub type_name: String,
-}
-
-/// The rows a query returned (possibly only the first ones) and how many there were.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Rows {
-    pub columns: Vec<ColumnInfo>,
-    pub rows: Vec<Vec<Value>>,
-    pub total: usize,
-}
-
-/// One executed SQL statement, for logs and the results document.
-#[derive(Debug, Clone)]
-pub struct Executed {
-    pub name: String,
-    pub sql: String,
-    pub error: Option<String>,
-    pub duration: Duration,
-    pub dataset: Option<crate::sodacl::model::Dataset>,
-    pub column: Option<String>,
-    /// Related SQL reported after the query (`<name>.failing_sql`, `<name>.passing_sql`).
-    pub extra_sql: Vec<(String, String)>,
-    /// The data source it ran on, when not the scan's own (`row_count same as T in DS`).
-    pub data_source: Option<String>,
-}
-
-/// What running a plan produced: metric values (by metric id) and the executed queries.
-#[derive(Debug, Clone, Default)]
-pub struct Outcome {
-    /// `None`: not computed (query failed or never built); `Some(Value::Null)`: SQL NULL.
-    pub values: Vec<Option<Value>>,
-    /// Result rows of metrics whose value is a table (schema, group by, fail query).
-    pub rows: Vec<Option<Rows>>,
-    pub executed: Vec<Executed>,
-}
-
-/// How many rows of a `fail query` are kept in memory (the count covers all of them).
-pub const MAX_KEPT_ROWS: usize = 1000;
 
 /// How an engine's SQL text quotes things (for [`single_statement`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -636,7 +591,7 @@ impl Connections {
 }
 
 /// Runs every query of the plan, concurrently, and collects the metric values.
-pub async fn execute(conns: &Connections, plan: Arc<Plan>) -> Outcome {
+pub async fn execute(conns: &Connections, plan: Arc<Plan>) -> Measurements {
     let mut set = tokio::task::JoinSet::new();
     let mut failed: Vec<Executed> = Vec::new();
     for (i, q) in plan.queries.iter().enumerate() {
@@ -667,7 +622,7 @@ pub async fn execute(conns: &Connections, plan: Arc<Plan>) -> Outcome {
     }
     // Report in plan order, whatever order the queries finished in.
     runs.sort_by_key(|(i, _)| *i);
-    let mut outcome = Outcome {
+    let mut outcome = Measurements {
         values: vec![None; plan.metrics.len()],
         rows: vec![None; plan.metrics.len()],
         executed: failed,

@@ -1,8 +1,8 @@
 //! MySQL and MariaDB: connection (read-only transactions, statement timeout) and decoding.
 
 use super::dialect::{Dialect, Post};
-use super::value::Value;
 use crate::config::{DataSource, Engine as EngineConfig};
+use crate::measure::Value;
 use crate::plan::Aggregate;
 use crate::sodacl::formats::RegexFlavor;
 use sqlx::mysql::{MySqlConnectOptions, MySqlPool, MySqlPoolOptions, MySqlRow, MySqlSslMode};

@@ -1,8 +1,8 @@
 //! PostgreSQL: connection (read-only session, statement timeout) and value decoding.
 
 use super::dialect::Dialect;
-use super::value::Value;
 use crate::config::{DataSource, Engine as EngineConfig};
+use crate::measure::Value;
 use crate::sodacl::formats::RegexFlavor;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow, PgSslMode};
 use sqlx::{Column, Row, TypeInfo, ValueRef};
@@ -33,7 +33,7 @@ impl Dialect for Postgres {
     }
 
     fn schema_query(&self, table: &str, schema: Option<&str>, database: Option<&str>) -> String {
-        let t = crate::report::unquoted_table(table).to_lowercase();
+        let t = crate::measure::unquoted_table(table).to_lowercase();
         let mut sql = format!(
             "SELECT column_name, data_type, is_nullable \nFROM information_schema.columns \nWHERE lower(table_name) = {}",
             self.string_literal(&t)
@@ -83,7 +83,7 @@ impl Dialect for Postgres {
     fn percentile(&self, fraction: f64, expr: &str, _from: &str) -> String {
         format!(
             "PERCENTILE_DISC({}) WITHIN GROUP (ORDER BY {expr})",
-            crate::sodacl::identity::python_float_repr(fraction)
+            crate::python::float_repr(fraction)
         )
     }
 }

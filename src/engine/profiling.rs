@@ -4,9 +4,10 @@
 //! document. Histograms are not computed (`histogram: null`).
 
 use super::dialect::qualified_table;
-use super::value::Value;
-use super::{Connection, Executed, Rows};
-use crate::report::unquoted_table;
+use super::Connection;
+use crate::measure::unquoted_table;
+use crate::measure::Value;
+use crate::measure::{Executed, Rows};
 use crate::sodacl::model::{ChecksModel, Patterns};
 use serde_json::{json, Value as Json};
 use std::time::Instant;

@@ -2,8 +2,9 @@
 //! so that passing checks cost no extra query (Soda Core samples every positive count).
 
 use super::dialect::{self, ReferenceSelect, RowsQuery};
-use super::{Connection, Executed, Outcome, Rows};
-use crate::eval::{Sample, SampleSource};
+use super::Connection;
+use crate::measure::{Executed, Measurements as Outcome, Rows};
+use crate::measure::{Sample, SampleSource};
 use crate::plan::{MetricKind, Plan};
 use crate::sodacl::model::ChecksModel;
 use crate::template::Vars;

@@ -1,8 +1,8 @@
 //! SQLite: read-only connection with a REGEXP function, and decoding by storage class.
 
 use super::dialect::{Dialect, Post};
-use super::value::Value;
 use crate::config::{DataSource, Engine as EngineConfig};
+use crate::measure::Value;
 use crate::plan::Aggregate;
 use crate::sodacl::formats::RegexFlavor;
 use libsqlite3_sys as ffi;
@@ -31,7 +31,7 @@ impl Dialect for Sqlite {
     }
 
     fn schema_query(&self, table: &str, _schema: Option<&str>, _database: Option<&str>) -> String {
-        let t = crate::report::unquoted_table(table);
+        let t = crate::measure::unquoted_table(table);
         format!(
             "SELECT name, lower(type), CASE WHEN \"notnull\" = 1 THEN 'NO' ELSE 'YES' END FROM pragma_table_info({}) ORDER BY cid",
             self.string_literal(&t)

@@ -2,7 +2,7 @@
 
 use super::{location, CheckResult, Message, Outcome};
 use crate::diagnostic::Level;
-use crate::engine::value::Value;
+use crate::measure::Value;
 use crate::sodacl::model::{Check, FreshnessCheck};
 use crate::template::Vars;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};

@@ -4,8 +4,8 @@
 
 use super::{apply_thresholds, location, CheckResult, Message, Outcome};
 use crate::diagnostic::{Level, Location};
-use crate::engine::value::Value;
-use crate::engine::Rows;
+use crate::measure::Rows;
+use crate::measure::Value;
 use crate::plan::Plan;
 use crate::sodacl::identity;
 use crate::sodacl::model::{Check, CheckKind, GroupByCheck};

@@ -5,8 +5,9 @@
 
 use super::history::History;
 use super::CheckResult;
-use crate::engine::value::Value;
-use crate::engine::Rows;
+use crate::measure::history::HistoricValue;
+use crate::measure::Rows;
+use crate::measure::Value;
 use crate::sodacl::model::GroupRules;
 use serde_json::{json, Value as Json};
 
@@ -32,15 +33,10 @@ pub fn groups_of(rows: &Rows) -> Vec<String> {
 
 /// The groups of the latest measurement in history, if any.
 fn previous_groups(history: Option<&History>) -> Option<Vec<String>> {
-    let Some(History::Measurements(m)) = history else {
-        return None;
-    };
-    let list = m.first()?.get("value")?.as_array()?;
-    Some(
-        list.iter()
-            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-            .collect(),
-    )
+    match &history?.latest()?.value {
+        HistoricValue::Groups(groups) => Some(groups.clone()),
+        _ => None,
+    }
 }
 
 struct Events {
@@ -161,8 +157,8 @@ pub fn metric_value(rows: &Rows) -> Json {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::ColumnInfo;
     use crate::eval::Outcome;
+    use crate::measure::ColumnInfo;
 
     fn rows(values: &[Option<&str>]) -> Rows {
         Rows {
@@ -197,7 +193,10 @@ mod tests {
             changes: vec!["group add".into(), "group delete".into()],
             ..GroupRules::default()
         };
-        let history = History::Measurements(vec![json!({"value": ["BE", "NL", "DE"]})]);
+        let history = History::Measurements(vec![crate::measure::history::HistoricMeasurement {
+            data_time: None,
+            value: HistoricValue::Groups(vec!["BE".into(), "NL".into(), "DE".into()]),
+        }]);
         let mut r = CheckResult::default();
         assert!(evaluate(
             &changes,

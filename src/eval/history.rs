@@ -4,39 +4,17 @@
 
 use super::{apply_thresholds, location, CheckResult, Message};
 use crate::diagnostic::Level;
-use crate::engine::value::Value;
+use crate::measure::Value;
 use crate::sodacl::line::HistoryWindow;
 use crate::sodacl::model::{ChangeCheck, Check};
 use crate::template::Vars;
 use serde_json::{json, Value as Json};
-use std::collections::HashMap;
 
-/// What Soda Cloud returned for one check.
-#[derive(Debug, Clone)]
-pub enum History {
-    /// No Soda Cloud is configured.
-    NoCloud,
-    /// The request failed (already logged).
-    Failed(String),
-    /// Measurements, newest first.
-    Measurements(Vec<Json>),
-}
-
-/// History by check (`seq`).
-pub type HistoryMap = HashMap<usize, History>;
+use crate::measure::history::HistoricValue;
+pub use crate::measure::history::{History, HistoryMap};
 
 pub const NOT_ENOUGH_HISTORY: &str =
     "Skipping schema checks since there is no historic schema metrics!";
-
-fn number(v: &Json) -> Option<Value> {
-    match v {
-        Json::Number(n) => n
-            .as_i64()
-            .map(Value::Int)
-            .or_else(|| n.as_f64().map(Value::Float)),
-        _ => None,
-    }
-}
 
 /// Change over time: the difference (or percentage) against the history, then thresholds.
 pub fn evaluate_change(
@@ -49,7 +27,7 @@ pub fn evaluate_change(
     messages: &mut Vec<Message>,
 ) {
     let measurements = match history {
-        None | Some(History::NoCloud) => {
+        None | Some(History::NoSource) => {
             messages.push(Message {
                 level: Level::Error,
                 text: "Soda Core must be configured to connect to Soda Cloud to use change-over-time checks.".into(),
@@ -72,7 +50,7 @@ pub fn evaluate_change(
     };
     let values: Vec<Value> = measurements
         .iter()
-        .filter_map(|m| m.get("value").and_then(number))
+        .filter_map(|m| m.value.number().cloned())
         .collect();
     // Soda Core parses `avg|min|max last N` but compares with the latest value only; we
     // apply the aggregate it describes (README).
@@ -162,23 +140,12 @@ pub fn schema_changes(
     history: Option<&History>,
     kinds: &[String],
 ) -> Option<(usize, Json)> {
-    let Some(History::Measurements(m)) = history else {
+    let HistoricValue::Schema(columns) = &history?.latest()?.value else {
         return None;
     };
-    let previous: Vec<(String, String)> = m
-        .first()?
-        .get("value")?
-        .as_array()?
+    let previous: Vec<(String, String)> = columns
         .iter()
-        .filter_map(|c| {
-            Some((
-                c.get("columnName")?.as_str()?.to_string(),
-                c.get("sourceDataType")
-                    .and_then(Json::as_str)
-                    .unwrap_or("")
-                    .to_string(),
-            ))
-        })
+        .map(|c| (c.name.clone(), c.type_name.clone()))
         .collect();
     let pos = |list: &[(String, String)], name: &str| list.iter().position(|(n, _)| n == name);
     let additions: Vec<String> = measured

@@ -11,8 +11,8 @@ pub mod history;
 mod schema;
 
 use crate::diagnostic::{Level, Location};
-use crate::engine::value::Value;
-use crate::engine::Outcome as Measurements;
+use crate::measure::{Measurements, Value};
+pub use crate::measure::{Sample, SampleSource};
 use crate::plan::{MetricKind, Plan};
 use crate::sodacl::line::Operand;
 use crate::sodacl::model::{Check, CheckKind, Zone};
@@ -72,21 +72,6 @@ impl NumZone {
     }
 }
 
-/// What to collect as failed-row samples if the check warns or fails.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SampleSource {
-    /// Rows counted by a missing/invalid count metric.
-    Count(usize),
-    /// Rows of the duplicated groups of a duplicate count.
-    Duplicate(usize),
-    /// Source rows breaking a reference.
-    Reference(usize),
-    /// Rows matching a `fail condition` (a filtered row count).
-    Condition(usize),
-    /// The rows a `fail query` returned.
-    QueryRows(usize),
-}
-
 /// What evaluation decided for one check.
 #[derive(Debug, Clone, Default)]
 pub struct CheckResult {
@@ -123,20 +108,6 @@ pub struct CheckResult {
 /// Parses an ISO 8601 date or date-time (naive values are UTC).
 pub fn parse_iso_datetime(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     freshness::parse_iso(text)
-}
-
-/// Failed rows kept as evidence for a check.
-#[derive(Debug, Clone, Default)]
-pub struct Sample {
-    /// The query that produced the rows (Soda's `failed_rows[...]` name).
-    pub query_name: String,
-    pub rows: crate::engine::Rows,
-    /// How many rows fail in total (the check's count).
-    pub total: usize,
-    /// Blocks of type `file` (failed rows checks) rather than `failedRowsAnalysis`.
-    pub plain_file: bool,
-    /// Soda Cloud's id of the uploaded sample.
-    pub file_id: Option<String>,
 }
 
 /// A message for the scan log.
@@ -311,7 +282,9 @@ pub fn evaluate(
             let rows = out.rows.get(ids[0]).cloned().flatten().unwrap_or_default();
             schema::evaluate(warn, fail, &rows, history.get(&check.seq), &mut result);
             if (!warn.changes.is_empty() || !fail.changes.is_empty())
-                && !matches!(history.get(&check.seq), Some(history::History::Measurements(m)) if !m.is_empty())
+                && !history
+                    .get(&check.seq)
+                    .is_some_and(history::History::has_measurements)
             {
                 history::not_enough_history(&mut result, messages, check);
             }

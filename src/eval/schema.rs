@@ -2,8 +2,8 @@
 //! column lists (sodacl.md §4.8), with the diagnostics Soda Core reports.
 
 use super::CheckResult;
-use crate::engine::value::Value;
-use crate::engine::Rows;
+use crate::measure::Rows;
+use crate::measure::Value;
 use crate::sodacl::model::SchemaRules;
 use serde_json::{json, Map, Value as Json};
 

@@ -8,8 +8,8 @@
 //! without SQL. The plan is plain data: rendering SQL is the engine's job.
 
 use crate::diagnostic::{Location, Logs};
+use crate::python::hash::HashBuilder;
 use crate::sodacl::formats;
-use crate::sodacl::identity::HashBuilder;
 use crate::sodacl::line::Arg;
 use crate::sodacl::model::{Check, CheckKind, ChecksModel, Dataset, Literal, Validity};
 use crate::template::Vars;
@@ -558,7 +558,7 @@ impl<'a> Planner<'a> {
                 .iter()
                 .map(|a| match a {
                     Arg::Ident(s) => s.clone(),
-                    Arg::Number { value, .. } => crate::sodacl::identity::python_float_repr(*value),
+                    Arg::Number { value, .. } => crate::python::float_repr(*value),
                 })
                 .collect()
         } else {

@@ -21,7 +21,7 @@ pub fn summary(report: &ScanReport, logs: &mut Logs) {
             logs.debug(format!(
                 "  {} [OK] {}",
                 q.name,
-                super::pyjson::python_timedelta(q.duration)
+                crate::python::timedelta(q.duration)
             ));
         }
         let failed: Vec<_> = report
@@ -39,7 +39,7 @@ pub fn summary(report: &ScanReport, logs: &mut Logs) {
                 logs.debug(format!(
                     "  {} [ERROR] {}",
                     q.name,
-                    super::pyjson::python_timedelta(q.duration)
+                    crate::python::timedelta(q.duration)
                 ));
             }
         }

@@ -5,11 +5,10 @@
 //! read the "NOT EVALUATED" section from there).
 
 pub mod console;
-pub mod pyjson;
 pub mod results;
 
-use crate::engine::Executed;
 use crate::eval::CheckResult;
+use crate::measure::{Executed, Rows, Value};
 use crate::plan::Plan;
 use crate::sodacl::model::Check;
 use chrono::{DateTime, Utc};
@@ -24,21 +23,12 @@ pub struct ScanReport<'a> {
     /// Checks in Soda Core's order, with their results.
     pub checks: Vec<(Check, CheckResult)>,
     pub plan: &'a Plan,
-    pub values: &'a [Option<crate::engine::value::Value>],
-    pub rows: &'a [Option<crate::engine::Rows>],
+    pub values: &'a [Option<Value>],
+    pub rows: &'a [Option<Rows>],
     pub executed: &'a [Executed],
     /// `profile columns` and `sample datasets` results; `discover datasets` results.
     pub profiling: Vec<serde_json::Value>,
     pub metadata: Vec<serde_json::Value>,
 }
 
-/// Soda Core shows dataset names without their quotes in reports.
-pub fn unquoted_table(table: &str) -> String {
-    let t = table.trim();
-    for (open, close) in [('"', '"'), ('`', '`'), ('[', ']')] {
-        if t.len() >= 2 && t.starts_with(open) && t.ends_with(close) {
-            return t[1..t.len() - 1].to_string();
-        }
-    }
-    t.to_string()
-}
+pub use crate::measure::unquoted_table;

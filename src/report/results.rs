@@ -1,10 +1,11 @@
 //! The scan results document: what `-srf FILE` writes and what Soda Cloud receives
 //! (cli-and-cloud.md §5), with Soda Core's field names, order and JSON formatting.
 
-use super::{pyjson, unquoted_table, ScanReport};
+use super::{unquoted_table, ScanReport};
 use crate::diagnostic::{Level, Logs};
 use crate::eval::{NumZone, Outcome};
 use crate::plan::MetricKind;
+use crate::python;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
@@ -31,7 +32,7 @@ fn zone(z: &NumZone) -> Value {
     Value::Object(m)
 }
 
-fn text(v: Option<&crate::engine::value::Value>) -> String {
+fn text(v: Option<&crate::measure::Value>) -> String {
     v.map(ToString::to_string).unwrap_or_default()
 }
 
@@ -202,7 +203,7 @@ pub fn document(report: &ScanReport, logs: &Logs) -> Value {
         queries.push(json!({
             "name": q.name, "dataSource": data_source, "table": table, "partition": partition,
             "column": q.column, "sql": q.sql, "exception": q.error,
-            "duration": pyjson::python_timedelta(q.duration),
+            "duration": python::timedelta(q.duration),
         }));
         for (name, sql) in &q.extra_sql {
             queries.push(json!({
@@ -257,5 +258,5 @@ pub fn document(report: &ScanReport, logs: &Logs) -> Value {
 
 /// The document as Python's `json.dumps` would write it.
 pub fn to_text(doc: &Value) -> String {
-    pyjson::to_python_json(doc)
+    python::json::to_python_json(doc)
 }

@@ -7,8 +7,7 @@
 //! identities of sodacl.md §7.2. The config text hashed into them comes from
 //! [`crate::yaml::emit::identity_config_yaml`] with [`IDENTITY_DROP_KEYS`].
 
-use blake2::digest::{Update, VariableOutput};
-use blake2::Blake2bVar;
+use crate::python::hash::HashBuilder;
 
 /// Config keys left out of check identities, so renaming a check or changing its attributes
 /// keeps its history.
@@ -20,115 +19,6 @@ pub const IDENTITY_DROP_KEYS: &[&str] = &[
     "template",
     "warn_only",
 ];
-
-/// Soda's `ConsistentHashBuilder`: BLAKE2b-32 over the fed parts, or no hash at all when nothing
-/// was fed (callers then leave the hash out). Feeding an empty string still counts as feeding.
-#[derive(Default)]
-pub struct HashBuilder {
-    hasher: Option<Blake2bVar>,
-}
-
-impl HashBuilder {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn add_str(&mut self, s: &str) {
-        if self.hasher.is_none() {
-            // Digest size 4 is a BLAKE2b parameter, not a truncation of the 64-byte digest.
-            self.hasher = Blake2bVar::new(4).ok();
-        }
-        if let Some(hasher) = self.hasher.as_mut() {
-            hasher.update(s.as_bytes());
-        }
-    }
-
-    /// A null part contributes nothing.
-    pub fn add_opt(&mut self, s: Option<&str>) {
-        if let Some(s) = s {
-            self.add_str(s);
-        }
-    }
-
-    pub fn add_f64(&mut self, f: f64) {
-        self.add_str(&python_float_repr(f));
-    }
-
-    pub fn add_i64(&mut self, i: i64) {
-        self.add_str(&i.to_string());
-    }
-
-    pub fn add_bool(&mut self, b: bool) {
-        self.add_str(if b { "True" } else { "False" });
-    }
-
-    /// Eight lowercase hex characters, or `None` when nothing was fed.
-    pub fn finish(self) -> Option<String> {
-        let hasher = self.hasher?;
-        let mut digest = [0u8; 4];
-        hasher.finalize_variable(&mut digest).ok()?;
-        Some(digest.iter().map(|b| format!("{b:02x}")).collect())
-    }
-}
-
-/// Python 3 `repr()` of a float: the shortest text that round-trips, in fixed notation when the
-/// decimal exponent is in -4..16 (always with a fractional part, `1.0`), otherwise in exponent
-/// notation with a sign and at least two exponent digits (`1e+20`, `1.5e-07`).
-pub fn python_float_repr(f: f64) -> String {
-    if f.is_nan() {
-        return "nan".to_string();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "inf" } else { "-inf" }.to_string();
-    }
-    let sign = if f.is_sign_negative() { "-" } else { "" };
-    if f == 0.0 {
-        return format!("{sign}0.0");
-    }
-    // Rust's `{:e}` finds the shortest round-trip digit count, but when two strings of that
-    // length round-trip it may not pick the one Python picks (the closest, ties to even).
-    // Rounding the exact value to that many digits, which Rust does half-to-even, does.
-    let (shortest, _) = split_sci(&format!("{:e}", f.abs()));
-    let precision = shortest.len().saturating_sub(1);
-    let (digits, exponent) = split_sci(&format!("{:.precision$e}", f.abs()));
-    let digits = digits.trim_end_matches('0');
-    let digits = if digits.is_empty() { "0" } else { digits };
-
-    if (-4..16).contains(&exponent) {
-        let point = exponent + 1;
-        let body = if point <= 0 {
-            format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
-        } else {
-            let point = point as usize;
-            if digits.len() <= point {
-                format!("{digits}{}.0", "0".repeat(point - digits.len()))
-            } else {
-                format!("{}.{}", &digits[..point], &digits[point..])
-            }
-        };
-        format!("{sign}{body}")
-    } else {
-        let (first, rest) = digits.split_at(1);
-        let fraction = if rest.is_empty() {
-            String::new()
-        } else {
-            format!(".{rest}")
-        };
-        let exp_sign = if exponent < 0 { '-' } else { '+' };
-        format!(
-            "{sign}{first}{fraction}e{exp_sign}{:02}",
-            exponent.unsigned_abs()
-        )
-    }
-}
-
-/// The significant digits and decimal exponent of Rust's `{:e}` output (`1.25e-7` gives
-/// `("125", -7)`).
-fn split_sci(sci: &str) -> (String, i32) {
-    let (mantissa, exponent) = sci.split_once('e').unwrap_or((sci, "0"));
-    let digits = mantissa.chars().filter(char::is_ascii_digit).collect();
-    (digits, exponent.parse().unwrap_or(0))
-}
 
 /// A check's v1, v2 and v3 identities; Soda's `identity` field equals `v3`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,6 +60,7 @@ pub fn check_identities(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::python::float_repr as python_float_repr;
     use crate::yaml::emit::{definition_yaml, identity_config_yaml};
     use crate::yaml::{parse, Node};
 

@@ -1486,7 +1486,7 @@ mod robustness {
             let model = parser.model;
             let _ = model.ordered_checks();
             let plan = crate::plan::Planner::new("s", "ds", &vars).plan(&model, &mut logs);
-            let out = crate::engine::Outcome {
+            let out = crate::measure::Measurements {
                 values: vec![None; plan.metrics.len()],
                 rows: vec![None; plan.metrics.len()],
                 executed: Vec::new(),

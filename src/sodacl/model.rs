@@ -5,6 +5,7 @@
 //! to YAML syntax except the original config node kept for identities.
 
 use super::line::{Arg, Operand};
+pub use crate::measure::Dataset;
 use crate::yaml::Node;
 
 /// One bound set of a threshold (Soda's "zone"): a value is *in* the zone when it satisfies
@@ -244,15 +245,6 @@ pub enum CheckKind {
     Anomaly(Box<MetricCheck>),
     /// A check type that this version recognises but does not run.
     Unsupported(String),
-}
-
-/// A dataset's identification within a scan. An empty table name stands for the data
-/// source itself (checks of a data-source level `checks:` section).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Dataset {
-    /// The table name as written (quotes kept: they go into SQL verbatim).
-    pub table: String,
-    pub partition: Option<String>,
 }
 
 /// One check.

@@ -1,12 +1,10 @@
 //! Byte-exact reproduction of Python's default `json.dumps` output (the `-srf` scan results file
-//! and the Soda Cloud request body, cli-and-cloud.md §5.2), plus Python's `str(timedelta)` text
-//! used for durations inside those documents.
+//! and the Soda Cloud request body, cli-and-cloud.md §5.2).
 //!
 //! `serde_json` differs from Python in separators (`,` vs `, `), in leaving non-ASCII text
 //! unescaped and in exponent notation (`1e-5` vs `1e-05`), so the document is written by hand.
 
 use serde_json::{Number, Value};
-use std::time::Duration;
 
 /// Serialise `value` as `json.dumps(value)` would: `, ` and `: ` separators, everything outside
 /// printable ASCII escaped as `\uXXXX`, floats in `repr` form, keys in insertion order, no
@@ -57,9 +55,21 @@ fn write_number(out: &mut String, number: &Number) {
     } else if let Some(uint) = number.as_u64() {
         out.push_str(&uint.to_string());
     } else if let Some(float) = number.as_f64() {
-        out.push_str(&float_repr(float));
+        out.push_str(&json_float(float));
     } else {
         out.push_str(&number.to_string());
+    }
+}
+
+/// json.dumps writes non-finite floats bare (invalid JSON); kept for parity even though
+/// serde_json values cannot carry them.
+fn json_float(value: f64) -> String {
+    if value.is_nan() {
+        "NaN".to_string()
+    } else if value.is_infinite() {
+        if value > 0.0 { "Infinity" } else { "-Infinity" }.to_string()
+    } else {
+        super::float_repr(value)
     }
 }
 
@@ -88,108 +98,12 @@ fn write_string(out: &mut String, text: &str) {
     out.push('"');
 }
 
-/// Python's `repr(float)`: the shortest digits that round-trip, in positional notation when the
-/// decimal exponent is in -4..16 and in `d.ddde±XX` notation otherwise.
-fn float_repr(value: f64) -> String {
-    // json.dumps writes these bare (invalid JSON); kept for parity even though serde_json
-    // values cannot carry them.
-    if value.is_nan() {
-        return "NaN".to_string();
-    }
-    if value.is_infinite() {
-        let text = if value > 0.0 { "Infinity" } else { "-Infinity" };
-        return text.to_string();
-    }
-    let sign = if value.is_sign_negative() { "-" } else { "" };
-    let Some((digits, exponent)) = shortest_digits(value.abs()) else {
-        return value.to_string();
-    };
-    // Position of the decimal point relative to the digit string, as CPython's dtoa reports it.
-    let point = exponent + 1;
-    let body = if !(-4 < point && point <= 16) {
-        let (first, rest) = digits.split_at(1);
-        let fraction = if rest.is_empty() {
-            String::new()
-        } else {
-            format!(".{rest}")
-        };
-        let exponent_sign = if exponent < 0 { '-' } else { '+' };
-        format!(
-            "{first}{fraction}e{exponent_sign}{:02}",
-            exponent.unsigned_abs()
-        )
-    } else if point <= 0 {
-        format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
-    } else {
-        let point = point as usize;
-        if point < digits.len() {
-            let (whole, fraction) = digits.split_at(point);
-            format!("{whole}.{fraction}")
-        } else {
-            format!("{digits}{}.0", "0".repeat(point - digits.len()))
-        }
-    };
-    format!("{sign}{body}")
-}
-
-/// The shortest round-trip significant digits of a finite non-negative `value` and the decimal
-/// exponent of the first one, chosen as CPython's dtoa chooses them.
-fn shortest_digits(value: f64) -> Option<(String, i32)> {
-    let (digits, exponent) = split_scientific(&format!("{value:e}"))?;
-    // When two equally short candidates are equally close (983300536950290.25 → …0.2 or …0.3),
-    // Rust's shortest mode rounds up but dtoa rounds to even. Rust's fixed-precision formatting
-    // is exact with ties to even, so redo the rounding at the same length and keep the result
-    // whenever it still reads back as the same float.
-    let precision = digits.len().saturating_sub(1);
-    let even = format!("{value:.precision$e}");
-    if even.parse::<f64>().ok() == Some(value) {
-        if let Some((even_digits, even_exponent)) = split_scientific(&even) {
-            let trimmed = even_digits.trim_end_matches('0');
-            let trimmed = if trimmed.is_empty() { "0" } else { trimmed };
-            return Some((trimmed.to_string(), even_exponent));
-        }
-    }
-    Some((digits, exponent))
-}
-
-/// `d.ddde±x` (Rust's `{:e}` output) as the digit string and the exponent.
-fn split_scientific(text: &str) -> Option<(String, i32)> {
-    let (mantissa, exponent) = text.split_once('e')?;
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    if digits.is_empty() {
-        return None;
-    }
-    Some((digits, exponent.parse().ok()?))
-}
-
-/// Python's `str(timedelta)` for a non-negative duration: `H:MM:SS`, a `.ffffff` fraction only
-/// when there are microseconds, and a `N day(s), ` prefix only when there are days.
-/// Sub-microsecond precision is truncated, since Python timedeltas have none.
-pub fn python_timedelta(duration: Duration) -> String {
-    let total_micros = duration.as_micros();
-    let micros = total_micros % 1_000_000;
-    let total_seconds = total_micros / 1_000_000;
-    let days = total_seconds / 86_400;
-    let seconds_of_day = total_seconds % 86_400;
-    let hours = seconds_of_day / 3_600;
-    let minutes = seconds_of_day % 3_600 / 60;
-    let seconds = seconds_of_day % 60;
-    let mut out = String::new();
-    if days > 0 {
-        let plural = if days == 1 { "" } else { "s" };
-        out.push_str(&format!("{days} day{plural}, "));
-    }
-    out.push_str(&format!("{hours}:{minutes:02}:{seconds:02}"));
-    if micros > 0 {
-        out.push_str(&format!(".{micros:06}"));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::python::timedelta as python_timedelta;
     use serde_json::json;
+    use std::time::Duration;
 
     #[test]
     fn float_repr_matches_python() {
@@ -225,11 +139,11 @@ mod tests {
             (0.375, "0.375"),
         ];
         for (value, expected) in cases {
-            assert_eq!(float_repr(value), expected, "repr of {value:e}");
+            assert_eq!(json_float(value), expected, "repr of {value:e}");
         }
-        assert_eq!(float_repr(f64::NAN), "NaN");
-        assert_eq!(float_repr(f64::INFINITY), "Infinity");
-        assert_eq!(float_repr(f64::NEG_INFINITY), "-Infinity");
+        assert_eq!(json_float(f64::NAN), "NaN");
+        assert_eq!(json_float(f64::INFINITY), "Infinity");
+        assert_eq!(json_float(f64::NEG_INFINITY), "-Infinity");
     }
 
     #[test]

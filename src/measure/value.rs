@@ -53,7 +53,7 @@ impl fmt::Display for Value {
             Value::Bool(true) => f.write_str("True"),
             Value::Bool(false) => f.write_str("False"),
             Value::Int(i) => write!(f, "{i}"),
-            Value::Float(x) => f.write_str(&crate::sodacl::identity::python_float_repr(*x)),
+            Value::Float(x) => f.write_str(&crate::python::float_repr(*x)),
             Value::Text(s) => f.write_str(s),
             Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
             Value::Time(t) => write!(f, "{}", t.format("%H:%M:%S%.f")),
