@@ -18,3 +18,5 @@ mod results;
 mod cloud;
 // Every check type on every engine, with the values and outcomes of the results file.
 mod check_types;
+// The stage rules of src/: which module may use which.
+mod layers;

@@ -7,19 +7,6 @@
 
 use std::path::{Path, PathBuf};
 
-/// `$SODA_OUTBOX_DIR`, else `$XDG_STATE_HOME/soda-rs/outbox`, else
-/// `~/.local/state/soda-rs/outbox`. The `outbox:` key of `soda_cloud` overrides all of them.
-pub fn default_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("SODA_OUTBOX_DIR") {
-        return PathBuf::from(d);
-    }
-    let state = std::env::var_os("XDG_STATE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local").join("state")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    state.join("soda-rs").join("outbox")
-}
-
 /// Which Soda Cloud account (host and API key) results belong to, as a short tag: results are
 /// only ever delivered to the account they were meant for, even when configurations share an
 /// outbox folder.

@@ -422,13 +422,29 @@ fn resolve_cloud(cloud: raw::RawCloud, problems: &mut Vec<raw::Problem>) -> Opti
             .outbox
             .as_ref()
             .map(|o| PathBuf::from(&o.value))
-            .unwrap_or_else(crate::cloud::outbox::default_dir),
+            .unwrap_or_else(default_outbox_dir),
         host: cloud.host.map(|h| h.value).unwrap_or_default(),
         port: cloud.port.map(|p| p.value),
         scheme,
         api_key_id: Secret::new(cloud.api_key_id.map(|v| v.value).unwrap_or_default()),
         api_key_secret: Secret::new(cloud.api_key_secret.map(|v| v.value).unwrap_or_default()),
     })
+}
+
+/// Where soda-rs keeps its own state (outbox, results store): `$XDG_STATE_HOME/soda-rs`, else
+/// `~/.local/state/soda-rs`. Never `~/.soda`, which belongs to Soda Core.
+pub fn state_dir() -> PathBuf {
+    std::env::var_os("XDG_STATE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local").join("state")))
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("soda-rs")
+}
+
+/// The outbox of undelivered Cloud results: `$SODA_OUTBOX_DIR`, else `outbox` in the
+/// [`state_dir`]. The `outbox:` key of `soda_cloud` overrides both.
+pub fn default_outbox_dir() -> PathBuf {
+    std::env::var_os("SODA_OUTBOX_DIR").map_or_else(|| state_dir().join("outbox"), PathBuf::from)
 }
 
 #[cfg(test)]
