@@ -427,7 +427,7 @@ impl Session {
 
     fn execute(&self, plan: Arc<crate::plan::Plan>) -> Option<crate::measure::Measurements> {
         match (&self.runtime, &self.connections.default) {
-            (Some(rt), Some(_)) => Some(rt.block_on(engine::execute(&self.connections, plan))),
+            (Some(rt), Some(_)) => Some(rt.block_on(engine::execute(&self.connections, &plan))),
             _ => None,
         }
     }

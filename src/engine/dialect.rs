@@ -22,8 +22,8 @@ pub trait Dialect: Send + Sync {
     }
 
     /// How the engine's SQL text quotes strings, identifiers and comments.
-    fn quoting(&self) -> super::Quoting {
-        super::Quoting::default()
+    fn quoting(&self) -> super::guard::Quoting {
+        super::guard::Quoting::default()
     }
 
     /// A string literal with this engine's escaping.

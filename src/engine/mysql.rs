@@ -1,13 +1,17 @@
 //! MySQL and MariaDB: connection (read-only transactions, statement timeout) and decoding.
 
 use super::dialect::{Dialect, Post};
+use super::driver::{in_read_only_transaction, Driver};
 use crate::config::{DataSource, Engine as EngineConfig};
+use crate::measure::Rows;
 use crate::measure::Value;
 use crate::plan::Aggregate;
 use crate::sodacl::formats::RegexFlavor;
+use futures_util::future::LocalBoxFuture;
 use sqlx::mysql::{MySqlConnectOptions, MySqlPool, MySqlPoolOptions, MySqlRow, MySqlSslMode};
 use sqlx::{Column, Executor, Row, TypeInfo, ValueRef};
 use std::str::FromStr;
+use std::sync::Arc;
 
 pub struct MySql;
 
@@ -16,11 +20,11 @@ impl Dialect for MySql {
         RegexFlavor::MySql
     }
 
-    fn quoting(&self) -> super::Quoting {
-        super::Quoting {
+    fn quoting(&self) -> super::guard::Quoting {
+        super::guard::Quoting {
             backslash_escapes: true,
             hash_comments: true,
-            ..super::Quoting::default()
+            ..super::guard::Quoting::default()
         }
     }
 
@@ -63,8 +67,38 @@ impl Dialect for MySql {
     }
 }
 
+/// The MySQL and MariaDB driver: a pool of sessions opened by [`connect`].
+struct MySqlDriver {
+    pool: MySqlPool,
+}
+
+impl Driver for MySqlDriver {
+    fn dialect(&self) -> &dyn Dialect {
+        &MySql
+    }
+
+    fn fetch_rows<'a>(
+        &'a self,
+        sql: &'a str,
+        keep: usize,
+    ) -> LocalBoxFuture<'a, Result<Rows, sqlx::Error>> {
+        in_read_only_transaction(&self.pool, "START TRANSACTION READ ONLY", sql, keep, value)
+    }
+
+    fn close(&self) -> LocalBoxFuture<'_, ()> {
+        Box::pin(self.pool.close())
+    }
+}
+
+/// Opens the data source as a driver.
+pub async fn open(ds: &DataSource, pool_size: u32) -> Result<Arc<dyn Driver>, sqlx::Error> {
+    Ok(Arc::new(MySqlDriver {
+        pool: connect(ds, pool_size).await?,
+    }))
+}
+
 /// Opens a pool whose sessions only run read-only transactions and time out statements.
-pub async fn connect(ds: &DataSource, pool_size: u32) -> Result<MySqlPool, sqlx::Error> {
+async fn connect(ds: &DataSource, pool_size: u32) -> Result<MySqlPool, sqlx::Error> {
     let EngineConfig::MySql {
         host,
         port,
@@ -131,7 +165,7 @@ async fn guard_session(conn: &mut sqlx::MySqlConnection, secs: f64) -> Result<()
 }
 
 /// Decodes one column of a row by its MySQL type.
-pub fn value(row: &MySqlRow, i: usize) -> Value {
+fn value(row: &MySqlRow, i: usize) -> Value {
     match row.try_get_raw(i) {
         Ok(raw) if raw.is_null() => return Value::Null,
         Err(_) => return Value::Null,

@@ -1,12 +1,16 @@
 //! PostgreSQL: connection (read-only session, statement timeout) and value decoding.
 
 use super::dialect::Dialect;
+use super::driver::{in_read_only_transaction, Driver};
 use crate::config::{DataSource, Engine as EngineConfig};
+use crate::measure::Rows;
 use crate::measure::Value;
 use crate::sodacl::formats::RegexFlavor;
+use futures_util::future::LocalBoxFuture;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow, PgSslMode};
 use sqlx::{Column, Row, TypeInfo, ValueRef};
 use std::str::FromStr;
+use std::sync::Arc;
 
 pub struct Postgres;
 
@@ -73,10 +77,10 @@ impl Dialect for Postgres {
         }
     }
 
-    fn quoting(&self) -> super::Quoting {
-        super::Quoting {
+    fn quoting(&self) -> super::guard::Quoting {
+        super::guard::Quoting {
             dollar_quotes: true,
-            ..super::Quoting::default()
+            ..super::guard::Quoting::default()
         }
     }
 
@@ -88,8 +92,38 @@ impl Dialect for Postgres {
     }
 }
 
+/// The PostgreSQL driver: a pool of sessions opened by [`connect`].
+struct PostgresDriver {
+    pool: PgPool,
+}
+
+impl Driver for PostgresDriver {
+    fn dialect(&self) -> &dyn Dialect {
+        &Postgres
+    }
+
+    fn fetch_rows<'a>(
+        &'a self,
+        sql: &'a str,
+        keep: usize,
+    ) -> LocalBoxFuture<'a, Result<Rows, sqlx::Error>> {
+        in_read_only_transaction(&self.pool, "BEGIN READ ONLY", sql, keep, value)
+    }
+
+    fn close(&self) -> LocalBoxFuture<'_, ()> {
+        Box::pin(self.pool.close())
+    }
+}
+
+/// Opens the data source as a driver.
+pub async fn open(ds: &DataSource, pool_size: u32) -> Result<Arc<dyn Driver>, sqlx::Error> {
+    Ok(Arc::new(PostgresDriver {
+        pool: connect(ds, pool_size).await?,
+    }))
+}
+
 /// Opens a pool of read-only sessions with a statement timeout.
-pub async fn connect(ds: &DataSource, pool_size: u32) -> Result<PgPool, sqlx::Error> {
+async fn connect(ds: &DataSource, pool_size: u32) -> Result<PgPool, sqlx::Error> {
     let EngineConfig::Postgres {
         host,
         port,
@@ -150,7 +184,7 @@ pub async fn connect(ds: &DataSource, pool_size: u32) -> Result<PgPool, sqlx::Er
 }
 
 /// Decodes one column of a row by its PostgreSQL type.
-pub fn value(row: &PgRow, i: usize) -> Value {
+fn value(row: &PgRow, i: usize) -> Value {
     match row.try_get_raw(i) {
         Ok(raw) if raw.is_null() => return Value::Null,
         Err(_) => return Value::Null,

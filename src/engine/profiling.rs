@@ -325,7 +325,7 @@ async fn profile(r: &mut Runner<'_>, p: &Patterns) {
                             // Engines without a standard deviation return the variance.
                             let v = match (*k, row.get(i)) {
                                 ("stddev", Some(v)) => {
-                                    super::apply(stddev_post, v.clone()).to_json()
+                                    super::execute::apply(stddev_post, v.clone()).to_json()
                                 }
                                 (_, v) => number(v),
                             };

@@ -1,13 +1,17 @@
 //! SQLite: read-only connection with a REGEXP function, and decoding by storage class.
 
 use super::dialect::{Dialect, Post};
+use super::driver::{stream_rows, Driver};
 use crate::config::{DataSource, Engine as EngineConfig};
+use crate::measure::Rows;
 use crate::measure::Value;
 use crate::plan::Aggregate;
 use crate::sodacl::formats::RegexFlavor;
+use futures_util::future::LocalBoxFuture;
 use libsqlite3_sys as ffi;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow};
 use sqlx::{Row, TypeInfo, ValueRef};
+use std::sync::Arc;
 
 pub struct Sqlite;
 
@@ -16,10 +20,10 @@ impl Dialect for Sqlite {
         RegexFlavor::Sqlite
     }
 
-    fn quoting(&self) -> super::Quoting {
-        super::Quoting {
+    fn quoting(&self) -> super::guard::Quoting {
+        super::guard::Quoting {
             bracket_identifiers: true,
-            ..super::Quoting::default()
+            ..super::guard::Quoting::default()
         }
     }
 
@@ -68,8 +72,39 @@ impl Dialect for Sqlite {
     }
 }
 
+/// The SQLite driver: a pool of sessions opened by [`connect`].
+struct SqliteDriver {
+    pool: SqlitePool,
+}
+
+impl Driver for SqliteDriver {
+    fn dialect(&self) -> &dyn Dialect {
+        &Sqlite
+    }
+
+    fn fetch_rows<'a>(
+        &'a self,
+        sql: &'a str,
+        keep: usize,
+    ) -> LocalBoxFuture<'a, Result<Rows, sqlx::Error>> {
+        // Opened read-only, with an authorizer that allows nothing but reading.
+        Box::pin(stream_rows(&self.pool, sql, keep, value))
+    }
+
+    fn close(&self) -> LocalBoxFuture<'_, ()> {
+        Box::pin(self.pool.close())
+    }
+}
+
+/// Opens the data source as a driver.
+pub async fn open(ds: &DataSource, pool_size: u32) -> Result<Arc<dyn Driver>, sqlx::Error> {
+    Ok(Arc::new(SqliteDriver {
+        pool: connect(ds, pool_size).await?,
+    }))
+}
+
 /// Opens the database file read-only, with `query_only` as a second guard.
-pub async fn connect(ds: &DataSource, pool_size: u32) -> Result<SqlitePool, sqlx::Error> {
+async fn connect(ds: &DataSource, pool_size: u32) -> Result<SqlitePool, sqlx::Error> {
     let EngineConfig::Sqlite { path } = &ds.engine else {
         return Err(sqlx::Error::Configuration(
             "not a sqlite data source".into(),
@@ -221,7 +256,7 @@ fn register_numeric(db: std::ptr::NonNull<ffi::sqlite3>) -> Result<(), sqlx::Err
 }
 
 /// Decodes one column by the storage class of its value.
-pub fn value(row: &SqliteRow, i: usize) -> Value {
+fn value(row: &SqliteRow, i: usize) -> Value {
     let ty = match row.try_get_raw(i) {
         Ok(raw) if raw.is_null() => return Value::Null,
         Ok(raw) => raw.type_info().name().to_string(),

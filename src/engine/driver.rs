@@ -1,0 +1,111 @@
+//! The per-driver trait: what each database implementation provides (open a pool of read-only
+//! sessions, run one statement in a read-only transaction, decode its values), and the
+//! streaming of result rows that every driver shares.
+
+use super::dialect::Dialect;
+use crate::measure::{ColumnInfo, Rows, Value};
+use futures_util::future::LocalBoxFuture;
+use futures_util::TryStreamExt;
+use sqlx::{Column, Executor, Row, TypeInfo};
+
+/// One database driver over an open pool.
+pub trait Driver: Send + Sync {
+    /// How this engine spells SQL.
+    fn dialect(&self) -> &dyn Dialect;
+
+    /// Runs one statement in a read-only session; keeps at most `keep` rows but counts them all.
+    fn fetch_rows<'a>(
+        &'a self,
+        sql: &'a str,
+        keep: usize,
+    ) -> LocalBoxFuture<'a, Result<Rows, sqlx::Error>>;
+
+    /// Closes the pool.
+    fn close(&self) -> LocalBoxFuture<'_, ()>;
+}
+
+/// Decodes column `i` of a row into a [`Value`] by the engine's type of the column.
+pub type Decode<R> = fn(&R, usize) -> Value;
+
+/// Streams the rows of one statement: a `fail query` may return millions of rows, of which
+/// only the first `keep` are kept while all are counted.
+pub async fn stream_rows<'e, DB, E>(
+    executor: E,
+    sql: &'e str,
+    keep: usize,
+    decode: Decode<DB::Row>,
+) -> Result<Rows, sqlx::Error>
+where
+    DB: sqlx::Database,
+    E: Executor<'e, Database = DB> + 'e,
+    <DB as sqlx::Database>::Arguments<'e>: sqlx::IntoArguments<'e, DB>,
+{
+    let mut stream = sqlx::query::<DB>(sql).fetch(executor);
+    let mut out = Rows::default();
+    while let Some(row) = stream.try_next().await? {
+        if out.total == 0 {
+            out.columns = row
+                .columns()
+                .iter()
+                .map(|c| ColumnInfo {
+                    name: c.name().to_string(),
+                    type_name: c.type_info().name().to_lowercase(),
+                })
+                .collect();
+        }
+        out.total += 1;
+        if out.rows.len() < keep {
+            out.rows
+                .push((0..row.len()).map(|i| decode(&row, i)).collect());
+        }
+    }
+    name_untyped_columns(&mut out);
+    Ok(out)
+}
+
+/// Expressions (and some declared types on SQLite) have no type name: name them after the
+/// values of the first row.
+fn name_untyped_columns(out: &mut Rows) {
+    let Some(first) = out.rows.first() else {
+        return;
+    };
+    for (c, v) in out.columns.iter_mut().zip(first) {
+        if c.type_name.is_empty() || c.type_name == "null" {
+            c.type_name = match v {
+                Value::Int(_) => "integer",
+                Value::Float(_) => "real",
+                Value::Bool(_) => "boolean",
+                Value::Null => "null",
+                _ => "text",
+            }
+            .to_string();
+        }
+    }
+}
+
+/// Runs one statement in its own read-only transaction that is rolled back: whatever a
+/// statement changes in the session (even the read-only default) does not outlive it.
+pub fn in_read_only_transaction<'a, DB>(
+    pool: &'a sqlx::Pool<DB>,
+    begin: &'static str,
+    sql: &'a str,
+    keep: usize,
+    decode: Decode<DB::Row>,
+) -> LocalBoxFuture<'a, Result<Rows, sqlx::Error>>
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> <DB as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+{
+    Box::pin(async move {
+        let mut conn = pool.acquire().await?;
+        sqlx::raw_sql(begin).execute(&mut *conn).await?;
+        // Collected before ROLLBACK is sent, so that a failing query still reaches it.
+        let result = stream_rows(&mut *conn, sql, keep, decode).await;
+        if sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_err() {
+            // A connection whose transaction cannot be ended is not reused.
+            conn.detach();
+        }
+        result
+    })
+}

@@ -1,0 +1,216 @@
+//! Running a plan: every query concurrently (over the pools of [`Connections`]), a failing
+//! aggregation query retried item by item so that only the failing metrics stay unset, and
+//! the values and rows collected by metric id, with a record of every executed statement.
+
+use super::dialect::{self, Post, ReferenceSelect, RenderedQuery};
+use super::{Connection, Connections};
+use crate::measure::{Executed, Measurements, Rows, Value, MAX_KEPT_ROWS};
+use crate::plan::{Metric, MetricKind, Plan, Query, QueryKind};
+use std::time::{Duration, Instant};
+
+/// What running one planned query produced.
+#[derive(Default)]
+struct QueryRun {
+    executed: Vec<Executed>,
+    values: Vec<(usize, Value)>,
+    rows: Vec<(usize, Rows)>,
+}
+
+impl QueryRun {
+    /// Records one executed statement of query `q`.
+    fn record(
+        &mut self,
+        q: &Query,
+        name: String,
+        sql: &str,
+        result: Result<(), String>,
+        took: Duration,
+    ) {
+        self.executed.push(Executed {
+            name,
+            sql: sql.to_string(),
+            error: result.err(),
+            duration: took,
+            dataset: Some(q.dataset.clone()),
+            column: q.column.clone(),
+            data_source: q.data_source.clone(),
+            ..Executed::default()
+        });
+    }
+}
+
+/// Runs every query of the plan, concurrently, and collects the metric values.
+pub async fn execute(conns: &Connections, plan: &Plan) -> Measurements {
+    let mut out = Measurements::empty(plan.metrics.len());
+    let mut runs = Vec::new();
+    for q in &plan.queries {
+        match conns.get(&q.data_source) {
+            Ok(conn) => runs.push(run_one(conn, plan, q)),
+            Err(e) => {
+                let mut failed = QueryRun::default();
+                failed.record(q, q.name.clone(), "", Err(e), Duration::ZERO);
+                out.executed.append(&mut failed.executed);
+            }
+        }
+    }
+    // Joined in plan order, so reports list queries in that order whatever finished first.
+    for run in futures_util::future::join_all(runs).await {
+        for (id, v) in run.values {
+            if let Some(slot) = out.values.get_mut(id) {
+                *slot = Some(v);
+            }
+        }
+        for (id, r) in run.rows {
+            if let Some(slot) = out.rows.get_mut(id) {
+                *slot = Some(r);
+            }
+        }
+        out.executed.extend(run.executed);
+    }
+    out
+}
+
+async fn run_one(conn: Connection, plan: &Plan, q: &Query) -> QueryRun {
+    let mut run = QueryRun::default();
+    match &q.kind {
+        QueryKind::Aggregate { items } => run_aggregate(&conn, plan, q, items, &mut run).await,
+        QueryKind::Duplicate { metric } => {
+            let rendered = dialect::render_duplicate(plan, q, conn.schema.as_deref());
+            let (result, took) = timed(conn.fetch(&rendered.sql)).await;
+            let result = result.map(|rows| {
+                run.values
+                    .push((*metric, first_value(rows).unwrap_or(Value::Int(0))));
+            });
+            run.record(q, q.name.clone(), &rendered.sql, result, took);
+        }
+        QueryKind::Own { metric } => run_own(&conn, &plan.metrics[*metric], q, &mut run).await,
+    }
+    run
+}
+
+async fn timed<T>(f: impl std::future::Future<Output = T>) -> (T, Duration) {
+    let start = Instant::now();
+    let out = f.await;
+    (out, start.elapsed())
+}
+
+fn first_value(rows: Vec<Vec<Value>>) -> Option<Value> {
+    rows.into_iter().next().and_then(|r| r.into_iter().next())
+}
+
+/// Applies the Rust-side step a dialect asked for to a value the SQL returned.
+pub(crate) fn apply(post: Post, v: Value) -> Value {
+    match (post, &v) {
+        (Post::Sqrt, Value::Float(f)) => Value::Float(f.sqrt()),
+        (Post::Sqrt, Value::Int(i)) => Value::Float((*i as f64).sqrt()),
+        _ => v,
+    }
+}
+
+/// One aggregation query for all items; when it fails, each item alone, so one bad column or
+/// expression errors only the checks that use it (Soda Core loses them all: soda-core#629).
+async fn run_aggregate(
+    conn: &Connection,
+    plan: &Plan,
+    q: &Query,
+    items: &[usize],
+    run: &mut QueryRun,
+) {
+    let schema = conn.schema.as_deref();
+    let rendered = dialect::render_aggregate(conn.dialect(), plan, q, items, schema);
+    let (result, took) = timed(conn.fetch(&rendered.sql)).await;
+    let failed = result.is_err();
+    let result = result.map(|rows| {
+        let row = rows.into_iter().next().unwrap_or_default();
+        for (i, id) in items.iter().enumerate() {
+            let v = row.get(i).cloned().unwrap_or(Value::Null);
+            let post = rendered.posts.get(i).copied().unwrap_or(Post::None);
+            run.values.push((*id, apply(post, v)));
+        }
+    });
+    run.record(q, q.name.clone(), &rendered.sql, result, took);
+    if !failed || items.len() < 2 {
+        return;
+    }
+    for (i, id) in items.iter().enumerate() {
+        let single = dialect::render_aggregate(conn.dialect(), plan, q, &[*id], schema);
+        let (result, took) = timed(conn.fetch(&single.sql)).await;
+        let result = result.map(|rows| {
+            let v = first_value(rows).unwrap_or(Value::Null);
+            run.values.push((*id, apply(single.posts[0], v)));
+        });
+        run.record(
+            q,
+            format!("{}.isolated[{i}]", q.name),
+            &single.sql,
+            result,
+            took,
+        );
+    }
+}
+
+/// The SQL of a metric that has a query of its own.
+fn own_sql(conn: &Connection, m: &Metric, q: &Query) -> String {
+    let schema = conn.schema.as_deref();
+    match &m.kind {
+        MetricKind::Schema => {
+            conn.dialect()
+                .schema_query(&m.dataset.table, schema, conn.database.as_deref())
+        }
+        MetricKind::Reference { .. } => dialect::render_reference(
+            conn.dialect(),
+            m,
+            q.partition_where.as_deref(),
+            schema,
+            ReferenceSelect::Count,
+        ),
+        MetricKind::UserQuery(sql)
+        | MetricKind::FailedRowsQuery(sql)
+        | MetricKind::GroupBy(sql)
+        | MetricKind::GroupEvolution(sql) => sql.clone(),
+        _ => String::new(),
+    }
+}
+
+async fn run_own(conn: &Connection, m: &Metric, q: &Query, run: &mut QueryRun) {
+    let rendered = RenderedQuery {
+        sql: own_sql(conn, m, q),
+        posts: vec![],
+    };
+    let keep = if matches!(m.kind, MetricKind::FailedRowsQuery(_)) {
+        MAX_KEPT_ROWS
+    } else {
+        usize::MAX
+    };
+    let (result, took) = timed(conn.fetch_rows(&rendered.sql, keep)).await;
+    let result = result.map(|rows| {
+        if let Some(v) = own_value(&m.kind, &rows) {
+            run.values.push((m.id, v));
+        }
+        run.rows.push((m.id, rows));
+    });
+    run.record(q, q.name.clone(), &rendered.sql, result, took);
+}
+
+/// The value of a metric computed by its own query, from the rows it returned.
+fn own_value(kind: &MetricKind, rows: &Rows) -> Option<Value> {
+    let first = rows.rows.first();
+    match kind {
+        // No columns: the table does not exist; the metric stays unset.
+        MetricKind::Schema => (!rows.rows.is_empty()).then_some(Value::Int(rows.total as i64)),
+        MetricKind::Reference { .. } => Some(
+            first
+                .and_then(|r| r.first().cloned())
+                .unwrap_or(Value::Int(0)),
+        ),
+        // Soda reads the last non-NULL column of the first row, as a float.
+        MetricKind::UserQuery(_) => first
+            .and_then(|r| r.iter().rev().find(|v| !v.is_null()).cloned())
+            .map(|v| match v {
+                Value::Int(i) => Value::Float(i as f64),
+                Value::Text(t) => t.trim().parse::<f64>().map_or(Value::Text(t), Value::Float),
+                other => other,
+            }),
+        _ => Some(Value::Int(rows.total as i64)),
+    }
+}
