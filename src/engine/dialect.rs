@@ -62,31 +62,10 @@ pub trait Dialect: Send + Sync {
 
     /// The query listing tables (first column: name) that satisfy `name_filter`, a condition
     /// on the column `name` built by [`render_table_discovery`].
-    fn table_discovery(&self, name_filter: &str, schema: Option<&str>) -> String {
-        let schema_cond = match schema {
-            Some(s) => format!("table_schema = {}", self.string_literal(s)),
-            None => "table_schema = DATABASE()".into(),
-        };
-        format!("SELECT table_name FROM (SELECT table_name AS name, table_name, table_schema FROM information_schema.tables) t \nWHERE ({name_filter})\n  AND {schema_cond}")
-    }
+    fn table_discovery(&self, name_filter: &str, schema: Option<&str>) -> String;
 
     /// The query listing a table's columns: name, data type, nullability, in column order.
-    fn schema_query(&self, table: &str, schema: Option<&str>, database: Option<&str>) -> String {
-        let t = crate::measure::unquoted_table(table);
-        let mut sql = format!(
-            "SELECT column_name ,  CAST(data_type AS CHAR) , is_nullable \nFROM information_schema.columns \nWHERE (table_name) = {}",
-            self.string_literal(&t)
-        );
-        match schema.or(database) {
-            Some(s) => sql.push_str(&format!(
-                " \n  AND (table_schema) = {}",
-                self.string_literal(s)
-            )),
-            None => sql.push_str(" \n  AND (table_schema) = DATABASE()"),
-        }
-        sql.push_str("\nORDER BY ORDINAL_POSITION");
-        sql
-    }
+    fn schema_query(&self, table: &str, schema: Option<&str>, database: Option<&str>) -> String;
 
     /// Patterns as the engine compares them (PostgreSQL folds unquoted names to lower case).
     fn fold_pattern(&self, pattern: &str) -> String {
@@ -155,7 +134,6 @@ pub enum ReferenceSelect {
 
 /// Renders a reference check query (sodacl.md §6.7), with a `LEFT JOIN` on all column pairs.
 pub fn render_reference(
-    d: &dyn Dialect,
     m: &Metric,
     partition_where: Option<&str>,
     schema: Option<&str>,
@@ -170,7 +148,6 @@ pub fn render_reference(
     else {
         return String::new();
     };
-    let _ = d;
     let on: Vec<String> = source
         .iter()
         .zip(target)
@@ -287,13 +264,6 @@ pub fn render_duplicate_sample(
         return None;
     };
     let table = qualified_table(schema, &m.dataset.table);
-    let mut clauses: Vec<String> = cols.iter().map(|c| format!("{c} IS NOT NULL")).collect();
-    if let Some(w) = partition_where {
-        clauses.push(w.to_string());
-    }
-    if let Some(f) = &m.filter_sql {
-        clauses.push(f.clone());
-    }
     let join: Vec<String> = cols
         .iter()
         .map(|c| format!("main.{c} = frequencies.{c}"))
@@ -309,7 +279,7 @@ pub fn render_duplicate_sample(
     };
     Some(format!(
         "WITH frequencies AS (\n    SELECT {cols}\n    FROM {table}\n    WHERE {}\n    GROUP BY {cols}\n    HAVING COUNT(*) {having})\nSELECT main.*\nFROM {table} main\nJOIN frequencies ON {}{limit}",
-        clauses.join(" \n  AND "),
+        duplicate_where(cols, partition_where, m),
         join.join(" AND "),
         cols = cols.join(", ")
     ))
@@ -589,6 +559,14 @@ pub fn render_aggregate(
     RenderedQuery { sql, posts }
 }
 
+/// The `WHERE` of a duplicate count and its sample: every column set, partition and filter.
+fn duplicate_where(cols: &[String], partition_where: Option<&str>, m: &Metric) -> String {
+    let mut clauses: Vec<String> = cols.iter().map(|c| format!("{c} IS NOT NULL")).collect();
+    clauses.extend(partition_where.map(str::to_string));
+    clauses.extend(m.filter_sql.clone());
+    clauses.join(" \n  AND ")
+}
+
 /// Renders a duplicate-count query (sodacl.md §6.6).
 pub fn render_duplicate(plan: &Plan, q: &Query, schema: Option<&str>) -> RenderedQuery {
     let QueryKind::Duplicate { metric } = &q.kind else {
@@ -604,17 +582,10 @@ pub fn render_duplicate(plan: &Plan, q: &Query, schema: Option<&str>) -> Rendere
             posts: vec![],
         };
     };
-    let mut clauses: Vec<String> = cols.iter().map(|c| format!("{c} IS NOT NULL")).collect();
-    if let Some(w) = &q.partition_where {
-        clauses.push(w.clone());
-    }
-    if let Some(f) = &m.filter_sql {
-        clauses.push(f.clone());
-    }
     let sql = format!(
         "WITH frequencies AS (\n    SELECT COUNT(*) AS frequency\n    FROM {}\n    WHERE {}\n    GROUP BY {})\nSELECT COUNT(*)\nFROM frequencies\nWHERE frequency > 1",
         qualified_table(schema, &q.dataset.table),
-        clauses.join(" \n  AND "),
+        duplicate_where(cols, q.partition_where.as_deref(), m),
         cols.join(", ")
     );
     RenderedQuery {

@@ -24,6 +24,43 @@ pub trait Driver: Send + Sync {
     fn close(&self) -> LocalBoxFuture<'_, ()>;
 }
 
+/// A driver over an sqlx pool: what differs between databases is data (their dialect, how a
+/// read-only transaction begins, how values decode), so one implementation serves them all.
+pub struct PooledDriver<DB: sqlx::Database> {
+    pub pool: sqlx::Pool<DB>,
+    pub dialect: &'static dyn Dialect,
+    /// The statement that opens a read-only transaction; `None` where the session itself can
+    /// only read (SQLite files opened read-only, with an authorizer).
+    pub begin_read_only: Option<&'static str>,
+    pub decode: Decode<DB::Row>,
+}
+
+impl<DB> Driver for PooledDriver<DB>
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> <DB as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+{
+    fn dialect(&self) -> &dyn Dialect {
+        self.dialect
+    }
+
+    fn fetch_rows<'a>(
+        &'a self,
+        sql: &'a str,
+        keep: usize,
+    ) -> LocalBoxFuture<'a, Result<Rows, sqlx::Error>> {
+        match self.begin_read_only {
+            Some(begin) => in_read_only_transaction(&self.pool, begin, sql, keep, self.decode),
+            None => Box::pin(stream_rows(&self.pool, sql, keep, self.decode)),
+        }
+    }
+
+    fn close(&self) -> LocalBoxFuture<'_, ()> {
+        Box::pin(self.pool.close())
+    }
+}
+
 /// Decodes column `i` of a row into a [`Value`] by the engine's type of the column.
 pub type Decode<R> = fn(&R, usize) -> Value;
 
@@ -85,7 +122,7 @@ fn name_untyped_columns(out: &mut Rows) {
 
 /// Runs one statement in its own read-only transaction that is rolled back: whatever a
 /// statement changes in the session (even the read-only default) does not outlive it.
-pub fn in_read_only_transaction<'a, DB>(
+fn in_read_only_transaction<'a, DB>(
     pool: &'a sqlx::Pool<DB>,
     begin: &'static str,
     sql: &'a str,

@@ -158,7 +158,6 @@ fn own_sql(conn: &Connection, m: &Metric, q: &Query) -> String {
                 .schema_query(&m.dataset.table, schema, conn.database.as_deref())
         }
         MetricKind::Reference { .. } => dialect::render_reference(
-            conn.dialect(),
             m,
             q.partition_where.as_deref(),
             schema,

@@ -1,13 +1,11 @@
 //! MySQL and MariaDB: connection (read-only transactions, statement timeout) and decoding.
 
 use super::dialect::{Dialect, Post};
-use super::driver::{in_read_only_transaction, Driver};
+use super::driver::{Driver, PooledDriver};
 use crate::config::{DataSource, Engine as EngineConfig};
-use crate::measure::Rows;
 use crate::measure::Value;
 use crate::plan::Aggregate;
 use crate::sodacl::formats::RegexFlavor;
-use futures_util::future::LocalBoxFuture;
 use sqlx::mysql::{MySqlConnectOptions, MySqlPool, MySqlPoolOptions, MySqlRow, MySqlSslMode};
 use sqlx::{Column, Executor, Row, TypeInfo, ValueRef};
 use std::str::FromStr;
@@ -35,6 +33,33 @@ impl Dialect for MySql {
 
     fn regex_match(&self, expr: &str, pattern: &str) -> String {
         format!("{expr} RLIKE {}", self.string_literal(pattern))
+    }
+
+    // Tables of the configured schema, else of the connection's database.
+    fn table_discovery(&self, name_filter: &str, schema: Option<&str>) -> String {
+        let schema_cond = match schema {
+            Some(s) => format!("table_schema = {}", self.string_literal(s)),
+            None => "table_schema = DATABASE()".into(),
+        };
+        format!("SELECT table_name FROM (SELECT table_name AS name, table_name, table_schema FROM information_schema.tables) t \nWHERE ({name_filter})\n  AND {schema_cond}")
+    }
+
+    // Soda Core's own query, spacing included, so `-V` output reads the same.
+    fn schema_query(&self, table: &str, schema: Option<&str>, database: Option<&str>) -> String {
+        let t = crate::measure::unquoted_table(table);
+        let mut sql = format!(
+            "SELECT column_name ,  CAST(data_type AS CHAR) , is_nullable \nFROM information_schema.columns \nWHERE (table_name) = {}",
+            self.string_literal(&t)
+        );
+        match schema.or(database) {
+            Some(s) => sql.push_str(&format!(
+                " \n  AND (table_schema) = {}",
+                self.string_literal(s)
+            )),
+            None => sql.push_str(" \n  AND (table_schema) = DATABASE()"),
+        }
+        sql.push_str("\nORDER BY ORDINAL_POSITION");
+        sql
     }
 
     fn quote_ident(&self, name: &str) -> String {
@@ -67,33 +92,13 @@ impl Dialect for MySql {
     }
 }
 
-/// The MySQL and MariaDB driver: a pool of sessions opened by [`connect`].
-struct MySqlDriver {
-    pool: MySqlPool,
-}
-
-impl Driver for MySqlDriver {
-    fn dialect(&self) -> &dyn Dialect {
-        &MySql
-    }
-
-    fn fetch_rows<'a>(
-        &'a self,
-        sql: &'a str,
-        keep: usize,
-    ) -> LocalBoxFuture<'a, Result<Rows, sqlx::Error>> {
-        in_read_only_transaction(&self.pool, "START TRANSACTION READ ONLY", sql, keep, value)
-    }
-
-    fn close(&self) -> LocalBoxFuture<'_, ()> {
-        Box::pin(self.pool.close())
-    }
-}
-
 /// Opens the data source as a driver.
 pub async fn open(ds: &DataSource, pool_size: u32) -> Result<Arc<dyn Driver>, sqlx::Error> {
-    Ok(Arc::new(MySqlDriver {
+    Ok(Arc::new(PooledDriver {
         pool: connect(ds, pool_size).await?,
+        dialect: &MySql,
+        begin_read_only: Some("START TRANSACTION READ ONLY"),
+        decode: value,
     }))
 }
 

@@ -1,12 +1,10 @@
 //! PostgreSQL: connection (read-only session, statement timeout) and value decoding.
 
 use super::dialect::Dialect;
-use super::driver::{in_read_only_transaction, Driver};
+use super::driver::{Driver, PooledDriver};
 use crate::config::{DataSource, Engine as EngineConfig};
-use crate::measure::Rows;
 use crate::measure::Value;
 use crate::sodacl::formats::RegexFlavor;
-use futures_util::future::LocalBoxFuture;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow, PgSslMode};
 use sqlx::{Column, Row, TypeInfo, ValueRef};
 use std::str::FromStr;
@@ -92,33 +90,13 @@ impl Dialect for Postgres {
     }
 }
 
-/// The PostgreSQL driver: a pool of sessions opened by [`connect`].
-struct PostgresDriver {
-    pool: PgPool,
-}
-
-impl Driver for PostgresDriver {
-    fn dialect(&self) -> &dyn Dialect {
-        &Postgres
-    }
-
-    fn fetch_rows<'a>(
-        &'a self,
-        sql: &'a str,
-        keep: usize,
-    ) -> LocalBoxFuture<'a, Result<Rows, sqlx::Error>> {
-        in_read_only_transaction(&self.pool, "BEGIN READ ONLY", sql, keep, value)
-    }
-
-    fn close(&self) -> LocalBoxFuture<'_, ()> {
-        Box::pin(self.pool.close())
-    }
-}
-
 /// Opens the data source as a driver.
 pub async fn open(ds: &DataSource, pool_size: u32) -> Result<Arc<dyn Driver>, sqlx::Error> {
-    Ok(Arc::new(PostgresDriver {
+    Ok(Arc::new(PooledDriver {
         pool: connect(ds, pool_size).await?,
+        dialect: &Postgres,
+        begin_read_only: Some("BEGIN READ ONLY"),
+        decode: value,
     }))
 }
 

@@ -94,10 +94,10 @@ pub fn collect(
             )
         }
         SampleSource::Reference(_) => {
-            let q = |w| Some(dialect::render_reference(d, m, pw, schema, w));
+            let q = |w| Some(dialect::render_reference(m, pw, schema, w));
             (
                 format!("{prefix}{column}.failed_rows[reference]"),
-                dialect::render_reference(d, m, pw, schema, ReferenceSelect::Rows(limit)),
+                dialect::render_reference(m, pw, schema, ReferenceSelect::Rows(limit)),
                 vec![q(ReferenceSelect::Failing), q(ReferenceSelect::Passing)],
             )
         }

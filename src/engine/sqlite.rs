@@ -1,13 +1,11 @@
 //! SQLite: read-only connection with a REGEXP function, and decoding by storage class.
 
 use super::dialect::{Dialect, Post};
-use super::driver::{stream_rows, Driver};
+use super::driver::{Driver, PooledDriver};
 use crate::config::{DataSource, Engine as EngineConfig};
-use crate::measure::Rows;
 use crate::measure::Value;
 use crate::plan::Aggregate;
 use crate::sodacl::formats::RegexFlavor;
-use futures_util::future::LocalBoxFuture;
 use libsqlite3_sys as ffi;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow};
 use sqlx::{Row, TypeInfo, ValueRef};
@@ -72,34 +70,13 @@ impl Dialect for Sqlite {
     }
 }
 
-/// The SQLite driver: a pool of sessions opened by [`connect`].
-struct SqliteDriver {
-    pool: SqlitePool,
-}
-
-impl Driver for SqliteDriver {
-    fn dialect(&self) -> &dyn Dialect {
-        &Sqlite
-    }
-
-    fn fetch_rows<'a>(
-        &'a self,
-        sql: &'a str,
-        keep: usize,
-    ) -> LocalBoxFuture<'a, Result<Rows, sqlx::Error>> {
-        // Opened read-only, with an authorizer that allows nothing but reading.
-        Box::pin(stream_rows(&self.pool, sql, keep, value))
-    }
-
-    fn close(&self) -> LocalBoxFuture<'_, ()> {
-        Box::pin(self.pool.close())
-    }
-}
-
 /// Opens the data source as a driver.
 pub async fn open(ds: &DataSource, pool_size: u32) -> Result<Arc<dyn Driver>, sqlx::Error> {
-    Ok(Arc::new(SqliteDriver {
+    Ok(Arc::new(PooledDriver {
         pool: connect(ds, pool_size).await?,
+        dialect: &Sqlite,
+        begin_read_only: None,
+        decode: value,
     }))
 }
 
