@@ -311,7 +311,7 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
 
     if let Some(path) = &args.scan_results_file {
         logs.print_raw(&format!("Saving scan results to {}", path.display()));
-        let text = report::results::to_text(&report::results::document(&report, &logs));
+        let text = report::results::document(&report, &logs).to_text();
         if let Err(e) = std::fs::write(path, text) {
             logs.log(
                 Level::Error,

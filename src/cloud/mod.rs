@@ -11,9 +11,11 @@
 
 pub mod history;
 pub mod outbox;
+pub mod payload;
 pub mod tasks;
 
 use crate::config::{Cloud as CloudConfig, Secret};
+use crate::report::document::ScanResults;
 use anyhow::{anyhow, Context};
 use serde_json::{json, Map, Value};
 use std::time::Duration;
@@ -405,12 +407,10 @@ impl Client {
     }
 
     /// `sodaCoreInsertScanResults` with the results document.
-    pub async fn insert_scan_results(&mut self, doc: &Value) -> Result<Response, CloudError> {
-        let mut body = match doc {
-            Value::Object(m) => m.clone(),
-            _ => Map::new(),
-        };
-        body.insert("type".into(), json!("sodaCoreInsertScanResults"));
+    pub async fn insert_scan_results(&mut self, doc: &ScanResults) -> Result<Response, CloudError> {
+        let body = serde_json::to_value(payload::InsertScanResults::new(doc))
+            .map(obj)
+            .unwrap_or_default();
         self.post("command", body).await
     }
 }

@@ -10,6 +10,7 @@ use crate::eval::CheckResult;
 use crate::measure::history::{History, HistoryMap};
 use crate::measure::Sample;
 use crate::plan::Plan;
+use crate::report::document::ScanResults;
 use crate::sodacl::line::HistoryWindow;
 use crate::sodacl::model::{Check, CheckKind};
 use chrono::{DateTime, Local, Utc};
@@ -102,7 +103,7 @@ impl CloudSession {
             let Some(claimed) = outbox::claim(f) else {
                 continue;
             };
-            let doc: Value = match std::fs::read_to_string(&claimed)
+            let doc: ScanResults = match std::fs::read_to_string(&claimed)
                 .ok()
                 .and_then(|t| serde_json::from_str(&t).ok())
             {
@@ -325,7 +326,7 @@ impl CloudSession {
     pub fn send_results(
         &mut self,
         rt: &tokio::runtime::Runtime,
-        doc: &Value,
+        doc: &ScanResults,
         logs: &mut Logs,
     ) -> bool {
         let result = rt.block_on(self.client.insert_scan_results(doc));
@@ -349,8 +350,8 @@ impl CloudSession {
 
 /// Keeps a results document in the outbox (also when no Cloud session could be set up).
 /// Returns false, after logging why, when it cannot be kept.
-pub fn keep(dir: &std::path::Path, account: &str, doc: &Value, logs: &mut Logs) -> bool {
-    let text = crate::python::json::to_python_json(doc);
+pub fn keep(dir: &std::path::Path, account: &str, doc: &ScanResults, logs: &mut Logs) -> bool {
+    let text = doc.to_text();
     match outbox::save(dir, account, &text) {
         Ok(path) => {
             logs.info(format!(

@@ -5,6 +5,7 @@
 //! read the "NOT EVALUATED" section from there).
 
 pub mod console;
+pub mod document;
 pub mod results;
 
 use crate::eval::CheckResult;

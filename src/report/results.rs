@@ -1,11 +1,16 @@
 //! The scan results document: what `-srf FILE` writes and what Soda Cloud receives
 //! (cli-and-cloud.md §5), with Soda Core's field names, order and JSON formatting.
 
+use super::document::{
+    Attribute, CheckResult, Identities, Location, LogRecord, MetricOrigin, MetricResult,
+    QueryRecord, ScanResults, SchemaColumn, Zone,
+};
 use super::{unquoted_table, ScanReport};
 use crate::diagnostic::{Level, Logs};
-use crate::eval::{NumZone, Outcome};
+use crate::eval::{CheckResult as CheckOutcome, NumZone, Outcome};
 use crate::plan::MetricKind;
 use crate::python;
+use crate::sodacl::model::Check;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
@@ -14,22 +19,13 @@ pub fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
-fn zone(z: &NumZone) -> Value {
-    let mut m = Map::new();
-    let f = |v: f64| serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number);
-    if let Some(v) = z.gte {
-        m.insert("greaterThanOrEqual".into(), f(v));
+fn zone(z: &NumZone) -> Zone {
+    Zone {
+        greater_than_or_equal: z.gte,
+        greater_than: z.gt,
+        less_than: z.lt,
+        less_than_or_equal: z.lte,
     }
-    if let Some(v) = z.gt {
-        m.insert("greaterThan".into(), f(v));
-    }
-    if let Some(v) = z.lt {
-        m.insert("lessThan".into(), f(v));
-    }
-    if let Some(v) = z.lte {
-        m.insert("lessThanOrEqual".into(), f(v));
-    }
-    Value::Object(m)
 }
 
 fn text(v: Option<&crate::measure::Value>) -> String {
@@ -71,192 +67,218 @@ fn sample_block(sample: &crate::eval::Sample) -> Value {
     })
 }
 
-/// Builds the document as JSON values (keys in Soda Core's order).
-pub fn document(report: &ScanReport, logs: &Logs) -> Value {
-    let mut metrics: Vec<Value> = report
+/// Builds the document (keys in Soda Core's order).
+pub fn document(report: &ScanReport, logs: &Logs) -> ScanResults {
+    let outcome_present = |o: Outcome| report.checks.iter().any(|(_, r)| r.outcome == Some(o));
+    ScanResults {
+        definition_name: report.definition_name.to_string(),
+        default_data_source: report.data_source.to_string(),
+        data_timestamp: timestamp(report.data_timestamp),
+        scan_start_timestamp: timestamp(report.scan_start),
+        scan_end_timestamp: timestamp(report.scan_end),
+        has_errors: logs.has_errors(),
+        has_warnings: outcome_present(Outcome::Warn),
+        has_failures: outcome_present(Outcome::Fail),
+        metrics: metric_results(report),
+        checks: report
+            .checks
+            .iter()
+            .filter(|(_, r)| {
+                (r.outcome.is_some() || !r.outcome_reasons.is_empty()) && !r.local_only
+            })
+            .map(|(c, r)| check_result(report, c, r))
+            .collect(),
+        queries: query_records(report),
+        automated_monitoring_checks: Vec::new(),
+        profiling: report.profiling.clone(),
+        metadata: report.metadata.clone(),
+        logs: log_records(logs),
+        source_owner: "soda-core".into(),
+    }
+}
+
+fn metric_results(report: &ScanReport) -> Vec<MetricResult> {
+    let mut metrics: Vec<MetricResult> = report
         .plan
         .metrics
         .iter()
         .map(|m| {
-            let value = report
-                .values
-                .get(m.id)
-                .and_then(|v| v.as_ref())
-                .map_or(Value::Null, |v| v.to_json());
-            if let MetricKind::GroupEvolution(_) = m.kind {
-                let groups = report.rows.get(m.id).and_then(|r| r.as_ref()).map(crate::eval::groups::metric_value);
-                return json!({
-                    "identity": m.identity, "metricName": m.name,
-                    "dataSourceName": report.data_source, "tableName": unquoted_table(&m.dataset.table),
-                    "partitionName": m.dataset.partition, "columnName": m.column, "value": groups,
-                });
+            let rows = report.rows.get(m.id).and_then(|r| r.as_ref());
+            let origin = || MetricOrigin {
+                data_source_name: report.data_source.to_string(),
+                table_name: unquoted_table(&m.dataset.table),
+                partition_name: m.dataset.partition.clone(),
+                column_name: m.column.clone(),
+            };
+            let (origin, value) = match m.kind {
+                MetricKind::GroupEvolution(_) => (
+                    Some(origin()),
+                    rows.map_or(Value::Null, crate::eval::groups::metric_value),
+                ),
+                MetricKind::Schema => (Some(origin()), rows.map_or(Value::Null, schema_value)),
+                _ => (
+                    None,
+                    report
+                        .values
+                        .get(m.id)
+                        .and_then(|v| v.as_ref())
+                        .map_or(Value::Null, |v| v.to_json()),
+                ),
+            };
+            MetricResult {
+                identity: m.identity.clone(),
+                metric_name: m.name.clone(),
+                origin,
+                value,
             }
-            if m.kind == MetricKind::Schema {
-                let columns = report.rows.get(m.id).and_then(|r| r.as_ref()).map(|rows| {
-                    rows.rows
-                        .iter()
-                        .map(|r| json!({"columnName": text(r.first()), "sourceDataType": text(r.get(1))}))
-                        .collect::<Vec<_>>()
-                });
-                return json!({
-                    "identity": m.identity, "metricName": m.name,
-                    "dataSourceName": report.data_source, "tableName": unquoted_table(&m.dataset.table),
-                    "partitionName": m.dataset.partition, "columnName": m.column, "value": columns,
-                });
-            }
-            json!({"identity": m.identity, "metricName": m.name, "value": value})
         })
         .collect();
     for (_, r) in &report.checks {
         if let Some((identity, name, value)) = &r.own_metric {
-            metrics
-                .push(json!({"identity": identity, "metricName": name, "value": value.to_json()}));
+            metrics.push(MetricResult {
+                identity: identity.clone(),
+                metric_name: name.clone(),
+                origin: None,
+                value: value.to_json(),
+            });
         }
     }
-    let checks: Vec<Value> = report
-        .checks
-        .iter()
-        .filter(|(_, r)| (r.outcome.is_some() || !r.outcome_reasons.is_empty()) && !r.local_only)
-        .map(|(c, r)| {
-            let mut ids = Map::new();
-            ids.insert("v1".into(), json!(c.identity_v1));
-            ids.insert("v2".into(), json!(c.identity_v2));
-            ids.insert("v3".into(), json!(c.identity_v3));
-            if let Some(v4) = &c.identity_v4 {
-                ids.insert("v4".into(), json!(v4));
-            }
-            let mut diagnostics = Map::new();
-            if let Some(blocks) = &r.blocks {
-                let mut blocks = blocks.clone();
-                if let Some(sample) = &r.samples {
-                    blocks.push(sample_block(sample));
-                }
-                diagnostics.insert("blocks".into(), Value::Array(blocks));
-            }
-            if !r.no_value_key {
-                diagnostics.insert(
-                    "value".into(),
-                    r.value.as_ref().map_or(Value::Null, |v| v.to_json()),
-                );
-            }
-            if let Some(f) = &r.fail {
-                diagnostics.insert("fail".into(), zone(f));
-            }
-            if let Some(w) = &r.warn {
-                diagnostics.insert("warn".into(), zone(w));
-            }
-            for (k, v) in &r.extra {
-                diagnostics.insert(k.clone(), v.clone());
-            }
-            let attributes: Vec<Value> = c
-                .attributes
-                .iter()
-                .map(|(k, v)| json!({"name": k, "value": v}))
-                .collect();
-            let mut o = Map::new();
-            if let Some(g) = &r.group {
-                o.insert("group".into(), g.clone());
-            }
-            o.insert("identity".into(), json!(c.identity_v3));
-            o.insert("identities".into(), Value::Object(ids));
-            o.insert("migratedIdentities".into(), Value::Null);
-            o.insert("name".into(), json!(c.name));
-            o.insert("type".into(), json!("generic"));
-            o.insert("definition".into(), json!(c.definition));
-            o.insert("resourceAttributes".into(), Value::Array(attributes));
-            o.insert(
-                "location".into(),
-                json!({"filePath": c.file, "line": c.line, "col": c.col}),
-            );
-            o.insert("dataSource".into(), json!(report.data_source));
-            o.insert(
-                "table".into(),
-                if c.dataset.table.is_empty() {
-                    Value::Null
-                } else {
-                    json!(unquoted_table(&c.dataset.table))
-                },
-            );
-            o.insert("column".into(), json!(c.column));
-            o.insert("metrics".into(), json!(r.metrics));
-            o.insert("outcome".into(), json!(r.outcome.map(Outcome::as_str)));
-            o.insert("diagnostics".into(), Value::Object(diagnostics));
-            o.insert("source".into(), json!("soda-core"));
-            if !r.outcome_reasons.is_empty() {
-                o.insert(
-                    "outcomeReasons".into(),
-                    Value::Array(r.outcome_reasons.clone()),
-                );
-            }
-            Value::Object(o)
-        })
-        .collect();
-    let mut queries: Vec<Value> = Vec::new();
-    for q in report.executed {
-        let table = q
-            .dataset
-            .as_ref()
-            .filter(|d| !d.table.is_empty())
-            .map(|d| unquoted_table(&d.table));
-        let partition = q.dataset.as_ref().and_then(|d| d.partition.clone());
-        let data_source = q.data_source.as_deref().unwrap_or(report.data_source);
-        queries.push(json!({
-            "name": q.name, "dataSource": data_source, "table": table, "partition": partition,
-            "column": q.column, "sql": q.sql, "exception": q.error,
-            "duration": python::timedelta(q.duration),
-        }));
-        for (name, sql) in &q.extra_sql {
-            queries.push(json!({
-                "name": name, "dataSource": data_source, "table": table, "partition": partition,
-                "column": q.column, "sql": sql, "exception": null, "duration": null,
-            }));
-        }
-    }
-    let log_entries: Vec<Value> = logs
-        .records()
-        .iter()
-        .map(|r| {
-            let mut o = Map::new();
-            o.insert("level".into(), json!(r.level.as_str()));
-            o.insert("message".into(), json!(r.message));
-            o.insert("timestamp".into(), json!(timestamp(r.timestamp)));
-            o.insert("index".into(), json!(r.index));
-            if let (Some(loc), Level::Error | Level::Warning) = (&r.location, r.level) {
-                let l = json!({"filePath": loc.file, "line": loc.line, "col": loc.col});
-                o.insert("errorLocation".into(), l.clone());
-                o.insert("location".into(), l);
-            }
-            Value::Object(o)
-        })
-        .collect();
-    let outcome_present = |o: Outcome| report.checks.iter().any(|(_, r)| r.outcome == Some(o));
-    let mut doc = Map::new();
-    doc.insert("definitionName".into(), json!(report.definition_name));
-    doc.insert("defaultDataSource".into(), json!(report.data_source));
-    doc.insert(
-        "dataTimestamp".into(),
-        json!(timestamp(report.data_timestamp)),
-    );
-    doc.insert(
-        "scanStartTimestamp".into(),
-        json!(timestamp(report.scan_start)),
-    );
-    doc.insert("scanEndTimestamp".into(), json!(timestamp(report.scan_end)));
-    doc.insert("hasErrors".into(), json!(logs.has_errors()));
-    doc.insert("hasWarnings".into(), json!(outcome_present(Outcome::Warn)));
-    doc.insert("hasFailures".into(), json!(outcome_present(Outcome::Fail)));
-    doc.insert("metrics".into(), Value::Array(metrics));
-    doc.insert("checks".into(), Value::Array(checks));
-    doc.insert("queries".into(), Value::Array(queries));
-    doc.insert("automatedMonitoringChecks".into(), json!([]));
-    doc.insert("profiling".into(), Value::Array(report.profiling.clone()));
-    doc.insert("metadata".into(), Value::Array(report.metadata.clone()));
-    doc.insert("logs".into(), Value::Array(log_entries));
-    doc.insert("sourceOwner".into(), json!("soda-core"));
-    Value::Object(doc)
+    metrics
 }
 
-/// The document as Python's `json.dumps` would write it.
-pub fn to_text(doc: &Value) -> String {
-    python::json::to_python_json(doc)
+/// A schema metric's value: the columns and their types, in table order.
+fn schema_value(rows: &crate::measure::Rows) -> Value {
+    let columns: Vec<SchemaColumn> = rows
+        .rows
+        .iter()
+        .map(|r| SchemaColumn {
+            column_name: text(r.first()),
+            source_data_type: text(r.get(1)),
+        })
+        .collect();
+    serde_json::to_value(columns).unwrap_or(Value::Null)
+}
+
+/// The diagnostics of a check: blocks, value and zones first, then what the check type adds.
+fn diagnostics(r: &CheckOutcome) -> Map<String, Value> {
+    let mut diagnostics = Map::new();
+    if let Some(blocks) = &r.blocks {
+        let mut blocks = blocks.clone();
+        if let Some(sample) = &r.samples {
+            blocks.push(sample_block(sample));
+        }
+        diagnostics.insert("blocks".into(), Value::Array(blocks));
+    }
+    if !r.no_value_key {
+        diagnostics.insert(
+            "value".into(),
+            r.value.as_ref().map_or(Value::Null, |v| v.to_json()),
+        );
+    }
+    let zone_json = |z: &NumZone| serde_json::to_value(zone(z)).unwrap_or(Value::Null);
+    if let Some(f) = &r.fail {
+        diagnostics.insert("fail".into(), zone_json(f));
+    }
+    if let Some(w) = &r.warn {
+        diagnostics.insert("warn".into(), zone_json(w));
+    }
+    for (k, v) in &r.extra {
+        diagnostics.insert(k.clone(), v.clone());
+    }
+    diagnostics
+}
+
+fn check_result(report: &ScanReport, c: &Check, r: &CheckOutcome) -> CheckResult {
+    CheckResult {
+        group: r.group.clone(),
+        identity: c.identity_v3.clone(),
+        identities: Identities {
+            v1: c.identity_v1.clone(),
+            v2: c.identity_v2.clone(),
+            v3: c.identity_v3.clone(),
+            v4: c.identity_v4.clone(),
+        },
+        migrated_identities: None,
+        name: c.name.clone(),
+        kind: "generic".into(),
+        definition: c.definition.clone(),
+        resource_attributes: c
+            .attributes
+            .iter()
+            .map(|(k, v)| Attribute {
+                name: k.clone(),
+                value: v.clone(),
+            })
+            .collect(),
+        location: Location {
+            file_path: c.file.clone(),
+            line: c.line,
+            col: c.col,
+        },
+        data_source: report.data_source.to_string(),
+        table: (!c.dataset.table.is_empty()).then(|| unquoted_table(&c.dataset.table)),
+        column: c.column.clone(),
+        metrics: r.metrics.clone(),
+        outcome: r.outcome.map(|o| o.as_str().to_string()),
+        diagnostics: diagnostics(r),
+        source: "soda-core".into(),
+        outcome_reasons: r.outcome_reasons.clone(),
+    }
+}
+
+fn query_records(report: &ScanReport) -> Vec<QueryRecord> {
+    let mut queries = Vec::new();
+    for q in report.executed {
+        let record = |name: &str, sql: &str| QueryRecord {
+            name: name.to_string(),
+            data_source: q
+                .data_source
+                .as_deref()
+                .unwrap_or(report.data_source)
+                .to_string(),
+            table: q
+                .dataset
+                .as_ref()
+                .filter(|d| !d.table.is_empty())
+                .map(|d| unquoted_table(&d.table)),
+            partition: q.dataset.as_ref().and_then(|d| d.partition.clone()),
+            column: q.column.clone(),
+            sql: sql.to_string(),
+            exception: None,
+            duration: None,
+        };
+        queries.push(QueryRecord {
+            exception: q.error.clone(),
+            duration: Some(python::timedelta(q.duration)),
+            ..record(&q.name, &q.sql)
+        });
+        for (name, sql) in &q.extra_sql {
+            queries.push(record(name, sql));
+        }
+    }
+    queries
+}
+
+fn log_records(logs: &Logs) -> Vec<LogRecord> {
+    logs.records()
+        .iter()
+        .map(|r| {
+            let location = match (&r.location, r.level) {
+                (Some(loc), Level::Error | Level::Warning) => Some(Location {
+                    file_path: loc.file.clone(),
+                    line: loc.line,
+                    col: loc.col,
+                }),
+                _ => None,
+            };
+            LogRecord {
+                level: r.level.as_str().to_string(),
+                message: r.message.clone(),
+                timestamp: timestamp(r.timestamp),
+                index: r.index,
+                error_location: location.clone(),
+                location,
+            }
+        })
+        .collect()
 }
