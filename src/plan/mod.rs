@@ -11,34 +11,12 @@ use crate::diagnostic::{Location, Logs};
 use crate::python::hash::HashBuilder;
 use crate::sodacl::formats;
 use crate::sodacl::line::Arg;
-use crate::sodacl::model::{Check, CheckKind, ChecksModel, Dataset, Literal, Validity};
+use crate::sodacl::model::{
+    Check, CheckKind, ChecksModel, Dataset, Literal, MetricCheck, MetricName, Validity,
+};
 use crate::template::Vars;
 
-/// Aggregates computed from a column expression.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Aggregate {
-    Min,
-    Max,
-    Avg,
-    Sum,
-    MinLength,
-    MaxLength,
-    AvgLength,
-    Stddev,
-    StddevPop,
-    StddevSamp,
-    Variance,
-    VarPop,
-    VarSamp,
-}
-
-/// Which count a percentage divides by the row count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PercentOf {
-    Missing,
-    Invalid,
-    Duplicate,
-}
+pub use crate::sodacl::model::{Aggregate, PercentOf};
 
 /// What a metric measures.
 #[derive(Debug, Clone, PartialEq)]
@@ -165,26 +143,6 @@ impl Plan {
     }
 }
 
-/// Metrics evaluated by conditional counts and aggregates.
-fn aggregate_of(name: &str) -> Option<Aggregate> {
-    Some(match name {
-        "min" => Aggregate::Min,
-        "max" => Aggregate::Max,
-        "avg" => Aggregate::Avg,
-        "sum" => Aggregate::Sum,
-        "min_length" => Aggregate::MinLength,
-        "max_length" => Aggregate::MaxLength,
-        "avg_length" => Aggregate::AvgLength,
-        "stddev" => Aggregate::Stddev,
-        "stddev_pop" => Aggregate::StddevPop,
-        "stddev_samp" => Aggregate::StddevSamp,
-        "variance" => Aggregate::Variance,
-        "var_pop" => Aggregate::VarPop,
-        "var_samp" => Aggregate::VarSamp,
-        _ => return None,
-    })
-}
-
 /// Feeds the missing/validity settings in Soda Core's fixed order (sodacl.md §7.1).
 fn hash_validity(h: &mut HashBuilder, v: &Validity) {
     let list = |h: &mut HashBuilder, name: &str, l: &Option<Vec<Literal>>| {
@@ -246,6 +204,7 @@ pub struct Planner<'a> {
     keys: Vec<String>,
 }
 
+#[derive(Clone)]
 struct Request {
     name: String,
     kind: MetricKind,
@@ -262,6 +221,11 @@ struct Request {
     /// Metrics of user SQL have no table in their identity.
     no_table: bool,
     data_source: Option<String>,
+}
+
+/// The arguments of a metric as written (the columns of a duplicate count).
+fn arg_texts(mc: &MetricCheck) -> Vec<String> {
+    mc.args.iter().map(|a| a.text().to_string()).collect()
 }
 
 impl<'a> Planner<'a> {
@@ -543,161 +507,153 @@ impl<'a> Planner<'a> {
             r.extra_args = vec![sql.clone()];
             return Some(vec![self.request(r)]);
         }
-        let dataset = check.dataset.clone();
+        let id = self.plan_metric(model, check, mc, logs);
+        let mut ids = vec![id];
+        ids.extend(self.plan.metrics[id].deps.iter().copied());
+        Some(ids)
+    }
+
+    /// The request every metric of a metric check starts from: its dataset, column, filter and
+    /// effective missing/validity settings (the check's merged with its column's).
+    fn metric_base(
+        &self,
+        model: &ChecksModel,
+        check: &Check,
+        mc: &MetricCheck,
+        logs: &mut Logs,
+    ) -> Request {
         let first = mc.args.first().map(|a| a.text().to_string());
         let validity = match (&first, mc.expression.is_some()) {
-            (Some(col), false) => match model.column_validity(&dataset.table, col) {
+            (Some(col), false) => match model.column_validity(&check.dataset.table, col) {
                 Some(cv) => mc.validity.merged_with_column(cv),
                 None => mc.validity.clone(),
             },
             _ => mc.validity.clone(),
         };
-        let filter_sql = mc.filter.as_ref().map(|f| self.render_sql(f, check, logs));
-        let extra_args: Vec<String> = if mc.args.len() > 1 {
-            mc.args[1..]
-                .iter()
-                .map(|a| match a {
-                    Arg::Ident(s) => s.clone(),
-                    Arg::Number { value, .. } => crate::python::float_repr(*value),
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let base = |name: &str, kind: MetricKind, column: Option<String>| Request {
-            name: name.to_string(),
-            kind,
-            dataset: dataset.clone(),
-            column,
-            sql_column: first.clone(),
+        let extra_args: Vec<String> = mc
+            .args
+            .iter()
+            .skip(1)
+            .map(|a| match a {
+                Arg::Ident(s) => s.clone(),
+                Arg::Number { value, .. } => crate::python::float_repr(*value),
+            })
+            .collect();
+        Request {
+            name: mc.metric.clone(),
+            kind: MetricKind::Unsupported,
+            dataset: check.dataset.clone(),
+            column: first.clone(),
+            sql_column: first,
             filter: mc.filter.clone(),
-            filter_sql: filter_sql.clone(),
-            validity: validity.clone(),
-            extra_args: extra_args.clone(),
+            filter_sql: mc.filter.as_ref().map(|f| self.render_sql(f, check, logs)),
+            validity,
+            extra_args,
             deps: Vec::new(),
             plain_hash: false,
             no_table: false,
             data_source: None,
+        }
+    }
+
+    /// Plans the metric of a metric check (and the metrics a percentage is derived from).
+    fn plan_metric(
+        &mut self,
+        model: &ChecksModel,
+        check: &Check,
+        mc: &MetricCheck,
+        logs: &mut Logs,
+    ) -> usize {
+        let base = self.metric_base(model, check, mc, logs);
+        let with = |kind: MetricKind| Request {
+            kind,
+            ..base.clone()
         };
-        let location = Some(Location {
-            file: check.file.clone(),
-            line: check.line,
-            col: check.col,
-        });
-        let name = mc.metric.as_str();
         if let Some(expr) = &mc.expression {
             let sql = self.render_sql(expr, check, logs);
-            let mut r = base(name, MetricKind::Expression(sql), first.clone());
+            let mut r = with(MetricKind::Expression(sql));
             r.validity = Validity::default();
             r.filter = None;
             r.filter_sql = None;
-            return Some(vec![self.request(r)]);
+            return self.request(r);
         }
-        let needs_column = !matches!(name, "row_count");
-        if needs_column
-            && first.is_none()
-            && !matches!(name, "duplicate_count" | "duplicate_percent")
-            && aggregate_of(name).is_some()
-        {
-            logs.error_at(
-                format!("Metric {name} needs a column argument, e.g. {name}(column)"),
-                location,
-            );
-            return None;
-        }
-        let col = first.clone();
-        let id = match name {
-            "row_count" => {
-                let mut r = base(name, MetricKind::RowCount, None);
-                r.validity = Validity::default();
-                r.extra_args.clear();
-                r.sql_column = None;
-                self.request(r)
+        let request = match &mc.resolved {
+            MetricName::RowCount => self.row_count_of(&base),
+            MetricName::MissingCount => with(MetricKind::MissingCount),
+            MetricName::InvalidCount => {
+                self.warn_invalid_without_spec(check, &base.validity, logs);
+                with(MetricKind::InvalidCount)
             }
-            "missing_count" => self.request(base(name, MetricKind::MissingCount, col)),
-            "invalid_count" => {
-                if !validity.has_valid() && !validity.has_invalid() {
-                    logs.warning_at(format!(
-                        "Counting invalid without valid or invalid specification does not make sense. (\"{}\" @ line={},col={} in {})",
-                        check.source_line, check.line, check.col, check.file
-                    ), location);
+            MetricName::ValidCount => with(MetricKind::ValidCount),
+            MetricName::Percentile(fraction) => with(MetricKind::Percentile(*fraction)),
+            MetricName::DuplicateCount => {
+                let mut r = with(MetricKind::DuplicateCount(arg_texts(mc)));
+                if mc.args.len() > 1 {
+                    r.column = None;
                 }
-                self.request(base(name, MetricKind::InvalidCount, col))
+                r
             }
-            "valid_count" => self.request(base(name, MetricKind::ValidCount, col)),
-            "percentile" | "percentile_disc" => {
-                let fraction = match mc.args.get(1) {
-                    Some(Arg::Number { value, .. }) => *value,
-                    _ => return None,
-                };
-                self.request(base(name, MetricKind::Percentile(fraction), col))
-            }
-            "duplicate_count" => {
-                let cols: Vec<String> = mc.args.iter().map(|a| a.text().to_string()).collect();
-                if cols.is_empty() {
-                    logs.error_at(
-                        "duplicate_count needs at least one column".to_string(),
-                        location,
-                    );
-                    return None;
-                }
-                let column = if cols.len() == 1 { col } else { None };
-                self.request(base(name, MetricKind::DuplicateCount(cols), column))
-            }
-            "missing_percent" | "invalid_percent" | "duplicate_percent" => {
-                if col.is_none() {
-                    logs.error_at(format!("Metric {name} needs a column argument"), location);
-                    return None;
-                }
-                let mut rc = base("row_count", MetricKind::RowCount, None);
-                rc.validity = Validity::default();
-                rc.plain_hash = true;
-                rc.sql_column = None;
-                let row_count = self.request(rc);
-                let (count_name, count_kind, of) = match name {
-                    "missing_percent" => (
-                        "missing_count",
-                        MetricKind::MissingCount,
-                        PercentOf::Missing,
-                    ),
-                    "invalid_percent" => {
-                        if !validity.has_valid() && !validity.has_invalid() {
-                            logs.warning_at(format!(
-                                "Counting invalid without valid or invalid specification does not make sense. (\"{}\" @ line={},col={} in {})",
-                                check.source_line, check.line, check.col, check.file
-                            ), location);
-                        }
-                        (
-                            "invalid_count",
-                            MetricKind::InvalidCount,
-                            PercentOf::Invalid,
-                        )
-                    }
-                    _ => (
-                        "duplicate_count",
-                        MetricKind::DuplicateCount(
-                            mc.args.iter().map(|a| a.text().to_string()).collect(),
-                        ),
-                        PercentOf::Duplicate,
-                    ),
-                };
-                let count = self.request(base(count_name, count_kind, col.clone()));
-                let mut p = base(name, MetricKind::Percent(of), col);
-                p.deps = vec![row_count, count];
-                self.request(p)
-            }
-            other => match aggregate_of(other) {
-                Some(agg) => self.request(base(other, MetricKind::Aggregate(agg), col)),
-                None => {
-                    logs.error_at(format!("Unsupported metric {other}"), location);
-                    self.request(base(other, MetricKind::Unsupported, col))
-                }
-            },
+            MetricName::Percent(of) => return self.plan_percent(check, mc, *of, &base, logs),
+            MetricName::Aggregate(agg) => with(MetricKind::Aggregate(*agg)),
+            MetricName::UserDefined | MetricName::Unknown => with(MetricKind::Unsupported),
         };
-        let metric = &self.plan.metrics[id];
-        let mut ids = vec![id];
-        ids.extend(metric.deps.iter().copied());
-        Some(ids)
+        self.request(request)
+    }
+
+    /// A plain row count of the base request's dataset and filter.
+    fn row_count_of(&self, base: &Request) -> Request {
+        Request {
+            name: "row_count".into(),
+            kind: MetricKind::RowCount,
+            column: None,
+            sql_column: None,
+            validity: Validity::default(),
+            extra_args: Vec::new(),
+            ..base.clone()
+        }
+    }
+
+    /// `*_percent`: a count divided by the row count, derived after the queries ran.
+    fn plan_percent(
+        &mut self,
+        check: &Check,
+        mc: &MetricCheck,
+        of: PercentOf,
+        base: &Request,
+        logs: &mut Logs,
+    ) -> usize {
+        let mut rc = self.row_count_of(base);
+        rc.extra_args = base.extra_args.clone();
+        rc.plain_hash = true;
+        let row_count = self.request(rc);
+        let (count_name, count_kind) = match of {
+            PercentOf::Missing => ("missing_count", MetricKind::MissingCount),
+            PercentOf::Invalid => {
+                self.warn_invalid_without_spec(check, &base.validity, logs);
+                ("invalid_count", MetricKind::InvalidCount)
+            }
+            PercentOf::Duplicate => ("duplicate_count", MetricKind::DuplicateCount(arg_texts(mc))),
+        };
+        let count = self.request(Request {
+            name: count_name.into(),
+            kind: count_kind,
+            ..base.clone()
+        });
+        self.request(Request {
+            kind: MetricKind::Percent(of),
+            deps: vec![row_count, count],
+            ..base.clone()
+        })
+    }
+
+    /// Soda Core's warning for an invalid count with nothing that says what is valid.
+    fn warn_invalid_without_spec(&self, check: &Check, validity: &Validity, logs: &mut Logs) {
+        if !validity.has_valid() && !validity.has_invalid() {
+            logs.warning_at(format!(
+                "Counting invalid without valid or invalid specification does not make sense. (\"{}\" @ line={},col={} in {})",
+                check.source_line, check.line, check.col, check.file
+            ), Some(check.location()));
+        }
     }
 
     fn group_queries(&mut self, model: &ChecksModel, logs: &mut Logs) {

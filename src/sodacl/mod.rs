@@ -5,6 +5,8 @@
 //! problem is logged with `file:line:col` and parsing goes on with the next check, so one typo
 //! never hides the rest of a file (Soda Core drops the rest of the file on some errors).
 
+mod analyze;
+pub mod ast;
 mod checks;
 pub mod formats;
 pub mod identity;
@@ -15,10 +17,7 @@ use crate::diagnostic::{Level, Location, Logs};
 use crate::template::Vars;
 use crate::yaml::{self, emit, Node, NodeKind, Scalar};
 use line::{CheckLine, Comparator, Header, Operand, Threshold};
-use model::{
-    Check, CheckKind, ChecksModel, Dataset, ForEach, Literal, MetricCheck, Partition, Validity,
-    Zone,
-};
+use model::{Check, CheckKind, ChecksModel, Dataset, ForEach, Literal, Partition, Validity, Zone};
 use std::path::Path;
 
 /// Metric-check configuration keys Soda Core accepts (others are errors).
@@ -946,7 +945,8 @@ impl<'a> Parser<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn add_check(
+    /// The parts every check has: identities, definition, name, attributes, samples limit.
+    fn base_check(
         &mut self,
         file: &str,
         header: &str,
@@ -955,9 +955,8 @@ impl<'a> Parser<'a> {
         line_text: &str,
         config: Option<&Node>,
         dataset_attributes: &[(String, serde_json::Value)],
-    ) {
+    ) -> Check {
         self.seq += 1;
-        let location = Self::location(file, line_node);
         let basename = Path::new(file)
             .file_name()
             .map_or_else(|| file.to_string(), |n| n.to_string_lossy().to_string());
@@ -1016,7 +1015,7 @@ impl<'a> Parser<'a> {
             None => None,
         };
 
-        let mut check = Check {
+        Check {
             seq: self.seq,
             file: file.to_string(),
             line: line_node.pos.line,
@@ -1039,8 +1038,31 @@ impl<'a> Parser<'a> {
             invalid: false,
             samples_limit,
             kind: CheckKind::Unsupported(String::new()),
-        };
+        }
+    }
 
+    /// Parses one check and adds it to the model (or logs why it cannot be).
+    #[allow(clippy::too_many_arguments)]
+    fn add_check(
+        &mut self,
+        file: &str,
+        header: &str,
+        dataset: &Dataset,
+        line_node: &Node,
+        line_text: &str,
+        config: Option<&Node>,
+        dataset_attributes: &[(String, serde_json::Value)],
+    ) {
+        let location = Self::location(file, line_node);
+        let check = self.base_check(
+            file,
+            header,
+            dataset,
+            line_node,
+            line_text,
+            config,
+            dataset_attributes,
+        );
         match line_text {
             "schema" => return self.finish_schema(file, line_node, check, config),
             "failed rows" => return self.finish_failed_rows(file, line_node, check, config),
@@ -1164,190 +1186,12 @@ impl<'a> Parser<'a> {
                 threshold,
             } => (metric, args, threshold),
         };
-        if metric == "freshness" {
-            let column = args
-                .first()
-                .map(|a| a.text().to_string())
-                .unwrap_or_default();
-            let now_variable = args.get(1).map(|a| a.text().to_string());
-            if column.is_empty() || args.len() > 2 {
-                self.logs.error_at(format!("Invalid check \"{line_text}\": freshness takes a column and optionally a variable name, e.g. freshness(updated_at) < 1d"), location);
-                return;
-            }
-            return self.finish_freshness(
-                file,
-                line_node,
-                check,
-                config,
-                column,
-                now_variable,
-                inline,
-            );
-        }
-        if metric.starts_with('$') {
-            self.logs
-                .error_at("Soda Core does not support check templates.", location);
-            return;
-        }
-
-        // Thresholds: inline wins; otherwise warn/fail blocks describe bad zones directly.
-        let when = self.when_thresholds(file, config);
-        let zones_from_config = (when.0.as_ref().map(bad_zone), when.1.as_ref().map(bad_zone));
-        match &inline {
-            Some(t) => {
-                check.fail = Some(inverse(&pass_zone(t)));
-                check_between_order(self, file, line_node, t);
-            }
-            None => {
-                check.warn = zones_from_config.0;
-                check.fail = zones_from_config.1;
-            }
-        }
-        if check.fail.is_none() && check.warn.is_none() && !matches!(wrap, Wrap::Anomaly) {
-            self.logs.error_at(
-                format!("No threshold specified for check \"{line_text}\""),
-                location.clone(),
-            );
-            check.no_threshold = true;
-        }
-
-        // Configuration keys.
-        let mut validity = Validity::default();
-        let mut filter = None;
-        let mut expression = None;
-        let mut query = None;
-        if let Some(cfg) = config {
-            for (k, v) in cfg.entries().unwrap_or_default() {
-                let key = k.scalar_text().unwrap_or_default();
-                if key == "filter" {
-                    filter = self.string_value(file, "filter", v);
-                    continue;
-                }
-                if let Some(m) = key.strip_suffix(" expression") {
-                    if m != metric {
-                        self.error(file, k, format!("In configuration \"{key}\" the metric name must match exactly the metric name in the check \"{metric}\""));
-                        check.invalid = true;
-                    } else {
-                        match v.scalar_text() {
-                            Some(e) if !e.trim().is_empty() => expression = Some(e),
-                            _ => {
-                                self.error(
-                                    file,
-                                    v,
-                                    format!("\"{key}\" must contain a SQL expression"),
-                                );
-                                check.invalid = true;
-                            }
-                        }
-                    }
-                    continue;
-                }
-                if key.starts_with("failed rows ")
-                    && (key.ends_with(" query") || key.ends_with(" sql_file"))
-                {
-                    continue;
-                }
-                if let Some(m) = key
-                    .strip_suffix(" query")
-                    .or_else(|| key.strip_suffix(" sql_file"))
-                {
-                    if m != metric {
-                        self.error(file, k, format!("In configuration \"{key}\" the metric name must match exactly the metric name in the check \"{metric}\""));
-                        check.invalid = true;
-                        continue;
-                    }
-                    match self.user_sql(file, k, v, key.ends_with(" sql_file")) {
-                        Some(sql) => query = Some(sql),
-                        None => check.invalid = true,
-                    }
-                    continue;
-                }
-                if self.apply_validity_key(file, &key, k, v, &mut validity) {
-                    continue;
-                }
-                if !METRIC_CONFIG_KEYS.contains(&key.as_str()) {
-                    self.error(
-                        file,
-                        k,
-                        format!("Skipping unsupported check configuration: {key}"),
-                    );
-                }
-            }
-        }
-        for fmt in [
-            &validity.missing_format,
-            &validity.valid_format,
-            &validity.invalid_format,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            if formats::format_regex(fmt, formats::RegexFlavor::Postgres).is_none() {
-                check.invalid = true;
-            }
-        }
-        if expression.is_some() && filter.is_some() {
-            self.logs.error_at(format!(
-                "Filter ({}) can't be applied in combination with a custom metric aggregation expression",
-                filter.clone().unwrap_or_default()
-            ), location.clone());
-            filter = None;
-        }
-
-        // Column: the first argument of column metrics.
-        let multi_col = matches!(metric.as_str(), "duplicate_count") && args.len() > 1;
-        if !multi_col {
-            if let Some(first) = args.first() {
-                check.column = Some(first.text().to_string());
-            }
-        }
-        if args.len() > 1
-            && !matches!(
-                metric.as_str(),
-                "duplicate_count" | "duplicate_percent" | "percentile" | "percentile_disc"
-            )
-        {
-            self.logs.warning_at(format!(
-                "Invalid syntax used in \"{line_text}\". More than one check attribute is not supported. Only the first one is used."
-            ), location.clone());
-        }
-        if matches!(metric.as_str(), "percentile" | "percentile_disc") {
-            let fraction_ok = matches!(args.get(1), Some(line::Arg::Number { value, .. }) if (0.0..=1.0).contains(value));
-            if args.is_empty() || !fraction_ok {
-                self.logs.error_at(format!(
-                    "Invalid check \"{line_text}\": percentile needs a column and a fraction between 0 and 1, e.g. percentile(amount, 0.95)"
-                ), location.clone());
-                check.invalid = true;
-            }
-        }
-        let mc = MetricCheck {
-            metric,
-            args,
-            filter,
-            validity,
-            expression,
-            query,
-        };
-        check.kind = match wrap {
-            Wrap::None => CheckKind::Metric(Box::new(mc)),
-            Wrap::Change { history, percent } => CheckKind::Change(Box::new(model::ChangeCheck {
-                metric: mc,
-                history,
-                percent,
-            })),
-            Wrap::Anomaly => {
-                // `< default` sets no numeric zone; the forecasting model decides.
-                check.fail = None;
-                check.warn = None;
-                CheckKind::Anomaly(Box::new(mc))
-            }
-        };
-        self.model.checks.push(check);
+        self.finish_metric(file, line_node, check, config, wrap, (metric, args, inline));
     }
 }
 
 /// What a metric check line was wrapped in.
-enum Wrap {
+pub(super) enum Wrap {
     None,
     Change {
         history: line::HistoryWindow,

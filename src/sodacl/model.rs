@@ -5,6 +5,7 @@
 //! to YAML syntax except the original config node kept for identities.
 
 use super::line::{Arg, Operand};
+use crate::diagnostic::Location;
 pub use crate::measure::Dataset;
 use crate::yaml::Node;
 
@@ -105,6 +106,51 @@ impl Validity {
     }
 }
 
+/// Aggregates computed from a column expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    Min,
+    Max,
+    Avg,
+    Sum,
+    MinLength,
+    MaxLength,
+    AvgLength,
+    Stddev,
+    StddevPop,
+    StddevSamp,
+    Variance,
+    VarPop,
+    VarSamp,
+}
+
+/// Which count a percentage divides by the row count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PercentOf {
+    Missing,
+    Invalid,
+    Duplicate,
+}
+
+/// The metric a metric check measures, resolved by the analyzer from its name and arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MetricName {
+    RowCount,
+    MissingCount,
+    InvalidCount,
+    ValidCount,
+    DuplicateCount,
+    /// `missing_percent`, `invalid_percent`, `duplicate_percent`.
+    Percent(PercentOf),
+    Aggregate(Aggregate),
+    /// A discrete percentile at this fraction.
+    Percentile(f64),
+    /// `<metric> expression` or `<metric> query`.
+    UserDefined,
+    /// A name soda-rs does not know (already reported); planned so the check says so.
+    Unknown,
+}
+
 /// What a metric check measures.
 #[derive(Debug, Clone)]
 pub struct MetricCheck {
@@ -118,6 +164,8 @@ pub struct MetricCheck {
     pub expression: Option<String>,
     /// `<metric> query: SQL` (or the contents of `<metric> sql_file`), rendered.
     pub query: Option<String>,
+    /// What the name and arguments resolve to.
+    pub resolved: MetricName,
 }
 
 /// `freshness(column[, NOW_VARIABLE])`: the age of the newest value.
@@ -275,6 +323,17 @@ pub struct Check {
     pub invalid: bool,
     pub samples_limit: Option<i64>,
     pub kind: CheckKind,
+}
+
+impl Check {
+    /// Where the check is written in its checks file.
+    pub fn location(&self) -> Location {
+        Location {
+            file: self.file.clone(),
+            line: self.line,
+            col: self.col,
+        }
+    }
 }
 
 /// A named dataset filter (`filter T [p]: where: ...`).
