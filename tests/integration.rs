@@ -18,5 +18,7 @@ mod results;
 mod cloud;
 // Every check type on every engine, with the values and outcomes of the results file.
 mod check_types;
+// The SQL each dialect renders for a representative plan (no database needed).
+mod dialects;
 // The stage rules of src/: which module may use which.
 mod layers;

@@ -1,11 +1,14 @@
 //! The checks language, one fixture file per construct: `tests/sodacl/valid/*.yml` and
 //! `tests/sodacl/invalid/*.yml` (ruff's parser fixtures).
 //!
-//! Every file is scanned against the SQLite dataset. A valid file declares how many checks it
-//! evaluates (`# checks: N`) and must log no error. An invalid file declares each error it
-//! must produce as `# expect-error: LINE:COL text`: an error record at that location whose
-//! console block (message, detail lines and location) contains `text`.
+//! Every file is one test, scanned against the SQLite dataset, and its whole console output is
+//! compared with `<fixture>.stdout` beside it (`SODA_UPDATE_EXPECTED=1` rewrites those). A
+//! valid file also declares how many checks it evaluates (`# checks: N`) and must log no
+//! error. An invalid file declares each error it must produce as
+//! `# expect-error: LINE:COL text`: an error record at that location whose console block
+//! (message, detail lines and location) contains `text`.
 
+use crate::common::expect::assert_expected;
 use crate::common::{Database, Run, Test};
 use std::path::{Path, PathBuf};
 
@@ -55,12 +58,14 @@ fn console_records(stdout: &str) -> Vec<String> {
     records
 }
 
-#[test]
-fn valid_fixtures_log_no_errors() {
+/// A valid fixture: no error, the declared number of checks, the expected console output.
+fn valid(fixture: &str) {
     let t = Test::with(&Database::Sqlite);
     let mut problems = Vec::new();
-    for path in fixtures("valid") {
+    {
+        let path = fixture_path("valid", fixture);
         let (name, text, run) = scan_fixture(&t, "valid", &path);
+        assert_expected(&path.with_extension("stdout"), &run.stdout);
         let expected_checks: usize = match headers(&text, "checks").as_slice() {
             [n] => n.parse().expect("# checks: N"),
             _ => panic!("{name}: declare the number of evaluated checks with `# checks: N`"),
@@ -80,20 +85,22 @@ fn valid_fixtures_log_no_errors() {
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
 
-#[test]
-fn invalid_fixtures_report_located_errors() {
+/// An invalid fixture: exit 3, each declared error at its location, the expected output.
+fn invalid(fixture: &str) {
     let t = Test::with(&Database::Sqlite);
     let mut problems = Vec::new();
-    for path in fixtures("invalid") {
+    'fixture: {
+        let path = fixture_path("invalid", fixture);
         let (name, text, run) = scan_fixture(&t, "invalid", &path);
+        assert_expected(&path.with_extension("stdout"), &run.stdout);
         let expectations = headers(&text, "expect-error");
         if expectations.is_empty() {
             problems.push(format!("{name}: declare `# expect-error: LINE:COL text`"));
-            continue;
+            break 'fixture;
         }
         if run.code != 3 {
             problems.push(format!("{name}: exit code {}, expected 3\n{run}", run.code));
-            continue;
+            break 'fixture;
         }
         let results = t.results();
         let records = console_records(&run.stdout);
@@ -119,4 +126,80 @@ fn invalid_fixtures_report_located_errors() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+/// One test per fixture file; `every_fixture_has_a_test` keeps this list complete.
+macro_rules! fixture_tests {
+    ($kind:ident: $($name:ident),* $(,)?) => {
+        mod $kind {
+            $(#[test]
+            fn $name() {
+                super::$kind(stringify!($name));
+            })*
+        }
+    };
+}
+
+const VALID: &[&str] = &[
+    "between",
+    "comparators",
+    "configurations_for",
+    "filters_and_partitions",
+    "name_identity_attributes",
+    "numbers",
+    "percent_thresholds",
+    "quoted_and_flow_style",
+    "several_sections",
+    "validity_settings",
+    "variables_section",
+    "warn_and_fail_blocks",
+];
+const INVALID: &[&str] = &[
+    "bad_threshold",
+    "bad_when_threshold",
+    "between_reversed",
+    "double_space",
+    "duplicate_keys",
+    "filter_without_where",
+    "invalid_section_header",
+    "metric_without_threshold",
+    "missing_space",
+    "missing_values_not_a_list",
+    "mixed_valid_values",
+    "not_without_between",
+    "percentile_fraction_out_of_range",
+    "percentile_without_fraction",
+    "section_not_a_list",
+    "several_errors_in_one_file",
+    "undeclared_filter",
+    "unknown_config_key",
+    "unknown_metric",
+    "unknown_valid_format",
+    "valid_min_not_a_number",
+    "warn_without_when",
+    "yaml_syntax",
+];
+
+fixture_tests!(valid: between, comparators, configurations_for, filters_and_partitions, name_identity_attributes, numbers, percent_thresholds, quoted_and_flow_style, several_sections, validity_settings, variables_section, warn_and_fail_blocks);
+fixture_tests!(invalid: bad_threshold, bad_when_threshold, between_reversed, double_space, duplicate_keys, filter_without_where, invalid_section_header, metric_without_threshold, missing_space, missing_values_not_a_list, mixed_valid_values, not_without_between, percentile_fraction_out_of_range, percentile_without_fraction, section_not_a_list, several_errors_in_one_file, undeclared_filter, unknown_config_key, unknown_metric, unknown_valid_format, valid_min_not_a_number, warn_without_when, yaml_syntax);
+
+#[test]
+fn every_fixture_has_a_test() {
+    for (kind, listed) in [("valid", VALID), ("invalid", INVALID)] {
+        let found: Vec<String> = fixtures(kind)
+            .iter()
+            .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            found, listed,
+            "tests/sodacl/{kind}: add new fixtures to tests/sodacl.rs"
+        );
+    }
+}
+
+fn fixture_path(kind: &str, name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/sodacl")
+        .join(kind)
+        .join(format!("{name}.yml"))
 }

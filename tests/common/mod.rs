@@ -11,6 +11,7 @@
 
 pub mod check_types;
 pub mod db;
+pub mod expect;
 pub mod https;
 pub mod scans;
 
