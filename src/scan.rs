@@ -8,9 +8,11 @@ use crate::diagnostic::{Level, Logs, Sink};
 use crate::engine::{self, Connection};
 use crate::eval;
 use crate::exit::ExitStatus;
+use crate::measure::Measurements;
 use crate::plan::Planner;
 use crate::report::{self, ScanReport};
 use crate::sodacl;
+use crate::sodacl::model::ChecksModel;
 use crate::template::Vars;
 use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use std::path::PathBuf;
@@ -76,23 +78,11 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|e| format!("could not start the async runtime: {e}"))
 }
 
-/// Runs `soda scan`.
+/// Runs `soda scan`: each stage in turn, every problem logged, always to a summary and a status.
 pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     let scan_start = Utc::now();
-    let data_timestamp = match &args.data_timestamp {
-        None => Utc
-            .timestamp_opt(scan_start.timestamp(), 0)
-            .single()
-            .unwrap_or(scan_start),
-        Some(t) => match parse_data_timestamp(t) {
-            Some(ts) => ts,
-            None => {
-                crate::print_usage_error(&format!(
-                    "invalid value '{t}' for '-t/--data-timestamp': expected ISO 8601, e.g. 2024-05-01T12:00:00+02:00"
-                ));
-                return ExitStatus::Error;
-            }
-        },
+    let Some(data_timestamp) = data_timestamp(args, scan_start) else {
+        return ExitStatus::Error;
     };
     let mut logs = Logs::new(args.verbose, sink);
     logs.info(banner());
@@ -113,8 +103,101 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
             .and_then(|rt| CloudSession::start(rt, c, &mut logs)),
         None => None,
     };
+    let files = checks_files(args, &mut logs);
+    let mut model = parse_checks(&files, &mut vars, &mut logs, &args.data_source);
+    logs.debug("Scan execution starts");
+    if model.needs_database() {
+        session.open(&config, &args.data_source, &mut logs);
+    }
+    model = expand_for_each(model, &session, &mut vars, &mut logs, &args.data_source);
+    // With Soda Cloud, one invalid check attribute stops every check (as in Soda Core).
+    if let (Some(c), Some(rt)) = (&mut cloud, &session.runtime) {
+        if !c.validate_attributes(rt, &model.ordered_checks(), &mut logs) {
+            model.checks.clear();
+        }
+    }
+    let plan = Arc::new(
+        Planner::new(&args.scan_definition, &args.data_source, &vars).plan(&model, &mut logs),
+    );
+    let mut outcome = session.measure(&config, &plan, &mut logs);
+    let mut query_number = plan.next_query_number;
+    let sections = session.run_sections(&args.data_source, &model, &mut query_number, &mut logs);
+    outcome.executed.extend(sections.executed);
+    eval::derive_percentages(&plan, &mut outcome.values);
+    let history = match (&mut cloud, &session.runtime) {
+        (Some(c), Some(rt)) => c.history(rt, &model.ordered_checks(), &plan, &mut logs),
+        _ => eval::history::HistoryMap::new(),
+    };
+    let mut checks = evaluate(
+        &model, &plan, &outcome, &history, &vars, &session, &mut logs,
+    );
+    let data_source = config.data_source(&args.data_source);
+    if session.connections.default.is_some() && !data_source.is_some_and(|d| d.disable_samples) {
+        let limit = data_source.and_then(|d| d.samples_limit);
+        let sampling = Sampling {
+            model: &model,
+            plan: &plan,
+            outcome: &outcome,
+            vars: &vars,
+        };
+        let executed = session.collect_samples(&sampling, &mut checks, limit, &mut query_number);
+        log_queries(&executed, &mut logs);
+        outcome.executed.extend(executed);
+    }
+    if let (Some(c), Some(rt)) = (&mut cloud, &session.runtime) {
+        let digits = crate::cloud::tasks::data_timestamp_digits(
+            args.data_timestamp.as_deref(),
+            data_timestamp,
+        );
+        c.upload_samples(rt, &mut checks, &args.scan_definition, &digits, &mut logs);
+    }
+    session.close();
+    let report = ScanReport {
+        definition_name: &args.scan_definition,
+        data_source: &args.data_source,
+        data_timestamp,
+        scan_start,
+        scan_end: Utc::now(),
+        checks,
+        plan: &plan,
+        values: &outcome.values,
+        rows: &outcome.rows,
+        executed: &outcome.executed,
+        profiling: sections.profiling,
+        metadata: sections.metadata,
+    };
+    report::console::summary(&report, &mut logs);
+    // Errors logged from here on (Cloud delivery) leave the exit code as it is, as in Soda
+    // Core; results that could not even be kept in the outbox make it an error.
+    let status = exit_status(&report, &logs);
+    let delivered = deliver_to_cloud(&config, cloud.as_mut(), &session, &report, &mut logs);
+    let saved = save_results_file(args, &report, &mut logs);
+    status.max(delivered).max(saved)
+}
 
-    // Checks files.
+/// The scan's data timestamp: `-t` (a usage error when it does not parse) or the start, to the
+/// second.
+fn data_timestamp(args: &ScanArgs, scan_start: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    match &args.data_timestamp {
+        None => Some(
+            Utc.timestamp_opt(scan_start.timestamp(), 0)
+                .single()
+                .unwrap_or(scan_start),
+        ),
+        Some(t) => {
+            let parsed = parse_data_timestamp(t);
+            if parsed.is_none() {
+                crate::print_usage_error(&format!(
+                    "invalid value '{t}' for '-t/--data-timestamp': expected ISO 8601, e.g. 2024-05-01T12:00:00+02:00"
+                ));
+            }
+            parsed
+        }
+    }
+}
+
+/// The checks files the paths stand for; missing paths are errors.
+fn checks_files(args: &ScanArgs, logs: &mut Logs) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = Vec::new();
     for path in &args.paths {
         let text = path.to_string_lossy();
@@ -132,187 +215,131 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     if args.paths.is_empty() {
         logs.warning("No checks file specified");
     }
-    let mut parser = sodacl::Parser::new(&mut vars, &mut logs, &args.data_source);
-    for f in &files {
+    files
+}
+
+fn parse_checks(files: &[PathBuf], vars: &mut Vars, logs: &mut Logs, ds: &str) -> ChecksModel {
+    let mut parser = sodacl::Parser::new(vars, logs, ds);
+    for f in files {
         parser.add_file(f);
     }
     parser.finalize_identities();
-    let mut model = parser.model;
-    logs.debug("Scan execution starts");
+    parser.model
+}
 
-    // Connect when there is anything to ask the database.
-    let needs_database = !model.checks.is_empty()
-        || !model.for_each.is_empty()
-        || model.profile_columns.is_some()
-        || model.discover_datasets.is_some()
-        || model.sample_datasets.is_some();
-    if needs_database {
-        session.open(&config, &args.data_source, &mut logs);
-    }
-
-    // `for each dataset`: discover the tables, then parse the checks once per table.
+/// `for each dataset`: discovers the tables, then parses the checks once per table.
+fn expand_for_each(
+    mut model: ChecksModel,
+    session: &Session,
+    vars: &mut Vars,
+    logs: &mut Logs,
+    ds: &str,
+) -> ChecksModel {
     let templates = std::mem::take(&mut model.for_each);
-    if !templates.is_empty() {
-        let mut expansions = Vec::new();
-        for t in &templates {
-            match session.discover(t) {
-                Ok(tables) => expansions.push((t, tables)),
-                Err(e) => logs.error_at(
-                    format!(
-                        "Could not list the datasets of \"for each dataset {}\": {e}",
-                        t.alias
-                    ),
-                    Some(crate::diagnostic::Location {
-                        file: t.file.clone(),
-                        line: t.line,
-                        col: t.col,
-                    }),
+    if templates.is_empty() {
+        return model;
+    }
+    let mut expansions = Vec::new();
+    for t in &templates {
+        match session.discover(t) {
+            Ok(tables) => expansions.push((t, tables)),
+            Err(e) => logs.error_at(
+                format!(
+                    "Could not list the datasets of \"for each dataset {}\": {e}",
+                    t.alias
                 ),
-            }
+                Some(crate::diagnostic::Location {
+                    file: t.file.clone(),
+                    line: t.line,
+                    col: t.col,
+                }),
+            ),
         }
-        let mut parser =
-            sodacl::Parser::new(&mut vars, &mut logs, &args.data_source).with_model(model);
-        for (t, tables) in expansions {
-            for table in tables {
-                parser.expand_for_each(t, &table);
-            }
-        }
-        parser.finalize_identities();
-        model = parser.model;
     }
+    let mut parser = sodacl::Parser::new(vars, logs, ds).with_model(model);
+    for (t, tables) in expansions {
+        for table in tables {
+            parser.expand_for_each(t, &table);
+        }
+    }
+    parser.finalize_identities();
+    parser.model
+}
 
-    // With Soda Cloud, one invalid check attribute stops every check (as in Soda Core).
-    let attributes_ok = match (&mut cloud, &session.runtime) {
-        (Some(c), Some(rt)) => c.validate_attributes(rt, &model.ordered_checks(), &mut logs),
-        _ => true,
-    };
-    if !attributes_ok {
-        model.checks.retain(|_| false);
-    }
-    let plan =
-        Planner::new(&args.scan_definition, &args.data_source, &vars).plan(&model, &mut logs);
-    let plan = Arc::new(plan);
-    let mut outcome = crate::measure::Measurements {
-        values: vec![None; plan.metrics.len()],
-        rows: vec![None; plan.metrics.len()],
-        executed: Vec::new(),
-    };
-    if !plan.queries.is_empty() {
-        session.open_others(&config, &plan);
-        if let Some(o) = session.execute(plan.clone()) {
-            outcome = o;
-        }
-    }
+/// Evaluates every check in Soda Core's order; group-by checks add one result per group.
+fn evaluate(
+    model: &ChecksModel,
+    plan: &crate::plan::Plan,
+    outcome: &Measurements,
+    history: &eval::history::HistoryMap,
+    vars: &Vars,
+    session: &Session,
+    logs: &mut Logs,
+) -> Vec<(sodacl::model::Check, eval::CheckResult)> {
     let connected = session.connections.default.is_some();
-    log_queries(&outcome.executed, &mut logs);
-    let mut query_number = plan.next_query_number;
-    let mut sections = session.run_sections(&args.data_source, &model, &mut query_number);
-    for line in &sections.infos {
-        logs.info(line.clone());
-    }
-    log_queries(&sections.executed, &mut logs);
-    outcome.executed.append(&mut sections.executed);
-
-    // Evaluation.
-    eval::derive_percentages(&plan, &mut outcome.values);
-    let ordered = model.ordered_checks();
+    let unconnected = Measurements::default();
     let mut messages = Vec::new();
-    let mut checks: Vec<(sodacl::model::Check, eval::CheckResult)> = Vec::new();
-    let unconnected = crate::measure::Measurements::default();
-    let history = match (&mut cloud, &session.runtime) {
-        (Some(c), Some(rt)) => c.history(rt, &ordered, &plan, &mut logs),
-        _ => eval::history::HistoryMap::new(),
-    };
-    for check in &ordered {
+    let mut checks = Vec::new();
+    for check in model.ordered_checks() {
+        // Unconnected, every check is unevaluated without one error each.
         let results = if connected {
-            eval::evaluate(check, &plan, &outcome, &history, &vars, &mut messages)
+            eval::evaluate(check, plan, outcome, history, vars, &mut messages)
         } else {
-            eval::evaluate(check, &plan, &unconnected, &history, &vars, &mut Vec::new())
+            eval::evaluate(check, plan, &unconnected, history, vars, &mut Vec::new())
         };
         for r in results {
-            let c = r
-                .child
-                .as_deref()
-                .cloned()
-                .unwrap_or_else(|| (*check).clone());
+            let c = r.child.as_deref().cloned().unwrap_or_else(|| check.clone());
             checks.push((c, r));
         }
     }
     for m in messages {
         logs.log(m.level, m.text, m.location, None);
     }
+    checks
+}
 
-    // Failed-row samples, only for checks that warned or failed.
-    let samples_limit = config
-        .data_source(&args.data_source)
-        .and_then(|d| d.samples_limit);
-    let samples_disabled = config
-        .data_source(&args.data_source)
-        .is_some_and(|d| d.disable_samples);
-    if connected && !samples_disabled {
-        let executed = session.collect_samples(
-            &model,
-            &plan,
-            &outcome,
-            &vars,
-            &mut checks,
-            samples_limit,
-            &mut query_number,
-        );
-        log_queries(&executed, &mut logs);
-        outcome.executed.extend(executed);
-    }
-    if let (Some(c), Some(rt)) = (&mut cloud, &session.runtime) {
-        let digits = crate::cloud::tasks::data_timestamp_digits(
-            args.data_timestamp.as_deref(),
-            data_timestamp,
-        );
-        c.upload_samples(rt, &mut checks, &args.scan_definition, &digits, &mut logs);
-    }
-    session.close();
-
-    let report = ScanReport {
-        definition_name: &args.scan_definition,
-        data_source: &args.data_source,
-        data_timestamp,
-        scan_start,
-        scan_end: Utc::now(),
-        checks,
-        plan: &plan,
-        values: &outcome.values,
-        rows: &outcome.rows,
-        executed: &outcome.executed,
-        profiling: sections.profiling,
-        metadata: sections.metadata,
+/// Sends the results to Soda Cloud (or keeps them in the outbox); `Error` when they could be
+/// neither sent nor kept.
+fn deliver_to_cloud(
+    config: &crate::config::Configuration,
+    cloud: Option<&mut CloudSession>,
+    session: &Session,
+    report: &ScanReport,
+    logs: &mut Logs,
+) -> ExitStatus {
+    let Some(cloud_config) = &config.cloud else {
+        return ExitStatus::Pass;
     };
-    report::console::summary(&report, &mut logs);
-    let mut status = exit_status(&report, &logs);
-
-    // Errors logged from here on (Cloud delivery) leave the exit code as it is, as in Soda
-    // Core; results that could not even be kept in the outbox make it an error.
     // The document sent ends with the `Sending results` line (as in Soda Core). Without a
     // session (the client could not be set up) the results still go to the outbox.
-    if let Some(cloud_config) = &config.cloud {
-        logs.info("Sending results to Soda Cloud");
-        let doc = report::results::document(&report, &logs);
-        let kept = match (&mut cloud, &session.runtime) {
-            (Some(c), Some(rt)) => c.send_results(rt, &doc, &mut logs),
-            _ => crate::cloud::tasks::keep(
-                &cloud_config.outbox,
-                &crate::cloud::outbox::account(cloud_config),
-                &doc,
-                &mut logs,
-            ),
-        };
-        if !kept {
-            status = ExitStatus::Error;
-        }
+    logs.info("Sending results to Soda Cloud");
+    let doc = report::results::document(report, logs);
+    let kept = match (cloud, &session.runtime) {
+        (Some(c), Some(rt)) => c.send_results(rt, &doc, logs),
+        _ => crate::cloud::tasks::keep(
+            &cloud_config.outbox,
+            &crate::cloud::outbox::account(cloud_config),
+            &doc,
+            logs,
+        ),
+    };
+    if kept {
+        ExitStatus::Pass
+    } else {
+        ExitStatus::Error
     }
+}
 
-    if let Some(path) = &args.scan_results_file {
-        logs.print_raw(&format!("Saving scan results to {}", path.display()));
-        let text = report::results::document(&report, &logs).to_text();
-        if let Err(e) = std::fs::write(path, text) {
+/// Writes `-srf`; `Error` when it cannot be written.
+fn save_results_file(args: &ScanArgs, report: &ScanReport, logs: &mut Logs) -> ExitStatus {
+    let Some(path) = &args.scan_results_file else {
+        return ExitStatus::Pass;
+    };
+    logs.print_raw(&format!("Saving scan results to {}", path.display()));
+    let text = report::results::document(report, logs).to_text();
+    match std::fs::write(path, text) {
+        Ok(()) => ExitStatus::Pass,
+        Err(e) => {
             logs.log(
                 Level::Error,
                 format!(
@@ -322,10 +349,9 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
                 None,
                 None,
             );
-            status = ExitStatus::Error;
+            ExitStatus::Error
         }
     }
-    status
 }
 
 fn log_queries(executed: &[crate::measure::Executed], logs: &mut Logs) {
@@ -340,6 +366,14 @@ fn log_queries(executed: &[crate::measure::Executed], logs: &mut Logs) {
             );
         }
     }
+}
+
+/// What failed-row samples are collected from.
+struct Sampling<'a> {
+    model: &'a ChecksModel,
+    plan: &'a crate::plan::Plan,
+    outcome: &'a Measurements,
+    vars: &'a Vars,
 }
 
 /// The database side of a scan: a runtime and, once opened, the connections.
@@ -409,13 +443,19 @@ impl Session {
     fn run_sections(
         &self,
         name: &str,
-        model: &sodacl::model::ChecksModel,
+        model: &ChecksModel,
         counter: &mut usize,
+        logs: &mut Logs,
     ) -> engine::profiling::SectionResults {
-        match (&self.runtime, &self.connections.default) {
+        let sections = match (&self.runtime, &self.connections.default) {
             (Some(rt), Some(c)) => rt.block_on(engine::profiling::run(c, name, model, counter)),
             _ => engine::profiling::SectionResults::default(),
+        };
+        for line in &sections.infos {
+            logs.info(line.clone());
         }
+        log_queries(&sections.executed, logs);
+        sections
     }
 
     fn discover(&self, t: &sodacl::model::ForEach) -> Result<Vec<String>, String> {
@@ -425,21 +465,29 @@ impl Session {
         }
     }
 
-    fn execute(&self, plan: Arc<crate::plan::Plan>) -> Option<crate::measure::Measurements> {
-        match (&self.runtime, &self.connections.default) {
-            (Some(rt), Some(_)) => Some(rt.block_on(engine::execute(&self.connections, &plan))),
-            _ => None,
+    /// Runs the plan's queries (on the other data sources it names too) and logs them;
+    /// unconnected, nothing is measured.
+    fn measure(
+        &mut self,
+        config: &crate::config::Configuration,
+        plan: &crate::plan::Plan,
+        logs: &mut Logs,
+    ) -> Measurements {
+        let mut outcome = Measurements::empty(plan.metrics.len());
+        if !plan.queries.is_empty() {
+            self.open_others(config, plan);
+            if let (Some(rt), Some(_)) = (&self.runtime, &self.connections.default) {
+                outcome = rt.block_on(engine::execute(&self.connections, plan));
+            }
         }
+        log_queries(&outcome.executed, logs);
+        outcome
     }
 
     /// Runs the sample queries of warned and failed checks and attaches the rows.
-    #[allow(clippy::too_many_arguments)]
     fn collect_samples(
         &self,
-        model: &sodacl::model::ChecksModel,
-        plan: &crate::plan::Plan,
-        outcome: &crate::measure::Measurements,
-        vars: &Vars,
+        sampling: &Sampling,
         checks: &mut [(sodacl::model::Check, eval::CheckResult)],
         default_limit: Option<i64>,
         number: &mut usize,
@@ -462,6 +510,12 @@ impl Session {
             if limit == 0 {
                 continue;
             }
+            let Sampling {
+                model,
+                plan,
+                outcome,
+                vars,
+            } = sampling;
             let sample = engine::samples::collect(
                 rt, conn, model, plan, outcome, vars, source, limit, number,
             );

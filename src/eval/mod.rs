@@ -235,10 +235,80 @@ pub fn evaluate(
             .map(|i| plan.metrics[*i].identity.clone())
             .collect();
     }
-    let values = &out.values;
+    if !all_computed(check, plan, ids, out, messages) {
+        result.console.push(("check_value".into(), "None".into()));
+        return vec![result];
+    }
+    let input = Input {
+        check,
+        plan,
+        ids,
+        out,
+        history: history.get(&check.seq),
+        vars,
+    };
+    match &check.kind {
+        CheckKind::GroupBy(g) => {
+            let rows = out.rows.get(ids[0]).cloned().flatten().unwrap_or_default();
+            return group_by::evaluate(check, g, &rows, plan, vars, result, messages);
+        }
+        CheckKind::Freshness(f) => {
+            let value = out.values[ids[0]].clone().unwrap_or(Value::Null);
+            freshness::evaluate(check, f, value, vars, &mut result, messages);
+        }
+        CheckKind::Schema { warn, fail } => {
+            let rows = out.rows.get(ids[0]).cloned().flatten().unwrap_or_default();
+            schema::evaluate(warn, fail, &rows, input.history, &mut result);
+            let compares = !warn.changes.is_empty() || !fail.changes.is_empty();
+            if compares && !input.history.is_some_and(history::History::has_measurements) {
+                history::not_enough_history(&mut result, messages, check);
+            }
+        }
+        CheckKind::GroupEvolution(g) => {
+            let rows = out.rows.get(ids[0]).cloned().flatten().unwrap_or_default();
+            if !groups::evaluate(&g.warn, &g.fail, &rows, input.history, &mut result) {
+                history::not_enough_history(&mut result, messages, check);
+            }
+        }
+        CheckKind::Anomaly(_) => messages.push(Message {
+            level: Level::Error,
+            text: "Anomaly checks need a forecasting model, which soda-rs does not include; the check is not evaluated".into(),
+            location: location(check),
+        }),
+        CheckKind::RowCountComparison { .. } => row_count_comparison(&input, &mut result),
+        _ => metric_outcome(&input, &mut result, messages),
+    }
+    vec![result]
+}
+
+/// What evaluating one check reads.
+struct Input<'a> {
+    check: &'a Check,
+    plan: &'a Plan,
+    /// The check's metrics, the first being its value.
+    ids: &'a [usize],
+    out: &'a Measurements,
+    history: Option<&'a history::History>,
+    vars: &'a Vars,
+}
+
+impl Input<'_> {
+    fn value(&self, i: usize) -> Value {
+        self.out.values[self.ids[i]].clone().unwrap_or(Value::Null)
+    }
+}
+
+/// False (after saying which) when a metric of the check was not computed.
+fn all_computed(
+    check: &Check,
+    plan: &Plan,
+    ids: &[usize],
+    out: &Measurements,
+    messages: &mut Vec<Message>,
+) -> bool {
     let missing: Vec<String> = ids
         .iter()
-        .filter(|i| values.get(**i).is_none_or(Option::is_none))
+        .filter(|i| out.values.get(**i).is_none_or(Option::is_none))
         .map(|i| {
             let m = &plan.metrics[*i];
             // Soda quotes the names of user-defined metrics.
@@ -262,88 +332,31 @@ pub fn evaluate(
             ),
             location: location(check),
         });
-        result.console.push(("check_value".into(), "None".into()));
-        return vec![result];
     }
-    let primary = &plan.metrics[ids[0]];
-    match &check.kind {
-        CheckKind::Freshness(f) => {
-            freshness::evaluate(
-                check,
-                f,
-                values[ids[0]].clone().unwrap_or(Value::Null),
-                vars,
-                &mut result,
-                messages,
-            );
-            return vec![result];
-        }
-        CheckKind::Schema { warn, fail } => {
-            let rows = out.rows.get(ids[0]).cloned().flatten().unwrap_or_default();
-            schema::evaluate(warn, fail, &rows, history.get(&check.seq), &mut result);
-            if (!warn.changes.is_empty() || !fail.changes.is_empty())
-                && !history
-                    .get(&check.seq)
-                    .is_some_and(history::History::has_measurements)
-            {
-                history::not_enough_history(&mut result, messages, check);
-            }
-            return vec![result];
-        }
-        CheckKind::GroupEvolution(g) => {
-            let rows = out.rows.get(ids[0]).cloned().flatten().unwrap_or_default();
-            if !groups::evaluate(
-                &g.warn,
-                &g.fail,
-                &rows,
-                history.get(&check.seq),
-                &mut result,
-            ) {
-                history::not_enough_history(&mut result, messages, check);
-            }
-            return vec![result];
-        }
-        CheckKind::Anomaly(_) => {
-            messages.push(Message {
-                level: Level::Error,
-                text: "Anomaly checks need a forecasting model, which soda-rs does not include; the check is not evaluated".into(),
-                location: location(check),
-            });
-            return vec![result];
-        }
-        CheckKind::RowCountComparison { .. } => {
-            let own = values[ids[0]]
-                .as_ref()
-                .and_then(Value::as_f64)
-                .unwrap_or(0.0) as i64;
-            let other = values[ids[1]]
-                .as_ref()
-                .and_then(Value::as_f64)
-                .unwrap_or(0.0) as i64;
-            let diff = own - other;
-            result.value = Some(Value::Int(diff));
-            result.blocks = None;
-            result.extra.insert("rowCount".into(), own.into());
-            result.extra.insert("otherRowCount".into(), other.into());
-            result.console = vec![
-                ("value".into(), diff.to_string()),
-                ("rowCount".into(), own.to_string()),
-                ("otherRowCount".into(), other.to_string()),
-            ];
-            result.outcome = Some(if diff == 0 {
-                Outcome::Pass
-            } else {
-                Outcome::Fail
-            });
-            return vec![result];
-        }
-        CheckKind::GroupBy(g) => {
-            let rows = out.rows.get(ids[0]).cloned().flatten().unwrap_or_default();
-            return group_by::evaluate(check, g, &rows, plan, vars, result, messages);
-        }
-        _ => {}
-    }
-    result.sample = match (&check.kind, &primary.kind) {
+    missing.is_empty()
+}
+
+/// `row_count same as T`: the difference of the two row counts, failing unless it is 0.
+fn row_count_comparison(input: &Input, result: &mut CheckResult) {
+    let count = |i: usize| input.value(i).as_f64().unwrap_or(0.0) as i64;
+    let (own, other) = (count(0), count(1));
+    let diff = own - other;
+    result.value = Some(Value::Int(diff));
+    result.blocks = None;
+    result.extra.insert("rowCount".into(), own.into());
+    result.extra.insert("otherRowCount".into(), other.into());
+    result.console = vec![
+        ("value".into(), diff.to_string()),
+        ("rowCount".into(), own.to_string()),
+        ("otherRowCount".into(), other.to_string()),
+    ];
+    result.outcome = Some(Outcome::decide(diff != 0, false));
+}
+
+/// Where the failed-row samples of a warned or failed check come from.
+fn sample_source(input: &Input) -> Option<SampleSource> {
+    let (plan, ids) = (input.plan, input.ids);
+    match (&input.check.kind, &plan.metrics[ids[0]].kind) {
         (CheckKind::Reference(_), _) => Some(SampleSource::Reference(ids[0])),
         (
             CheckKind::FailedRows {
@@ -361,68 +374,49 @@ pub fn evaluate(
             _ => Some(SampleSource::Count(ids[2])),
         },
         _ => None,
-    };
-    let value = values[ids[0]].clone().unwrap_or(Value::Null);
+    }
+}
+
+/// Checks whose value is one metric: metric checks, change over time, reference and failed
+/// rows checks.
+fn metric_outcome(input: &Input, result: &mut CheckResult, messages: &mut Vec<Message>) {
+    let check = input.check;
+    let primary = &input.plan.metrics[input.ids[0]];
+    result.sample = sample_source(input);
+    let value = input.value(0);
     result.value = Some(value.clone());
     result
         .console
         .push(("check_value".into(), value.to_string()));
-    if matches!(primary.kind, MetricKind::Percent(_)) && ids.len() == 3 {
-        for dep in &ids[1..] {
-            let m = &plan.metrics[*dep];
-            let v = values[*dep].clone().unwrap_or(Value::Null);
-            result.console.push((m.name.clone(), v.to_string()));
+    if matches!(primary.kind, MetricKind::Percent(_)) && input.ids.len() == 3 {
+        for (i, dep) in input.ids.iter().enumerate().skip(1) {
+            let name = input.plan.metrics[*dep].name.clone();
+            result.console.push((name, input.value(i).to_string()));
         }
-    }
-    if let CheckKind::Change(c) = &check.kind {
-        if !value.is_null() {
-            history::evaluate_change(
-                check,
-                c,
-                value,
-                history.get(&check.seq),
-                vars,
-                &mut result,
-                messages,
-            );
-        }
-        return vec![result];
     }
     match &check.kind {
+        CheckKind::Change(c) if !value.is_null() => {
+            history::evaluate_change(check, c, value, input.history, input.vars, result, messages)
+        }
+        CheckKind::Change(_) => {}
         CheckKind::Reference(_) => {
-            let n = value.as_f64().unwrap_or(0.0);
-            result.outcome = Some(if n == 0.0 {
-                Outcome::Pass
-            } else {
-                Outcome::Fail
-            });
-            return vec![result];
+            result.outcome = Some(Outcome::decide(value.as_f64().unwrap_or(0.0) != 0.0, false));
         }
         CheckKind::FailedRows { .. } if check.fail.is_none() && check.warn.is_none() => {
-            let n = value.as_f64().unwrap_or(0.0);
-            result.outcome = Some(if n > 0.0 {
-                Outcome::Fail
-            } else {
-                Outcome::Pass
-            });
-            return vec![result];
+            result.outcome = Some(Outcome::decide(value.as_f64().unwrap_or(0.0) > 0.0, false));
         }
-        _ => {}
+        _ if check.no_threshold || value.is_null() => {}
+        _ => apply_thresholds(
+            check,
+            check.fail.as_ref(),
+            check.warn.as_ref(),
+            &value,
+            primary.validity.valid_format.is_some(),
+            input.vars,
+            result,
+            messages,
+        ),
     }
-    if check.no_threshold || value.is_null() {
-        return vec![result];
-    }
-    apply_thresholds(
-        check,
-        check.fail.as_ref(),
-        check.warn.as_ref(),
-        &value,
-        primary.validity.valid_format.is_some(),
-        vars,
-        &mut result,
-        messages,
-    );
-    vec![result]
 }
 
 /// Compares a numeric value with the check's zones (fail first, then warn).

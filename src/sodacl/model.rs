@@ -406,6 +406,15 @@ impl ChecksModel {
             .map(|p| p.where_sql.as_str())
     }
 
+    /// True when there is anything to ask the database.
+    pub fn needs_database(&self) -> bool {
+        !self.checks.is_empty()
+            || !self.for_each.is_empty()
+            || self.profile_columns.is_some()
+            || self.discover_datasets.is_some()
+            || self.sample_datasets.is_some()
+    }
+
     pub fn column_validity(&self, table: &str, column: &str) -> Option<&Validity> {
         self.column_configs
             .iter()
