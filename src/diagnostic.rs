@@ -106,6 +106,20 @@ impl Logs {
         self.log(Level::Warning, message.into(), None, None);
     }
 
+    /// Logs warnings and errors that share one location (the problems of one rendering).
+    pub fn problems_at(
+        &mut self,
+        (warnings, errors): (Vec<String>, Vec<String>),
+        location: Option<Location>,
+    ) {
+        for w in warnings {
+            self.warning_at(w, location.clone());
+        }
+        for e in errors {
+            self.error_at(e, location.clone());
+        }
+    }
+
     pub fn warning_at(&mut self, message: impl Into<String>, location: Option<Location>) {
         self.log(Level::Warning, message.into(), location, None);
     }

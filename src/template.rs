@@ -31,6 +31,25 @@ pub struct Rendered {
     pub unsupported: Vec<String>,
 }
 
+impl Rendered {
+    /// What could not be rendered, as messages: warnings for undefined names (they render as
+    /// empty, as in Soda Core) and errors for expressions we do not understand. `place` tells
+    /// where the text was (`" in configuration.yml"`, or empty when the location says it).
+    pub fn problems(&self, place: &str) -> (Vec<String>, Vec<String>) {
+        let warnings = self
+            .undefined
+            .iter()
+            .map(|name| format!("Variable ${{{name}}}{place} is not defined; it renders as empty"))
+            .collect();
+        let errors = self
+            .unsupported
+            .iter()
+            .map(|expr| format!("Unsupported template expression ${{{expr}}}{place}"))
+            .collect();
+        (warnings, errors)
+    }
+}
+
 impl Vars {
     /// Looks a name up with the precedence described in the module docs.
     pub fn lookup(&self, name: &str) -> Option<String> {

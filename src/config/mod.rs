@@ -164,16 +164,7 @@ fn load_file(path: &Path, vars: &Vars, logs: &mut Logs, config: &mut Configurati
         }
     };
     let rendered = vars.render(&text);
-    for name in &rendered.undefined {
-        logs.warning(format!(
-            "Variable ${{{name}}} in {display} is not defined; it renders as empty"
-        ));
-    }
-    for expr in &rendered.unsupported {
-        logs.error(format!(
-            "Unsupported template expression ${{{expr}}} in {display}"
-        ));
-    }
+    logs.problems_at(rendered.problems(&format!(" in {display}")), None);
     let doc = match yaml::parse(&rendered.text) {
         Ok(Some(doc)) => doc,
         Ok(None) => return,

@@ -320,23 +320,7 @@ impl<'a> Planner<'a> {
 
     fn render_sql(&self, text: &str, check: &Check, logs: &mut Logs) -> String {
         let r = self.vars.render(text);
-        let location = Some(Location {
-            file: check.file.clone(),
-            line: check.line,
-            col: check.col,
-        });
-        for name in &r.undefined {
-            logs.warning_at(
-                format!("Variable ${{{name}}} is not defined; it renders as empty"),
-                location.clone(),
-            );
-        }
-        for expr in &r.unsupported {
-            logs.error_at(
-                format!("Unsupported template expression ${{{expr}}}"),
-                location.clone(),
-            );
-        }
+        logs.problems_at(r.problems(""), Some(check.location()));
         r.text
     }
 
@@ -656,16 +640,39 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// Groups the metrics into queries: per dataset its aggregation queries and duplicate
+    /// counts, then the metrics with a query of their own. Query names are numbered as Soda
+    /// Core numbers them.
     fn group_queries(&mut self, model: &ChecksModel, logs: &mut Logs) {
         let mut counter = 0;
+        for dataset in self.ordered_datasets(model) {
+            let partition_where = model.partition_where(&dataset).map(|w| {
+                let r = self.vars.render(w);
+                let place = format!(
+                    " in filter {} [{}]",
+                    dataset.table,
+                    dataset.partition.clone().unwrap_or_default()
+                );
+                logs.problems_at(r.problems(&place), None);
+                r.text
+            });
+            self.aggregate_queries(&dataset, &partition_where, &mut counter);
+            self.duplicate_queries(&dataset, &partition_where, &mut counter);
+        }
+        self.own_queries(model, &mut counter);
+        self.plan.next_query_number = counter + 1;
+    }
+
+    /// Datasets in Soda Core's order: tables as first seen, partitions as first used by
+    /// checks; datasets only read by other checks (`row_count same as T`) last.
+    fn ordered_datasets(&self, model: &ChecksModel) -> Vec<Dataset> {
         let mut datasets: Vec<Dataset> = model.dataset_order.clone();
-        // Datasets only read by other checks (`row_count same as T`) come after the others.
         for m in &self.plan.metrics {
             if !m.dataset.table.is_empty() && !datasets.contains(&m.dataset) {
                 datasets.push(m.dataset.clone());
             }
         }
-        // Soda Core's order: tables as first seen, partitions as first used by checks.
+        let position = |list: &[Dataset], d: &Dataset| list.iter().position(|x| x == d);
         datasets.sort_by_key(|d| {
             (
                 model
@@ -673,128 +680,107 @@ impl<'a> Planner<'a> {
                     .iter()
                     .position(|t| *t == d.table)
                     .unwrap_or(usize::MAX),
-                model
-                    .dataset_order
-                    .iter()
-                    .position(|x| x == d)
-                    .unwrap_or(usize::MAX),
+                position(&model.dataset_order, d).unwrap_or(usize::MAX),
             )
         });
-        for dataset in datasets {
-            let partition_where = model.partition_where(&dataset).map(|w| {
-                let r = self.vars.render(w);
-                for name in &r.undefined {
-                    logs.warning(format!(
-                        "Variable ${{{name}}} in filter {} [{}] is not defined; it renders as empty",
-                        dataset.table,
-                        dataset.partition.clone().unwrap_or_default()
-                    ));
-                }
-                r.text
-            });
-            let prefix = format!(
-                "{}.{}{}",
-                self.data_source,
-                dataset.table,
-                dataset
-                    .partition
-                    .as_ref()
-                    .map(|p| format!("[{p}]"))
-                    .unwrap_or_default()
-            );
-            let mut sources: Vec<Option<String>> = Vec::new();
-            for m in self
+        datasets
+    }
+
+    /// `<data source>.<table>[<partition>]`, the stem of the dataset's query names.
+    fn query_prefix(&self, dataset: &Dataset, data_source: Option<&str>) -> String {
+        let partition = dataset
+            .partition
+            .as_ref()
+            .map(|p| format!("[{p}]"))
+            .unwrap_or_default();
+        format!(
+            "{}.{}{partition}",
+            data_source.unwrap_or(self.data_source),
+            dataset.table
+        )
+    }
+
+    /// One pass over the table per data source it is read from, up to 50 items per query.
+    fn aggregate_queries(
+        &mut self,
+        dataset: &Dataset,
+        partition_where: &Option<String>,
+        counter: &mut usize,
+    ) {
+        let items_of = |m: &&Metric| m.dataset == *dataset && m.is_aggregate_item();
+        let mut sources: Vec<Option<String>> = Vec::new();
+        for m in self.plan.metrics.iter().filter(items_of) {
+            if !sources.contains(&m.data_source) {
+                sources.push(m.data_source.clone());
+            }
+        }
+        for source in sources {
+            let items: Vec<usize> = self
                 .plan
                 .metrics
                 .iter()
-                .filter(|m| m.dataset == dataset && m.is_aggregate_item())
-            {
-                if !sources.contains(&m.data_source) {
-                    sources.push(m.data_source.clone());
-                }
-            }
-            for source in sources {
-                let items: Vec<usize> = self
-                    .plan
-                    .metrics
-                    .iter()
-                    .filter(|m| {
-                        m.dataset == dataset && m.is_aggregate_item() && m.data_source == source
-                    })
-                    .map(|m| m.id)
-                    .collect();
-                let prefix = match &source {
-                    Some(ds) => prefix.replacen(self.data_source, ds, 1),
-                    None => prefix.clone(),
-                };
-                for (i, chunk) in items.chunks(50).enumerate() {
-                    counter += 1;
-                    self.plan.queries.push(Query {
-                        name: format!("{counter}.{prefix}.aggregation[{i}]"),
-                        dataset: dataset.clone(),
-                        column: None,
-                        partition_where: partition_where.clone(),
-                        kind: QueryKind::Aggregate {
-                            items: chunk.to_vec(),
-                        },
-                        data_source: source.clone(),
-                    });
-                }
-            }
-            let dups: Vec<(usize, Option<String>)> = self
-                .plan
-                .metrics
-                .iter()
-                .filter(|m| m.dataset == dataset && matches!(m.kind, MetricKind::DuplicateCount(_)))
-                .map(|m| (m.id, m.column.clone()))
+                .filter(items_of)
+                .filter(|m| m.data_source == source)
+                .map(|m| m.id)
                 .collect();
-            for (id, column) in dups {
-                counter += 1;
-                let col = column.as_ref().map(|c| format!(".{c}")).unwrap_or_default();
+            let prefix = self.query_prefix(dataset, source.as_deref());
+            for (i, chunk) in items.chunks(50).enumerate() {
+                *counter += 1;
                 self.plan.queries.push(Query {
-                    name: format!("{counter}.{prefix}{col}.duplicate_count"),
+                    name: format!("{counter}.{prefix}.aggregation[{i}]"),
                     dataset: dataset.clone(),
-                    column,
+                    column: None,
                     partition_where: partition_where.clone(),
-                    kind: QueryKind::Duplicate { metric: id },
-                    data_source: None,
+                    kind: QueryKind::Aggregate {
+                        items: chunk.to_vec(),
+                    },
+                    data_source: source.clone(),
                 });
             }
         }
-        // Then the queries of their own, in metric creation order (as Soda Core).
+    }
+
+    /// A query per duplicate count.
+    fn duplicate_queries(
+        &mut self,
+        dataset: &Dataset,
+        partition_where: &Option<String>,
+        counter: &mut usize,
+    ) {
+        let prefix = self.query_prefix(dataset, None);
+        let dups: Vec<(usize, Option<String>)> = self
+            .plan
+            .metrics
+            .iter()
+            .filter(|m| m.dataset == *dataset && matches!(m.kind, MetricKind::DuplicateCount(_)))
+            .map(|m| (m.id, m.column.clone()))
+            .collect();
+        for (id, column) in dups {
+            *counter += 1;
+            let col = column.as_ref().map(|c| format!(".{c}")).unwrap_or_default();
+            self.plan.queries.push(Query {
+                name: format!("{counter}.{prefix}{col}.duplicate_count"),
+                dataset: dataset.clone(),
+                column,
+                partition_where: partition_where.clone(),
+                kind: QueryKind::Duplicate { metric: id },
+                data_source: None,
+            });
+        }
+    }
+
+    /// The queries of their own, in metric creation order (as Soda Core).
+    fn own_queries(&mut self, model: &ChecksModel, counter: &mut usize) {
         let own: Vec<(usize, String, Dataset, Option<String>)> = self
             .plan
             .metrics
             .iter()
             .filter_map(|m| {
-                let table = &m.dataset.table;
-                let part = m
-                    .dataset
-                    .partition
-                    .as_ref()
-                    .map(|p| format!("[{p}]"))
-                    .unwrap_or_default();
-                let kind = match &m.kind {
-                    MetricKind::Schema => format!("{table}{part}.schema[{table}]"),
-                    MetricKind::Reference { source, .. } => {
-                        format!("{table}{part}.reference[{}]", source.join(","))
-                    }
-                    MetricKind::UserQuery(_) => format!("user_defined_query[{}]", m.name),
-                    MetricKind::FailedRowsQuery(_) if table.is_empty() => {
-                        format!("failed_rows[{}]", m.name)
-                    }
-                    MetricKind::FailedRowsQuery(_) => {
-                        format!("{table}{part}.failed_rows[{}]", m.name)
-                    }
-                    MetricKind::GroupBy(_) => format!("{table}{part}.group_by[group by]"),
-                    MetricKind::GroupEvolution(_) => format!("{table}{part}.group_evolution"),
-                    _ => return None,
-                };
-                Some((m.id, kind, m.dataset.clone(), m.column.clone()))
+                own_query_name(m).map(|name| (m.id, name, m.dataset.clone(), m.column.clone()))
             })
             .collect();
         for (id, kind, dataset, column) in own {
-            counter += 1;
+            *counter += 1;
             let partition_where = model
                 .partition_where(&dataset)
                 .map(|w| self.vars.render(w).text);
@@ -807,8 +793,31 @@ impl<'a> Planner<'a> {
                 data_source: None,
             });
         }
-        self.plan.next_query_number = counter + 1;
     }
+}
+
+/// The name (after the number and data source) of a metric's own query; `None` for metrics
+/// computed in shared queries.
+fn own_query_name(m: &Metric) -> Option<String> {
+    let table = &m.dataset.table;
+    let part = m
+        .dataset
+        .partition
+        .as_ref()
+        .map(|p| format!("[{p}]"))
+        .unwrap_or_default();
+    Some(match &m.kind {
+        MetricKind::Schema => format!("{table}{part}.schema[{table}]"),
+        MetricKind::Reference { source, .. } => {
+            format!("{table}{part}.reference[{}]", source.join(","))
+        }
+        MetricKind::UserQuery(_) => format!("user_defined_query[{}]", m.name),
+        MetricKind::FailedRowsQuery(_) if table.is_empty() => format!("failed_rows[{}]", m.name),
+        MetricKind::FailedRowsQuery(_) => format!("{table}{part}.failed_rows[{}]", m.name),
+        MetricKind::GroupBy(_) => format!("{table}{part}.group_by[group by]"),
+        MetricKind::GroupEvolution(_) => format!("{table}{part}.group_evolution"),
+        _ => return None,
+    })
 }
 
 /// True when the effective `valid format` makes aggregates read the column as a number.

@@ -239,20 +239,8 @@ impl<'a> Parser<'a> {
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         let r = self.vars.render_with(text, &extra);
-        for name in &r.undefined {
-            self.warning(
-                file,
-                node,
-                format!("Variable ${{{name}}} is not defined; it renders as empty"),
-            );
-        }
-        for expr in &r.unsupported {
-            self.error(
-                file,
-                node,
-                format!("Unsupported template expression ${{{expr}}}"),
-            );
-        }
+        self.logs
+            .problems_at(r.problems(""), Self::location(file, node));
         r.text
     }
 
@@ -265,86 +253,107 @@ impl<'a> Parser<'a> {
             );
             return;
         }
-        for (prefix, list_key, kind) in [
-            ("profile columns", "columns", 0),
-            ("discover datasets", "datasets", 1),
-            ("discover tables", "tables", 1),
-            ("sample datasets", "datasets", 2),
-            ("sample tables", "tables", 2),
+        for (prefix, list_key, section) in [
+            ("profile columns", "columns", PatternSection::ProfileColumns),
+            (
+                "discover datasets",
+                "datasets",
+                PatternSection::DiscoverDatasets,
+            ),
+            (
+                "discover tables",
+                "tables",
+                PatternSection::DiscoverDatasets,
+            ),
+            (
+                "sample datasets",
+                "datasets",
+                PatternSection::SampleDatasets,
+            ),
+            ("sample tables", "tables", PatternSection::SampleDatasets),
         ] {
-            if !key_text.starts_with(prefix) {
+            if key_text.starts_with(prefix) {
+                return self.add_pattern_section(file, key_text, list_key, section, value);
+            }
+        }
+        match key_text {
+            "checks" => {
+                let Some(items) = value.items() else {
+                    self.error(
+                        file,
+                        value,
+                        "Skipping section \"checks\" because content is not a list".into(),
+                    );
+                    return;
+                };
+                let dataset = Dataset {
+                    table: String::new(),
+                    partition: None,
+                };
+                self.add_checks(file, "checks", &dataset, items);
+            }
+            "variables" => self.add_variables(file, value),
+            _ => self.add_dataset_section(file, key, key_text, value),
+        }
+    }
+
+    /// `profile columns`, `discover datasets`, `sample datasets`: include/exclude patterns.
+    fn add_pattern_section(
+        &mut self,
+        file: &str,
+        key_text: &str,
+        list_key: &str,
+        section: PatternSection,
+        value: &Node,
+    ) {
+        if value.entries().is_none() {
+            self.error(
+                file,
+                value,
+                format!("Skipping section \"{key_text}\" because content is not an object/dict"),
+            );
+            return;
+        }
+        let Some(items) = value
+            .get(list_key)
+            .or_else(|| value.get("datasets"))
+            .and_then(Node::items)
+        else {
+            self.error(file, value, format!("Content of \"{list_key}\" must be a list of include and/or exclude expressions"));
+            return;
+        };
+        let mut patterns = model::Patterns::default();
+        for item in items {
+            let Some(text) = item.scalar_text() else {
+                continue;
+            };
+            let (exclude, p) = include_or_exclude(&text);
+            if section == PatternSection::ProfileColumns && !p.contains('.') {
+                self.error(
+                    file,
+                    item,
+                    format!(
+                        "Column pattern \"{p}\" must be written as table.column (with % wildcards)"
+                    ),
+                );
                 continue;
             }
-            if value.entries().is_none() {
-                self.error(
-                    file,
-                    value,
-                    format!(
-                        "Skipping section \"{key_text}\" because content is not an object/dict"
-                    ),
-                );
-                return;
+            if exclude {
+                patterns.exclude.push(p);
+            } else {
+                patterns.include.push(p);
             }
-            let Some(items) = value
-                .get(list_key)
-                .or_else(|| value.get("datasets"))
-                .and_then(Node::items)
-            else {
-                self.error(file, value, format!("Content of \"{list_key}\" must be a list of include and/or exclude expressions"));
-                return;
-            };
-            let mut patterns = model::Patterns::default();
-            for item in items {
-                let Some(text) = item.scalar_text() else {
-                    continue;
-                };
-                let (exclude, p) = match text.strip_prefix("exclude ") {
-                    Some(rest) => (true, rest.trim().to_string()),
-                    None => (
-                        false,
-                        text.strip_prefix("include ")
-                            .unwrap_or(&text)
-                            .trim()
-                            .to_string(),
-                    ),
-                };
-                if kind == 0 && !p.contains('.') {
-                    self.error(file, item, format!("Column pattern \"{p}\" must be written as table.column (with % wildcards)"));
-                    continue;
-                }
-                if exclude {
-                    patterns.exclude.push(p);
-                } else {
-                    patterns.include.push(p);
-                }
-            }
-            match kind {
-                0 => self.model.profile_columns = Some(patterns),
-                1 => self.model.discover_datasets = Some(patterns),
-                _ => self.model.sample_datasets = Some(patterns),
-            }
-            return;
         }
-        if key_text == "checks" {
-            let Some(items) = value.items() else {
-                self.error(
-                    file,
-                    value,
-                    "Skipping section \"checks\" because content is not a list".into(),
-                );
-                return;
-            };
-            let dataset = Dataset {
-                table: String::new(),
-                partition: None,
-            };
-            self.add_checks(file, "checks", &dataset, items);
-            return;
+        match section {
+            PatternSection::ProfileColumns => self.model.profile_columns = Some(patterns),
+            PatternSection::DiscoverDatasets => self.model.discover_datasets = Some(patterns),
+            PatternSection::SampleDatasets => self.model.sample_datasets = Some(patterns),
         }
-        if key_text == "variables" {
-            self.add_variables(file, value);
-            return;
-        }
+    }
+
+    /// Sections whose header names a dataset: `checks for`, `filter`, `configurations for`,
+    /// `for each dataset`.
+    fn add_dataset_section(&mut self, file: &str, key: &Node, key_text: &str, value: &Node) {
         if key_text.contains("for each table") {
             self.warning(
                 file,
@@ -370,58 +379,14 @@ impl<'a> Parser<'a> {
         match header {
             Header::ChecksFor { table, partition } => {
                 let dataset = Dataset { table, partition };
-                if dataset.partition.is_some() && !self.file_partitions.contains(&dataset) {
-                    self.error(
-                        file,
-                        key,
-                        format!(
-                            "Filter not declared: {}",
-                            dataset.partition.clone().unwrap_or_default()
-                        ),
-                    );
-                    return;
-                }
-                let Some(items) = value.items() else {
-                    self.error(
-                        file,
-                        value,
-                        format!("Skipping section \"{key_text}\" because content is not a list"),
-                    );
-                    return;
-                };
-                self.model.touch_dataset(&dataset);
-                self.add_checks(file, &header_text, &dataset, items);
+                self.add_checks_for(file, key, key_text, &header_text, dataset, value);
             }
             Header::Filter { table, partition } => {
                 let dataset = Dataset {
                     table,
                     partition: Some(partition),
                 };
-                let where_sql = match value.get("where").and_then(|w| w.scalar_text()) {
-                    Some(w) if !w.trim().is_empty() => w,
-                    _ => {
-                        self.error(file, value, format!("Expecting \"where\" with a SQL expression as a configuration under {key_text}"));
-                        return;
-                    }
-                };
-                if let Some(existing) = self.model.partitions.iter().find(|p| p.dataset == dataset)
-                {
-                    if existing.where_sql != where_sql {
-                        self.error(file, key, format!(
-                            "Filter {} [{}] is already declared with a different condition; partition names must be unique per dataset",
-                            dataset.table,
-                            dataset.partition.clone().unwrap_or_default()
-                        ));
-                        return;
-                    }
-                } else {
-                    self.model.partitions.push(Partition {
-                        dataset: dataset.clone(),
-                        where_sql,
-                    });
-                }
-                self.model.touch_table(&dataset.table);
-                self.file_partitions.push(dataset);
+                self.add_filter(file, key, key_text, dataset, value);
             }
             Header::ConfigurationsFor { table } => {
                 self.model.touch_table(&table);
@@ -432,6 +397,73 @@ impl<'a> Parser<'a> {
                 self.error(file, key, "\"for each column\" sections are not supported (Soda Core 3 does not run them either)".into());
             }
         }
+    }
+
+    fn add_checks_for(
+        &mut self,
+        file: &str,
+        key: &Node,
+        key_text: &str,
+        header_text: &str,
+        dataset: Dataset,
+        value: &Node,
+    ) {
+        if dataset.partition.is_some() && !self.file_partitions.contains(&dataset) {
+            self.error(
+                file,
+                key,
+                format!(
+                    "Filter not declared: {}",
+                    dataset.partition.clone().unwrap_or_default()
+                ),
+            );
+            return;
+        }
+        let Some(items) = value.items() else {
+            self.error(
+                file,
+                value,
+                format!("Skipping section \"{key_text}\" because content is not a list"),
+            );
+            return;
+        };
+        self.model.touch_dataset(&dataset);
+        self.add_checks(file, header_text, &dataset, items);
+    }
+
+    /// `filter T [p]: where: SQL`: a partition, unique per dataset.
+    fn add_filter(
+        &mut self,
+        file: &str,
+        key: &Node,
+        key_text: &str,
+        dataset: Dataset,
+        value: &Node,
+    ) {
+        let where_sql = match value.get("where").and_then(|w| w.scalar_text()) {
+            Some(w) if !w.trim().is_empty() => w,
+            _ => {
+                self.error(file, value, format!("Expecting \"where\" with a SQL expression as a configuration under {key_text}"));
+                return;
+            }
+        };
+        if let Some(existing) = self.model.partitions.iter().find(|p| p.dataset == dataset) {
+            if existing.where_sql != where_sql {
+                self.error(file, key, format!(
+                    "Filter {} [{}] is already declared with a different condition; partition names must be unique per dataset",
+                    dataset.table,
+                    dataset.partition.clone().unwrap_or_default()
+                ));
+                return;
+            }
+        } else {
+            self.model.partitions.push(Partition {
+                dataset: dataset.clone(),
+                where_sql,
+            });
+        }
+        self.model.touch_table(&dataset.table);
+        self.file_partitions.push(dataset);
     }
 
     fn add_for_each(&mut self, file: &str, key: &Node, alias: &str, value: &Node) {
@@ -468,16 +500,11 @@ impl<'a> Parser<'a> {
                 self.error(file, p, "Dataset patterns must be text".into());
                 continue;
             };
-            let (list, pattern) = if let Some(rest) = text.strip_prefix("exclude ") {
-                (&mut excludes, rest.trim().to_string())
+            let (exclude, pattern) = include_or_exclude(&text);
+            let list = if exclude {
+                &mut excludes
             } else {
-                (
-                    &mut includes,
-                    text.strip_prefix("include ")
-                        .unwrap_or(&text)
-                        .trim()
-                        .to_string(),
-                )
+                &mut includes
             };
             if pattern.contains(['\'', '"']) {
                 self.error(
@@ -1053,7 +1080,6 @@ impl<'a> Parser<'a> {
         config: Option<&Node>,
         dataset_attributes: &[(String, serde_json::Value)],
     ) {
-        let location = Self::location(file, line_node);
         let check = self.base_check(
             file,
             header,
@@ -1072,6 +1098,21 @@ impl<'a> Parser<'a> {
             }
             _ => {}
         }
+        let Some(parsed) = self.parse_line(file, dataset, line_node, line_text, config) else {
+            return;
+        };
+        self.finish_parsed(file, line_node, check, config, parsed);
+    }
+
+    /// The check line's syntax tree, or `None` (after logging why) when it cannot be used.
+    fn parse_line(
+        &mut self,
+        file: &str,
+        dataset: &Dataset,
+        line_node: &Node,
+        line_text: &str,
+        config: Option<&Node>,
+    ) -> Option<CheckLine> {
         let parsed = match line::parse_check_line(line_text) {
             Ok(p) => p,
             Err(e) => {
@@ -1083,23 +1124,32 @@ impl<'a> Parser<'a> {
                         col: column_at(line_node, line_text, e.offset),
                     }),
                 );
-                return;
+                return None;
             }
         };
-        if dataset.table.is_empty() {
-            // Data-source level `checks:` run only user-defined queries and failed rows.
-            let own_query = matches!(&parsed, CheckLine::Metric { metric, .. }
-                if config.is_some_and(|c| c.get(&format!("{metric} query")).is_some() || c.get(&format!("{metric} sql_file")).is_some()));
-            if !own_query {
-                self.logs.error_at(
-                    format!(
-                        "Check type \"{line_text}\" must be in \"checks for TABLENAME:\" section."
-                    ),
-                    location,
-                );
-                return;
-            }
+        // Data-source level `checks:` run only user-defined queries and failed rows.
+        let own_query = matches!(&parsed, CheckLine::Metric { metric, .. }
+            if config.is_some_and(|c| c.get(&format!("{metric} query")).is_some() || c.get(&format!("{metric} sql_file")).is_some()));
+        if dataset.table.is_empty() && !own_query {
+            self.logs.error_at(
+                format!("Check type \"{line_text}\" must be in \"checks for TABLENAME:\" section."),
+                Self::location(file, line_node),
+            );
+            return None;
         }
+        Some(parsed)
+    }
+
+    /// Hands a parsed check line to the finisher of its kind.
+    fn finish_parsed(
+        &mut self,
+        file: &str,
+        line_node: &Node,
+        check: Check,
+        config: Option<&Node>,
+        parsed: CheckLine,
+    ) {
+        let location = Self::location(file, line_node);
         let mut wrap = Wrap::None;
         let (metric, args, inline) = match parsed {
             CheckLine::Reference {
@@ -1187,6 +1237,28 @@ impl<'a> Parser<'a> {
             } => (metric, args, threshold),
         };
         self.finish_metric(file, line_node, check, config, wrap, (metric, args, inline));
+    }
+}
+
+/// The sections that list include/exclude patterns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PatternSection {
+    ProfileColumns,
+    DiscoverDatasets,
+    SampleDatasets,
+}
+
+/// `include P` / `exclude P` / `P` (an include): whether it excludes, and the pattern.
+fn include_or_exclude(text: &str) -> (bool, String) {
+    match text.strip_prefix("exclude ") {
+        Some(rest) => (true, rest.trim().to_string()),
+        None => (
+            false,
+            text.strip_prefix("include ")
+                .unwrap_or(text)
+                .trim()
+                .to_string(),
+        ),
     }
 }
 
