@@ -12,12 +12,13 @@ pub mod formats;
 pub mod identity;
 pub mod line;
 pub mod model;
+mod validity;
 
 use crate::diagnostic::{Level, Location, Logs};
 use crate::template::Vars;
 use crate::yaml::{self, emit, Node, NodeKind, Scalar};
 use line::{CheckLine, Comparator, Header, Operand, Threshold};
-use model::{Check, CheckKind, ChecksModel, Dataset, ForEach, Literal, Partition, Validity, Zone};
+use model::{Check, CheckKind, ChecksModel, Dataset, ForEach, Literal, Partition, Zone};
 use std::path::Path;
 
 /// Metric-check configuration keys Soda Core accepts (others are errors).
@@ -658,130 +659,6 @@ impl<'a> Parser<'a> {
     }
 
     /// Applies one missing/validity key; returns false if `key` is not such a key.
-    fn apply_validity_key(
-        &mut self,
-        file: &str,
-        key: &str,
-        key_node: &Node,
-        v: &Node,
-        validity: &mut Validity,
-    ) -> bool {
-        let set = |parser: &mut Self, slot_is_some: bool| {
-            if slot_is_some {
-                parser.warning(file, key_node, format!("Overwriting {key}"));
-            }
-        };
-        match key {
-            "missing values" | "valid values" | "invalid values" => {
-                let list = self.literal_list(file, key, v);
-                let slot = match key {
-                    "missing values" => &mut validity.missing_values,
-                    "valid values" => &mut validity.valid_values,
-                    _ => &mut validity.invalid_values,
-                };
-                if list.is_some() {
-                    *slot = list;
-                }
-            }
-            "missing format" | "valid format" | "invalid format" => {
-                let Some(name) = self.string_value(file, key, v) else {
-                    return true;
-                };
-                if formats::format_regex(&name, formats::RegexFlavor::Postgres).is_none() {
-                    // Soda Core ignores unknown formats silently; we refuse them (README).
-                    self.error(
-                        file,
-                        v,
-                        format!(
-                            "Format {name} is not supported. Known formats: {}",
-                            formats::all_format_names().join(", ")
-                        ),
-                    );
-                }
-                let slot = match key {
-                    "missing format" => &mut validity.missing_format,
-                    "valid format" => &mut validity.valid_format,
-                    _ => &mut validity.invalid_format,
-                };
-                let was = slot.is_some();
-                *slot = Some(name);
-                set(self, was);
-            }
-            "missing regex" | "valid regex" | "invalid regex" => {
-                let Some(re) = self.string_value(file, key, v) else {
-                    return true;
-                };
-                let slot = match key {
-                    "missing regex" => &mut validity.missing_regex,
-                    "valid regex" => &mut validity.valid_regex,
-                    _ => &mut validity.invalid_regex,
-                };
-                *slot = Some(re);
-            }
-            "valid length" | "valid min length" | "valid max length" => {
-                let n = match v.scalar() {
-                    Some(Scalar::Int(i)) => Some(*i),
-                    Some(Scalar::Float(f)) => Some(f.trunc() as i64),
-                    Some(Scalar::Str(s)) => s.trim().parse::<i64>().ok(),
-                    _ => None,
-                };
-                let Some(n) = n else {
-                    self.error(
-                        file,
-                        v,
-                        format!(
-                            "{key} must be an integer, but was '{}'",
-                            v.scalar_text().unwrap_or_default()
-                        ),
-                    );
-                    return true;
-                };
-                match key {
-                    "valid length" => validity.valid_length = Some(n),
-                    "valid min length" => validity.valid_min_length = Some(n),
-                    _ => validity.valid_max_length = Some(n),
-                }
-            }
-            "valid min" | "valid max" => {
-                let n = match v.scalar() {
-                    Some(Scalar::Int(i)) => Some(*i as f64),
-                    Some(Scalar::Float(f)) => Some(*f),
-                    Some(Scalar::Str(s)) => s.trim().parse::<f64>().ok(),
-                    _ => None,
-                };
-                let Some(n) = n else {
-                    self.error(
-                        file,
-                        v,
-                        format!(
-                            "{key} must be an number (float), but was '{}'",
-                            v.scalar_text().unwrap_or_default()
-                        ),
-                    );
-                    return true;
-                };
-                if key == "valid min" {
-                    validity.valid_min = Some(n);
-                } else {
-                    validity.valid_max = Some(n);
-                }
-            }
-            "include null" => match v.scalar() {
-                Some(Scalar::Bool(b)) => validity.include_null = Some(*b),
-                _ => self.error(
-                    file,
-                    v,
-                    format!(
-                        "include null must be true or false, but was '{}'",
-                        v.scalar_text().unwrap_or_default()
-                    ),
-                ),
-            },
-            _ => return false,
-        }
-        true
-    }
-
     fn string_value(&mut self, file: &str, key: &str, v: &Node) -> Option<String> {
         match v.scalar() {
             Some(Scalar::Str(s)) => Some(s.clone()),
