@@ -7,12 +7,13 @@
 //! as in Soda Core); duplicate counts get a query each; percentages are derived afterwards
 //! without SQL. The plan is plain data: rendering SQL is the engine's job.
 
-use crate::diagnostic::{Location, Logs};
+use crate::diagnostic::Logs;
 use crate::python::hash::HashBuilder;
 use crate::sodacl::formats;
 use crate::sodacl::line::Arg;
 use crate::sodacl::model::{
-    Check, CheckKind, ChecksModel, Dataset, Literal, MetricCheck, MetricName, Validity,
+    Check, CheckKind, ChecksModel, Dataset, Literal, MetricCheck, MetricName, ReferenceCheck,
+    Validity,
 };
 use crate::template::Vars;
 
@@ -374,54 +375,11 @@ impl<'a> Planner<'a> {
                 dataset,
                 None,
             ))]),
-            CheckKind::Reference(rc) => {
-                let column = (rc.source.len() == 1).then(|| rc.source[0].clone());
-                let mut r = self.simple(
-                    "reference",
-                    MetricKind::Reference {
-                        source: rc.source.clone(),
-                        target_table: rc.target_table.clone(),
-                        target: rc.target.clone(),
-                        must_exist: rc.must_exist,
-                    },
-                    dataset,
-                    column,
-                );
-                r.plain_hash = false;
-                r.extra_args = rc
-                    .source
-                    .iter()
-                    .cloned()
-                    .chain([rc.target_table.clone()])
-                    .chain(rc.target.iter().cloned())
-                    .collect();
-                Some(vec![self.request(r)])
-            }
+            CheckKind::Reference(rc) => Some(vec![self.plan_reference(check, rc)]),
             CheckKind::RowCountComparison {
                 other,
                 other_data_source,
-            } => {
-                let own =
-                    self.request(self.simple("row_count", MetricKind::RowCount, dataset, None));
-                if other.partition.is_some() && model.partition_where(other).is_none() {
-                    logs.error_at(
-                        format!(
-                            "Filter not declared: {}",
-                            other.partition.clone().unwrap_or_default()
-                        ),
-                        Some(Location {
-                            file: check.file.clone(),
-                            line: check.line,
-                            col: check.col,
-                        }),
-                    );
-                    return None;
-                }
-                let mut r = self.simple("row_count", MetricKind::RowCount, other, None);
-                r.data_source = other_data_source.clone();
-                let theirs = self.request(r);
-                Some(vec![own, theirs])
-            }
+            } => self.plan_row_count_comparison(model, check, other, other_data_source, logs),
             CheckKind::FailedRows {
                 condition: Some(cond),
                 ..
@@ -463,6 +421,58 @@ impl<'a> Planner<'a> {
             }
             _ => None,
         }
+    }
+
+    /// `values in (a) must [not] exist in T (b)`: one count of offending rows.
+    fn plan_reference(&mut self, check: &Check, rc: &ReferenceCheck) -> usize {
+        let column = (rc.source.len() == 1).then(|| rc.source[0].clone());
+        let mut r = self.simple(
+            "reference",
+            MetricKind::Reference {
+                source: rc.source.clone(),
+                target_table: rc.target_table.clone(),
+                target: rc.target.clone(),
+                must_exist: rc.must_exist,
+            },
+            &check.dataset,
+            column,
+        );
+        r.plain_hash = false;
+        r.extra_args = rc
+            .source
+            .iter()
+            .cloned()
+            .chain([rc.target_table.clone()])
+            .chain(rc.target.iter().cloned())
+            .collect();
+        self.request(r)
+    }
+
+    /// `row_count same as T [p] [in DS]`: both row counts.
+    fn plan_row_count_comparison(
+        &mut self,
+        model: &ChecksModel,
+        check: &Check,
+        other: &Dataset,
+        other_data_source: &Option<String>,
+        logs: &mut Logs,
+    ) -> Option<Vec<usize>> {
+        let own =
+            self.request(self.simple("row_count", MetricKind::RowCount, &check.dataset, None));
+        if other.partition.is_some() && model.partition_where(other).is_none() {
+            logs.error_at(
+                format!(
+                    "Filter not declared: {}",
+                    other.partition.clone().unwrap_or_default()
+                ),
+                Some(check.location()),
+            );
+            return None;
+        }
+        let mut r = self.simple("row_count", MetricKind::RowCount, other, None);
+        r.data_source = other_data_source.clone();
+        let theirs = self.request(r);
+        Some(vec![own, theirs])
     }
 
     fn plan_check(
