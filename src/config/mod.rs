@@ -232,107 +232,7 @@ fn resolve_data_source(
         });
         return None;
     };
-    let port = |default: u16, problems: &mut Vec<raw::Problem>| -> u16 {
-        match &ds.port {
-            None => default,
-            Some(p) => p.value.trim().parse::<u16>().unwrap_or_else(|_| {
-                problems.push(raw::Problem {
-                    pos: p.pos,
-                    message: format!(
-                        "port must be a number from 1 to 65535, but was '{}'",
-                        p.value
-                    ),
-                });
-                default
-            }),
-        }
-    };
-    let value = |s: &Option<raw::Spanned<String>>| s.as_ref().map(|v| v.value.clone());
-    let secret = |s: &Option<raw::Spanned<String>>| {
-        s.as_ref()
-            .filter(|v| !v.value.is_empty())
-            .map(|v| Secret::new(v.value.clone()))
-    };
-    let engine = match type_.value.as_str() {
-        "postgres" => {
-            let host = match &ds.host {
-                Some(h) if !h.value.trim().is_empty() => h.value.clone(),
-                _ => {
-                    problems.push(raw::Problem {
-                        pos: ds.host.as_ref().map_or(ds.pos, |h| h.pos),
-                        message: format!("data_source {}: host is required for postgres", ds.name),
-                    });
-                    return None;
-                }
-            };
-            if let Some(mode) = &ds.sslmode {
-                if ![
-                    "disable",
-                    "allow",
-                    "prefer",
-                    "require",
-                    "verify-ca",
-                    "verify-full",
-                ]
-                .contains(&mode.value.as_str())
-                {
-                    problems.push(raw::Problem {
-                        pos: mode.pos,
-                        message: format!("Invalid sslmode '{}': use disable, allow, prefer, require, verify-ca or verify-full", mode.value),
-                    });
-                }
-            }
-            Engine::Postgres {
-                host,
-                port: port(5432, problems),
-                username: value(&ds.username),
-                password: secret(&ds.password),
-                database: value(&ds.database),
-                sslmode: value(&ds.sslmode),
-            }
-        }
-        "mysql" => Engine::MySql {
-            host: value(&ds.host)
-                .filter(|h| !h.trim().is_empty())
-                .unwrap_or_else(|| "localhost".into()),
-            port: port(3306, problems),
-            username: value(&ds.username),
-            password: secret(&ds.password),
-            database: value(&ds.database),
-            ssl_mode: value(&ds.sslmode),
-        },
-        "sqlite" => match &ds.path {
-            Some(p) if !p.value.is_empty() => Engine::Sqlite {
-                path: PathBuf::from(&p.value),
-            },
-            _ => {
-                problems.push(raw::Problem {
-                    pos: ds.pos,
-                    message: format!(
-                        "data_source {}: path (the SQLite database file) is required",
-                        ds.name
-                    ),
-                });
-                return None;
-            }
-        },
-        "postgresql" => {
-            problems.push(raw::Problem {
-                pos: type_.pos,
-                message: "Data source type \"postgresql\" not found. Did you mean postgres?".into(),
-            });
-            return None;
-        }
-        other => {
-            problems.push(raw::Problem {
-                pos: type_.pos,
-                message: format!(
-                    "Data source type \"{other}\" not found. Supported types: postgres, mysql, sqlite"
-                ),
-            });
-            return None;
-        }
-    };
+    let engine = resolve_engine(&ds, &type_, problems)?;
     let seconds = |s: &Option<raw::Spanned<f64>>, default: Duration| {
         s.as_ref()
             .map_or(default, |v| Duration::from_secs_f64(v.value.max(0.001)))
@@ -346,6 +246,126 @@ fn resolve_data_source(
         samples_limit: ds.samples_limit.as_ref().map(|s| s.value),
         disable_samples: ds.disable_samples.unwrap_or(false),
     })
+}
+
+/// The engine named by `type`, with its connection settings; `None` (reported) when the type
+/// is unknown or a required setting is missing.
+fn resolve_engine(
+    ds: &raw::RawDataSource,
+    type_: &raw::Spanned<String>,
+    problems: &mut Vec<raw::Problem>,
+) -> Option<Engine> {
+    let message = match type_.value.as_str() {
+        "postgres" => return postgres_engine(ds, problems),
+        "mysql" => return Some(mysql_engine(ds, problems)),
+        "sqlite" => return sqlite_engine(ds, problems),
+        "postgresql" => "Data source type \"postgresql\" not found. Did you mean postgres?".into(),
+        other => format!(
+            "Data source type \"{other}\" not found. Supported types: postgres, mysql, sqlite"
+        ),
+    };
+    problems.push(raw::Problem {
+        pos: type_.pos,
+        message,
+    });
+    None
+}
+
+fn postgres_engine(ds: &raw::RawDataSource, problems: &mut Vec<raw::Problem>) -> Option<Engine> {
+    let host = match &ds.host {
+        Some(h) if !h.value.trim().is_empty() => h.value.clone(),
+        _ => {
+            problems.push(raw::Problem {
+                pos: ds.host.as_ref().map_or(ds.pos, |h| h.pos),
+                message: format!("data_source {}: host is required for postgres", ds.name),
+            });
+            return None;
+        }
+    };
+    if let Some(mode) = &ds.sslmode {
+        if ![
+            "disable",
+            "allow",
+            "prefer",
+            "require",
+            "verify-ca",
+            "verify-full",
+        ]
+        .contains(&mode.value.as_str())
+        {
+            problems.push(raw::Problem {
+                pos: mode.pos,
+                message: format!("Invalid sslmode '{}': use disable, allow, prefer, require, verify-ca or verify-full", mode.value),
+            });
+        }
+    }
+    Some(Engine::Postgres {
+        host,
+        port: port(ds, 5432, problems),
+        username: value(&ds.username),
+        password: secret(&ds.password),
+        database: value(&ds.database),
+        sslmode: value(&ds.sslmode),
+    })
+}
+
+fn mysql_engine(ds: &raw::RawDataSource, problems: &mut Vec<raw::Problem>) -> Engine {
+    Engine::MySql {
+        host: value(&ds.host)
+            .filter(|h| !h.trim().is_empty())
+            .unwrap_or_else(|| "localhost".into()),
+        port: port(ds, 3306, problems),
+        username: value(&ds.username),
+        password: secret(&ds.password),
+        database: value(&ds.database),
+        ssl_mode: value(&ds.sslmode),
+    }
+}
+
+fn sqlite_engine(ds: &raw::RawDataSource, problems: &mut Vec<raw::Problem>) -> Option<Engine> {
+    match &ds.path {
+        Some(p) if !p.value.is_empty() => Some(Engine::Sqlite {
+            path: PathBuf::from(&p.value),
+        }),
+        _ => {
+            problems.push(raw::Problem {
+                pos: ds.pos,
+                message: format!(
+                    "data_source {}: path (the SQLite database file) is required",
+                    ds.name
+                ),
+            });
+            None
+        }
+    }
+}
+
+/// The configured port, or the engine's default when it is absent or (reported) unreadable.
+fn port(ds: &raw::RawDataSource, default: u16, problems: &mut Vec<raw::Problem>) -> u16 {
+    match &ds.port {
+        None => default,
+        Some(p) => p.value.trim().parse::<u16>().unwrap_or_else(|_| {
+            problems.push(raw::Problem {
+                pos: p.pos,
+                message: format!(
+                    "port must be a number from 1 to 65535, but was '{}'",
+                    p.value
+                ),
+            });
+            default
+        }),
+    }
+}
+
+fn value(s: &Option<raw::Spanned<String>>) -> Option<String> {
+    s.as_ref().map(|v| v.value.clone())
+}
+
+/// An empty password counts as none.
+fn secret(s: &Option<raw::Spanned<String>>) -> Option<Secret> {
+    s.as_ref()
+        .filter(|v| !v.value.is_empty())
+        .map(|v| Secret::new(v.value.clone()))
 }
 
 fn resolve_cloud(cloud: raw::RawCloud, problems: &mut Vec<raw::Problem>) -> Option<Cloud> {

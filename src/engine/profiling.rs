@@ -205,177 +205,265 @@ pub async fn run(
     r.out
 }
 
+/// Table and column patterns of `profile columns`, split at the first dot (`t.c`; `t` alone
+/// means all its columns).
+struct ColumnPatterns {
+    includes: Vec<(String, String)>,
+    excludes: Vec<(String, String)>,
+}
+
+impl ColumnPatterns {
+    fn new(p: &Patterns) -> ColumnPatterns {
+        let split = |s: &String| {
+            let (t, c) = s.split_once('.').unwrap_or((s.as_str(), "%"));
+            (t.to_string(), c.to_string())
+        };
+        ColumnPatterns {
+            includes: p.include.iter().map(split).collect(),
+            excludes: p.exclude.iter().map(split).collect(),
+        }
+    }
+
+    /// The tables to list. Tables excluded as a whole (`exclude t.%`) are not even listed.
+    fn tables(&self) -> Patterns {
+        Patterns {
+            include: self.includes.iter().map(|(t, _)| t.clone()).collect(),
+            exclude: self
+                .excludes
+                .iter()
+                .filter(|(_, c)| c == "%")
+                .map(|(t, _)| t.clone())
+                .collect(),
+        }
+    }
+
+    fn selects(&self, table: &str, column: &str) -> bool {
+        let any = |list: &[(String, String)]| {
+            list.iter()
+                .any(|(tp, cp)| like(tp, table) && like(cp, column))
+        };
+        any(&self.includes) && !any(&self.excludes)
+    }
+}
+
 async fn profile(r: &mut Runner<'_>, p: &Patterns) {
     r.out.infos.push(format!(
         "Running column profiling for data source: {}",
         r.data_source
     ));
-    let split = |s: &String| {
-        let (t, c) = s.split_once('.').unwrap_or((s.as_str(), "%"));
-        (t.to_string(), c.to_string())
-    };
-    let includes: Vec<(String, String)> = p.include.iter().map(split).collect();
-    let excludes: Vec<(String, String)> = p.exclude.iter().map(split).collect();
-    // Tables excluded as a whole (`exclude t.%`) are not even listed.
-    let table_patterns = Patterns {
-        include: includes.iter().map(|(t, _)| t.clone()).collect(),
-        exclude: excludes
-            .iter()
-            .filter(|(_, c)| c == "%")
-            .map(|(t, _)| t.clone())
-            .collect(),
-    };
-    let tables = r.tables(&table_patterns).await;
+    let patterns = ColumnPatterns::new(p);
+    let tables = r.tables(&patterns.tables()).await;
     r.announce("Profiling columns for", &tables);
-    let d = r.conn.dialect();
     for t in tables {
-        let name = unquoted_table(&t);
-        let qualified = qualified_table(r.conn.schema.as_deref(), &t);
-        let columns: Vec<(String, String)> = r
-            .columns(&t)
-            .await
-            .into_iter()
-            .filter(|(c, _)| {
-                includes
-                    .iter()
-                    .any(|(tp, cp)| like(tp, &name) && like(cp, c))
-                    && !excludes
-                        .iter()
-                        .any(|(tp, cp)| like(tp, &name) && like(cp, c))
-            })
-            .collect();
-        let count = r
-            .query(
-                &format!("get_row_count_{name}"),
-                format!("SELECT COUNT(*) FROM {qualified}"),
-                Some(&t),
-            )
-            .await
-            .and_then(|rows| {
-                rows.rows
-                    .first()
-                    .and_then(|row| row.first())
-                    .and_then(Value::as_f64)
-            })
-            .unwrap_or(0.0) as i64;
-        let mut profiles = Vec::new();
-        for (col, ty) in columns {
-            let q = d.quote_ident(&col);
-            let freq_sql = format!(
-                "SELECT {q}, COUNT(*) FROM {qualified} WHERE {q} IS NOT NULL GROUP BY {q} ORDER BY COUNT(*) DESC, {q} LIMIT 10"
-            );
-            let frequent: Vec<Json> = r
-                .query(&format!("profiling-{name}-{col}-value-frequencies"), freq_sql, Some(&t))
-                .await
-                .map(|rows| {
-                    rows.rows
-                        .iter()
-                        .map(|row| json!({"value": text(row.first()), "frequency": number(row.get(1))}))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let mut profile = serde_json::Map::new();
-            for k in ["mins", "maxs", "min", "max"] {
-                profile.insert(k.into(), Json::Null);
-            }
-            profile.insert("frequent_values".into(), Json::Array(frequent));
-            for k in [
-                "avg",
-                "sum",
-                "stddev",
-                "variance",
-                "distinct",
-                "missing_count",
-                "histogram",
-                "avg_length",
-                "min_length",
-                "max_length",
-            ] {
-                profile.insert(k.into(), Json::Null);
-            }
-            if is_numeric(&ty) {
-                let (stddev, stddev_post) =
-                    d.statistic(crate::plan::Aggregate::StddevSamp, &q, &qualified);
-                let (variance, _) = d.statistic(crate::plan::Aggregate::VarSamp, &q, &qualified);
-                let sql = format!(
-                    "SELECT MIN({q}), MAX({q}), AVG({q}), SUM({q}), {stddev}, {variance}, COUNT(DISTINCT {q}), COUNT(CASE WHEN {q} IS NULL THEN 1 END) FROM {qualified}"
-                );
-                if let Some(rows) = r
-                    .query(
-                        &format!("profiling: {name}, {col}: get numeric aggregates"),
-                        sql,
-                        Some(&t),
-                    )
-                    .await
-                {
-                    if let Some(row) = rows.rows.first() {
-                        for (i, k) in [
-                            "min",
-                            "max",
-                            "avg",
-                            "sum",
-                            "stddev",
-                            "variance",
-                            "distinct",
-                            "missing_count",
-                        ]
-                        .iter()
-                        .enumerate()
-                        {
-                            // Engines without a standard deviation return the variance.
-                            let v = match (*k, row.get(i)) {
-                                ("stddev", Some(v)) => {
-                                    super::execute::apply(stddev_post, v.clone()).to_json()
-                                }
-                                (_, v) => number(v),
-                            };
-                            profile.insert((*k).into(), v);
-                        }
-                    }
-                }
-                for (k, order) in [("mins", "ASC"), ("maxs", "DESC")] {
-                    let sql = format!("SELECT DISTINCT {q} FROM {qualified} WHERE {q} IS NOT NULL ORDER BY {q} {order} LIMIT 5");
-                    let values: Vec<Json> = r
-                        .query(&format!("profiling: {name}, {col}: get {k}"), sql, Some(&t))
-                        .await
-                        .map(|rows| rows.rows.iter().map(|row| number(row.first())).collect())
-                        .unwrap_or_default();
-                    profile.insert(k.into(), Json::Array(values));
-                }
-            } else if is_text(&ty) {
-                let len = d.length(&q);
-                let sql = format!(
-                    "SELECT COUNT(DISTINCT {q}), COUNT(CASE WHEN {q} IS NULL THEN 1 END), AVG({len}), MIN({len}), MAX({len}) FROM {qualified}"
-                );
-                if let Some(rows) = r
-                    .query(
-                        &format!("profiling: {name}, {col}: get textual aggregates"),
-                        sql,
-                        Some(&t),
-                    )
-                    .await
-                {
-                    if let Some(row) = rows.rows.first() {
-                        profile.insert("distinct".into(), number(row.first()));
-                        profile.insert("missing_count".into(), number(row.get(1)));
-                        // Soda Core reports the average length as a whole number.
-                        profile.insert(
-                            "avg_length".into(),
-                            row.get(2)
-                                .and_then(Value::as_f64)
-                                .map_or(Json::Null, |f| json!(f.trunc() as i64)),
-                        );
-                        profile.insert("min_length".into(), number(row.get(3)));
-                        profile.insert("max_length".into(), number(row.get(4)));
-                    }
-                }
-            } else {
-                continue;
-            }
+        profile_table(r, &t, &patterns).await;
+    }
+}
+
+/// The column being profiled, named as the queries need it.
+struct Target<'a> {
+    /// The table as listed (quoted as needed), for the executed query's dataset.
+    table: &'a str,
+    /// The table's unquoted name, for query names.
+    name: &'a str,
+    qualified: &'a str,
+    col: &'a str,
+    /// The column quoted for the dialect.
+    q: String,
+}
+
+async fn profile_table(r: &mut Runner<'_>, t: &str, patterns: &ColumnPatterns) {
+    let name = unquoted_table(t);
+    let qualified = qualified_table(r.conn.schema.as_deref(), t);
+    let columns: Vec<(String, String)> = r
+        .columns(t)
+        .await
+        .into_iter()
+        .filter(|(c, _)| patterns.selects(&name, c))
+        .collect();
+    let count = r
+        .query(
+            &format!("get_row_count_{name}"),
+            format!("SELECT COUNT(*) FROM {qualified}"),
+            Some(t),
+        )
+        .await
+        .and_then(|rows| {
+            rows.rows
+                .first()
+                .and_then(|row| row.first())
+                .and_then(Value::as_f64)
+        })
+        .unwrap_or(0.0) as i64;
+    let mut profiles = Vec::new();
+    for (col, ty) in columns {
+        let target = Target {
+            table: t,
+            name: &name,
+            qualified: &qualified,
+            col: &col,
+            q: r.conn.dialect().quote_ident(&col),
+        };
+        if let Some(profile) = profile_column(r, &target, &ty).await {
             profiles.push(json!({"columnName": col, "profile": Json::Object(profile)}));
         }
-        r.out.profiling.push(json!({"table": name, "dataSource": r.data_source, "rowCount": count, "columnProfiles": profiles}));
     }
+    r.out.profiling.push(json!({"table": name, "dataSource": r.data_source, "rowCount": count, "columnProfiles": profiles}));
+}
+
+/// One column's profile; `None` for columns neither numeric nor textual (their frequent
+/// values are still queried, as Soda Core does).
+async fn profile_column(
+    r: &mut Runner<'_>,
+    t: &Target<'_>,
+    ty: &str,
+) -> Option<serde_json::Map<String, Json>> {
+    let (name, qualified, col, q) = (t.name, t.qualified, t.col, &t.q);
+    let freq_sql = format!(
+        "SELECT {q}, COUNT(*) FROM {qualified} WHERE {q} IS NOT NULL GROUP BY {q} ORDER BY COUNT(*) DESC, {q} LIMIT 10"
+    );
+    let frequent: Vec<Json> = r
+        .query(
+            &format!("profiling-{name}-{col}-value-frequencies"),
+            freq_sql,
+            Some(t.table),
+        )
+        .await
+        .map(|rows| {
+            rows.rows
+                .iter()
+                .map(|row| json!({"value": text(row.first()), "frequency": number(row.get(1))}))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut profile = empty_profile(frequent);
+    if is_numeric(ty) {
+        numeric_aggregates(r, t, &mut profile).await;
+        for (k, order) in [("mins", "ASC"), ("maxs", "DESC")] {
+            let sql = format!("SELECT DISTINCT {q} FROM {qualified} WHERE {q} IS NOT NULL ORDER BY {q} {order} LIMIT 5");
+            let values: Vec<Json> = r
+                .query(
+                    &format!("profiling: {name}, {col}: get {k}"),
+                    sql,
+                    Some(t.table),
+                )
+                .await
+                .map(|rows| rows.rows.iter().map(|row| number(row.first())).collect())
+                .unwrap_or_default();
+            profile.insert(k.into(), Json::Array(values));
+        }
+    } else if is_text(ty) {
+        text_aggregates(r, t, &mut profile).await;
+    } else {
+        return None;
+    }
+    Some(profile)
+}
+
+/// Every profile key, in Soda Core's order, null until measured.
+fn empty_profile(frequent: Vec<Json>) -> serde_json::Map<String, Json> {
+    let mut profile = serde_json::Map::new();
+    for k in ["mins", "maxs", "min", "max"] {
+        profile.insert(k.into(), Json::Null);
+    }
+    profile.insert("frequent_values".into(), Json::Array(frequent));
+    for k in [
+        "avg",
+        "sum",
+        "stddev",
+        "variance",
+        "distinct",
+        "missing_count",
+        "histogram",
+        "avg_length",
+        "min_length",
+        "max_length",
+    ] {
+        profile.insert(k.into(), Json::Null);
+    }
+    profile
+}
+
+async fn numeric_aggregates(
+    r: &mut Runner<'_>,
+    t: &Target<'_>,
+    profile: &mut serde_json::Map<String, Json>,
+) {
+    let (name, qualified, col, q) = (t.name, t.qualified, t.col, &t.q);
+    let d = r.conn.dialect();
+    let (stddev, stddev_post) = d.statistic(crate::plan::Aggregate::StddevSamp, q, qualified);
+    let (variance, _) = d.statistic(crate::plan::Aggregate::VarSamp, q, qualified);
+    let sql = format!(
+        "SELECT MIN({q}), MAX({q}), AVG({q}), SUM({q}), {stddev}, {variance}, COUNT(DISTINCT {q}), COUNT(CASE WHEN {q} IS NULL THEN 1 END) FROM {qualified}"
+    );
+    let Some(rows) = r
+        .query(
+            &format!("profiling: {name}, {col}: get numeric aggregates"),
+            sql,
+            Some(t.table),
+        )
+        .await
+    else {
+        return;
+    };
+    let Some(row) = rows.rows.first() else {
+        return;
+    };
+    for (i, k) in [
+        "min",
+        "max",
+        "avg",
+        "sum",
+        "stddev",
+        "variance",
+        "distinct",
+        "missing_count",
+    ]
+    .iter()
+    .enumerate()
+    {
+        // Engines without a standard deviation return the variance.
+        let v = match (*k, row.get(i)) {
+            ("stddev", Some(v)) => super::execute::apply(stddev_post, v.clone()).to_json(),
+            (_, v) => number(v),
+        };
+        profile.insert((*k).into(), v);
+    }
+}
+
+async fn text_aggregates(
+    r: &mut Runner<'_>,
+    t: &Target<'_>,
+    profile: &mut serde_json::Map<String, Json>,
+) {
+    let (name, qualified, col, q) = (t.name, t.qualified, t.col, &t.q);
+    let len = r.conn.dialect().length(q);
+    let sql = format!(
+        "SELECT COUNT(DISTINCT {q}), COUNT(CASE WHEN {q} IS NULL THEN 1 END), AVG({len}), MIN({len}), MAX({len}) FROM {qualified}"
+    );
+    let Some(rows) = r
+        .query(
+            &format!("profiling: {name}, {col}: get textual aggregates"),
+            sql,
+            Some(t.table),
+        )
+        .await
+    else {
+        return;
+    };
+    let Some(row) = rows.rows.first() else {
+        return;
+    };
+    profile.insert("distinct".into(), number(row.first()));
+    profile.insert("missing_count".into(), number(row.get(1)));
+    // Soda Core reports the average length as a whole number.
+    profile.insert(
+        "avg_length".into(),
+        row.get(2)
+            .and_then(Value::as_f64)
+            .map_or(Json::Null, |f| json!(f.trunc() as i64)),
+    );
+    profile.insert("min_length".into(), number(row.get(3)));
+    profile.insert("max_length".into(), number(row.get(4)));
 }
 
 #[cfg(test)]

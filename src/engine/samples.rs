@@ -5,7 +5,7 @@ use super::dialect::{self, ReferenceSelect, RowsQuery};
 use super::Connection;
 use crate::measure::{Executed, Measurements as Outcome, Rows};
 use crate::measure::{Sample, SampleSource};
-use crate::plan::{MetricKind, Plan};
+use crate::plan::{Metric, MetricKind, Plan};
 use crate::sodacl::model::ChecksModel;
 use crate::template::Vars;
 use std::time::{Duration, Instant};
@@ -36,30 +36,53 @@ pub fn collect(
         return None;
     }
     if let SampleSource::QueryRows(_) = source {
+        // The user's query already returned the rows: no second query.
         let mut rows: Rows = outcome.rows.get(id)?.clone()?;
         rows.rows.truncate(limit);
-        return Some((
-            Sample {
-                query_name: String::new(),
-                rows,
-                total,
-                plain_file: true,
-                file_id: None,
-            },
-            None,
-        ));
+        let sample = Sample {
+            query_name: String::new(),
+            rows,
+            total,
+            plain_file: true,
+            file_id: None,
+        };
+        return Some((sample, None));
     }
-    let schema = conn.schema.as_deref();
     let partition_where = model
         .partition_where(&m.dataset)
         .map(|w| vars.render(w).text);
-    let pw = partition_where.as_deref();
-    let column = m
-        .column
-        .as_ref()
-        .map(|c| format!(".{c}"))
-        .unwrap_or_default();
-    let prefix = format!(
+    let target = Target {
+        conn,
+        metric: m,
+        partition_where: partition_where.as_deref(),
+        prefix: query_prefix(plan, m, *number),
+        limit,
+    };
+    let query = sample_query(&target, source)?;
+    *number += 1;
+    let plain_file = matches!(source, SampleSource::Condition(_));
+    Some(run(rt, &target, query, total, plain_file))
+}
+
+/// What a sample query is about: the metric, its dataset partition and the row limit.
+struct Target<'a> {
+    conn: &'a Connection,
+    metric: &'a Metric,
+    partition_where: Option<&'a str>,
+    /// `{number}.{data source}.{table}[{partition}]`, the start of the query name.
+    prefix: String,
+    limit: usize,
+}
+
+/// A rendered sample query, with the failing/passing queries Soda Core reports beside it.
+struct SampleQuery {
+    name: String,
+    sql: String,
+    extra_sql: Vec<(String, String)>,
+}
+
+fn query_prefix(plan: &Plan, m: &Metric, number: usize) -> String {
+    format!(
         "{}.{}.{}{}",
         number,
         plan.data_source,
@@ -69,8 +92,20 @@ pub fn collect(
             .as_ref()
             .map(|p| format!("[{p}]"))
             .unwrap_or_default()
-    );
-    let d = conn.dialect();
+    )
+}
+
+/// The query for one kind of sample; `None` when the dialect cannot render it.
+fn sample_query(t: &Target, source: SampleSource) -> Option<SampleQuery> {
+    let (m, pw, limit) = (t.metric, t.partition_where, t.limit);
+    let schema = t.conn.schema.as_deref();
+    let prefix = &t.prefix;
+    let column = m
+        .column
+        .as_ref()
+        .map(|c| format!(".{c}"))
+        .unwrap_or_default();
+    let d = t.conn.dialect();
     let (name, sql, extra) = match source {
         SampleSource::Count(_) => {
             let kind = if m.kind == MetricKind::MissingCount {
@@ -108,48 +143,68 @@ pub fn collect(
         ),
         SampleSource::QueryRows(_) => return None,
     };
-    let extra_sql: Vec<(String, String)> = match extra.as_slice() {
+    let extra_sql = match extra.as_slice() {
         [Some(failing), Some(passing)] => vec![
             (format!("{name}.failing_sql"), failing.clone()),
             (format!("{name}.passing_sql"), passing.clone()),
         ],
         _ => Vec::new(),
     };
-    *number += 1;
+    Some(SampleQuery {
+        name,
+        sql,
+        extra_sql,
+    })
+}
+
+/// Runs the sample query. A failed query still gives a sample (empty), so the check keeps
+/// its reference line, and the error travels with the executed query.
+fn run(
+    rt: &tokio::runtime::Runtime,
+    t: &Target,
+    query: SampleQuery,
+    total: usize,
+    plain_file: bool,
+) -> (Sample, Option<Executed>) {
+    let SampleQuery {
+        name,
+        sql,
+        extra_sql,
+    } = query;
     let start = Instant::now();
-    let result = rt.block_on(conn.fetch_rows(&sql, limit));
+    let result = rt.block_on(t.conn.fetch_rows(&sql, t.limit));
     let duration: Duration = start.elapsed();
     let mut executed = Executed {
         name: name.clone(),
         sql,
         error: None,
         duration,
-        dataset: Some(m.dataset.clone()),
-        column: m.column.clone(),
+        dataset: Some(t.metric.dataset.clone()),
+        column: t.metric.column.clone(),
         extra_sql,
         data_source: None,
     };
     match result {
-        Ok(rows) => Some((
+        Ok(rows) => (
             Sample {
                 query_name: name,
                 rows,
                 total,
-                plain_file: matches!(source, SampleSource::Condition(_)),
+                plain_file,
                 file_id: None,
             },
             Some(executed),
-        )),
+        ),
         Err(e) => {
             executed.error = Some(e);
-            Some((
+            (
                 Sample {
                     query_name: name,
                     total,
                     ..Sample::default()
                 },
                 Some(executed),
-            ))
+            )
         }
     }
 }

@@ -113,99 +113,32 @@ pub fn evaluate(
     result: &mut CheckResult,
     messages: &mut Vec<Message>,
 ) {
-    let error = |messages: &mut Vec<Message>, text: String| {
-        messages.push(Message {
-            level: Level::Error,
-            text,
-            location: location(check),
-        })
-    };
     let now_text = vars.lookup(&f.now_variable);
     let max = match max_instant(&max) {
         Ok(m) => m,
         Err(ty) => {
-            error(
-                messages,
-                format!(
-                    "Could not evaluate freshness: max({}) is not a datetime: {ty}",
-                    f.column
-                ),
+            let text = format!(
+                "Could not evaluate freshness: max({}) is not a datetime: {ty}",
+                f.column
             );
+            error(check, messages, text);
             return;
         }
     };
-    let now = match &now_text {
-        None => {
-            error(
-                messages,
-                format!(
-                    "Could not parse variable {} as a timestamp: variable not found",
-                    f.now_variable
-                ),
-            );
-            None
-        }
-        Some(t) => match parse_iso(t) {
-            Some(n) => Some(n),
-            None => {
-                error(
-                    messages,
-                    format!(
-                        "Could not parse variable {} as a timestamp: {t}",
-                        f.now_variable
-                    ),
-                );
-                if max.is_some() {
-                    error(
-                        messages,
-                        format!(
-                            "Could not evaluate freshness: variable {} is not a datetime",
-                            f.now_variable
-                        ),
-                    );
-                    return;
-                }
-                None
-            }
-        },
+    let Ok(now) = now_instant(check, f, now_text.as_deref(), max.is_some(), messages) else {
+        return;
     };
     let freshness = match (&now, &max) {
         (Some(now), Some((m, _))) => Some(*now - *m),
         _ => None,
     };
-    let millis = freshness.map_or(0, |d| {
-        (d.num_microseconds().unwrap_or(0) as f64 / 1000.0).round() as i64
-    });
-    result.value = Some(Value::Int(millis));
-    let x = &mut result.extra;
-    x.insert("measure".into(), json!("time"));
-    x.insert(
-        "maxColumnTimestamp".into(),
-        json!(max.as_ref().map(|(_, t)| t.clone())),
-    );
-    x.insert(
-        "maxColumnTimestampUtc".into(),
-        json!(max.as_ref().map(|(m, _)| py_utc(m))),
-    );
-    x.insert("nowVariableName".into(), json!(f.now_variable));
-    x.insert("nowTimestamp".into(), json!(now_text));
-    x.insert("nowTimestampUtc".into(), json!(now.as_ref().map(py_utc)));
-    x.insert("freshness".into(), json!(freshness.map(py_timedelta)));
-    let show = |v: Option<String>| v.unwrap_or_else(|| "None".into());
-    result.console = vec![
-        (
-            "max_column_timestamp".into(),
-            show(max.as_ref().map(|(_, t)| t.clone())),
-        ),
-        (
-            "max_column_timestamp_utc".into(),
-            show(max.as_ref().map(|(m, _)| py_utc(m))),
-        ),
-        ("now_variable_name".into(), f.now_variable.clone()),
-        ("now_timestamp".into(), show(now_text.clone())),
-        ("now_timestamp_utc".into(), show(now.as_ref().map(py_utc))),
-        ("freshness".into(), show(freshness.map(py_timedelta))),
-    ];
+    let reading = Reading {
+        max,
+        now_text,
+        now,
+        freshness,
+    };
+    reading.write_diagnostics(f, result);
     // No newest value, or no "now": the data cannot be shown to be fresh.
     let Some(age) = freshness else {
         result.outcome = Some(Outcome::Fail);
@@ -216,6 +149,99 @@ pub fn evaluate(
         limit.is_some_and(|s| TimeDelta::try_seconds(s).is_some_and(|l| age > l))
     };
     result.outcome = Some(Outcome::decide(over(f.fail_after), over(f.warn_after)));
+}
+
+fn error(check: &Check, messages: &mut Vec<Message>, text: String) {
+    messages.push(Message {
+        level: Level::Error,
+        text,
+        location: location(check),
+    })
+}
+
+/// "Now" from its variable. A missing or unreadable variable is reported and leaves no "now"
+/// (the check then fails); `Err` when, with a newest value to compare, evaluation stops.
+fn now_instant(
+    check: &Check,
+    f: &FreshnessCheck,
+    now_text: Option<&str>,
+    has_max: bool,
+    messages: &mut Vec<Message>,
+) -> Result<Option<DateTime<Utc>>, ()> {
+    let Some(t) = now_text else {
+        let text = format!(
+            "Could not parse variable {} as a timestamp: variable not found",
+            f.now_variable
+        );
+        error(check, messages, text);
+        return Ok(None);
+    };
+    if let Some(n) = parse_iso(t) {
+        return Ok(Some(n));
+    }
+    let text = format!(
+        "Could not parse variable {} as a timestamp: {t}",
+        f.now_variable
+    );
+    error(check, messages, text);
+    if has_max {
+        let text = format!(
+            "Could not evaluate freshness: variable {} is not a datetime",
+            f.now_variable
+        );
+        error(check, messages, text);
+        return Err(());
+    }
+    Ok(None)
+}
+
+/// The instants a freshness check compares, kept for its diagnostics.
+struct Reading {
+    max: Option<(DateTime<Utc>, String)>,
+    now_text: Option<String>,
+    now: Option<DateTime<Utc>>,
+    freshness: Option<TimeDelta>,
+}
+
+impl Reading {
+    /// The value (age in milliseconds), the results' diagnostics and the console lines.
+    fn write_diagnostics(&self, f: &FreshnessCheck, result: &mut CheckResult) {
+        let (max, now_text, now, freshness) =
+            (&self.max, &self.now_text, &self.now, self.freshness);
+        let millis = freshness.map_or(0, |d| {
+            (d.num_microseconds().unwrap_or(0) as f64 / 1000.0).round() as i64
+        });
+        result.value = Some(Value::Int(millis));
+        let x = &mut result.extra;
+        x.insert("measure".into(), json!("time"));
+        x.insert(
+            "maxColumnTimestamp".into(),
+            json!(max.as_ref().map(|(_, t)| t.clone())),
+        );
+        x.insert(
+            "maxColumnTimestampUtc".into(),
+            json!(max.as_ref().map(|(m, _)| py_utc(m))),
+        );
+        x.insert("nowVariableName".into(), json!(f.now_variable));
+        x.insert("nowTimestamp".into(), json!(now_text));
+        x.insert("nowTimestampUtc".into(), json!(now.as_ref().map(py_utc)));
+        x.insert("freshness".into(), json!(freshness.map(py_timedelta)));
+        let show = |v: Option<String>| v.unwrap_or_else(|| "None".into());
+        result.console = vec![
+            (
+                "max_column_timestamp".into(),
+                show(max.as_ref().map(|(_, t)| t.clone())),
+            ),
+            (
+                "max_column_timestamp_utc".into(),
+                show(max.as_ref().map(|(m, _)| py_utc(m))),
+            ),
+            ("now_variable_name".into(), f.now_variable.clone()),
+            ("now_timestamp".into(), show(now_text.clone())),
+            ("now_timestamp_utc".into(), show(now.as_ref().map(py_utc))),
+            ("freshness".into(), show(freshness.map(py_timedelta))),
+        ];
+    }
 }
 
 #[cfg(test)]

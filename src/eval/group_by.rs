@@ -8,7 +8,7 @@ use crate::measure::Rows;
 use crate::measure::Value;
 use crate::plan::Plan;
 use crate::sodacl::identity;
-use crate::sodacl::model::{Check, CheckKind, GroupByCheck};
+use crate::sodacl::model::{Check, CheckKind, GroupByCheck, GroupByChild};
 use crate::template::Vars;
 use crate::yaml::{emit, Node, NodeKind, Pos, Scalar, Style};
 use serde_json::json;
@@ -40,31 +40,49 @@ pub fn evaluate(
     messages: &mut Vec<Message>,
 ) -> Vec<CheckResult> {
     parent.local_only = true;
-    let fail = |messages: &mut Vec<Message>, why: String| {
-        messages.push(Message {
-            level: Level::Error,
-            text: format!("Evaluation of check group by failed: {why}"),
-            location: location(check),
-        });
+    let basename = Path::new(&check.file)
+        .file_name()
+        .map_or_else(|| check.file.clone(), |n| n.to_string_lossy().to_string());
+    let ctx = Parent {
+        check,
+        plan,
+        vars,
+        basename,
     };
-    let column = |name: &str| {
-        rows.columns
-            .iter()
-            .position(|c| c.name.eq_ignore_ascii_case(name))
-    };
-    let mut field_idx = Vec::new();
-    for f in &g.fields {
-        match column(f) {
-            Some(i) => field_idx.push(i),
-            None => {
-                fail(
-                    messages,
-                    format!("field \"{f}\" is not a column of the query result"),
-                );
-                return vec![parent];
-            }
+    let children = match ctx.children(g, rows, messages) {
+        Ok(children) => children,
+        Err(why) => {
+            messages.push(Message {
+                level: Level::Error,
+                text: format!("Evaluation of check group by failed: {why}"),
+                location: location(check),
+            });
+            return vec![parent];
         }
-    }
+    };
+    let any_fail = children.iter().any(|r| r.outcome == Some(Outcome::Fail));
+    parent.outcome = Some(if any_fail {
+        Outcome::Fail
+    } else {
+        Outcome::Pass
+    });
+    let mut all = vec![parent];
+    all.extend(children);
+    all
+}
+
+fn column(rows: &Rows, name: &str) -> Option<usize> {
+    rows.columns
+        .iter()
+        .position(|c| c.name.eq_ignore_ascii_case(name))
+}
+
+/// The first row of each distinct group, labelled by its field values; `Err` past the limit.
+fn distinct_groups<'r>(
+    rows: &'r Rows,
+    field_idx: &[usize],
+    limit: usize,
+) -> Result<Vec<(String, &'r Vec<Value>)>, String> {
     let mut groups: Vec<(String, &Vec<Value>)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for row in &rows.rows {
@@ -75,132 +93,165 @@ pub fn evaluate(
             .join(",");
         if seen.insert(label.clone()) {
             groups.push((label, row));
-            if groups.len() > g.group_limit {
+            if groups.len() > limit {
                 break;
             }
         }
     }
-    if groups.len() > g.group_limit {
-        fail(
-            messages,
-            format!(
-                "Total number of groups {} exceeds the maximum number of groups ({})",
-                groups.len(),
-                g.group_limit
-            ),
-        );
-        return vec![parent];
+    if groups.len() > limit {
+        return Err(format!(
+            "Total number of groups {} exceeds the maximum number of groups ({})",
+            groups.len(),
+            limit
+        ));
     }
-    let basename = Path::new(&check.file)
-        .file_name()
-        .map_or_else(|| check.file.clone(), |n| n.to_string_lossy().to_string());
-    let mut children = Vec::new();
-    let mut any_fail = false;
-    for (label, row) in &groups {
-        for child in &g.checks {
-            let Some(ci) = column(&child.metric) else {
-                fail(
-                    messages,
-                    format!("\"{}\" is not a column of the query result", child.metric),
-                );
-                return vec![parent];
-            };
-            let pos = Pos {
-                line: child.pos.0,
-                col: child.pos.1,
-            };
-            let mut config = child.config.clone().unwrap_or(Node {
-                pos,
-                kind: NodeKind::Map {
-                    entries: Vec::new(),
-                    flow: false,
-                },
-            });
-            if let NodeKind::Map { entries, .. } = &mut config.kind {
-                entries.push(group_value_node(label, pos));
+    Ok(groups)
+}
+
+/// The group-by check the children are evaluated for.
+struct Parent<'a> {
+    check: &'a Check,
+    plan: &'a Plan,
+    vars: &'a Vars,
+    /// The checks file's name, part of the children's identities.
+    basename: String,
+}
+
+impl Parent<'_> {
+    /// One result per (group, nested check); `Err` says why the group by cannot be evaluated.
+    fn children(
+        &self,
+        g: &GroupByCheck,
+        rows: &Rows,
+        messages: &mut Vec<Message>,
+    ) -> Result<Vec<CheckResult>, String> {
+        let field_idx = g
+            .fields
+            .iter()
+            .map(|f| {
+                column(rows, f)
+                    .ok_or_else(|| format!("field \"{f}\" is not a column of the query result"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let groups = distinct_groups(rows, &field_idx, g.group_limit)?;
+        let mut children = Vec::new();
+        for (label, row) in &groups {
+            for child in &g.checks {
+                let Some(ci) = column(rows, &child.metric) else {
+                    return Err(format!(
+                        "\"{}\" is not a column of the query result",
+                        child.metric
+                    ));
+                };
+                let value = row.get(ci).cloned().unwrap_or(Value::Null);
+                children.push(self.child_result(child, label, value, messages));
             }
-            let config_yaml = emit::identity_config_yaml(&config, identity::IDENTITY_DROP_KEYS);
-            let ids = identity::check_identities(
-                &check.source_header,
-                &child.line,
-                config_yaml.as_deref(),
-                &plan.data_source,
-                &basename,
+        }
+        Ok(children)
+    }
+
+    /// A nested check's result for one group: its value against the nested thresholds.
+    fn child_result(
+        &self,
+        child: &GroupByChild,
+        label: &str,
+        value: Value,
+        messages: &mut Vec<Message>,
+    ) -> CheckResult {
+        let check = self.check;
+        let synthesized = self.child_check(child, label);
+        let name = synthesized.name.clone();
+        let metric_identity = format!(
+            "metric-{}-{}-{}-{name}",
+            self.plan.scan_definition, self.plan.data_source, check.dataset.table
+        );
+        let mut r = CheckResult {
+            seq: check.seq,
+            blocks: Some(Vec::new()),
+            metrics: vec![metric_identity.clone()],
+            value: Some(value.clone()),
+            console: vec![("check_value".into(), value.to_string())],
+            group: Some(
+                json!({"identity": check.identity_v3, "name": child.name, "distinctLabel": label}),
+            ),
+            own_metric: Some((metric_identity, name, value.clone())),
+            ..CheckResult::default()
+        };
+        if !value.is_null() {
+            let mut child_messages = Vec::new();
+            apply_thresholds(
+                &synthesized,
+                child.fail.as_ref(),
+                child.warn.as_ref(),
+                &value,
+                false,
+                self.vars,
+                &mut r,
+                &mut child_messages,
             );
-            let name = format!("{} [{label}]", child.name);
-            let metric_identity = format!(
-                "metric-{}-{}-{}-{name}",
-                plan.scan_definition, plan.data_source, check.dataset.table
-            );
-            let synthesized = Check {
-                seq: check.seq,
-                file: check.file.clone(),
-                line: child.pos.0,
-                col: child.pos.1,
-                source_header: check.source_header.clone(),
-                source_line: child.line.clone(),
-                config: Some(config.clone()),
-                dataset: check.dataset.clone(),
-                column: None,
-                name: name.clone(),
-                definition: emit::definition_yaml(&check.source_header, &child.line, Some(&config)),
-                identity_v1: ids.v1,
-                identity_v2: ids.v2,
-                identity_v3: ids.v3,
-                identity_v4: None,
-                attributes: check.attributes.clone(),
-                fail: child.fail.clone(),
-                warn: child.warn.clone(),
-                no_threshold: false,
-                invalid: false,
-                samples_limit: None,
-                kind: CheckKind::Unsupported("group by child".into()),
-            };
-            let value = row.get(ci).cloned().unwrap_or(Value::Null);
-            let mut r = CheckResult {
-                seq: check.seq,
-                blocks: Some(Vec::new()),
-                metrics: vec![metric_identity.clone()],
-                value: Some(value.clone()),
-                console: vec![("check_value".into(), value.to_string())],
-                group: Some(
-                    json!({"identity": check.identity_v3, "name": child.name, "distinctLabel": label}),
-                ),
-                own_metric: Some((metric_identity, name, value.clone())),
-                ..CheckResult::default()
-            };
-            if !value.is_null() {
-                let mut child_messages = Vec::new();
-                apply_thresholds(
-                    &synthesized,
-                    child.fail.as_ref(),
-                    child.warn.as_ref(),
-                    &value,
-                    false,
-                    vars,
-                    &mut r,
-                    &mut child_messages,
-                );
-                for mut m in child_messages {
-                    m.location = Some(Location {
-                        file: check.file.clone(),
-                        line: child.pos.0,
-                        col: child.pos.1,
-                    });
-                    messages.push(m);
-                }
+            // Messages point at the nested check, not at the group by.
+            for mut m in child_messages {
+                m.location = Some(Location {
+                    file: check.file.clone(),
+                    line: child.pos.0,
+                    col: child.pos.1,
+                });
+                messages.push(m);
             }
-            any_fail |= r.outcome == Some(Outcome::Fail);
-            r.child = Some(Box::new(synthesized));
-            children.push(r);
+        }
+        r.child = Some(Box::new(synthesized));
+        r
+    }
+
+    /// The check a nested check stands for in one group: its configuration gains the group
+    /// value, which makes its identities differ per group.
+    fn child_check(&self, child: &GroupByChild, label: &str) -> Check {
+        let check = self.check;
+        let pos = Pos {
+            line: child.pos.0,
+            col: child.pos.1,
+        };
+        let mut config = child.config.clone().unwrap_or(Node {
+            pos,
+            kind: NodeKind::Map {
+                entries: Vec::new(),
+                flow: false,
+            },
+        });
+        if let NodeKind::Map { entries, .. } = &mut config.kind {
+            entries.push(group_value_node(label, pos));
+        }
+        let config_yaml = emit::identity_config_yaml(&config, identity::IDENTITY_DROP_KEYS);
+        let ids = identity::check_identities(
+            &check.source_header,
+            &child.line,
+            config_yaml.as_deref(),
+            &self.plan.data_source,
+            &self.basename,
+        );
+        Check {
+            seq: check.seq,
+            file: check.file.clone(),
+            line: child.pos.0,
+            col: child.pos.1,
+            source_header: check.source_header.clone(),
+            source_line: child.line.clone(),
+            config: Some(config.clone()),
+            dataset: check.dataset.clone(),
+            column: None,
+            name: format!("{} [{label}]", child.name),
+            definition: emit::definition_yaml(&check.source_header, &child.line, Some(&config)),
+            identity_v1: ids.v1,
+            identity_v2: ids.v2,
+            identity_v3: ids.v3,
+            identity_v4: None,
+            attributes: check.attributes.clone(),
+            fail: child.fail.clone(),
+            warn: child.warn.clone(),
+            no_threshold: false,
+            invalid: false,
+            samples_limit: None,
+            kind: CheckKind::Unsupported("group by child".into()),
         }
     }
-    parent.outcome = Some(if any_fail {
-        Outcome::Fail
-    } else {
-        Outcome::Pass
-    });
-    let mut all = vec![parent];
-    all.extend(children);
-    all
 }

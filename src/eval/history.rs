@@ -10,7 +10,7 @@ use crate::sodacl::model::{ChangeCheck, Check};
 use crate::template::Vars;
 use serde_json::{json, Value as Json};
 
-use crate::measure::history::HistoricValue;
+use crate::measure::history::{HistoricMeasurement, HistoricValue};
 pub use crate::measure::history::{History, HistoryMap};
 
 pub const NOT_ENOUGH_HISTORY: &str =
@@ -26,35 +26,77 @@ pub fn evaluate_change(
     result: &mut CheckResult,
     messages: &mut Vec<Message>,
 ) {
-    let measurements = match history {
-        None | Some(History::NoSource) => {
-            messages.push(Message {
-                level: Level::Error,
-                text: "Soda Core must be configured to connect to Soda Cloud to use change-over-time checks.".into(),
-                location: location(check),
-            });
-            return;
-        }
-        Some(History::Failed(e)) => {
-            messages.push(Message {
-                level: Level::Error,
-                text: format!(
-                    "Evaluation of check {} failed: no history from Soda Cloud: {e}",
-                    check.source_line
-                ),
-                location: location(check),
-            });
-            return;
-        }
-        Some(History::Measurements(m)) => m,
+    let Some(measurements) = measurements(check, history, messages) else {
+        return;
     };
     let values: Vec<Value> = measurements
         .iter()
         .filter_map(|m| m.value.number().cloned())
         .collect();
+    let Some(historic) = historic_value(&c.history, &values) else {
+        messages.push(Message {
+            level: Level::Info,
+            text: "Skipping metric check eval because there is not enough historic data yet".into(),
+            location: None,
+        });
+        return;
+    };
+    // A change that cannot be computed (not numbers, a percentage of zero) has no outcome.
+    let Some(value) = change(c.percent, &current, &historic) else {
+        return;
+    };
+    result.value = Some(value.clone());
+    result.console = vec![
+        ("check_value".into(), value.to_string()),
+        ("historic_value".into(), historic.to_string()),
+        ("metric_value".into(), current.to_string()),
+    ];
+    result.extra.insert(
+        "diagnostics".into(),
+        json!({"historic_value": historic.to_json(), "metric_value": current.to_json()}),
+    );
+    apply_thresholds(
+        check,
+        check.fail.as_ref(),
+        check.warn.as_ref(),
+        &value,
+        false,
+        vars,
+        result,
+        messages,
+    );
+}
+
+/// The historic measurements, or `None` (reported) when there is no history to read.
+fn measurements<'h>(
+    check: &Check,
+    history: Option<&'h History>,
+    messages: &mut Vec<Message>,
+) -> Option<&'h [HistoricMeasurement]> {
+    let text = match history {
+        None | Some(History::NoSource) => {
+            "Soda Core must be configured to connect to Soda Cloud to use change-over-time checks."
+                .into()
+        }
+        Some(History::Failed(e)) => format!(
+            "Evaluation of check {} failed: no history from Soda Cloud: {e}",
+            check.source_line
+        ),
+        Some(History::Measurements(m)) => return Some(m),
+    };
+    messages.push(Message {
+        level: Level::Error,
+        text,
+        location: location(check),
+    });
+    None
+}
+
+/// The value to compare with: the window's aggregate, or the latest value.
+fn historic_value(window: &HistoryWindow, values: &[Value]) -> Option<Value> {
     // Soda Core parses `avg|min|max last N` but compares with the latest value only; we
     // apply the aggregate it describes (README).
-    let historic = match &c.history {
+    match window {
         HistoryWindow::Aggregate { function, count } if !values.is_empty() => {
             let nums: Vec<f64> = values
                 .iter()
@@ -78,59 +120,30 @@ pub fn evaluate_change(
             )
         }
         _ => values.first().cloned(),
-    };
-    let Some(historic) = historic else {
-        messages.push(Message {
-            level: Level::Info,
-            text: "Skipping metric check eval because there is not enough historic data yet".into(),
-            location: None,
-        });
-        return;
-    };
-    let diff = match (&current, &historic) {
+    }
+}
+
+/// The difference between the current and the historic value, or its percentage.
+fn change(percent: bool, current: &Value, historic: &Value) -> Option<Value> {
+    let diff = match (current, historic) {
         (Value::Int(a), Value::Int(b)) if a.checked_sub(*b).is_some() => Value::Int(a - b),
         (a, b) => match (a.as_f64(), b.as_f64()) {
             (Some(a), Some(b)) => Value::Float(a - b),
-            _ => return,
+            _ => return None,
         },
     };
-    let value = if c.percent {
-        let (d, h) = (
-            diff.as_f64().unwrap_or(0.0),
-            historic.as_f64().unwrap_or(0.0),
-        );
-        if h == 0.0 {
-            if d == 0.0 {
-                Value::Float(0.0)
-            } else {
-                return;
-            }
-        } else {
-            Value::Float(d / h * 100.0)
-        }
+    if !percent {
+        return Some(diff);
+    }
+    let (d, h) = (
+        diff.as_f64().unwrap_or(0.0),
+        historic.as_f64().unwrap_or(0.0),
+    );
+    if h == 0.0 {
+        (d == 0.0).then_some(Value::Float(0.0))
     } else {
-        diff
-    };
-    result.value = Some(value.clone());
-    result.console = vec![
-        ("check_value".into(), value.to_string()),
-        ("historic_value".into(), historic.to_string()),
-        ("metric_value".into(), current.to_string()),
-    ];
-    result.extra.insert(
-        "diagnostics".into(),
-        json!({"historic_value": historic.to_json(), "metric_value": current.to_json()}),
-    );
-    apply_thresholds(
-        check,
-        check.fail.as_ref(),
-        check.warn.as_ref(),
-        &value,
-        false,
-        vars,
-        result,
-        messages,
-    );
+        Some(Value::Float(d / h * 100.0))
+    }
 }
 
 /// Compares the measured schema with the latest one in history. Returns the violations of

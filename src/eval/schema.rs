@@ -144,18 +144,7 @@ pub fn evaluate(
     history: Option<&super::history::History>,
     result: &mut CheckResult,
 ) {
-    let measured: Vec<(String, String)> = rows
-        .rows
-        .iter()
-        .map(|r| {
-            let text = |i: usize| match r.get(i) {
-                Some(Value::Text(t)) => t.clone(),
-                Some(v) => v.to_string(),
-                None => String::new(),
-            };
-            (text(0), text(1))
-        })
-        .collect();
+    let measured = measured_columns(rows);
     let f = check_rules(fail, &measured);
     let w = check_rules(warn, &measured);
     let changes_f = super::history::schema_changes(&measured, history, &fail.changes);
@@ -170,45 +159,7 @@ pub fn evaluate(
     let mut console = Vec::new();
     let mut events = String::from("Column,Event,Details\n");
     for (sev, found) in [("fail", &f), ("warn", &w)] {
-        if !found.missing.is_empty() {
-            console.push((
-                format!("{sev}_missing_column_names = {}", list(&found.missing)),
-                String::new(),
-            ));
-        }
-        if !found.present.is_empty() {
-            console.push((
-                format!(
-                    "{sev}_forbidden_present_column_names = {}",
-                    list(&found.present)
-                ),
-                String::new(),
-            ));
-        }
-        for (c, e, a) in &found.type_mismatches {
-            console.push((
-                format!("{sev}_column_type_mismatch[{c}] expected({e}) actual({a})"),
-                String::new(),
-            ));
-            events.push_str(&format!(
-                "{c},:icon-{sev}: Type Mismatch, Expected Type: {e}; Actual Type: {a}\n"
-            ));
-        }
-        for (c, e, a, _) in &found.index_mismatches {
-            console.push((
-                format!("{sev}_column_index_mismatch[{c}] expected({e}) actual({a})"),
-                String::new(),
-            ));
-            events.push_str(&format!(
-                "{c},:icon-{sev}: Index Mismatch, Expected Index: {e}; Actual Index: {a}\n"
-            ));
-        }
-        for c in &found.missing {
-            events.push_str(&format!("{c},:icon-{sev}: Required Column Missing, \n"));
-        }
-        for c in &found.present {
-            events.push_str(&format!("{c},:icon-{sev}: Forbidden Column Present, \n"));
-        }
+        severity_lines(sev, found, &mut console, &mut events);
     }
     let measured_text: Vec<String> = measured.iter().map(|(n, t)| format!("{n} {t}")).collect();
     console.push((
@@ -217,16 +168,97 @@ pub fn evaluate(
     ));
     result.console = console;
 
+    let (nf, nw) = (f.count() + extra_f, w.count() + extra_w);
+    result.blocks = Some(blocks(&measured, events, nf + nw > 0));
+    column_diagnostics(&mut result.extra, &f, &w, changed.as_ref());
+    let passing = measured.len().saturating_sub(nf + nw);
+    super::event_chart(result, "schema", nf, nw, Some(passing));
+}
+
+/// The measured (name, type) pairs; non-text cells read as their display text.
+fn measured_columns(rows: &Rows) -> Vec<(String, String)> {
+    rows.rows
+        .iter()
+        .map(|r| {
+            let text = |i: usize| match r.get(i) {
+                Some(Value::Text(t)) => t.clone(),
+                Some(v) => v.to_string(),
+                None => String::new(),
+            };
+            (text(0), text(1))
+        })
+        .collect()
+}
+
+/// One severity's console lines and rows of the diagnostics CSV.
+fn severity_lines(
+    sev: &str,
+    found: &Findings,
+    console: &mut Vec<(String, String)>,
+    events: &mut String,
+) {
+    if !found.missing.is_empty() {
+        console.push((
+            format!("{sev}_missing_column_names = {}", list(&found.missing)),
+            String::new(),
+        ));
+    }
+    if !found.present.is_empty() {
+        console.push((
+            format!(
+                "{sev}_forbidden_present_column_names = {}",
+                list(&found.present)
+            ),
+            String::new(),
+        ));
+    }
+    for (c, e, a) in &found.type_mismatches {
+        console.push((
+            format!("{sev}_column_type_mismatch[{c}] expected({e}) actual({a})"),
+            String::new(),
+        ));
+        events.push_str(&format!(
+            "{c},:icon-{sev}: Type Mismatch, Expected Type: {e}; Actual Type: {a}\n"
+        ));
+    }
+    for (c, e, a, _) in &found.index_mismatches {
+        console.push((
+            format!("{sev}_column_index_mismatch[{c}] expected({e}) actual({a})"),
+            String::new(),
+        ));
+        events.push_str(&format!(
+            "{c},:icon-{sev}: Index Mismatch, Expected Index: {e}; Actual Index: {a}\n"
+        ));
+    }
+    for c in &found.missing {
+        events.push_str(&format!("{c},:icon-{sev}: Required Column Missing, \n"));
+    }
+    for c in &found.present {
+        events.push_str(&format!("{c},:icon-{sev}: Forbidden Column Present, \n"));
+    }
+}
+
+/// The schema CSV block and, when anything was found, the diagnostics CSV block.
+fn blocks(measured: &[(String, String)], events: String, any_found: bool) -> Vec<Json> {
     let mut schema_csv = String::from("Column,Type");
-    for (n, t) in &measured {
+    for (n, t) in measured {
         schema_csv.push_str(&format!("\n{n},{t}"));
     }
     let mut blocks = vec![json!({"type": "csv", "text": schema_csv, "title": "Schema"})];
-    let (nf, nw) = (f.count() + extra_f, w.count() + extra_w);
-    if nf + nw > 0 {
+    if any_found {
         blocks.push(json!({"type": "csv", "text": events, "title": "Diagnostics"}));
     }
-    result.blocks = Some(blocks);
+    blocks
+}
+
+/// The column diagnostics of both severities, with the changes against history (empty when
+/// there is none), in Soda Core's key order.
+fn column_diagnostics(
+    x: &mut Map<String, Json>,
+    f: &Findings,
+    w: &Findings,
+    changed: Option<&Json>,
+) {
     let both =
         |a: &Vec<String>, b: &Vec<String>| a.iter().chain(b.iter()).cloned().collect::<Vec<_>>();
     let mut types = Map::new();
@@ -240,13 +272,8 @@ pub fn evaluate(
             json!({"expected_index": e, "actual_index": a, "column_on_expected_index": on}),
         );
     }
-    let x = &mut result.extra;
-    let changed_key = |k: &str, empty: Json| {
-        changed
-            .as_ref()
-            .and_then(|c| c.get(k).cloned())
-            .unwrap_or(empty)
-    };
+    let changed_key =
+        |k: &str, empty: Json| changed.and_then(|c| c.get(k).cloned()).unwrap_or(empty);
     x.insert(
         "column_additions".into(),
         changed_key("column_additions", json!([])),
@@ -273,8 +300,6 @@ pub fn evaluate(
         "present_column_names".into(),
         json!(both(&f.present, &w.present)),
     );
-    let passing = measured.len().saturating_sub(nf + nw);
-    super::event_chart(result, "schema", nf, nw, Some(passing));
 }
 
 #[cfg(test)]

@@ -14,38 +14,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 pub fn summary(report: &ScanReport, logs: &mut Logs) {
     logs.info("Scan summary:");
     if logs.verbose() && !report.executed.is_empty() {
-        let total = report.executed.len();
-        let ok = report.executed.iter().filter(|q| q.error.is_none()).count();
-        logs.debug(format!("{ok}/{} OK", plural(total, "query", "queries")));
-        for q in report.executed.iter().filter(|q| q.error.is_none()) {
-            logs.debug(format!(
-                "  {} [OK] {}",
-                q.name,
-                crate::python::timedelta(q.duration)
-            ));
-        }
-        let failed: Vec<_> = report
-            .executed
-            .iter()
-            .filter(|q| q.error.is_some())
-            .collect();
-        if !failed.is_empty() {
-            logs.debug(format!(
-                "{}/{} ERROR",
-                failed.len(),
-                plural(total, "query", "queries")
-            ));
-            for q in failed {
-                logs.debug(format!(
-                    "  {} [ERROR] {}",
-                    q.name,
-                    crate::python::timedelta(q.duration)
-                ));
-            }
-        }
+        query_lines(report.executed, logs);
     }
-    let total = report.checks.len();
-    let word = if total == 1 { "check" } else { "checks" };
     let groups: [(Option<Outcome>, &str); 4] = [
         (Some(Outcome::Pass), "PASSED"),
         (Some(Outcome::Warn), "WARNED"),
@@ -53,54 +23,108 @@ pub fn summary(report: &ScanReport, logs: &mut Logs) {
         (None, "NOT EVALUATED"),
     ];
     for (outcome, label) in groups {
-        let members: Vec<_> = report
-            .checks
-            .iter()
-            .filter(|(_, r)| r.outcome == outcome)
-            .collect();
-        if members.is_empty() {
-            continue;
-        }
-        logs.info(format!("{}/{total} {word} {label}: ", members.len()));
-        let mut titles: Vec<Option<String>> = Vec::new();
-        for (check, _) in &members {
-            let title = title(check, report.data_source);
-            if !titles.contains(&title) {
-                titles.push(title);
-            }
-        }
-        // Checks of no dataset come after the dataset groups.
-        titles.sort_by_key(Option::is_none);
-        for t in titles {
-            let indent = if t.is_some() { "      " } else { "    " };
-            if let Some(t) = &t {
-                logs.info(format!("    {t}"));
-            }
-            for (check, result) in members
-                .iter()
-                .filter(|(c, _)| title(c, report.data_source) == t)
-            {
-                let file = if logs.verbose() {
-                    format!(" [{}]", check.file)
-                } else {
-                    String::new()
-                };
-                logs.info(format!("{indent}{}{file} [{label}]", check.name));
-                if outcome != Some(Outcome::Pass) || logs.verbose() {
-                    for (k, v) in &result.console {
-                        if v.is_empty() {
-                            logs.info(format!("{indent}  {k}"));
-                        } else {
-                            logs.info(format!("{indent}  {k}: {v}"));
-                        }
-                    }
-                    if let Some(sample) = &result.samples {
-                        sample_lines(sample, indent, logs);
-                    }
-                }
-            }
+        outcome_group(report, outcome, label, logs);
+    }
+    verdict(report, logs);
+}
+
+/// With `-V`, each executed query and its duration, the failed ones last.
+fn query_lines(executed: &[crate::measure::Executed], logs: &mut Logs) {
+    let total = executed.len();
+    let ok = executed.iter().filter(|q| q.error.is_none()).count();
+    logs.debug(format!("{ok}/{} OK", plural(total, "query", "queries")));
+    for q in executed.iter().filter(|q| q.error.is_none()) {
+        logs.debug(format!(
+            "  {} [OK] {}",
+            q.name,
+            crate::python::timedelta(q.duration)
+        ));
+    }
+    let failed: Vec<_> = executed.iter().filter(|q| q.error.is_some()).collect();
+    if !failed.is_empty() {
+        logs.debug(format!(
+            "{}/{} ERROR",
+            failed.len(),
+            plural(total, "query", "queries")
+        ));
+        for q in failed {
+            logs.debug(format!(
+                "  {} [ERROR] {}",
+                q.name,
+                crate::python::timedelta(q.duration)
+            ));
         }
     }
+}
+
+/// The checks of one outcome, under one title per dataset; nothing when there are none.
+fn outcome_group(report: &ScanReport, outcome: Option<Outcome>, label: &str, logs: &mut Logs) {
+    let members: Vec<_> = report
+        .checks
+        .iter()
+        .filter(|(_, r)| r.outcome == outcome)
+        .collect();
+    if members.is_empty() {
+        return;
+    }
+    let total = report.checks.len();
+    let word = if total == 1 { "check" } else { "checks" };
+    logs.info(format!("{}/{total} {word} {label}: ", members.len()));
+    let mut titles: Vec<Option<String>> = Vec::new();
+    for (check, _) in &members {
+        let title = title(check, report.data_source);
+        if !titles.contains(&title) {
+            titles.push(title);
+        }
+    }
+    // Checks of no dataset come after the dataset groups.
+    titles.sort_by_key(Option::is_none);
+    for t in titles {
+        let indent = if t.is_some() { "      " } else { "    " };
+        if let Some(t) = &t {
+            logs.info(format!("    {t}"));
+        }
+        for (check, result) in members
+            .iter()
+            .filter(|(c, _)| title(c, report.data_source) == t)
+        {
+            check_lines(check, result, outcome, label, indent, logs);
+        }
+    }
+}
+
+/// One check's line and, unless it passed quietly, its diagnostics and sample reference.
+fn check_lines(
+    check: &crate::sodacl::model::Check,
+    result: &crate::eval::CheckResult,
+    outcome: Option<Outcome>,
+    label: &str,
+    indent: &str,
+    logs: &mut Logs,
+) {
+    let file = if logs.verbose() {
+        format!(" [{}]", check.file)
+    } else {
+        String::new()
+    };
+    logs.info(format!("{indent}{}{file} [{label}]", check.name));
+    if outcome != Some(Outcome::Pass) || logs.verbose() {
+        for (k, v) in &result.console {
+            if v.is_empty() {
+                logs.info(format!("{indent}  {k}"));
+            } else {
+                logs.info(format!("{indent}  {k}: {v}"));
+            }
+        }
+        if let Some(sample) = &result.samples {
+            sample_lines(sample, indent, logs);
+        }
+    }
+}
+
+/// The counters and the one verdict line, then the error recap when there were errors.
+fn verdict(report: &ScanReport, logs: &mut Logs) {
+    let total = report.checks.len();
     let count = |o: Outcome| {
         report
             .checks

@@ -264,80 +264,7 @@ impl Parser<'_> {
                 continue;
             };
             for (k, v) in entries {
-                let name = k.scalar_text().unwrap_or_default();
-                let r = &mut rules[i];
-                match name.as_str() {
-                    "when required column missing" => r.required = self.name_list(file, v),
-                    "when forbidden column present" => r.forbidden = self.name_list(file, v),
-                    "with optional columns" => r.optional = self.name_list(file, v),
-                    "when wrong column type" => r.types = self.type_map(file, v),
-                    "when mismatching columns" => r.mismatching = Some(self.type_map(file, v)),
-                    "when wrong column index" => {
-                        let Some(entries) = v.entries() else {
-                            self.logs.error_at("\"when wrong column index\" must map column names to 0-based positions", Self::location_of(file, v));
-                            continue;
-                        };
-                        for (c, idx) in entries {
-                            match (c.scalar_text(), idx.scalar()) {
-                                (Some(c), Some(Scalar::Int(n))) => r.indexes.push((c, *n)),
-                                _ => self.logs.error_at(
-                                    "Column index must be an integer",
-                                    Self::location_of(file, idx),
-                                ),
-                            }
-                        }
-                    }
-                    "when schema changes" => {
-                        let all = [
-                            "column add",
-                            "column delete",
-                            "column type change",
-                            "column index change",
-                        ];
-                        r.changes = match (v.scalar_text(), v.items()) {
-                            (Some(t), _) if t == "any" => {
-                                all.iter().map(ToString::to_string).collect()
-                            }
-                            (_, Some(items)) => {
-                                items.iter().filter_map(Node::scalar_text).collect()
-                            }
-                            _ => {
-                                self.logs.error_at("\"when schema changes\" takes \"any\" or a list of column add, column delete, column type change, column index change", Self::location_of(file, v));
-                                Vec::new()
-                            }
-                        };
-                        for c in &r.changes {
-                            if !all.contains(&c.as_str()) {
-                                self.logs.error_at(
-                                    format!(
-                                        "Invalid schema change \"{c}\": use {}",
-                                        all.join(", ")
-                                    ),
-                                    Self::location_of(file, v),
-                                );
-                            }
-                        }
-                    }
-                    other => {
-                        let hint = match other {
-                            "when required columns missing" => {
-                                " Did you mean \"when required column missing\"?"
-                            }
-                            "when forbidden columns present" => {
-                                " Did you mean \"when forbidden column present\"?"
-                            }
-                            "when schema change" => " Did you mean \"when schema changes\"?",
-                            "when wrong column types" => {
-                                " Did you mean \"when wrong column type\"?"
-                            }
-                            _ => "",
-                        };
-                        self.logs.error_at(
-                            format!("Invalid schema validation \"{other}\".{hint}"),
-                            Self::location_of(file, k),
-                        );
-                    }
-                }
+                self.schema_validation(file, k, v, &mut rules[i]);
             }
         }
         for r in &rules {
@@ -354,6 +281,85 @@ impl Parser<'_> {
             fail: Box::new(fail),
         };
         self.model.checks.push(check);
+    }
+
+    /// One `when ...` validation of a schema check's `warn` or `fail` block, into its rules.
+    fn schema_validation(&mut self, file: &str, k: &Node, v: &Node, r: &mut SchemaRules) {
+        let name = k.scalar_text().unwrap_or_default();
+        match name.as_str() {
+            "when required column missing" => r.required = self.name_list(file, v),
+            "when forbidden column present" => r.forbidden = self.name_list(file, v),
+            "with optional columns" => r.optional = self.name_list(file, v),
+            "when wrong column type" => r.types = self.type_map(file, v),
+            "when mismatching columns" => r.mismatching = Some(self.type_map(file, v)),
+            "when wrong column index" => self.column_indexes(file, v, &mut r.indexes),
+            "when schema changes" => r.changes = self.schema_changes(file, v),
+            other => {
+                let hint = match other {
+                    "when required columns missing" => {
+                        " Did you mean \"when required column missing\"?"
+                    }
+                    "when forbidden columns present" => {
+                        " Did you mean \"when forbidden column present\"?"
+                    }
+                    "when schema change" => " Did you mean \"when schema changes\"?",
+                    "when wrong column types" => " Did you mean \"when wrong column type\"?",
+                    _ => "",
+                };
+                self.logs.error_at(
+                    format!("Invalid schema validation \"{other}\".{hint}"),
+                    Self::location_of(file, k),
+                );
+            }
+        }
+    }
+
+    /// `when wrong column index`: column names mapped to 0-based positions.
+    fn column_indexes(&mut self, file: &str, v: &Node, indexes: &mut Vec<(String, i64)>) {
+        let Some(entries) = v.entries() else {
+            self.logs.error_at(
+                "\"when wrong column index\" must map column names to 0-based positions",
+                Self::location_of(file, v),
+            );
+            return;
+        };
+        for (c, idx) in entries {
+            match (c.scalar_text(), idx.scalar()) {
+                (Some(c), Some(Scalar::Int(n))) => indexes.push((c, *n)),
+                _ => self.logs.error_at(
+                    "Column index must be an integer",
+                    Self::location_of(file, idx),
+                ),
+            }
+        }
+    }
+
+    /// `when schema changes`: `any` or a list of change kinds; unknown kinds are reported
+    /// but kept.
+    fn schema_changes(&mut self, file: &str, v: &Node) -> Vec<String> {
+        let all = [
+            "column add",
+            "column delete",
+            "column type change",
+            "column index change",
+        ];
+        let changes: Vec<String> = match (v.scalar_text(), v.items()) {
+            (Some(t), _) if t == "any" => all.iter().map(ToString::to_string).collect(),
+            (_, Some(items)) => items.iter().filter_map(Node::scalar_text).collect(),
+            _ => {
+                self.logs.error_at("\"when schema changes\" takes \"any\" or a list of column add, column delete, column type change, column index change", Self::location_of(file, v));
+                Vec::new()
+            }
+        };
+        for c in &changes {
+            if !all.contains(&c.as_str()) {
+                self.logs.error_at(
+                    format!("Invalid schema change \"{c}\": use {}", all.join(", ")),
+                    Self::location_of(file, v),
+                );
+            }
+        }
+        changes
     }
 
     fn name_list(&mut self, file: &str, v: &Node) -> Vec<String> {
@@ -621,61 +627,10 @@ impl Parser<'_> {
             Some(Scalar::Int(n)) if *n > 0 => *n as usize,
             _ => 1000,
         };
-        let mut checks = Vec::new();
-        for item in children {
-            let (key, cfg) = match &item.kind {
-                NodeKind::Scalar { .. } => (item, None),
-                NodeKind::Map { entries, .. } if !entries.is_empty() => {
-                    (&entries[0].0, Some(&entries[0].1).filter(|v| !v.is_null()))
-                }
-                _ => continue,
-            };
-            let Some(text) = key.scalar_text() else {
-                continue;
-            };
-            let parsed = match line::parse_check_line(&text) {
-                Ok(line::CheckLine::Metric {
-                    metric,
-                    args,
-                    threshold,
-                }) if args.is_empty() => (metric, threshold),
-                _ => {
-                    self.logs.error_at(format!("Invalid group by check \"{text}\": expected a result column name and a threshold"), Self::location_of(file, key));
-                    continue;
-                }
-            };
-            let Some(name) = cfg.and_then(|c| c.get("name")).and_then(Node::scalar_text) else {
-                self.logs.error_at(
-                    format!("Group by check \"{text}\" needs a name"),
-                    Self::location_of(file, key),
-                );
-                continue;
-            };
-            let name = self.render(file, key, &name);
-            let (warn, fail) = match &parsed.1 {
-                Some(t) => (None, Some(inverse(&bad_zone(t)))),
-                None => {
-                    let (w, f) = self.when_thresholds(file, cfg);
-                    (w.as_ref().map(bad_zone), f.as_ref().map(bad_zone))
-                }
-            };
-            if warn.is_none() && fail.is_none() {
-                self.logs.error_at(
-                    format!("No threshold specified for check \"{text}\""),
-                    Self::location_of(file, key),
-                );
-                continue;
-            }
-            checks.push(GroupByChild {
-                line: text,
-                pos: (key.pos.line, key.pos.col),
-                name,
-                metric: parsed.0,
-                config: cfg.cloned(),
-                fail,
-                warn,
-            });
-        }
+        let checks = children
+            .iter()
+            .filter_map(|item| self.group_by_child(file, item))
+            .collect();
         check.kind = CheckKind::GroupBy(Box::new(GroupByCheck {
             query,
             fields,
@@ -683,6 +638,62 @@ impl Parser<'_> {
             group_limit,
         }));
         self.model.checks.push(check);
+    }
+
+    /// One nested check of a group by: `result_column threshold` or `result_column:` with
+    /// `warn`/`fail` blocks, and a name. `None` (reported, unless the item is not a check at
+    /// all) when it is not usable.
+    fn group_by_child(&mut self, file: &str, item: &Node) -> Option<GroupByChild> {
+        let (key, cfg) = match &item.kind {
+            NodeKind::Scalar { .. } => (item, None),
+            NodeKind::Map { entries, .. } if !entries.is_empty() => {
+                (&entries[0].0, Some(&entries[0].1).filter(|v| !v.is_null()))
+            }
+            _ => return None,
+        };
+        let text = key.scalar_text()?;
+        let (metric, threshold) = match line::parse_check_line(&text) {
+            Ok(line::CheckLine::Metric {
+                metric,
+                args,
+                threshold,
+            }) if args.is_empty() => (metric, threshold),
+            _ => {
+                self.logs.error_at(format!("Invalid group by check \"{text}\": expected a result column name and a threshold"), Self::location_of(file, key));
+                return None;
+            }
+        };
+        let Some(name) = cfg.and_then(|c| c.get("name")).and_then(Node::scalar_text) else {
+            self.logs.error_at(
+                format!("Group by check \"{text}\" needs a name"),
+                Self::location_of(file, key),
+            );
+            return None;
+        };
+        let name = self.render(file, key, &name);
+        let (warn, fail) = match &threshold {
+            Some(t) => (None, Some(inverse(&bad_zone(t)))),
+            None => {
+                let (w, f) = self.when_thresholds(file, cfg);
+                (w.as_ref().map(bad_zone), f.as_ref().map(bad_zone))
+            }
+        };
+        if warn.is_none() && fail.is_none() {
+            self.logs.error_at(
+                format!("No threshold specified for check \"{text}\""),
+                Self::location_of(file, key),
+            );
+            return None;
+        }
+        Some(GroupByChild {
+            line: text,
+            pos: (key.pos.line, key.pos.col),
+            name,
+            metric,
+            config: cfg.cloned(),
+            fail,
+            warn,
+        })
     }
 }
 

@@ -456,10 +456,6 @@ fn parse_row_count_same_as(c: &mut Cursor) -> Result<CheckLine, LineError> {
 
 /// Parses a check line (the text of a list item or its single key).
 pub fn parse_check_line(line: &str) -> Result<CheckLine, LineError> {
-    let shifted = |e: LineError, by: usize| LineError {
-        offset: e.offset + by,
-        message: e.message,
-    };
     for (prefix, detection) in [
         ("anomaly score for ", false),
         ("anomaly detection for ", true),
@@ -474,51 +470,7 @@ pub fn parse_check_line(line: &str) -> Result<CheckLine, LineError> {
     }
     let mut c = Cursor::new(line);
     if c.eat("change ") {
-        let history = if c.eat("same day last week ") {
-            HistoryWindow::SameDayLastWeek
-        } else if c.eat("same day last month ") {
-            HistoryWindow::Last
-        } else {
-            let mut window = HistoryWindow::Last;
-            for f in ["avg", "min", "max"] {
-                if c.eat(&format!("{f} last ")) {
-                    let digits: String =
-                        c.rest().chars().take_while(char::is_ascii_digit).collect();
-                    let Ok(count) = digits.parse::<usize>() else {
-                        return c.error(format!(
-                            "expected a number of measurements after '{f} last'"
-                        ));
-                    };
-                    c.pos += digits.len();
-                    c.expect_space()?;
-                    window = HistoryWindow::Aggregate {
-                        function: f.to_string(),
-                        count,
-                    };
-                    break;
-                }
-            }
-            window
-        };
-        let percent = c.eat("percent ");
-        if !c.eat("for ") {
-            return c.error(format!(
-                "expected 'for <metric>' in a change-over-time check, found {}",
-                c.found()
-            ));
-        }
-        let at = c.pos;
-        let inner = parse_check_line(c.rest()).map_err(|e| shifted(e, at))?;
-        if !matches!(inner, CheckLine::Metric { .. }) {
-            return c.error(
-                "a change-over-time check compares a metric, e.g. change for row_count < 10",
-            );
-        }
-        return Ok(CheckLine::Change {
-            history,
-            percent,
-            inner: Box::new(inner),
-        });
+        return parse_change(&mut c);
     }
     if c.eat("values in ") {
         return parse_reference(&mut c);
@@ -529,31 +481,77 @@ pub fn parse_check_line(line: &str) -> Result<CheckLine, LineError> {
     if c.eat("row_count same as ") {
         return parse_row_count_same_as(&mut c);
     }
+    parse_metric(&mut c)
+}
+
+/// An error of a nested line, moved to where that line starts in the outer one.
+fn shifted(e: LineError, by: usize) -> LineError {
+    LineError {
+        offset: e.offset + by,
+        message: e.message,
+    }
+}
+
+/// After `change `: the history window, `percent`, then `for` and a metric check line.
+fn parse_change(c: &mut Cursor) -> Result<CheckLine, LineError> {
+    let history = parse_history_window(c)?;
+    let percent = c.eat("percent ");
+    if !c.eat("for ") {
+        return c.error(format!(
+            "expected 'for <metric>' in a change-over-time check, found {}",
+            c.found()
+        ));
+    }
+    let at = c.pos;
+    let inner = parse_check_line(c.rest()).map_err(|e| shifted(e, at))?;
+    if !matches!(inner, CheckLine::Metric { .. }) {
+        return c
+            .error("a change-over-time check compares a metric, e.g. change for row_count < 10");
+    }
+    Ok(CheckLine::Change {
+        history,
+        percent,
+        inner: Box::new(inner),
+    })
+}
+
+/// `same day last week`, `avg|min|max last N`, or nothing (the latest measurement).
+fn parse_history_window(c: &mut Cursor) -> Result<HistoryWindow, LineError> {
+    if c.eat("same day last week ") {
+        return Ok(HistoryWindow::SameDayLastWeek);
+    }
+    if c.eat("same day last month ") {
+        return Ok(HistoryWindow::Last);
+    }
+    for f in ["avg", "min", "max"] {
+        if c.eat(&format!("{f} last ")) {
+            let digits: String = c.rest().chars().take_while(char::is_ascii_digit).collect();
+            let Ok(count) = digits.parse::<usize>() else {
+                return c.error(format!(
+                    "expected a number of measurements after '{f} last'"
+                ));
+            };
+            c.pos += digits.len();
+            c.expect_space()?;
+            return Ok(HistoryWindow::Aggregate {
+                function: f.to_string(),
+                count,
+            });
+        }
+    }
+    Ok(HistoryWindow::Last)
+}
+
+/// `metric`, `metric(args)`, either followed by an optional threshold.
+fn parse_metric(c: &mut Cursor) -> Result<CheckLine, LineError> {
     let Some(metric) = c.parse_ident() else {
         return c.error(format!("expected a metric name, found {}", c.found()));
     };
-    let mut args = Vec::new();
-    if c.eat("(") {
-        loop {
-            if let Some((value, text)) = c.parse_number() {
-                args.push(Arg::Number { value, text });
-            } else if let Some(ident) = c.parse_ident() {
-                args.push(Arg::Ident(ident));
-            } else {
-                return c.error(format!(
-                    "expected a column name or a number, found {}",
-                    c.found()
-                ));
-            }
-            if c.eat(")") {
-                break;
-            }
-            if !c.eat(",") {
-                return c.error(format!("expected ',' or ')', found {}", c.found()));
-            }
-            c.expect_space()?;
-        }
-    }
+    let args = if c.eat("(") {
+        parse_args(c)?
+    } else {
+        Vec::new()
+    };
     if c.at_end() {
         return Ok(CheckLine::Metric {
             metric,
@@ -569,6 +567,30 @@ pub fn parse_check_line(line: &str) -> Result<CheckLine, LineError> {
         args,
         threshold: Some(threshold),
     })
+}
+
+/// After `(`: numbers and names separated by `, `, up to and including `)`.
+fn parse_args(c: &mut Cursor) -> Result<Vec<Arg>, LineError> {
+    let mut args = Vec::new();
+    loop {
+        if let Some((value, text)) = c.parse_number() {
+            args.push(Arg::Number { value, text });
+        } else if let Some(ident) = c.parse_ident() {
+            args.push(Arg::Ident(ident));
+        } else {
+            return c.error(format!(
+                "expected a column name or a number, found {}",
+                c.found()
+            ));
+        }
+        if c.eat(")") {
+            return Ok(args);
+        }
+        if !c.eat(",") {
+            return c.error(format!("expected ',' or ')', found {}", c.found()));
+        }
+        c.expect_space()?;
+    }
 }
 
 /// Parses the text after `when ` in a `warn:`/`fail:` value.

@@ -343,6 +343,28 @@ fn is_blank_or_break(c: char) -> bool {
     matches!(c, '\0' | ' ' | '\t' | '\r') || is_break(c)
 }
 
+/// What ruamel's `analyze_scalar` notes while it walks a scalar, before deciding its styles.
+#[derive(Default)]
+struct Flags {
+    block_indicators: bool,
+    flow_indicators: bool,
+    line_breaks: bool,
+    special_characters: bool,
+    leading_space: bool,
+    leading_break: bool,
+    trailing_space: bool,
+    trailing_break: bool,
+    break_space: bool,
+    space_break: bool,
+}
+
+/// Whether the character before the current one was a space or a line break.
+#[derive(Clone, Copy)]
+struct Previous {
+    space: bool,
+    line_break: bool,
+}
+
 fn analyze(scalar: &str) -> Analysis {
     let chars: Vec<char> = scalar.chars().collect();
     if chars.is_empty() {
@@ -355,134 +377,155 @@ fn analyze(scalar: &str) -> Analysis {
         };
     }
     let n = chars.len();
-    let mut block_indicators = false;
-    let mut flow_indicators = false;
-    let mut line_breaks = false;
-    let mut special_characters = false;
-    let mut leading_space = false;
-    let mut leading_break = false;
-    let mut trailing_space = false;
-    let mut trailing_break = false;
-    let mut break_space = false;
-    let mut space_break = false;
-
+    let mut f = Flags::default();
     if scalar.starts_with("---") || scalar.starts_with("...") {
-        block_indicators = true;
-        flow_indicators = true;
+        f.block_indicators = true;
+        f.flow_indicators = true;
     }
     let mut preceded_by_whitespace = true;
     let mut followed_by_whitespace = n == 1 || is_blank_or_break(chars[1]);
-    let mut previous_space = false;
-    let mut previous_break = false;
-
+    let mut previous = Previous {
+        space: false,
+        line_break: false,
+    };
     for (index, &ch) in chars.iter().enumerate() {
-        if index == 0 {
-            if "#,[]{}&*!|>'\"%@`".contains(ch) {
-                flow_indicators = true;
-                block_indicators = true;
-            }
-            if ch == '?' || ch == ':' {
-                if n == 1 {
-                    flow_indicators = true;
-                }
-                if followed_by_whitespace {
-                    block_indicators = true;
-                }
-            }
-            if ch == '-' && followed_by_whitespace {
-                flow_indicators = true;
-                block_indicators = true;
-            }
-        } else {
-            if ",[]{}".contains(ch) {
-                flow_indicators = true;
-            }
-            if ch == ':' && followed_by_whitespace {
-                flow_indicators = true;
-                block_indicators = true;
-            }
-            if ch == '#' && preceded_by_whitespace {
-                flow_indicators = true;
-                block_indicators = true;
-            }
-        }
-
+        f.note_indicators(ch, index, n, preceded_by_whitespace, followed_by_whitespace);
         if is_break(ch) {
-            line_breaks = true;
+            f.line_breaks = true;
         }
-        if !(ch == '\n' || ('\x20'..='\x7e').contains(&ch)) {
-            let printable_unicode = (ch == '\u{85}'
-                || ('\u{a0}'..='\u{d7ff}').contains(&ch)
-                || ('\u{e000}'..='\u{fffd}').contains(&ch)
-                || ('\u{10000}'..='\u{10ffff}').contains(&ch))
-                && ch != '\u{feff}';
-            // Unicode is allowed in output, so only non-printable characters are special.
-            if !printable_unicode {
-                special_characters = true;
-            }
+        if is_special(ch) {
+            f.special_characters = true;
         }
-
-        if ch == ' ' {
-            if index == 0 {
-                leading_space = true;
-            }
-            if index == n - 1 {
-                trailing_space = true;
-            }
-            if previous_break {
-                break_space = true;
-            }
-            previous_space = true;
-            previous_break = false;
-        } else if is_break(ch) {
-            if index == 0 {
-                leading_break = true;
-            }
-            if index == n - 1 {
-                trailing_break = true;
-            }
-            if previous_space {
-                space_break = true;
-            }
-            previous_space = false;
-            previous_break = true;
-        } else {
-            previous_space = false;
-            previous_break = false;
-        }
-
+        previous = f.note_spacing(ch, index, n, previous);
         preceded_by_whitespace = is_blank_or_break(ch);
         followed_by_whitespace = index + 2 >= n || is_blank_or_break(chars[index + 2]);
     }
+    f.analysis()
+}
 
-    let mut allow_flow_plain = true;
-    let mut allow_block_plain = true;
-    let mut allow_single_quoted = true;
-    if leading_space || leading_break || trailing_space || trailing_break {
-        allow_flow_plain = false;
-        allow_block_plain = false;
+/// Unicode is allowed in output, so only non-printable characters are special.
+fn is_special(ch: char) -> bool {
+    if ch == '\n' || ('\x20'..='\x7e').contains(&ch) {
+        return false;
     }
-    if break_space || special_characters || space_break {
-        allow_flow_plain = false;
-        allow_block_plain = false;
-        allow_single_quoted = false;
+    let printable_unicode = (ch == '\u{85}'
+        || ('\u{a0}'..='\u{d7ff}').contains(&ch)
+        || ('\u{e000}'..='\u{fffd}').contains(&ch)
+        || ('\u{10000}'..='\u{10ffff}').contains(&ch))
+        && ch != '\u{feff}';
+    !printable_unicode
+}
+
+impl Flags {
+    /// Characters that would read as YAML syntax in flow or block context.
+    fn note_indicators(
+        &mut self,
+        ch: char,
+        index: usize,
+        n: usize,
+        preceded_by_whitespace: bool,
+        followed_by_whitespace: bool,
+    ) {
+        if index == 0 {
+            if "#,[]{}&*!|>'\"%@`".contains(ch) {
+                self.flow_indicators = true;
+                self.block_indicators = true;
+            }
+            if ch == '?' || ch == ':' {
+                if n == 1 {
+                    self.flow_indicators = true;
+                }
+                if followed_by_whitespace {
+                    self.block_indicators = true;
+                }
+            }
+            if ch == '-' && followed_by_whitespace {
+                self.flow_indicators = true;
+                self.block_indicators = true;
+            }
+        } else {
+            if ",[]{}".contains(ch) {
+                self.flow_indicators = true;
+            }
+            if ch == ':' && followed_by_whitespace {
+                self.flow_indicators = true;
+                self.block_indicators = true;
+            }
+            if ch == '#' && preceded_by_whitespace {
+                self.flow_indicators = true;
+                self.block_indicators = true;
+            }
+        }
     }
-    if line_breaks {
-        allow_flow_plain = false;
-        allow_block_plain = false;
+
+    /// Leading and trailing spaces and breaks, and spaces next to breaks.
+    fn note_spacing(&mut self, ch: char, index: usize, n: usize, previous: Previous) -> Previous {
+        if ch == ' ' {
+            if index == 0 {
+                self.leading_space = true;
+            }
+            if index == n - 1 {
+                self.trailing_space = true;
+            }
+            if previous.line_break {
+                self.break_space = true;
+            }
+            Previous {
+                space: true,
+                line_break: false,
+            }
+        } else if is_break(ch) {
+            if index == 0 {
+                self.leading_break = true;
+            }
+            if index == n - 1 {
+                self.trailing_break = true;
+            }
+            if previous.space {
+                self.space_break = true;
+            }
+            Previous {
+                space: false,
+                line_break: true,
+            }
+        } else {
+            Previous {
+                space: false,
+                line_break: false,
+            }
+        }
     }
-    if flow_indicators {
-        allow_flow_plain = false;
-    }
-    if block_indicators {
-        allow_block_plain = false;
-    }
-    Analysis {
-        empty: false,
-        multiline: line_breaks,
-        allow_flow_plain,
-        allow_block_plain,
-        allow_single_quoted,
+
+    fn analysis(&self) -> Analysis {
+        let mut allow_flow_plain = true;
+        let mut allow_block_plain = true;
+        let mut allow_single_quoted = true;
+        if self.leading_space || self.leading_break || self.trailing_space || self.trailing_break {
+            allow_flow_plain = false;
+            allow_block_plain = false;
+        }
+        if self.break_space || self.special_characters || self.space_break {
+            allow_flow_plain = false;
+            allow_block_plain = false;
+            allow_single_quoted = false;
+        }
+        if self.line_breaks {
+            allow_flow_plain = false;
+            allow_block_plain = false;
+        }
+        if self.flow_indicators {
+            allow_flow_plain = false;
+        }
+        if self.block_indicators {
+            allow_block_plain = false;
+        }
+        Analysis {
+            empty: false,
+            multiline: self.line_breaks,
+            allow_flow_plain,
+            allow_block_plain,
+            allow_single_quoted,
+        }
     }
 }
 

@@ -11,7 +11,7 @@
 
 pub mod emit;
 
-use saphyr_parser::{Event, Parser, ScalarStyle};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 /// A 1-based line and column in a source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -235,15 +235,8 @@ fn is_core_float(s: &str) -> bool {
 ///
 /// Duplicate keys in one mapping are an error, as with Soda Core's loader.
 pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let byte_at =
-        |char_index: usize| -> usize { chars.get(char_index).map_or(text.len(), |(b, _)| *b) };
-    let mut stack: Vec<Builder> = Vec::new();
-    let mut root: Option<Node> = None;
-    let mut anchors: Vec<(usize, Node)> = Vec::new();
-    let mut pending_anchor: usize = 0;
-    let parser = Parser::new_from_str(text);
-    for next in parser {
+    let mut loader = Loader::new(text);
+    for next in Parser::new_from_str(text) {
         let (event, span) = next.map_err(|e| YamlError {
             pos: Pos {
                 line: e.marker().line(),
@@ -251,21 +244,53 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
             },
             message: e.info().to_string(),
         })?;
+        if loader.event(event, span)? {
+            break;
+        }
+    }
+    Ok(loader.root)
+}
+
+/// Builds the node tree from parser events: collections under construction on a stack,
+/// anchored nodes kept for their aliases.
+struct Loader<'t> {
+    text: &'t str,
+    /// Byte offset of each character: the parser's spans count characters.
+    chars: Vec<(usize, char)>,
+    stack: Vec<Builder>,
+    root: Option<Node>,
+    anchors: Vec<(usize, Node)>,
+}
+
+impl<'t> Loader<'t> {
+    fn new(text: &'t str) -> Loader<'t> {
+        Loader {
+            text,
+            chars: text.char_indices().collect(),
+            stack: Vec::new(),
+            root: None,
+            anchors: Vec::new(),
+        }
+    }
+
+    fn byte_at(&self, char_index: usize) -> usize {
+        self.chars
+            .get(char_index)
+            .map_or(self.text.len(), |(b, _)| *b)
+    }
+
+    /// Takes one event. Returns `true` once the first document is complete.
+    fn event(&mut self, event: Event, span: Span) -> Result<bool, YamlError> {
         let pos = Pos {
             line: span.start.line(),
             col: span.start.col() + 1,
         };
-        let node = match event {
-            Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => continue,
-            Event::StreamEnd | Event::DocumentEnd => {
-                if root.is_some() {
-                    break;
-                }
-                continue;
-            }
+        let (node, anchor) = match event {
+            Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => return Ok(false),
+            Event::StreamEnd | Event::DocumentEnd => return Ok(self.root.is_some()),
             // An alias stands for a copy of the node its anchor named (YAML 1.2, as ruamel).
-            Event::Alias(id) => match anchors.iter().find(|(a, _)| *a == id) {
-                Some((_, node)) => node.clone(),
+            Event::Alias(id) => match self.anchors.iter().find(|(a, _)| *a == id) {
+                Some((_, node)) => (node.clone(), 0),
                 None => {
                     return Err(YamlError {
                         pos,
@@ -274,111 +299,131 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
                 }
             },
             Event::Scalar(value, style, anchor, _) => {
-                pending_anchor = anchor;
-                let (style, resolved) = match style {
-                    ScalarStyle::Plain => (Style::Plain, resolve_plain(&value)),
-                    ScalarStyle::SingleQuoted => (Style::Single, Scalar::Str(value.to_string())),
-                    ScalarStyle::DoubleQuoted => (Style::Double, Scalar::Str(value.to_string())),
-                    ScalarStyle::Literal => (Style::Literal, Scalar::Str(value.to_string())),
-                    ScalarStyle::Folded => (Style::Folded, Scalar::Str(value.to_string())),
-                };
-                let raw = if style == Style::Plain {
-                    text[byte_at(span.start.index())..byte_at(span.end.index())]
-                        .trim_end()
-                        .to_string()
-                } else {
-                    value.to_string()
-                };
-                let block_header = if matches!(style, Style::Literal | Style::Folded) {
-                    block_header_before(text, byte_at(span.start.index()))
-                } else {
-                    String::new()
-                };
-                // A null written as nothing has an empty span; keep the raw empty.
-                let raw = if matches!(resolved, Scalar::Null)
-                    && raw != "~"
-                    && !raw.eq_ignore_ascii_case("null")
-                {
-                    String::new()
-                } else {
-                    raw
-                };
-                Node {
-                    pos,
-                    kind: NodeKind::Scalar {
-                        value: resolved,
-                        style,
-                        raw,
-                        block_header,
-                    },
-                }
+                (self.scalar(&value, style, span, pos), anchor)
             }
             Event::SequenceStart(anchor, _) => {
-                let flow = text[byte_at(span.start.index())..].starts_with('[');
-                stack.push(Builder::Seq {
+                let flow = self.text[self.byte_at(span.start.index())..].starts_with('[');
+                self.stack.push(Builder::Seq {
                     pos,
                     flow,
                     items: Vec::new(),
                     anchor,
                 });
-                continue;
+                return Ok(false);
             }
             Event::MappingStart(anchor, _) => {
-                let flow = text[byte_at(span.start.index())..].starts_with('{');
-                stack.push(Builder::Map {
+                let flow = self.text[self.byte_at(span.start.index())..].starts_with('{');
+                self.stack.push(Builder::Map {
                     pos,
                     flow,
                     entries: Vec::new(),
                     pending_key: None,
                     anchor,
                 });
-                continue;
+                return Ok(false);
             }
-            Event::SequenceEnd => match stack.pop() {
-                Some(Builder::Seq {
-                    pos,
-                    flow,
-                    items,
-                    anchor,
-                }) => {
-                    pending_anchor = anchor;
-                    Node {
-                        pos,
-                        kind: NodeKind::Seq { items, flow },
-                    }
-                }
-                _ => unreachable_structure(pos)?,
+            Event::SequenceEnd => self.end_seq(pos)?,
+            Event::MappingEnd => self.end_map(pos)?,
+        };
+        if anchor > 0 {
+            self.anchors.push((anchor, node.clone()));
+        }
+        self.attach(node)?;
+        Ok(false)
+    }
+
+    /// A scalar node, resolved (plain scalars) and with its source text and block header.
+    fn scalar(&self, value: &str, style: ScalarStyle, span: Span, pos: Pos) -> Node {
+        let (style, resolved) = match style {
+            ScalarStyle::Plain => (Style::Plain, resolve_plain(value)),
+            ScalarStyle::SingleQuoted => (Style::Single, Scalar::Str(value.to_string())),
+            ScalarStyle::DoubleQuoted => (Style::Double, Scalar::Str(value.to_string())),
+            ScalarStyle::Literal => (Style::Literal, Scalar::Str(value.to_string())),
+            ScalarStyle::Folded => (Style::Folded, Scalar::Str(value.to_string())),
+        };
+        let start = self.byte_at(span.start.index());
+        let raw = if style == Style::Plain {
+            self.text[start..self.byte_at(span.end.index())]
+                .trim_end()
+                .to_string()
+        } else {
+            value.to_string()
+        };
+        let block_header = if matches!(style, Style::Literal | Style::Folded) {
+            block_header_before(self.text, start)
+        } else {
+            String::new()
+        };
+        // A null written as nothing has an empty span; keep the raw empty.
+        let raw = if matches!(resolved, Scalar::Null)
+            && raw != "~"
+            && !raw.eq_ignore_ascii_case("null")
+        {
+            String::new()
+        } else {
+            raw
+        };
+        Node {
+            pos,
+            kind: NodeKind::Scalar {
+                value: resolved,
+                style,
+                raw,
+                block_header,
             },
-            Event::MappingEnd => match stack.pop() {
-                Some(Builder::Map {
-                    pos,
-                    flow,
-                    mut entries,
-                    pending_key,
-                    anchor,
-                }) => {
-                    if let Some(key) = pending_key {
-                        let p = key.pos;
-                        entries.push((key, Node::null_at(p)));
-                    }
-                    pending_anchor = anchor;
-                    Node {
-                        pos,
-                        kind: NodeKind::Map {
-                            entries: merge_keys(entries),
-                            flow,
-                        },
-                    }
-                }
-                _ => unreachable_structure(pos)?,
+        }
+    }
+
+    /// Closes the innermost sequence: its node and its anchor.
+    fn end_seq(&mut self, pos: Pos) -> Result<(Node, usize), YamlError> {
+        let Some(Builder::Seq {
+            pos,
+            flow,
+            items,
+            anchor,
+        }) = self.stack.pop()
+        else {
+            return Err(unbalanced_structure(pos));
+        };
+        let node = Node {
+            pos,
+            kind: NodeKind::Seq { items, flow },
+        };
+        Ok((node, anchor))
+    }
+
+    /// Closes the innermost mapping: its node and its anchor. A key left without a value gets
+    /// a null one at the key's position.
+    fn end_map(&mut self, pos: Pos) -> Result<(Node, usize), YamlError> {
+        let Some(Builder::Map {
+            pos,
+            flow,
+            mut entries,
+            pending_key,
+            anchor,
+        }) = self.stack.pop()
+        else {
+            return Err(unbalanced_structure(pos));
+        };
+        if let Some(key) = pending_key {
+            let p = key.pos;
+            entries.push((key, Node::null_at(p)));
+        }
+        let node = Node {
+            pos,
+            kind: NodeKind::Map {
+                entries: merge_keys(entries),
+                flow,
             },
         };
-        if pending_anchor > 0 {
-            anchors.push((pending_anchor, node.clone()));
-            pending_anchor = 0;
-        }
-        match stack.last_mut() {
-            None => root = Some(node),
+        Ok((node, anchor))
+    }
+
+    /// Puts a finished node where it belongs: the root, the next item of a sequence, or the
+    /// next key or value of a mapping.
+    fn attach(&mut self, node: Node) -> Result<(), YamlError> {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
             Some(Builder::Seq { items, .. }) => items.push(node),
             Some(Builder::Map {
                 entries,
@@ -402,15 +447,15 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
                 Some(key) => entries.push((key, node)),
             },
         }
+        Ok(())
     }
-    Ok(root)
 }
 
-fn unreachable_structure(pos: Pos) -> Result<Node, YamlError> {
-    Err(YamlError {
+fn unbalanced_structure(pos: Pos) -> YamlError {
+    YamlError {
         pos,
         message: "unbalanced YAML structure".into(),
-    })
+    }
 }
 
 /// Finds the header of a block scalar (`|-`, `>+`, `|2`) that precedes its content.
