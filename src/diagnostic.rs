@@ -106,6 +106,21 @@ impl Logs {
         self.log(Level::Warning, message.into(), None, None);
     }
 
+    /// Logs a YAML syntax error of `file` at `line:col`, with the parser's words as detail.
+    pub fn yaml_error(&mut self, file: &str, (line, col): (usize, usize), detail: String) {
+        let location = Location {
+            file: file.to_string(),
+            line,
+            col,
+        };
+        self.log(
+            Level::Error,
+            "YAML syntax error".into(),
+            Some(location),
+            Some(detail),
+        );
+    }
+
     /// Logs warnings and errors that share one location (the problems of one rendering).
     pub fn problems_at(
         &mut self,

@@ -79,6 +79,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 }
 
 /// Runs `soda scan`: each stage in turn, every problem logged, always to a summary and a status.
+// Kept as one sequence on purpose: it is the table of contents of a scan, one stage a line.
 pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     let scan_start = Utc::now();
     let Some(data_timestamp) = data_timestamp(args, scan_start) else {

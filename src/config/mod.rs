@@ -168,19 +168,7 @@ fn load_file(path: &Path, vars: &Vars, logs: &mut Logs, config: &mut Configurati
     let doc = match yaml::parse(&rendered.text) {
         Ok(Some(doc)) => doc,
         Ok(None) => return,
-        Err(e) => {
-            logs.log(
-                crate::diagnostic::Level::Error,
-                "YAML syntax error".into(),
-                Some(Location {
-                    file: display,
-                    line: e.pos.line,
-                    col: e.pos.col,
-                }),
-                Some(e.message),
-            );
-            return;
-        }
+        Err(e) => return logs.yaml_error(&display, (e.pos.line, e.pos.col), e.message),
     };
     let mut problems = Vec::new();
     let raw = raw::read(&doc, &mut problems);

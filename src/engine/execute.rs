@@ -26,15 +26,10 @@ impl QueryRun {
         result: Result<(), String>,
         took: Duration,
     ) {
+        let on = (Some(q.dataset.clone()), q.column.clone());
         self.executed.push(Executed {
-            name,
-            sql: sql.to_string(),
-            error: result.err(),
-            duration: took,
-            dataset: Some(q.dataset.clone()),
-            column: q.column.clone(),
             data_source: q.data_source.clone(),
-            ..Executed::default()
+            ..Executed::new(name, sql.to_string(), on, result, took)
         });
     }
 }

@@ -16,6 +16,7 @@ pub struct Quoting {
     pub hash_comments: bool,
 }
 
+// One character loop reads best whole: each quoting rule is an arm of the same scanner.
 /// Returns the SQL without a trailing `;`, or an error if the text holds more than one
 /// statement.
 pub fn single_statement(sql: &str, q: Quoting) -> Result<String, String> {

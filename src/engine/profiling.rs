@@ -67,16 +67,14 @@ impl Runner<'_> {
             Ok(r) => (Some(r), None),
             Err(e) => (None, Some(e)),
         };
-        self.out.executed.push(Executed {
+        let result = error.map_or(Ok(()), Err);
+        self.out.executed.push(Executed::new(
             name,
             sql,
-            error,
-            duration: start.elapsed(),
-            dataset,
-            column: None,
-            extra_sql: Vec::new(),
-            data_source: None,
-        });
+            (dataset, None),
+            result,
+            start.elapsed(),
+        ));
         rows
     }
 

@@ -174,15 +174,10 @@ fn run(
     let start = Instant::now();
     let result = rt.block_on(t.conn.fetch_rows(&sql, t.limit));
     let duration: Duration = start.elapsed();
+    let on = (Some(t.metric.dataset.clone()), t.metric.column.clone());
     let mut executed = Executed {
-        name: name.clone(),
-        sql,
-        error: None,
-        duration,
-        dataset: Some(t.metric.dataset.clone()),
-        column: t.metric.column.clone(),
         extra_sql,
-        data_source: None,
+        ..Executed::new(name.clone(), sql, on, Ok(()), duration)
     };
     match result {
         Ok(rows) => (

@@ -66,6 +66,27 @@ pub struct Executed {
     pub data_source: Option<String>,
 }
 
+impl Executed {
+    /// A statement run on `dataset` (and `column`), how long it took and how it ended.
+    pub fn new(
+        name: String,
+        sql: String,
+        (dataset, column): (Option<Dataset>, Option<String>),
+        result: Result<(), String>,
+        duration: Duration,
+    ) -> Executed {
+        Executed {
+            name,
+            sql,
+            error: result.err(),
+            duration,
+            dataset,
+            column,
+            ..Executed::default()
+        }
+    }
+}
+
 /// What running a plan produced: metric values (by metric id) and the executed queries.
 #[derive(Debug, Clone, Default)]
 pub struct Measurements {
