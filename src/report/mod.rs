@@ -6,6 +6,7 @@
 
 pub mod console;
 pub mod document;
+pub mod html;
 pub mod results;
 
 use crate::eval::CheckResult;
