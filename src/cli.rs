@@ -24,6 +24,33 @@ pub enum Command {
     TestConnection(TestConnectionArgs),
     /// Lists or sends scan results that could not be delivered to Soda Cloud.
     Outbox(OutboxArgs),
+    /// Writes the results store as a self-contained HTML report.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Configuration file or folder with the `results_store` block (repeatable).
+    #[arg(short = 'c', long = "configuration", value_name = "PATH")]
+    pub configuration: Vec<PathBuf>,
+
+    /// The results store to read: an SQLite file or a postgres:// URL (overrides the
+    /// configuration).
+    #[arg(long = "store", value_name = "PATH|URL")]
+    pub store: Option<String>,
+
+    /// Where to write the report.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        default_value = "soda-report.html"
+    )]
+    pub output: PathBuf,
+
+    /// Prints debug messages.
+    #[arg(short = 'V', long = "verbose")]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -81,6 +108,11 @@ pub struct ScanArgs {
     /// Writes the scan results document (JSON) to this file. Also `-srf FILE`.
     #[arg(long = "scan-results-file", value_name = "FILE")]
     pub scan_results_file: Option<PathBuf>,
+
+    /// Records the results in this results store for this run: an SQLite file or a
+    /// postgres://user@host/database URL (overrides `results_store:` of the configuration).
+    #[arg(long = "store", value_name = "PATH|URL")]
+    pub store: Option<String>,
 
     /// Check templates are a Soda Library feature; accepted and reported as an error.
     #[arg(short = 'T', long = "template-path", hide = true)]

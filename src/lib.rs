@@ -14,12 +14,14 @@ pub mod engine;
 pub mod eval;
 pub mod exit;
 pub mod measure;
+pub mod outbox;
 pub mod plan;
 pub mod python;
 pub mod report;
 pub mod scan;
 pub mod sodacl;
 pub mod sources;
+pub mod store;
 pub mod template;
 pub mod yaml;
 
@@ -65,6 +67,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitStatus {
         cli::Command::Scan(a) => scan::scan(a, Some(stdout)),
         cli::Command::TestConnection(a) => scan::test_connection(a, Some(stdout)),
         cli::Command::Outbox(a) => scan::outbox(a, Some(stdout)),
+        cli::Command::Report(a) => scan::write_report(a, Some(stdout)),
     }
 }
 

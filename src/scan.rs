@@ -2,8 +2,9 @@
 //! report. Each stage logs its own problems; a scan always reaches the summary and an exit
 //! status, however much of it failed.
 
-use crate::cli::{OutboxAction, OutboxArgs, ScanArgs, TestConnectionArgs};
+use crate::cli::{OutboxAction, OutboxArgs, ReportArgs, ScanArgs, TestConnectionArgs};
 use crate::cloud::tasks::CloudSession;
+use crate::config::StoreConfig;
 use crate::diagnostic::{Level, Logs, Sink};
 use crate::engine::{self, Connection};
 use crate::eval;
@@ -13,6 +14,8 @@ use crate::plan::Planner;
 use crate::report::{self, ScanReport};
 use crate::sodacl;
 use crate::sodacl::model::ChecksModel;
+use crate::store::recorder::Recorder;
+use crate::store::rows::StoreRecord;
 use crate::template::Vars;
 use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use std::path::PathBuf;
@@ -97,12 +100,19 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
         logs.error("Check templates (-T) are a Soda Library feature and are not supported.");
     }
     let config = crate::config::load(&args.configuration, &vars, &mut logs);
+    let Ok(store_config) = store_config(args.store.as_deref(), &config) else {
+        return ExitStatus::Error;
+    };
     let mut session = Session::default();
     let mut cloud = match &config.cloud {
         Some(c) => session
             .runtime(&mut logs)
             .and_then(|rt| CloudSession::start(rt, c, &mut logs)),
         None => None,
+    };
+    let recorder = match (&store_config, session.runtime(&mut logs)) {
+        (Some(c), Some(rt)) => Some(Recorder::open(rt, c, &mut logs)),
+        _ => None,
     };
     let files = checks_files(args, &mut logs);
     let mut model = parse_checks(&files, &mut vars, &mut logs, &args.data_source);
@@ -125,12 +135,26 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     let sections = session.run_sections(&args.data_source, &model, &mut query_number, &mut logs);
     outcome.executed.extend(sections.executed);
     eval::derive_percentages(&plan, &mut outcome.values);
-    let history = match (&mut cloud, &session.runtime) {
-        (Some(c), Some(rt)) => c.history(rt, &model.ordered_checks(), &plan, &mut logs),
+    // History comes from Soda Cloud when it is configured (as in Soda Core), else the store.
+    let history = match (&mut cloud, &recorder, &session.runtime) {
+        (Some(c), _, Some(rt)) => c.history(rt, &model.ordered_checks(), &plan, &mut logs),
+        (None, Some(r), Some(rt)) => r.history(
+            rt,
+            &model.ordered_checks(),
+            &plan,
+            data_timestamp,
+            &mut logs,
+        ),
         _ => eval::history::HistoryMap::new(),
     };
     let mut checks = evaluate(
-        &model, &plan, &outcome, &history, &vars, &session, &mut logs,
+        &model,
+        &plan,
+        &outcome,
+        &history,
+        &vars,
+        (&session, data_timestamp),
+        &mut logs,
     );
     let data_source = config.data_source(&args.data_source);
     if session.connections.default.is_some() && !data_source.is_some_and(|d| d.disable_samples) {
@@ -171,9 +195,98 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     // Errors logged from here on (Cloud delivery) leave the exit code as it is, as in Soda
     // Core; results that could not even be kept in the outbox make it an error.
     let status = exit_status(&report, &logs);
+    let recorded = record_results(recorder.as_ref(), &session, &report, &mut logs);
     let delivered = deliver_to_cloud(&config, cloud.as_mut(), &session, &report, &mut logs);
     let saved = save_results_file(args, &report, &mut logs);
-    status.max(delivered).max(saved)
+    status.max(recorded).max(delivered).max(saved)
+}
+
+/// The results store of this scan: `--store` wins over `results_store:`. `Err` (after a usage
+/// message) when `--store` cannot be read.
+fn store_config(
+    argument: Option<&str>,
+    config: &crate::config::Configuration,
+) -> Result<Option<StoreConfig>, ()> {
+    match argument {
+        None => Ok(config.store.clone()),
+        Some(text) => match StoreConfig::from_argument(text) {
+            Ok(c) => Ok(Some(c)),
+            Err(e) => {
+                crate::print_usage_error(&e);
+                Err(())
+            }
+        },
+    }
+}
+
+/// Records the scan in the results store; `Error` when it could not be recorded.
+fn record_results(
+    recorder: Option<&Recorder>,
+    session: &Session,
+    report: &ScanReport,
+    logs: &mut Logs,
+) -> ExitStatus {
+    let (Some(recorder), Some(rt)) = (recorder, &session.runtime) else {
+        return ExitStatus::Pass;
+    };
+    let record = StoreRecord {
+        results: report::results::document(report, logs),
+        samples: crate::store::rows::samples_of(&report.checks),
+    };
+    let recorded = recorder.record(rt, &record, logs);
+    recorder.close(rt);
+    if recorded {
+        ExitStatus::Pass
+    } else {
+        ExitStatus::Error
+    }
+}
+
+/// Runs `soda report`: the results store as one HTML file.
+pub fn write_report(args: &ReportArgs, sink: Option<Sink>) -> ExitStatus {
+    let mut logs = Logs::new(args.verbose, sink);
+    logs.info(banner());
+    let config = crate::config::load(&args.configuration, &Vars::default(), &mut logs);
+    let Ok(store_config) = store_config(args.store.as_deref(), &config) else {
+        return ExitStatus::Error;
+    };
+    let Some(store_config) = store_config else {
+        logs.error("No results store: configure results_store: or pass --store");
+        return ExitStatus::Error;
+    };
+    let data = runtime().and_then(|rt| {
+        rt.block_on(async {
+            let store = crate::store::Store::open(&store_config).await?;
+            let data = store.read_model().await;
+            store.close().await;
+            data
+        })
+        .map_err(|e| {
+            format!(
+                "Could not read the results store {}: {e}",
+                store_config.describe()
+            )
+        })
+    });
+    let data = match data {
+        Ok(d) => d,
+        Err(e) => {
+            logs.error(e);
+            return ExitStatus::Error;
+        }
+    };
+    let html = report::html::render(&data);
+    if let Err(e) = std::fs::write(&args.output, html) {
+        logs.error(format!("Could not write {}: {e}", args.output.display()));
+        return ExitStatus::Error;
+    }
+    logs.info(format!(
+        "Report of {} checks and {} scans written to {}",
+        data.checks.len(),
+        data.scans.len(),
+        args.output.display()
+    ));
+    ExitStatus::Pass
 }
 
 /// The scan's data timestamp: `-t` (a usage error when it does not parse) or the start, to the
@@ -274,7 +387,7 @@ fn evaluate(
     outcome: &Measurements,
     history: &eval::history::HistoryMap,
     vars: &Vars,
-    session: &Session,
+    (session, data_time): (&Session, DateTime<Utc>),
     logs: &mut Logs,
 ) -> Vec<(sodacl::model::Check, eval::CheckResult)> {
     let connected = session.connections.default.is_some();
@@ -284,9 +397,18 @@ fn evaluate(
     for check in model.ordered_checks() {
         // Unconnected, every check is unevaluated without one error each.
         let results = if connected {
-            eval::evaluate(check, plan, outcome, history, vars, &mut messages)
+            eval::evaluate(
+                check,
+                plan,
+                outcome,
+                history,
+                vars,
+                data_time,
+                &mut messages,
+            )
         } else {
-            eval::evaluate(check, plan, &unconnected, history, vars, &mut Vec::new())
+            let quiet = &mut Vec::new();
+            eval::evaluate(check, plan, &unconnected, history, vars, data_time, quiet)
         };
         for r in results {
             let c = r.child.as_deref().cloned().unwrap_or_else(|| check.clone());
@@ -717,6 +839,7 @@ mod robustness {
                     &out,
                     &Default::default(),
                     &vars,
+                    chrono::Utc::now(),
                     &mut Vec::new(),
                 );
             }

@@ -19,6 +19,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("template", &[]),
     ("sources", &[]),
     ("measure", &["python"]),
+    ("outbox", &[]),
     // The stages, in pipeline order.
     ("cli", &[]),
     (
@@ -68,6 +69,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "diagnostic",
             "eval",
             "measure",
+            "outbox",
             "plan",
             "python",
             "report",
@@ -81,6 +83,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "diagnostic",
             "eval",
             "measure",
+            "outbox",
             "plan",
             "python",
             "report",

@@ -2,8 +2,8 @@
 //! decoding into the history evaluation reads ([`crate::measure::history`]). What a value
 //! means depends on the metric, so the caller says which shape it expects.
 
+pub use crate::measure::history::HistoryShape as Shape;
 use crate::measure::history::{HistoricMeasurement, HistoricValue};
-use crate::measure::{ColumnInfo, Value};
 use serde::Deserialize;
 use serde_json::Value as Json;
 
@@ -16,23 +16,6 @@ pub struct MeasurementRow {
     pub value: Option<Json>,
     #[serde(default)]
     pub data_time: Option<String>,
-}
-
-/// One column of a historic schema measurement.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SchemaColumn {
-    column_name: String,
-    #[serde(default)]
-    source_data_type: Option<String>,
-}
-
-/// Which shape the measurements of a metric have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    Number,
-    Schema,
-    Groups,
 }
 
 /// Decodes Cloud's rows (newest first, as Cloud sends them); rows that do not parse are kept as
@@ -50,44 +33,16 @@ pub fn decode(rows: Vec<Json>, shape: Shape) -> Vec<HistoricMeasurement> {
                     .as_deref()
                     .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
                     .map(|t| t.with_timezone(&chrono::Utc)),
-                value: decode_value(row.value.unwrap_or(Json::Null), shape),
+                value: HistoricValue::from_json(row.value.unwrap_or(Json::Null), shape),
             }
         })
         .collect()
 }
 
-fn decode_value(value: Json, shape: Shape) -> HistoricValue {
-    let other = |v: &Json| HistoricValue::Other(v.to_string());
-    match (shape, &value) {
-        (Shape::Number, Json::Number(n)) => HistoricValue::Number(
-            n.as_i64()
-                .map(Value::Int)
-                .or_else(|| n.as_f64().map(Value::Float))
-                .unwrap_or(Value::Null),
-        ),
-        (Shape::Schema, Json::Array(items)) => HistoricValue::Schema(
-            items
-                .iter()
-                .filter_map(|c| serde_json::from_value::<SchemaColumn>(c.clone()).ok())
-                .map(|c| ColumnInfo {
-                    name: c.column_name,
-                    type_name: c.source_data_type.unwrap_or_default(),
-                })
-                .collect(),
-        ),
-        (Shape::Groups, Json::Array(items)) => HistoricValue::Groups(
-            items
-                .iter()
-                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-                .collect(),
-        ),
-        _ => other(&value),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::measure::{ColumnInfo, Value};
     use serde_json::json;
 
     #[test]

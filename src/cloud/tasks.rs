@@ -2,7 +2,7 @@
 //! outbox), attribute validation, history for checks that need it, sample uploads, and the
 //! final insert (or the outbox when it cannot be delivered).
 
-use super::history::{decode, Shape};
+use super::history::decode;
 use super::{outbox, Client, CloudError};
 use crate::config::Cloud as CloudConfig;
 use crate::diagnostic::{Level, Logs};
@@ -11,7 +11,6 @@ use crate::measure::history::{History, HistoryMap};
 use crate::measure::Sample;
 use crate::plan::Plan;
 use crate::report::document::ScanResults;
-use crate::sodacl::line::HistoryWindow;
 use crate::sodacl::model::{Check, CheckKind};
 use chrono::{DateTime, Local, Utc};
 use serde_json::Value;
@@ -214,31 +213,11 @@ impl CloudSession {
             let Some(metric) = ids.first().map(|i| plan.metrics[*i].identity.clone()) else {
                 continue;
             };
-            let request = match &check.kind {
-                CheckKind::Change(c) => Some((
-                    None,
-                    match c.history {
-                        HistoryWindow::SameDayLastWeek => Some(last_week_window()),
-                        _ => None,
-                    },
-                    Shape::Number,
-                )),
-                CheckKind::Schema { warn, fail }
-                    if !warn.changes.is_empty() || !fail.changes.is_empty() =>
-                {
-                    Some((None, None, Shape::Schema))
-                }
-                CheckKind::GroupEvolution(g)
-                    if !g.warn.changes.is_empty() || !g.fail.changes.is_empty() =>
-                {
-                    Some((None, None, Shape::Groups))
-                }
-                CheckKind::Anomaly(_) => Some((Some(1000), None, Shape::Number)),
-                _ => None,
-            };
-            let Some((limit, window, shape)) = request else {
+            let Some(request) = crate::eval::history::request(check) else {
                 continue;
             };
+            let (limit, shape) = (request.limit, request.shape);
+            let window = request.same_day_last_week.then(last_week_window);
             if !self.reachable {
                 map.insert(
                     check.seq,

@@ -106,6 +106,93 @@ pub struct Cloud {
 pub struct Configuration {
     pub data_sources: Vec<DataSource>,
     pub cloud: Option<Cloud>,
+    /// Where scan results are recorded (`results_store:`, or `--store`).
+    pub store: Option<StoreConfig>,
+}
+
+/// The results store: an SQLite file (the default kind) or a PostgreSQL database.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoreConfig {
+    Sqlite {
+        path: PathBuf,
+    },
+    Postgres {
+        host: String,
+        port: u16,
+        username: Option<String>,
+        password: Option<Secret>,
+        database: Option<String>,
+        schema: Option<String>,
+    },
+}
+
+impl StoreConfig {
+    /// Reads `--store`: a `postgres://user:password@host:port/database` URL or a file path.
+    pub fn from_argument(text: &str) -> Result<StoreConfig, String> {
+        let Some(rest) = text
+            .strip_prefix("postgres://")
+            .or_else(|| text.strip_prefix("postgresql://"))
+        else {
+            return Ok(StoreConfig::Sqlite {
+                path: PathBuf::from(text),
+            });
+        };
+        let (credentials, location) = match rest.rsplit_once('@') {
+            Some((c, l)) => (Some(c), l),
+            None => (None, rest),
+        };
+        let (username, password) = match credentials.map(|c| c.split_once(':')) {
+            Some(Some((u, p))) => (Some(u.to_string()), Some(Secret::new(p.to_string()))),
+            Some(None) => (credentials.map(str::to_string), None),
+            None => (None, None),
+        };
+        let (address, database) = match location.split_once('/') {
+            Some((a, d)) if !d.is_empty() => (a, Some(d.to_string())),
+            Some((a, _)) => (a, None),
+            None => (location, None),
+        };
+        let (host, port) = match address.rsplit_once(':') {
+            Some((h, p)) => (
+                h.to_string(),
+                p.parse::<u16>()
+                    .map_err(|_| format!("--store: invalid port '{p}'"))?,
+            ),
+            None => (address.to_string(), 5432),
+        };
+        if host.is_empty() {
+            return Err("--store: a postgres:// URL needs a host".into());
+        }
+        Ok(StoreConfig::Postgres {
+            host,
+            port,
+            username,
+            password,
+            database,
+            schema: None,
+        })
+    }
+
+    /// Where the store is, for messages: the file, or `postgres://user@host:port/db` (never
+    /// the password).
+    pub fn describe(&self) -> String {
+        match self {
+            StoreConfig::Sqlite { path } => path.display().to_string(),
+            StoreConfig::Postgres {
+                host,
+                port,
+                username,
+                database,
+                ..
+            } => format!(
+                "postgres://{}{host}:{port}/{}",
+                username
+                    .as_ref()
+                    .map(|u| format!("{u}@"))
+                    .unwrap_or_default(),
+                database.clone().unwrap_or_default()
+            ),
+        }
+    }
 }
 
 impl Configuration {
@@ -180,6 +267,9 @@ fn load_file(path: &Path, vars: &Vars, logs: &mut Logs, config: &mut Configurati
     }
     if let Some(cloud) = raw.cloud {
         config.cloud = resolve_cloud(cloud, &mut problems);
+    }
+    if let Some(store) = raw.store {
+        config.store = resolve_store(store, &mut problems);
     }
     for p in problems {
         logs.error_at(
@@ -428,6 +518,57 @@ fn resolve_cloud(cloud: raw::RawCloud, problems: &mut Vec<raw::Problem>) -> Opti
         api_key_id: Secret::new(cloud.api_key_id.map(|v| v.value).unwrap_or_default()),
         api_key_secret: Secret::new(cloud.api_key_secret.map(|v| v.value).unwrap_or_default()),
     })
+}
+
+fn resolve_store(store: raw::RawStore, problems: &mut Vec<raw::Problem>) -> Option<StoreConfig> {
+    let text = |v: Option<raw::Spanned<String>>| v.map(|s| s.value).filter(|s| !s.is_empty());
+    let kind = store
+        .type_
+        .as_ref()
+        .map_or_else(|| "sqlite".to_string(), |t| t.value.clone());
+    match kind.as_str() {
+        "sqlite" => Some(StoreConfig::Sqlite {
+            path: text(store.path)
+                .map_or_else(|| state_dir().join("results.sqlite"), PathBuf::from),
+        }),
+        "postgres" => {
+            let port = match &store.port {
+                None => 5432,
+                Some(p) => match p.value.parse::<u16>() {
+                    Ok(port) if port > 0 => port,
+                    _ => {
+                        problems.push(raw::Problem {
+                            pos: p.pos,
+                            message: format!("results_store: invalid port '{}'", p.value),
+                        });
+                        return None;
+                    }
+                },
+            };
+            let Some(host) = text(store.host) else {
+                problems.push(raw::Problem {
+                    pos: store.pos,
+                    message: "results_store: a postgres store needs a host".into(),
+                });
+                return None;
+            };
+            Some(StoreConfig::Postgres {
+                host,
+                port,
+                username: text(store.username),
+                password: store.password.map(|p| Secret::new(p.value)),
+                database: text(store.database),
+                schema: text(store.schema),
+            })
+        }
+        other => {
+            problems.push(raw::Problem {
+                pos: store.type_.map_or(store.pos, |t| t.pos),
+                message: format!("results_store: unknown type '{other}' (sqlite or postgres)"),
+            });
+            None
+        }
+    }
 }
 
 /// Where soda-rs keeps its own state (outbox, results store): `$XDG_STATE_HOME/soda-rs`, else

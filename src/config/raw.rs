@@ -55,11 +55,26 @@ pub struct RawCloud {
     pub outbox: Option<Spanned<String>>,
 }
 
+/// The `results_store:` block.
+#[derive(Debug, Clone, Default)]
+pub struct RawStore {
+    pub pos: Pos,
+    pub type_: Option<Spanned<String>>,
+    pub path: Option<Spanned<String>>,
+    pub host: Option<Spanned<String>>,
+    pub port: Option<Spanned<String>>,
+    pub username: Option<Spanned<String>>,
+    pub password: Option<Spanned<String>>,
+    pub database: Option<Spanned<String>>,
+    pub schema: Option<Spanned<String>>,
+}
+
 /// Everything one configuration file declares.
 #[derive(Debug, Clone, Default)]
 pub struct RawConfig {
     pub data_sources: Vec<RawDataSource>,
     pub cloud: Option<RawCloud>,
+    pub store: Option<RawStore>,
 }
 
 const DATA_SOURCE_KEYS: &[&str] = &[
@@ -108,6 +123,8 @@ pub fn read(doc: &Node, problems: &mut Vec<Problem>) -> RawConfig {
                 .push(read_data_source(name, key.pos, value, problems));
         } else if key_text == "soda_cloud" {
             config.cloud = Some(read_cloud(value, problems));
+        } else if key_text == "results_store" {
+            config.store = Some(read_store(value, problems));
         } else if key_text == "dbt_cloud" {
             // Only `soda ingest` reads it; accepted so existing files keep loading.
         } else {
@@ -258,6 +275,41 @@ fn read_cloud(value: &Node, problems: &mut Vec<Problem>) -> RawCloud {
         }
     }
     cloud
+}
+
+fn read_store(value: &Node, problems: &mut Vec<Problem>) -> RawStore {
+    let mut store = RawStore {
+        pos: value.pos,
+        ..RawStore::default()
+    };
+    let Some(entries) = value.entries() else {
+        problems.push(type_problem("results_store", "dict", value));
+        return store;
+    };
+    for (key, v) in entries {
+        let k = key.scalar_text().unwrap_or_default();
+        let slot = match k.as_str() {
+            "type" => &mut store.type_,
+            "path" => &mut store.path,
+            "host" => &mut store.host,
+            "port" => &mut store.port,
+            "username" => &mut store.username,
+            "password" => &mut store.password,
+            "database" => &mut store.database,
+            "schema" => &mut store.schema,
+            _ => {
+                problems.push(Problem {
+                    pos: key.pos,
+                    message: format!(
+                        "Unknown key \"{k}\" in results_store. Known keys: type, path, host, port, username, password, database, schema"
+                    ),
+                });
+                continue;
+            }
+        };
+        *slot = string(&k, v, problems);
+    }
+    store
 }
 
 fn type_problem(key: &str, expected: &str, value: &Node) -> Problem {

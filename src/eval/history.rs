@@ -6,12 +6,52 @@ use super::{apply_thresholds, location, CheckResult, Message};
 use crate::diagnostic::Level;
 use crate::measure::Value;
 use crate::sodacl::line::HistoryWindow;
-use crate::sodacl::model::{ChangeCheck, Check};
+use crate::sodacl::model::{ChangeCheck, Check, CheckKind};
 use crate::template::Vars;
 use serde_json::{json, Value as Json};
 
-use crate::measure::history::{HistoricMeasurement, HistoricValue};
+use crate::measure::history::{HistoricMeasurement, HistoricValue, HistoryShape};
 pub use crate::measure::history::{History, HistoryMap};
+
+/// What history a check compares with, whoever keeps it (Soda Cloud or the results store).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryRequest {
+    pub shape: HistoryShape,
+    /// At most this many measurements (anomaly checks); `None`: all.
+    pub limit: Option<u32>,
+    /// Only the measurements of the same day a week earlier.
+    pub same_day_last_week: bool,
+}
+
+/// The history a check needs, or `None` when it compares with nothing.
+pub fn request(check: &Check) -> Option<HistoryRequest> {
+    let plain = |shape| HistoryRequest {
+        shape,
+        limit: None,
+        same_day_last_week: false,
+    };
+    match &check.kind {
+        CheckKind::Change(c) => Some(HistoryRequest {
+            same_day_last_week: c.history == HistoryWindow::SameDayLastWeek,
+            ..plain(HistoryShape::Number)
+        }),
+        CheckKind::Schema { warn, fail }
+            if !warn.changes.is_empty() || !fail.changes.is_empty() =>
+        {
+            Some(plain(HistoryShape::Schema))
+        }
+        CheckKind::GroupEvolution(g)
+            if !g.warn.changes.is_empty() || !g.fail.changes.is_empty() =>
+        {
+            Some(plain(HistoryShape::Groups))
+        }
+        CheckKind::Anomaly(_) => Some(HistoryRequest {
+            limit: Some(1000),
+            ..plain(HistoryShape::Number)
+        }),
+        _ => None,
+    }
+}
 
 pub const NOT_ENOUGH_HISTORY: &str =
     "Skipping schema checks since there is no historic schema metrics!";

@@ -4,6 +4,7 @@
 //! not computed (failed query, unknown metric) is an error and leaves the check unevaluated;
 //! a metric that is SQL NULL (an average over no rows) leaves it unevaluated silently.
 
+pub mod anomaly;
 mod freshness;
 mod group_by;
 pub mod groups;
@@ -212,6 +213,7 @@ pub fn evaluate(
     out: &Measurements,
     history: &history::HistoryMap,
     vars: &Vars,
+    data_time: chrono::DateTime<chrono::Utc>,
     messages: &mut Vec<Message>,
 ) -> Vec<CheckResult> {
     let ids = plan.metrics_of(check.seq);
@@ -260,7 +262,11 @@ pub fn evaluate(
             let rows = out.rows.get(ids[0]).cloned().flatten().unwrap_or_default();
             schema::evaluate(warn, fail, &rows, input.history, &mut result);
             let compares = !warn.changes.is_empty() || !fail.changes.is_empty();
-            if compares && !input.history.is_some_and(history::History::has_measurements) {
+            if compares
+                && !input
+                    .history
+                    .is_some_and(history::History::has_measurements)
+            {
                 history::not_enough_history(&mut result, messages, check);
             }
         }
@@ -270,11 +276,21 @@ pub fn evaluate(
                 history::not_enough_history(&mut result, messages, check);
             }
         }
-        CheckKind::Anomaly(_) => messages.push(Message {
-            level: Level::Error,
-            text: "Anomaly checks need a forecasting model, which soda-rs does not include; the check is not evaluated".into(),
-            location: location(check),
-        }),
+        CheckKind::Anomaly(_) => {
+            let value = input.value(0);
+            result.value = Some(value.clone());
+            result
+                .console
+                .push(("check_value".into(), value.to_string()));
+            anomaly::evaluate(
+                check,
+                &value,
+                input.history,
+                data_time,
+                &mut result,
+                messages,
+            );
+        }
         CheckKind::RowCountComparison { .. } => row_count_comparison(&input, &mut result),
         _ => metric_outcome(&input, &mut result, messages),
     }

@@ -4,6 +4,7 @@
 
 use super::{ColumnInfo, Value};
 use chrono::{DateTime, Utc};
+use serde_json::Value as Json;
 use std::collections::HashMap;
 
 /// What one historic measurement holds.
@@ -25,6 +26,55 @@ impl HistoricValue {
         match self {
             HistoricValue::Number(v) => Some(v),
             _ => None,
+        }
+    }
+}
+
+/// Which shape the measurements of a metric have (the caller knows from the check).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryShape {
+    Number,
+    Schema,
+    Groups,
+}
+
+/// A schema column as Soda writes it in a schema metric's value.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SchemaColumn {
+    column_name: String,
+    #[serde(default)]
+    source_data_type: Option<String>,
+}
+
+impl HistoricValue {
+    /// Reads a metric value as Soda writes it (in the results document, in Cloud's answers,
+    /// in the results store); a value of another shape is kept as [`HistoricValue::Other`].
+    pub fn from_json(value: Json, shape: HistoryShape) -> HistoricValue {
+        match (shape, &value) {
+            (HistoryShape::Number, Json::Number(n)) => HistoricValue::Number(
+                n.as_i64()
+                    .map(Value::Int)
+                    .or_else(|| n.as_f64().map(Value::Float))
+                    .unwrap_or(Value::Null),
+            ),
+            (HistoryShape::Schema, Json::Array(items)) => HistoricValue::Schema(
+                items
+                    .iter()
+                    .filter_map(|c| serde_json::from_value::<SchemaColumn>(c.clone()).ok())
+                    .map(|c| ColumnInfo {
+                        name: c.column_name,
+                        type_name: c.source_data_type.unwrap_or_default(),
+                    })
+                    .collect(),
+            ),
+            (HistoryShape::Groups, Json::Array(items)) => HistoricValue::Groups(
+                items
+                    .iter()
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                    .collect(),
+            ),
+            _ => HistoricValue::Other(value.to_string()),
         }
     }
 }

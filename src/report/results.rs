@@ -10,7 +10,7 @@ use crate::diagnostic::{Level, Logs};
 use crate::eval::{CheckResult as CheckOutcome, NumZone, Outcome};
 use crate::plan::MetricKind;
 use crate::python;
-use crate::sodacl::model::Check;
+use crate::sodacl::model::{Check, CheckKind};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
@@ -200,7 +200,11 @@ fn check_result(report: &ScanReport, c: &Check, r: &CheckOutcome) -> CheckResult
         },
         migrated_identities: None,
         name: c.name.clone(),
-        kind: "generic".into(),
+        kind: match c.kind {
+            CheckKind::Anomaly(_) => "anomalyDetection",
+            _ => "generic",
+        }
+        .into(),
         definition: c.definition.clone(),
         resource_attributes: c
             .attributes

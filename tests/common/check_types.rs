@@ -1040,7 +1040,7 @@ pub fn cloud_only_checks(db: Database) {
     );
     let cloud =
         "Soda Core must be configured to connect to Soda Cloud to use change-over-time checks.";
-    let anomaly = "Anomaly checks need a forecasting model, which soda-rs does not include; the check is not evaluated";
+    let anomaly = "Anomaly checks compare with the metric's history: configure Soda Cloud or a results store (results_store: or --store)";
     assert_eq!(
         located(&r, "error"),
         [

@@ -1,0 +1,387 @@
+//! The results store: every scan's results, kept in an SQLite file (the default kind) or a
+//! PostgreSQL database, so that history, failed scans and failed rows can be seen without
+//! Soda Cloud, and the checks that compare with the past can run from it.
+//!
+//! A scan is keyed by scan definition, data source and data timestamp: recording it again
+//! replaces it, in one transaction. The schema is created and migrated by the binary
+//! (`migrations/*.sql`, versioned in `soda_store_version`). Both backends are reached through
+//! sqlx's `Any` driver with the same SQL; only the primary key type, the transaction start and
+//! the placeholders differ. Readers: [`history`] (measurements for checks that compare with the
+//! past) and [`read`] (the report's read model). The scan never sees SQL: it hands in a
+//! [`rows::StoreRecord`] and gets history back.
+
+pub mod history;
+pub mod read;
+pub mod recorder;
+pub mod rows;
+
+use crate::config::StoreConfig;
+use rows::StoreRecord;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Row};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The migrations, in order; each runs once per store.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+/// How long a writer waits for another one (SQLite's lock, PostgreSQL's connection).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Which database holds the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// An open results store.
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    /// Where it is, for messages (never a password).
+    pub location: String,
+}
+
+/// Why the store could not be used; the text never holds a password.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError(match e {
+            sqlx::Error::Database(db) => db.message().to_string(),
+            sqlx::Error::PoolTimedOut => "timed out while connecting".into(),
+            other => other.to_string(),
+        })
+    }
+}
+
+/// Percent-encodes a URL component (user names and passwords may hold anything).
+fn url_part(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn connection_url(config: &StoreConfig) -> String {
+    match config {
+        StoreConfig::Sqlite { path } => format!("sqlite://{}?mode=rwc", path.display()),
+        StoreConfig::Postgres {
+            host,
+            port,
+            username,
+            password,
+            database,
+            ..
+        } => {
+            let user = username.as_deref().map(url_part).unwrap_or_default();
+            let credentials = match password {
+                Some(p) => format!("{user}:{}@", url_part(p.expose())),
+                None if !user.is_empty() => format!("{user}@"),
+                None => String::new(),
+            };
+            let db = database.as_deref().map(url_part).unwrap_or_default();
+            format!("postgres://{credentials}{host}:{port}/{db}")
+        }
+    }
+}
+
+impl Store {
+    /// Opens (and creates or migrates) the store.
+    pub async fn open(config: &StoreConfig) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = match config {
+            StoreConfig::Sqlite { path } => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| StoreError(format!("cannot create {}: {e}", dir.display())))?;
+                }
+                Backend::Sqlite
+            }
+            StoreConfig::Postgres { .. } => Backend::Postgres,
+        };
+        let options = AnyConnectOptions::from_str(&connection_url(config))?;
+        let schema = match config {
+            StoreConfig::Postgres { schema, .. } => schema.clone(),
+            StoreConfig::Sqlite { .. } => None,
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(2)
+            .acquire_timeout(BUSY_TIMEOUT)
+            .after_connect(move |conn, _| {
+                let schema = schema.clone();
+                Box::pin(async move { prepare_session(conn, backend, schema).await })
+            })
+            .connect_with(options)
+            .await?;
+        let store = Store {
+            pool,
+            backend,
+            location: config.describe(),
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// `?` placeholders as the backend spells them.
+    fn sql(&self, text: &str) -> String {
+        match self.backend {
+            Backend::Sqlite => text.to_string(),
+            Backend::Postgres => {
+                let mut out = String::with_capacity(text.len() + 8);
+                let mut n = 0;
+                for c in text.chars() {
+                    if c == '?' {
+                        n += 1;
+                        out.push_str(&format!("${n}"));
+                    } else {
+                        out.push(c);
+                    }
+                }
+                out
+            }
+        }
+    }
+
+    /// Starts a write transaction that holds the store's write lock from its first statement.
+    async fn begin(&self, conn: &mut sqlx::AnyConnection, lock: &str) -> Result<(), StoreError> {
+        match self.backend {
+            // IMMEDIATE takes the write lock now, so the busy timeout applies (a deferred
+            // transaction that reads first could fail on the upgrade without waiting).
+            Backend::Sqlite => {
+                sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+            }
+            // Writers of the same scan key (or migrations) queue on one advisory lock.
+            Backend::Postgres => {
+                sqlx::query("BEGIN").execute(&mut *conn).await?;
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))::text")
+                    .bind(lock.to_string())
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends a write transaction: commits what worked, rolls back what did not.
+    async fn finish(
+        mut conn: sqlx::pool::PoolConnection<sqlx::Any>,
+        result: Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        match result {
+            Ok(()) => {
+                sqlx::query("COMMIT").execute(&mut *conn).await?;
+                Ok(())
+            }
+            Err(e) => {
+                // A connection whose transaction cannot be ended is not reused.
+                if sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
+                    conn.detach();
+                }
+                Err(e)
+            }
+        }
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        self.begin(&mut conn, "soda-store-migrations").await?;
+        let result = self.apply_migrations(&mut conn).await;
+        Self::finish(conn, result)
+            .await
+            .map_err(|e| StoreError(format!("could not create or migrate the store: {e}")))
+    }
+
+    async fn apply_migrations(&self, conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+        sqlx::query("CREATE TABLE IF NOT EXISTS soda_store_version (version BIGINT NOT NULL)")
+            .execute(&mut *conn)
+            .await?;
+        let current: i64 =
+            sqlx::query("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM soda_store_version")
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get(0)?;
+        for (i, migration) in MIGRATIONS.iter().enumerate() {
+            let version = i as i64 + 1;
+            if version <= current {
+                continue;
+            }
+            self.run_migration(conn, migration).await?;
+            sqlx::query(&self.sql("INSERT INTO soda_store_version (version) VALUES (?)"))
+                .bind(version)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn run_migration(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        migration: &str,
+    ) -> Result<(), StoreError> {
+        let id = match self.backend {
+            Backend::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
+            Backend::Postgres => "BIGSERIAL PRIMARY KEY",
+        };
+        let text: String = migration
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace("{id}", id);
+        for statement in text.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            sqlx::query(statement).execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
+    /// Records one scan, replacing an earlier recording with the same key.
+    pub async fn record(&self, record: &StoreRecord) -> Result<(), StoreError> {
+        let scan = record.scan_row();
+        let key = format!(
+            "{}\n{}\n{}",
+            scan.definition, scan.data_source, scan.data_timestamp
+        );
+        let mut conn = self.pool.acquire().await?;
+        self.begin(&mut conn, &key).await?;
+        let result = self.replace(&mut conn, record).await;
+        Self::finish(conn, result).await
+    }
+
+    async fn replace(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        record: &StoreRecord,
+    ) -> Result<(), StoreError> {
+        let scan = record.scan_row();
+        let key = (&scan.definition, &scan.data_source, &scan.data_timestamp);
+        let of_key = "SELECT id FROM soda_scans WHERE definition = ? AND data_source = ? AND data_timestamp = ?";
+        for table in ["soda_metrics", "soda_check_results"] {
+            sqlx::query(&self.sql(&format!("DELETE FROM {table} WHERE scan_id IN ({of_key})")))
+                .bind(key.0.clone())
+                .bind(key.1.clone())
+                .bind(key.2.clone())
+                .execute(&mut *conn)
+                .await?;
+        }
+        sqlx::query(&self.sql("DELETE FROM soda_scans WHERE definition = ? AND data_source = ? AND data_timestamp = ?"))
+            .bind(key.0.clone())
+            .bind(key.1.clone())
+            .bind(key.2.clone())
+            .execute(&mut *conn)
+            .await?;
+        let id: i64 = sqlx::query(&self.sql(
+            "INSERT INTO soda_scans (definition, data_source, data_timestamp, scan_start, scan_end, has_errors, has_warnings, has_failures, logs, recorded_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        ))
+        .bind(scan.definition.clone())
+        .bind(scan.data_source.clone())
+        .bind(scan.data_timestamp.clone())
+        .bind(scan.scan_start.clone())
+        .bind(scan.scan_end.clone())
+        .bind(i64::from(scan.has_errors))
+        .bind(i64::from(scan.has_warnings))
+        .bind(i64::from(scan.has_failures))
+        .bind(scan.logs.clone())
+        .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+        self.insert_children(conn, record, id, &scan.data_timestamp)
+            .await
+    }
+
+    async fn insert_children(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        record: &StoreRecord,
+        scan_id: i64,
+        data_timestamp: &str,
+    ) -> Result<(), StoreError> {
+        let check_sql = self.sql(
+            "INSERT INTO soda_check_results (scan_id, identity, name, definition, data_source, dataset, column_name, file, line, data_timestamp, outcome, value, value_text, diagnostics, samples) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        );
+        for c in record.check_rows() {
+            sqlx::query(&check_sql)
+                .bind(scan_id)
+                .bind(c.identity)
+                .bind(c.name)
+                .bind(c.definition)
+                .bind(c.data_source)
+                .bind(c.dataset)
+                .bind(c.column)
+                .bind(c.file)
+                .bind(c.line)
+                .bind(data_timestamp.to_string())
+                .bind(c.outcome)
+                .bind(c.value.filter(|v| v.is_finite()))
+                .bind(c.value_text)
+                .bind(c.diagnostics)
+                .bind(c.samples)
+                .execute(&mut *conn)
+                .await?;
+        }
+        let metric_sql = self.sql(
+            "INSERT INTO soda_metrics (scan_id, identity, name, data_timestamp, value) VALUES (?, ?, ?, ?, ?)",
+        );
+        for m in record.metric_rows() {
+            sqlx::query(&metric_sql)
+                .bind(scan_id)
+                .bind(m.identity)
+                .bind(m.name)
+                .bind(data_timestamp.to_string())
+                .bind(m.value)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Session settings: SQLite in WAL mode (readers never block the writer) with a busy
+/// timeout, so that concurrent scans queue instead of failing; PostgreSQL in its schema.
+async fn prepare_session(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    schema: Option<String>,
+) -> Result<(), sqlx::Error> {
+    match backend {
+        Backend::Sqlite => {
+            let timeout = format!("PRAGMA busy_timeout = {}", BUSY_TIMEOUT.as_millis());
+            for pragma in [
+                timeout.as_str(),
+                "PRAGMA journal_mode = WAL",
+                "PRAGMA synchronous = NORMAL",
+            ] {
+                sqlx::query(pragma).execute(&mut *conn).await?;
+            }
+        }
+        Backend::Postgres => {
+            if let Some(schema) = schema {
+                sqlx::query("SELECT set_config('search_path', $1, false)")
+                    .bind(schema)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}

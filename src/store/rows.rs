@@ -1,0 +1,163 @@
+//! What the store records, as typed rows: one [`StoreRecord`] per scan (the unit written in one
+//! transaction, and what waits in the store's outbox when the store is down), turned into the
+//! rows of `soda_scans`, `soda_check_results` and `soda_metrics`.
+
+use crate::eval::CheckResult as CheckOutcome;
+use crate::report::document::{CheckResult, ScanResults};
+use crate::sodacl::model::Check;
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+/// One scan as the store records it: the results document and the failed-row samples (which
+/// the document only describes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoreRecord {
+    pub results: ScanResults,
+    #[serde(default)]
+    pub samples: Vec<CheckSamples>,
+}
+
+/// The failed rows kept for one check of the scan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckSamples {
+    /// The check identity (v3) they belong to.
+    pub identity: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub total: usize,
+}
+
+/// The failed rows the checks of a scan kept, by check identity.
+pub fn samples_of(checks: &[(Check, CheckOutcome)]) -> Vec<CheckSamples> {
+    checks
+        .iter()
+        .filter_map(|(c, r)| {
+            let sample = r.samples.as_ref()?;
+            Some(CheckSamples {
+                identity: c.identity_v3.clone(),
+                columns: sample.rows.columns.iter().map(|c| c.name.clone()).collect(),
+                rows: sample
+                    .rows
+                    .rows
+                    .iter()
+                    .map(|row| row.iter().map(ToString::to_string).collect())
+                    .collect(),
+                total: sample.total,
+            })
+        })
+        .collect()
+}
+
+/// A row of `soda_scans`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanRow {
+    pub definition: String,
+    pub data_source: String,
+    pub data_timestamp: String,
+    pub scan_start: String,
+    pub scan_end: String,
+    pub has_errors: bool,
+    pub has_warnings: bool,
+    pub has_failures: bool,
+    /// The scan log as JSON (level, message, timestamp per line).
+    pub logs: String,
+}
+
+/// A row of `soda_check_results`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckRow {
+    pub identity: String,
+    pub name: String,
+    pub definition: String,
+    pub data_source: String,
+    pub dataset: Option<String>,
+    pub column: Option<String>,
+    pub file: String,
+    pub line: i64,
+    pub outcome: Option<String>,
+    pub value: Option<f64>,
+    pub value_text: String,
+    /// Soda's diagnostics object as JSON (value, zones, blocks, ...).
+    pub diagnostics: String,
+    /// [`CheckSamples`] as JSON, for checks that kept failed rows.
+    pub samples: Option<String>,
+}
+
+/// A row of `soda_metrics`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricRow {
+    pub identity: String,
+    pub name: String,
+    /// The value as JSON (a number, or the columns of a schema, or groups).
+    pub value: String,
+}
+
+impl StoreRecord {
+    pub fn scan_row(&self) -> ScanRow {
+        let r = &self.results;
+        let logs: Vec<Json> = r
+            .logs
+            .iter()
+            .map(|l| serde_json::json!({"level": l.level, "message": l.message, "timestamp": l.timestamp}))
+            .collect();
+        ScanRow {
+            definition: r.definition_name.clone(),
+            data_source: r.default_data_source.clone(),
+            data_timestamp: r.data_timestamp.clone(),
+            scan_start: r.scan_start_timestamp.clone(),
+            scan_end: r.scan_end_timestamp.clone(),
+            has_errors: r.has_errors,
+            has_warnings: r.has_warnings,
+            has_failures: r.has_failures,
+            logs: Json::Array(logs).to_string(),
+        }
+    }
+
+    pub fn check_rows(&self) -> Vec<CheckRow> {
+        self.results
+            .checks
+            .iter()
+            .map(|c| self.check_row(c))
+            .collect()
+    }
+
+    fn check_row(&self, c: &CheckResult) -> CheckRow {
+        let value = c.diagnostics.get("value");
+        let samples = self
+            .samples
+            .iter()
+            .find(|s| s.identity == c.identity)
+            .and_then(|s| serde_json::to_string(s).ok());
+        CheckRow {
+            identity: c.identity.clone(),
+            name: c.name.clone(),
+            definition: c.definition.clone(),
+            data_source: c.data_source.clone(),
+            dataset: c.table.clone(),
+            column: c.column.clone(),
+            file: c.location.file_path.clone(),
+            line: c.location.line as i64,
+            outcome: c.outcome.clone(),
+            value: value.and_then(Json::as_f64),
+            value_text: match value {
+                None | Some(Json::Null) => String::new(),
+                Some(Json::String(s)) => s.clone(),
+                Some(v) => v.to_string(),
+            },
+            diagnostics: Json::Object(c.diagnostics.clone()).to_string(),
+            samples,
+        }
+    }
+
+    pub fn metric_rows(&self) -> Vec<MetricRow> {
+        self.results
+            .metrics
+            .iter()
+            .map(|m| MetricRow {
+                identity: m.identity.clone(),
+                name: m.metric_name.clone(),
+                value: m.value.to_string(),
+            })
+            .collect()
+    }
+}
