@@ -20,5 +20,7 @@ mod cloud;
 mod check_types;
 // The SQL each dialect renders for a representative plan (no database needed).
 mod dialects;
+// The results store: recording, replacing, history, concurrency, outbox (SQLite, PostgreSQL).
+mod store;
 // The stage rules of src/: which module may use which.
 mod layers;

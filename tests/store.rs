@@ -1,0 +1,573 @@
+//! The results store, as a user meets it: scans recorded into a real SQLite file and into the
+//! real PostgreSQL server, replaced when re-run with the same `-t`, ordered by data time for a
+//! backfill, written by concurrent scans, kept in the outbox when the store is down, and read
+//! back by the checks that compare with the past.
+//!
+//! Every scan here reads a small SQLite table `events` whose rows the test changes between
+//! scans, so each scan measures what the test decided.
+
+use crate::common::db::{block_on, create_sqlite, POSTGRES_URL};
+use crate::common::{Run, Test};
+use serde_json::{json, Value};
+use sqlx::{Connection, Row};
+use std::process::Command;
+
+/// A test dir with the data source `lite` (`data.sqlite`, table `events` of `rows` rows).
+fn with_events(rows: usize) -> Test {
+    let t = Test::new();
+    t.write(
+        "configuration.yml",
+        "
+        data_source lite:
+          type: sqlite
+          path: data.sqlite
+        ",
+    );
+    create_sqlite(
+        &t.join("data.sqlite"),
+        "CREATE TABLE events (id INTEGER, country TEXT);",
+    );
+    set_rows(&t, rows, &["BE"]);
+    t
+}
+
+/// Replaces the rows of `events`: `n` rows spread over `countries`.
+fn set_rows(t: &Test, n: usize, countries: &[&str]) {
+    let mut sql = String::from("DELETE FROM events;");
+    for i in 0..n {
+        let country = countries[i % countries.len()];
+        sql.push_str(&format!("INSERT INTO events (id, country) VALUES ({i}, '{country}');"));
+    }
+    create_sqlite(&t.join("data.sqlite"), &sql);
+}
+
+/// Scans `checks.yml` for data time `day` (`2024-05-DD`), recording into `store`.
+fn scan_day(t: &Test, day: u32, store: &str) -> Run {
+    let ts = format!("2024-05-{day:02}T06:00:00+00:00");
+    t.soda([
+        "scan",
+        "-d",
+        "lite",
+        "-c",
+        "configuration.yml",
+        "-t",
+        &ts,
+        "--store",
+        store,
+        "-srf",
+        "results.json",
+        "checks.yml",
+    ])
+}
+
+/// Runs SQL against an SQLite store file and returns the first column of every row as text.
+fn sqlite_rows(path: &std::path::Path, sql: &str) -> Vec<String> {
+    block_on(async {
+        let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
+        let mut c = sqlx::SqliteConnection::connect_with(&opts).await?;
+        let rows = sqlx::query(sql).fetch_all(&mut c).await?;
+        let out = rows
+            .iter()
+            .map(|r| {
+                r.try_get::<String, _>(0)
+                    .or_else(|_| r.try_get::<i64, _>(0).map(|i| i.to_string()))
+                    .unwrap_or_default()
+            })
+            .collect();
+        c.close().await?;
+        Ok::<_, sqlx::Error>(out)
+    })
+    .unwrap_or_else(|e| panic!("query {}: {e}", path.display()))
+}
+
+/// The check named `name` in the last results file.
+fn check(t: &Test, name: &str) -> Value {
+    let results: Value = serde_json::from_str(&t.results_text()).expect("results.json");
+    results["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["name"] == name).cloned())
+        .unwrap_or_else(|| panic!("no check {name} in {results:#}"))
+}
+
+#[test]
+fn a_rescan_with_the_same_data_timestamp_replaces_it() {
+    let t = with_events(10);
+    t.write("checks.yml", "checks for events:\n  - row_count > 5\n");
+    scan_day(&t, 1, "store.sqlite").expect_code(0);
+    set_rows(&t, 3, &["BE"]);
+    scan_day(&t, 1, "store.sqlite").expect_code(2);
+    let store = t.join("store.sqlite");
+    assert_eq!(
+        sqlite_rows(&store, "SELECT data_timestamp FROM soda_scans"),
+        ["2024-05-01T06:00:00+00:00"]
+    );
+    assert_eq!(
+        sqlite_rows(
+            &store,
+            "SELECT outcome || ' ' || value_text FROM soda_check_results"
+        ),
+        ["fail 3"],
+        "the second run replaced the first"
+    );
+    scan_day(&t, 2, "store.sqlite").expect_code(2);
+    assert_eq!(
+        sqlite_rows(&store, "SELECT COUNT(*) FROM soda_scans"),
+        ["2"]
+    );
+    assert_eq!(
+        sqlite_rows(&store, "SELECT COUNT(*) FROM soda_metrics"),
+        ["2"]
+    );
+}
+
+#[test]
+fn the_store_comes_from_the_configuration_too() {
+    let t = with_events(10);
+    t.write(
+        "configuration.yml",
+        "
+        data_source lite:
+          type: sqlite
+          path: data.sqlite
+        results_store:
+          type: sqlite
+          path: kept/results.sqlite
+        ",
+    );
+    t.write("checks.yml", "checks for events:\n  - row_count > 5\n");
+    let run = t.soda([
+        "scan",
+        "-d",
+        "lite",
+        "-c",
+        "configuration.yml",
+        "checks.yml",
+    ]);
+    run.expect_code(0);
+    assert!(
+        run.stdout
+            .contains("Scan results recorded in kept/results.sqlite"),
+        "{run}"
+    );
+    assert_eq!(
+        sqlite_rows(
+            &t.join("kept/results.sqlite"),
+            "SELECT COUNT(*) FROM soda_scans"
+        ),
+        ["1"]
+    );
+}
+
+#[test]
+fn history_follows_data_time_not_run_order() {
+    let t = with_events(30);
+    t.write(
+        "checks.yml",
+        "checks for events:\n  - change for row_count < 5\n",
+    );
+    // Backfill out of order: day 3 first, then days 1 and 2.
+    scan_day(&t, 3, "store.sqlite");
+    set_rows(&t, 10, &["BE"]);
+    scan_day(&t, 1, "store.sqlite");
+    set_rows(&t, 20, &["BE"]);
+    let run = scan_day(&t, 2, "store.sqlite");
+    // Day 2 compares with day 1 (10 rows, +10: fails), not with day 3 (30 rows, -10: passes).
+    run.expect_code(2);
+    let c = check(&t, "change for row_count < 5");
+    assert_eq!(c["outcome"], "fail", "{run}");
+    assert_eq!(
+        c["diagnostics"]["diagnostics"],
+        json!({"historic_value": 10, "metric_value": 20})
+    );
+}
+
+#[test]
+fn change_checks_pass_warn_and_fail_from_recorded_history() {
+    let t = with_events(100);
+    t.write(
+        "checks.yml",
+        "
+        checks for events:
+          - change for row_count:
+              warn: when > 5
+              fail: when > 20
+          - change percent for row_count < 15%
+          - change avg last 3 for row_count < 8
+        ",
+    );
+    // The first scan has no history: change checks are not evaluated, without an error.
+    let first = scan_day(&t, 1, "store.sqlite");
+    first.expect_code(0);
+    assert!(
+        first
+            .stdout
+            .contains("Skipping metric check eval because there is not enough historic data yet"),
+        "{first}"
+    );
+    for (day, rows) in [(2, 100), (3, 106)] {
+        set_rows(&t, rows, &["BE"]);
+        let run = scan_day(&t, day, "store.sqlite");
+        assert!(run.stdout.contains("Scan results recorded"), "{run}");
+    }
+    let outcome = |t: &Test, name: &str| check(t, name)["outcome"].clone();
+    // Day 3: +6 against day 2 warns; +6% passes; avg(100, 100) = 100, +6 < 8 passes.
+    assert_eq!(
+        outcome(&t, "change for row_count warn when > 5 fail when > 20"),
+        "warn"
+    );
+    assert_eq!(outcome(&t, "change percent for row_count < 15%"), "pass");
+    assert_eq!(outcome(&t, "change avg last 3 for row_count < 8"), "pass");
+    set_rows(&t, 130, &["BE"]);
+    let run = scan_day(&t, 4, "store.sqlite");
+    run.expect_code(2);
+    assert_eq!(
+        outcome(&t, "change for row_count warn when > 5 fail when > 20"),
+        "fail"
+    );
+    assert_eq!(outcome(&t, "change percent for row_count < 15%"), "fail");
+    // avg of days 3, 2, 1 = 102; 130 - 102 = 28.
+    let avg = check(&t, "change avg last 3 for row_count < 8");
+    assert_eq!(avg["outcome"], "fail");
+    assert_eq!(avg["diagnostics"]["value"], json!(28.0));
+}
+
+#[test]
+fn same_day_last_week_reads_that_day_only() {
+    let t = with_events(50);
+    t.write(
+        "checks.yml",
+        "checks for events:\n  - change same day last week for row_count < 3\n",
+    );
+    scan_day(&t, 1, "store.sqlite");
+    set_rows(&t, 70, &["BE"]);
+    scan_day(&t, 7, "store.sqlite");
+    set_rows(&t, 52, &["BE"]);
+    let run = scan_day(&t, 8, "store.sqlite");
+    // Day 8 compares with day 1 (50), not with day 7 (70).
+    let c = check(&t, "change same day last week for row_count < 3");
+    assert_eq!(c["outcome"], "pass", "{run}");
+    assert_eq!(c["diagnostics"]["diagnostics"]["historic_value"], json!(50));
+}
+
+#[test]
+fn schema_and_group_changes_from_recorded_history() {
+    let t = with_events(6);
+    set_rows(&t, 6, &["BE", "NL"]);
+    t.write(
+        "checks.yml",
+        "
+        checks for events:
+          - schema:
+              warn:
+                when schema changes: any
+          - group evolution:
+              name: countries
+              query: SELECT DISTINCT country FROM events
+              fail:
+                when groups change: any
+        ",
+    );
+    scan_day(&t, 1, "store.sqlite");
+    scan_day(&t, 2, "store.sqlite").expect_code(0);
+    assert_eq!(check(&t, "Schema Check")["outcome"], "pass");
+    assert_eq!(check(&t, "countries")["outcome"], "pass");
+    create_sqlite(
+        &t.join("data.sqlite"),
+        "ALTER TABLE events ADD COLUMN amount REAL;",
+    );
+    set_rows(&t, 6, &["BE", "NL", "DE"]);
+    let run = scan_day(&t, 3, "store.sqlite");
+    run.expect_code(2);
+    let schema = check(&t, "Schema Check");
+    assert_eq!(schema["outcome"], "warn", "{run}");
+    assert_eq!(schema["diagnostics"]["column_additions"], json!(["amount"]));
+    assert_eq!(check(&t, "countries")["outcome"], "fail");
+}
+
+#[test]
+fn anomaly_detection_from_recorded_history() {
+    let t = with_events(100);
+    t.write(
+        "checks.yml",
+        "checks for events:\n  - anomaly detection for row_count\n",
+    );
+    // Four earlier days are not enough: not evaluated, and the results say why.
+    for day in 1..=5 {
+        set_rows(&t, 100 + (day as usize * 7) % 5, &["BE"]);
+        scan_day(&t, day, "store.sqlite").expect_code(0);
+    }
+    let first = check(&t, "anomaly detection for row_count");
+    assert_eq!(first["outcome"], Value::Null);
+    assert_eq!(first["outcomeReasons"][0]["code"], "notEnoughHistory");
+    for day in 6..=28 {
+        set_rows(&t, 100 + (day as usize * 7) % 5, &["BE"]);
+        scan_day(&t, day, "store.sqlite");
+    }
+    assert_eq!(
+        check(&t, "anomaly detection for row_count")["outcome"],
+        "pass"
+    );
+    set_rows(&t, 400, &["BE"]);
+    let run = scan_day(&t, 29, "store.sqlite");
+    run.expect_code(2);
+    let spike = check(&t, "anomaly detection for row_count");
+    assert_eq!(spike["outcome"], "fail", "{run}");
+    assert_eq!(spike["type"], "anomalyDetection");
+    assert!(spike["diagnostics"]["anomalyProbability"].as_f64().unwrap() > 0.9);
+}
+
+/// Starts `n` scans at once (days 1..=n) and waits for all of them.
+fn concurrent_scans(t: &Test, n: u32, store: &str) -> Vec<i32> {
+    let children: Vec<_> = (1..=n)
+        .map(|day| {
+            Command::new(env!("CARGO_BIN_EXE_soda"))
+                .args([
+                    "scan",
+                    "-d",
+                    "lite",
+                    "-c",
+                    "configuration.yml",
+                    "-t",
+                    &format!("2024-06-{day:02}T00:00:00+00:00"),
+                    "--store",
+                    store,
+                    "checks.yml",
+                ])
+                .current_dir(t.path())
+                .env("HOME", t.path())
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .expect("start soda")
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|mut c| c.wait().expect("soda ends").code().unwrap_or(-1))
+        .collect()
+}
+
+#[test]
+fn concurrent_scans_into_one_sqlite_store_all_land() {
+    let t = with_events(10);
+    t.write(
+        "checks.yml",
+        "checks for events:\n  - row_count > 5\n  - missing_count(country) = 0\n",
+    );
+    assert_eq!(concurrent_scans(&t, 6, "store.sqlite"), [0; 6]);
+    let store = t.join("store.sqlite");
+    assert_eq!(
+        sqlite_rows(&store, "SELECT COUNT(*) FROM soda_scans"),
+        ["6"]
+    );
+    assert_eq!(
+        sqlite_rows(&store, "SELECT COUNT(*) FROM soda_check_results"),
+        ["12"]
+    );
+}
+
+#[test]
+fn an_unwritable_store_fails_the_scan_and_keeps_the_results_for_the_next() {
+    let t = with_events(10);
+    t.write("checks.yml", "checks for events:\n  - row_count > 5\n");
+    // A file where the store's folder should be: the store cannot be created.
+    t.write("blocked", "not a folder");
+    let run = scan_day(&t, 1, "blocked/store.sqlite");
+    run.expect_code(3);
+    assert!(
+        run.stdout
+            .contains("Could not open the results store blocked/store.sqlite"),
+        "{run}"
+    );
+    assert!(run.stdout.contains("The scan results wait in"), "{run}");
+    let outbox = t.join(".local/state/soda-rs/store-outbox");
+    assert_eq!(
+        std::fs::read_dir(&outbox)
+            .expect("the store outbox")
+            .count(),
+        1
+    );
+    std::fs::remove_file(t.join("blocked")).unwrap();
+    let run = scan_day(&t, 2, "blocked/store.sqlite");
+    run.expect_code(0);
+    assert!(
+        run.stdout
+            .contains("Recorded the waiting results of the scan of 2024-05-01"),
+        "{run}"
+    );
+    assert_eq!(
+        sqlite_rows(
+            &t.join("blocked/store.sqlite"),
+            "SELECT data_timestamp FROM soda_scans ORDER BY 1"
+        ),
+        ["2024-05-01T06:00:00+00:00", "2024-05-02T06:00:00+00:00"]
+    );
+    assert_eq!(
+        std::fs::read_dir(&outbox)
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().is_file())
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn a_failed_scan_is_recorded_apart_from_failed_checks() {
+    let t = with_events(10);
+    t.write(
+        "checks.yml",
+        "checks for events:\n  - row_count > 50\n  - avg(no_such_column) > 1\n",
+    );
+    scan_day(&t, 1, "store.sqlite").expect_code(3);
+    let store = t.join("store.sqlite");
+    assert_eq!(
+        sqlite_rows(
+            &store,
+            "SELECT has_errors || ',' || has_failures FROM soda_scans"
+        ),
+        ["1,1"]
+    );
+    t.write("checks.yml", "checks for events:\n  - row_count > 50\n");
+    scan_day(&t, 2, "store.sqlite").expect_code(2);
+    assert_eq!(
+        sqlite_rows(
+            &store,
+            "SELECT has_errors || ',' || has_failures FROM soda_scans ORDER BY data_timestamp"
+        ),
+        ["1,1", "0,1"]
+    );
+}
+
+// ---- PostgreSQL ----
+
+/// A fresh database on the local PostgreSQL server for one test (dropped first if left over).
+fn postgres_database(name: &str) -> String {
+    block_on(async {
+        let mut c = sqlx::PgConnection::connect(POSTGRES_URL).await?;
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut c)
+            .await?;
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut c)
+            .await?;
+        c.close().await
+    })
+    .unwrap_or_else(|e| panic!("PostgreSQL on 127.0.0.1:5432 is needed for this test: {e}"));
+    format!("postgres://postgres@127.0.0.1:5432/{name}")
+}
+
+fn postgres_rows(url: &str, sql: &str) -> Vec<String> {
+    block_on(async {
+        let mut c = sqlx::PgConnection::connect(url).await?;
+        let rows = sqlx::query(sql).fetch_all(&mut c).await?;
+        c.close().await?;
+        Ok::<_, sqlx::Error>(
+            rows.iter()
+                .map(|r| {
+                    r.try_get::<String, _>(0)
+                        .or_else(|_| r.try_get::<i64, _>(0).map(|i| i.to_string()))
+                        .unwrap_or_default()
+                })
+                .collect(),
+        )
+    })
+    .unwrap_or_else(|e| panic!("query {url}: {e}"))
+}
+
+#[test]
+fn postgres_store_replaces_orders_and_answers_history() {
+    let url = postgres_database("soda_rs_store_history");
+    let t = with_events(30);
+    t.write(
+        "checks.yml",
+        "checks for events:\n  - change for row_count < 5\n",
+    );
+    scan_day(&t, 3, &url);
+    set_rows(&t, 10, &["BE"]);
+    scan_day(&t, 1, &url);
+    set_rows(&t, 20, &["BE"]);
+    scan_day(&t, 2, &url).expect_code(2);
+    assert_eq!(
+        check(&t, "change for row_count < 5")["diagnostics"]["diagnostics"]["historic_value"],
+        json!(10)
+    );
+    // The same -t again replaces that scan.
+    set_rows(&t, 12, &["BE"]);
+    scan_day(&t, 2, &url).expect_code(0);
+    assert_eq!(
+        postgres_rows(&url, "SELECT COUNT(*) FROM soda_scans"),
+        ["3"]
+    );
+    assert_eq!(
+        postgres_rows(&url, "SELECT value_text FROM soda_check_results r JOIN soda_scans s ON s.id = r.scan_id WHERE s.data_timestamp LIKE '2024-05-02%'"),
+        ["2"]
+    );
+    assert_eq!(
+        postgres_rows(
+            &url,
+            "SELECT CAST(MAX(version) AS TEXT) FROM soda_store_version"
+        ),
+        ["1"]
+    );
+}
+
+#[test]
+fn concurrent_scans_into_one_postgres_store_all_land() {
+    let url = postgres_database("soda_rs_store_concurrent");
+    let t = with_events(10);
+    t.write("checks.yml", "checks for events:\n  - row_count > 5\n");
+    // The first writers also race to create the schema.
+    assert_eq!(concurrent_scans(&t, 6, &url), [0; 6]);
+    assert_eq!(
+        postgres_rows(&url, "SELECT COUNT(*) FROM soda_scans"),
+        ["6"]
+    );
+    // All six again, same keys: each replaces its own scan, none is duplicated.
+    assert_eq!(concurrent_scans(&t, 6, &url), [0; 6]);
+    assert_eq!(
+        postgres_rows(&url, "SELECT COUNT(*) FROM soda_scans"),
+        ["6"]
+    );
+    assert_eq!(
+        postgres_rows(&url, "SELECT COUNT(*) FROM soda_check_results"),
+        ["6"]
+    );
+}
+
+#[test]
+fn a_postgres_store_that_is_down_keeps_the_results_for_the_next_scan() {
+    let url = "postgres://postgres@127.0.0.1:5432/soda_rs_store_down";
+    block_on(async {
+        let mut c = sqlx::PgConnection::connect(POSTGRES_URL).await?;
+        sqlx::query("DROP DATABASE IF EXISTS soda_rs_store_down WITH (FORCE)")
+            .execute(&mut c)
+            .await?;
+        c.close().await
+    })
+    .expect("PostgreSQL on 127.0.0.1:5432 is needed for this test");
+    let t = with_events(10);
+    t.write("checks.yml", "checks for events:\n  - row_count > 5\n");
+    let run = scan_day(&t, 1, url);
+    run.expect_code(3);
+    assert!(run.stdout.contains("Could not open the results store postgres://postgres@127.0.0.1:5432/soda_rs_store_down"), "{run}");
+    postgres_database("soda_rs_store_down");
+    scan_day(&t, 2, url).expect_code(0);
+    assert_eq!(postgres_rows(url, "SELECT COUNT(*) FROM soda_scans"), ["2"]);
+}
+
+#[test]
+fn soda_report_writes_the_store_as_html() {
+    let t = with_events(3);
+    t.write("checks.yml", "checks for events:\n  - row_count > 5\n");
+    scan_day(&t, 1, "store.sqlite");
+    let run = t.soda(["report", "--store", "store.sqlite", "-o", "report.html"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout
+            .contains("Report of 1 checks and 1 scans written to report.html"),
+        "{run}"
+    );
+    let html = std::fs::read_to_string(t.join("report.html")).unwrap();
+    assert!(html.contains("row_count &gt; 5"), "{html}");
+    let missing = t.soda(["report", "-o", "report.html"]);
+    missing.expect_code(3);
+}
