@@ -36,7 +36,9 @@ fn set_rows(t: &Test, n: usize, countries: &[&str]) {
     let mut sql = String::from("DELETE FROM events;");
     for i in 0..n {
         let country = countries[i % countries.len()];
-        sql.push_str(&format!("INSERT INTO events (id, country) VALUES ({i}, '{country}');"));
+        sql.push_str(&format!(
+            "INSERT INTO events (id, country) VALUES ({i}, '{country}');"
+        ));
     }
     create_sqlite(&t.join("data.sqlite"), &sql);
 }
