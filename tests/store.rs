@@ -513,6 +513,40 @@ fn postgres_store_replaces_orders_and_answers_history() {
 }
 
 #[test]
+fn a_postgres_store_can_live_in_its_own_schema() {
+    let url = postgres_database("soda_rs_store_schema");
+    let t = with_events(10);
+    t.write(
+        "configuration.yml",
+        "
+        data_source lite:
+          type: sqlite
+          path: data.sqlite
+        results_store:
+          type: postgres
+          host: 127.0.0.1
+          username: postgres
+          database: soda_rs_store_schema
+          schema: quality
+        ",
+    );
+    t.write("checks.yml", "checks for events:\n  - row_count > 5\n");
+    let run = t.soda([
+        "scan",
+        "-d",
+        "lite",
+        "-c",
+        "configuration.yml",
+        "checks.yml",
+    ]);
+    run.expect_code(0);
+    assert_eq!(
+        postgres_rows(&url, "SELECT COUNT(*) FROM quality.soda_scans"),
+        ["1"]
+    );
+}
+
+#[test]
 fn concurrent_scans_into_one_postgres_store_all_land() {
     let url = postgres_database("soda_rs_store_concurrent");
     let t = with_events(10);
@@ -537,7 +571,8 @@ fn concurrent_scans_into_one_postgres_store_all_land() {
 
 #[test]
 fn a_postgres_store_that_is_down_keeps_the_results_for_the_next_scan() {
-    let url = "postgres://postgres@127.0.0.1:5432/soda_rs_store_down";
+    // Trust authentication ignores the password; it must still never be shown or kept.
+    let url = "postgres://postgres:s3cret-pw@127.0.0.1:5432/soda_rs_store_down";
     block_on(async {
         let mut c = sqlx::PgConnection::connect(POSTGRES_URL).await?;
         sqlx::query("DROP DATABASE IF EXISTS soda_rs_store_down WITH (FORCE)")
@@ -551,9 +586,24 @@ fn a_postgres_store_that_is_down_keeps_the_results_for_the_next_scan() {
     let run = scan_day(&t, 1, url);
     run.expect_code(3);
     assert!(run.stdout.contains("Could not open the results store postgres://postgres@127.0.0.1:5432/soda_rs_store_down"), "{run}");
+    assert!(
+        !run.stdout.contains("s3cret") && !run.stderr.contains("s3cret"),
+        "{run}"
+    );
+    let outbox = t.join(".local/state/soda-rs/store-outbox");
+    for file in std::fs::read_dir(&outbox).expect("the store outbox") {
+        let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+        assert!(!text.contains("s3cret"), "the outbox keeps no password");
+    }
+    let plain = "postgres://postgres@127.0.0.1:5432/soda_rs_store_down";
     postgres_database("soda_rs_store_down");
-    scan_day(&t, 2, url).expect_code(0);
-    assert_eq!(postgres_rows(url, "SELECT COUNT(*) FROM soda_scans"), ["2"]);
+    let run = scan_day(&t, 2, url);
+    run.expect_code(0);
+    assert!(!run.stdout.contains("s3cret"), "{run}");
+    assert_eq!(
+        postgres_rows(plain, "SELECT COUNT(*) FROM soda_scans"),
+        ["2"]
+    );
 }
 
 #[test]

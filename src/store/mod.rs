@@ -39,6 +39,8 @@ enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// PostgreSQL: the schema the tables live in (created when missing).
+    schema: Option<String>,
     /// Where it is, for messages (never a password).
     pub location: String,
 }
@@ -117,11 +119,12 @@ impl Store {
             StoreConfig::Postgres { schema, .. } => schema.clone(),
             StoreConfig::Sqlite { .. } => None,
         };
+        let session_schema = schema.clone();
         let pool = AnyPoolOptions::new()
             .max_connections(2)
             .acquire_timeout(BUSY_TIMEOUT)
             .after_connect(move |conn, _| {
-                let schema = schema.clone();
+                let schema = session_schema.clone();
                 Box::pin(async move { prepare_session(conn, backend, schema).await })
             })
             .connect_with(options)
@@ -129,6 +132,7 @@ impl Store {
         let store = Store {
             pool,
             backend,
+            schema,
             location: config.describe(),
         };
         store.migrate().await?;
@@ -205,6 +209,12 @@ impl Store {
     }
 
     async fn apply_migrations(&self, conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+        if let Some(schema) = &self.schema {
+            let quoted = format!("\"{}\"", schema.replace('"', "\"\""));
+            sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {quoted}"))
+                .execute(&mut *conn)
+                .await?;
+        }
         sqlx::query("CREATE TABLE IF NOT EXISTS soda_store_version (version BIGINT NOT NULL)")
             .execute(&mut *conn)
             .await?;
