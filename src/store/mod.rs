@@ -380,6 +380,9 @@ async fn prepare_session(
                 timeout.as_str(),
                 "PRAGMA journal_mode = WAL",
                 "PRAGMA synchronous = NORMAL",
+                // Reports read the whole file: map it rather than copy it page by page.
+                "PRAGMA mmap_size = 268435456",
+                "PRAGMA cache_size = -32768",
             ] {
                 sqlx::query(pragma).execute(&mut *conn).await?;
             }

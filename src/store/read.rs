@@ -11,6 +11,9 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::HashMap;
 
+/// How many of the newest scans the report shows with their whole log.
+const FULL_LOGS: usize = 30;
+
 impl Store {
     /// Everything `soda report` shows.
     pub async fn read_model(&self) -> Result<ReportData, StoreError> {
@@ -31,45 +34,132 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(scan_summary).collect()
+        // A year of daily scans logs some 75,000 lines; the newest scans keep their whole log,
+        // older ones their errors and warnings, so the report stays quick to open.
+        rows.iter()
+            .enumerate()
+            .map(|(i, row)| scan_summary(row, i < FULL_LOGS))
+            .collect()
     }
 
+    /// Every check: what its latest result says about it, all its results (three narrow
+    /// queries rather than one wide one: the points are most of the rows and need few columns).
     async fn checks(&self) -> Result<Vec<CheckHistory>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT identity, name, definition, data_source, dataset, column_name, file, line, \
-             scan_id, data_timestamp, outcome, value, value_text, diagnostics, samples \
-             FROM soda_check_results ORDER BY identity, data_timestamp, scan_id",
+        let latest = sqlx::query(
+            "SELECT r.identity, r.name, r.definition, r.data_source, r.dataset, r.column_name, \
+             r.file, r.line, r.diagnostics FROM soda_check_results r \
+             JOIN (SELECT identity, MAX(data_timestamp) AS t FROM soda_check_results GROUP BY identity) l \
+             ON l.identity = r.identity AND l.t = r.data_timestamp ORDER BY r.identity",
         )
         .fetch_all(&self.pool)
         .await?;
-        let mut checks: Vec<CheckHistory> = Vec::new();
+        let mut checks: Vec<CheckHistory> = Vec::with_capacity(latest.len());
         let mut index: HashMap<String, usize> = HashMap::new();
+        let mut zones: Vec<(Option<Zone>, Option<Zone>)> = Vec::with_capacity(latest.len());
+        for row in &latest {
+            let check = check_of(row)?;
+            if index.contains_key(&check.identity) {
+                continue;
+            }
+            index.insert(check.identity.clone(), checks.len());
+            let diagnostics: Json =
+                serde_json::from_str(&row.try_get::<String, _>(8)?).unwrap_or_default();
+            zones.push((zone(diagnostics.get("fail")), zone(diagnostics.get("warn"))));
+            checks.push(check);
+        }
+        self.add_points(&mut checks, &index).await?;
+        for (check, (fail, warn)) in checks.iter_mut().zip(zones) {
+            if let Some(last) = check.results.last_mut() {
+                last.fail = fail;
+                last.warn = warn;
+            }
+        }
+        self.add_samples(&mut checks, &index).await?;
+        Ok(checks)
+    }
+
+    async fn add_points(
+        &self,
+        checks: &mut [CheckHistory],
+        index: &HashMap<String, usize>,
+    ) -> Result<(), StoreError> {
+        // One row per check with its results as a JSON array: the driver hands rows over one
+        // by one, and 200 rows cost far less than 73,000.
+        let sql = match self.backend {
+            super::Backend::Sqlite => {
+                "SELECT identity, json_group_array(json_array(scan_id, data_timestamp, outcome, value, value_text)) \
+                 FROM soda_check_results GROUP BY identity"
+            }
+            super::Backend::Postgres => {
+                "SELECT identity, CAST(json_agg(json_build_array(scan_id, data_timestamp, outcome, value, value_text)) AS TEXT) \
+                 FROM soda_check_results GROUP BY identity"
+            }
+        };
+        let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
         for row in &rows {
             let identity: String = row.try_get(0)?;
-            let at = *index.entry(identity.clone()).or_insert_with(|| {
-                checks.push(CheckHistory {
-                    identity: identity.clone(),
-                    ..CheckHistory::default()
-                });
-                checks.len() - 1
+            let Some(&at) = index.get(&identity) else {
+                continue;
+            };
+            let points: Vec<(i64, String, Option<String>, Option<f64>, String)> =
+                serde_json::from_str(&row.try_get::<String, _>(1)?).unwrap_or_default();
+            let results = &mut checks[at].results;
+            results.extend(points.into_iter().map(
+                |(scan_id, data_timestamp, outcome, value, value_text)| CheckPoint {
+                    scan_id,
+                    data_timestamp,
+                    outcome,
+                    value,
+                    value_text,
+                    fail: None,
+                    warn: None,
+                },
+            ));
+            results.sort_by(|a, b| {
+                (&a.data_timestamp, a.scan_id).cmp(&(&b.data_timestamp, b.scan_id))
             });
-            add_result(&mut checks[at], row)?;
         }
-        Ok(checks)
+        Ok(())
+    }
+
+    /// The failed rows of each check's most recent run that kept some.
+    async fn add_samples(
+        &self,
+        checks: &mut [CheckHistory],
+        index: &HashMap<String, usize>,
+    ) -> Result<(), StoreError> {
+        let rows = sqlx::query(
+            "SELECT identity, data_timestamp, samples FROM soda_check_results \
+             WHERE samples IS NOT NULL ORDER BY identity, data_timestamp",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for row in &rows {
+            let identity: String = row.try_get(0)?;
+            let Some(&at) = index.get(&identity) else {
+                continue;
+            };
+            let text: String = row.try_get(2)?;
+            if let Ok(s) = serde_json::from_str::<CheckSamples>(&text) {
+                checks[at].samples = Some(SampleRows {
+                    data_timestamp: row.try_get(1)?,
+                    columns: s.columns,
+                    rows: s.rows,
+                    total: s.total,
+                });
+            }
+        }
+        Ok(())
     }
 }
 
-fn scan_summary(row: &AnyRow) -> Result<ScanSummary, StoreError> {
+/// A scan; `full_log`: all its log lines, else only its errors and warnings.
+fn scan_summary(row: &AnyRow, full_log: bool) -> Result<ScanSummary, StoreError> {
     let logs: String = row.try_get(9)?;
-    let logs: Vec<LogLine> = serde_json::from_str::<Vec<Json>>(&logs)
-        .unwrap_or_default()
-        .iter()
-        .map(|l| LogLine {
-            level: text(l, "level"),
-            message: text(l, "message"),
-            timestamp: text(l, "timestamp"),
-        })
-        .collect();
+    let mut logs: Vec<LogLine> = serde_json::from_str(&logs).unwrap_or_default();
+    if !full_log {
+        logs.retain(|l| l.level == "error" || l.level == "warning");
+    }
     Ok(ScanSummary {
         id: row.try_get(0)?,
         definition: row.try_get(1)?,
@@ -85,44 +175,20 @@ fn scan_summary(row: &AnyRow) -> Result<ScanSummary, StoreError> {
     })
 }
 
-fn text(v: &Json, key: &str) -> String {
-    v.get(key)
-        .and_then(Json::as_str)
-        .unwrap_or_default()
-        .to_string()
-}
-
-/// Adds one result row to its check; the latest row names and locates the check.
-fn add_result(check: &mut CheckHistory, row: &AnyRow) -> Result<(), StoreError> {
-    check.name = row.try_get(1)?;
-    check.definition = row.try_get(2)?;
-    check.data_source = row.try_get(3)?;
-    check.dataset = row.try_get(4)?;
-    check.column = row.try_get(5)?;
-    check.file = row.try_get(6)?;
-    check.line = row.try_get::<i64, _>(7)?.max(0) as usize;
-    let diagnostics: Json =
-        serde_json::from_str(&row.try_get::<String, _>(13)?).unwrap_or_default();
-    let data_timestamp: String = row.try_get(9)?;
-    let samples: Option<String> = row.try_get(14)?;
-    if let Some(s) = samples.and_then(|s| serde_json::from_str::<CheckSamples>(&s).ok()) {
-        check.samples = Some(SampleRows {
-            data_timestamp: data_timestamp.clone(),
-            columns: s.columns,
-            rows: s.rows,
-            total: s.total,
-        });
-    }
-    check.results.push(CheckPoint {
-        scan_id: row.try_get(8)?,
-        data_timestamp,
-        outcome: row.try_get(10)?,
-        value: row.try_get(11)?,
-        value_text: row.try_get(12)?,
-        fail: zone(diagnostics.get("fail")),
-        warn: zone(diagnostics.get("warn")),
-    });
-    Ok(())
+/// A check as its latest result names and locates it (results added after).
+fn check_of(row: &AnyRow) -> Result<CheckHistory, StoreError> {
+    Ok(CheckHistory {
+        identity: row.try_get(0)?,
+        name: row.try_get(1)?,
+        definition: row.try_get(2)?,
+        data_source: row.try_get(3)?,
+        dataset: row.try_get(4)?,
+        column: row.try_get(5)?,
+        file: row.try_get(6)?,
+        line: row.try_get::<i64, _>(7)?.max(0) as usize,
+        results: Vec::new(),
+        samples: None,
+    })
 }
 
 fn zone(v: Option<&Json>) -> Option<Zone> {
