@@ -11,6 +11,9 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::HashMap;
 
+/// One result as the points query packs it: scan id, data timestamp, outcome, value, value text.
+type PointRow = (i64, String, Option<String>, Option<f64>, String);
+
 /// How many of the newest scans the report shows with their whole log.
 const FULL_LOGS: usize = 30;
 
@@ -101,7 +104,7 @@ impl Store {
             let Some(&at) = index.get(&identity) else {
                 continue;
             };
-            let points: Vec<(i64, String, Option<String>, Option<f64>, String)> =
+            let points: Vec<PointRow> =
                 serde_json::from_str(&row.try_get::<String, _>(1)?).unwrap_or_default();
             let results = &mut checks[at].results;
             results.extend(points.into_iter().map(
