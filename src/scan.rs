@@ -60,17 +60,26 @@ pub fn parse_data_timestamp(text: &str) -> Option<DateTime<Utc>> {
         .map(|dt| dt.with_timezone(&Utc))
 }
 
-fn parse_variables(raw: &[String]) -> Vars {
+/// The `-v KEY=VALUE` variables; `Err` (a usage error) for an entry without `=` or without a
+/// key, which Soda Core drops silently.
+fn parse_variables(raw: &[String]) -> Result<Vars, String> {
     let mut vars = Vars::default();
     for kv in raw {
-        // Soda Core silently drops entries with an empty key or value.
-        if let Some((k, v)) = kv.split_once('=') {
-            if !k.is_empty() && !v.is_empty() {
+        match kv.split_once('=') {
+            Some((k, _)) if k.is_empty() => {
+                return Err(format!("invalid value '{kv}' for '-v/--variable': the variable has no name (expected KEY=VALUE)"))
+            }
+            None => {
+                return Err(format!("invalid value '{kv}' for '-v/--variable': expected KEY=VALUE"))
+            }
+            // Soda Core drops a variable with an empty value; so do we.
+            Some((_, "")) => {}
+            Some((k, v)) => {
                 vars.cli.insert(k.to_string(), v.to_string());
             }
         }
     }
-    vars
+    Ok(vars)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
@@ -88,9 +97,21 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     let Some(data_timestamp) = data_timestamp(args, scan_start) else {
         return ExitStatus::Error;
     };
+    let mut vars = match parse_variables(&args.variables) {
+        Ok(v) => v,
+        Err(e) => {
+            crate::print_usage_error(&e);
+            return ExitStatus::Error;
+        }
+    };
+    if args.paths.is_empty() {
+        crate::print_usage_error(
+            "no checks file or folder given (soda scan -d DATA_SOURCE -c CONFIG CHECKS_FILE...)",
+        );
+        return ExitStatus::Error;
+    }
     let mut logs = Logs::new(args.verbose, sink);
     logs.info(banner());
-    let mut vars = parse_variables(&args.variables);
     vars.scan.insert(
         "NOW".into(),
         scan_start.to_rfc3339_opts(chrono::SecondsFormat::Micros, false),
@@ -325,9 +346,6 @@ fn checks_files(args: &ScanArgs, logs: &mut Logs) -> Vec<PathBuf> {
             continue;
         }
         crate::sources::collect(&path, &mut files);
-    }
-    if args.paths.is_empty() {
-        logs.warning("No checks file specified");
     }
     files
 }

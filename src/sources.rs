@@ -35,3 +35,48 @@ fn push_unique(path: PathBuf, out: &mut Vec<PathBuf>) {
         out.push(path);
     }
 }
+
+/// Why an input file could not be read: the message, and where in the file when it is about
+/// the file's content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadError {
+    pub message: String,
+    /// Line and column (1-based) of the offending byte.
+    pub at: Option<(usize, usize)>,
+}
+
+/// Reads a checks or configuration file as UTF-8 text. Anything but a regular file (a FIFO,
+/// `/dev/zero`, a socket) is refused at once, before reading could block or never end; bytes
+/// that are not UTF-8 and NUL characters are refused with their line and column.
+pub fn read_text(path: &Path) -> Result<String, ReadError> {
+    let plain = |message: String| ReadError { message, at: None };
+    let meta = std::fs::metadata(path).map_err(|e| plain(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(plain(format!(
+            "{} is not a regular file (a pipe, device or socket?); refused",
+            path.display()
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| plain(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        ReadError {
+            message: "the file is not valid UTF-8 text".into(),
+            at: Some(position(std::str::from_utf8(valid).unwrap_or_default())),
+        }
+    })?;
+    if let Some(nul) = text.find('\0') {
+        return Err(ReadError {
+            message: "the file holds a NUL character".into(),
+            at: Some(position(&text[..nul])),
+        });
+    }
+    Ok(text)
+}
+
+/// The line and column just after `before` (the text preceding a position).
+fn position(before: &str) -> (usize, usize) {
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}

@@ -182,7 +182,7 @@ fn unreadable_checks_file_exits_3() {
     scan(&t, &[])
         .expect_code(3)
         .expect_stdout_contains(
-            "] Could not read SodaCL file checks.yml: stream did not contain valid UTF-8\n",
+            "] Could not read SodaCL file checks.yml: the file is not valid UTF-8 text\n  +-> line=2,col=19 in checks.yml\n",
         )
         .expect_stdout_contains("] No valid checks found, 0 checks evaluated.\n");
 }

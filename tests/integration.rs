@@ -22,5 +22,7 @@ mod check_types;
 mod dialects;
 // The results store: recording, replacing, history, concurrency, outbox (SQLite, PostgreSQL).
 mod store;
+// Hostile input: alias bombs, deep nesting, FIFOs, NUL bytes, several documents, bad -v.
+mod hostile;
 // The stage rules of src/: which module may use which.
 mod layers;

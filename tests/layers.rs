@@ -28,7 +28,14 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     (
         "sodacl",
-        &["diagnostic", "measure", "python", "template", "yaml"],
+        &[
+            "diagnostic",
+            "measure",
+            "python",
+            "sources",
+            "template",
+            "yaml",
+        ],
     ),
     (
         "plan",

@@ -241,12 +241,21 @@ fn home_dir() -> Option<PathBuf> {
 fn load_file(path: &Path, vars: &Vars, logs: &mut Logs, config: &mut Configuration) {
     let display = path.display().to_string();
     logs.debug(format!("Reading configuration file \"{display}\""));
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::sources::read_text(path) {
         Ok(t) => t,
         Err(e) => {
-            logs.error(format!(
-                "Error reading file {display} from the file system: {e}"
-            ));
+            let location = e.at.map(|(line, col)| Location {
+                file: display.clone(),
+                line,
+                col,
+            });
+            logs.error_at(
+                format!(
+                    "Error reading file {display} from the file system: {}",
+                    e.message
+                ),
+                location,
+            );
             return;
         }
     };

@@ -165,11 +165,18 @@ impl<'a> Parser<'a> {
         let display = path.display().to_string();
         self.logs
             .debug(format!("Reading SodaCL file \"{display}\""));
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::sources::read_text(path) {
             Ok(t) => t,
             Err(e) => {
-                self.logs
-                    .error(format!("Could not read SodaCL file {display}: {e}"));
+                let location = e.at.map(|(line, col)| Location {
+                    file: display.clone(),
+                    line,
+                    col,
+                });
+                self.logs.error_at(
+                    format!("Could not read SodaCL file {display}: {}", e.message),
+                    location,
+                );
                 return;
             }
         };

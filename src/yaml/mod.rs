@@ -231,24 +231,62 @@ fn is_core_float(s: &str) -> bool {
     i == b.len()
 }
 
+/// How deeply collections may nest; deeper input is refused before it costs memory.
+pub const MAX_DEPTH: usize = 200;
+/// How many nodes aliases may add in total: a few anchors expanded exponentially (the
+/// "billion laughs") are refused at the alias that crosses it.
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
 /// Parses one YAML document. An empty document gives `Ok(None)`.
 ///
-/// Duplicate keys in one mapping are an error, as with Soda Core's loader.
+/// Duplicate keys in one mapping are an error, as with Soda Core's loader; so is a second
+/// document (`---`) in the same file, which would otherwise be ignored.
 pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
+    // A byte-order mark is no content (editors on Windows write one).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut loader = Loader::new(text);
-    for next in Parser::new_from_str(text) {
-        let (event, span) = next.map_err(|e| YamlError {
-            pos: Pos {
-                line: e.marker().line(),
-                col: e.marker().col() + 1,
-            },
-            message: e.info().to_string(),
-        })?;
+    let mut events = Parser::new_from_str(text);
+    let syntax = |e: saphyr_parser::ScanError| YamlError {
+        pos: Pos {
+            line: e.marker().line(),
+            col: e.marker().col() + 1,
+        },
+        message: e.info().to_string(),
+    };
+    for next in events.by_ref() {
+        let (event, span) = next.map_err(syntax)?;
         if loader.event(event, span)? {
             break;
         }
     }
+    for next in events {
+        let (event, span) = next.map_err(syntax)?;
+        match event {
+            Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
+            _ => return Err(YamlError {
+                pos: Pos {
+                    line: span.start.line(),
+                    col: span.start.col() + 1,
+                },
+                message:
+                    "a second YAML document (---) in the same file; put each in a file of its own"
+                        .into(),
+            }),
+        }
+    }
     Ok(loader.root)
+}
+
+/// The number of nodes of a tree.
+fn node_count(node: &Node) -> usize {
+    1 + match &node.kind {
+        NodeKind::Seq { items, .. } => items.iter().map(node_count).sum(),
+        NodeKind::Map { entries, .. } => entries
+            .iter()
+            .map(|(k, v)| node_count(k) + node_count(v))
+            .sum(),
+        _ => 0,
+    }
 }
 
 /// Builds the node tree from parser events: collections under construction on a stack,
@@ -259,7 +297,10 @@ struct Loader<'t> {
     chars: Vec<(usize, char)>,
     stack: Vec<Builder>,
     root: Option<Node>,
-    anchors: Vec<(usize, Node)>,
+    /// Anchored nodes with their node counts.
+    anchors: Vec<(usize, Node, usize)>,
+    /// Nodes added by aliases so far.
+    alias_nodes: usize,
 }
 
 impl<'t> Loader<'t> {
@@ -270,6 +311,7 @@ impl<'t> Loader<'t> {
             stack: Vec::new(),
             root: None,
             anchors: Vec::new(),
+            alias_nodes: 0,
         }
     }
 
@@ -289,8 +331,17 @@ impl<'t> Loader<'t> {
             Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => return Ok(false),
             Event::StreamEnd | Event::DocumentEnd => return Ok(self.root.is_some()),
             // An alias stands for a copy of the node its anchor named (YAML 1.2, as ruamel).
-            Event::Alias(id) => match self.anchors.iter().find(|(a, _)| *a == id) {
-                Some((_, node)) => (node.clone(), 0),
+            Event::Alias(id) => match self.anchors.iter().find(|(a, _, _)| *a == id) {
+                Some((_, node, size)) => {
+                    self.alias_nodes += size;
+                    if self.alias_nodes > MAX_ALIAS_NODES {
+                        return Err(YamlError {
+                            pos,
+                            message: format!("aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?); refused"),
+                        });
+                    }
+                    (node.clone(), 0)
+                }
                 None => {
                     return Err(YamlError {
                         pos,
@@ -300,6 +351,12 @@ impl<'t> Loader<'t> {
             },
             Event::Scalar(value, style, anchor, _) => {
                 (self.scalar(&value, style, span, pos), anchor)
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_DEPTH => {
+                return Err(YamlError {
+                    pos,
+                    message: format!("nesting deeper than {MAX_DEPTH} levels; refused"),
+                })
             }
             Event::SequenceStart(anchor, _) => {
                 let flow = self.text[self.byte_at(span.start.index())..].starts_with('[');
@@ -326,7 +383,8 @@ impl<'t> Loader<'t> {
             Event::MappingEnd => self.end_map(pos)?,
         };
         if anchor > 0 {
-            self.anchors.push((anchor, node.clone()));
+            let size = node_count(&node);
+            self.anchors.push((anchor, node.clone(), size));
         }
         self.attach(node)?;
         Ok(false)

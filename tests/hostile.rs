@@ -1,0 +1,157 @@
+//! Hostile input: files and arguments built to crash, hang or slip past the parser. Each one
+//! must end in one clear message (with `file:line:col` where there is a file), exit 3, and
+//! no panic; the rest of the scan still runs where it can.
+
+use crate::common::db::Database;
+use crate::common::Test;
+
+/// A test with the SQLite dataset and `checks.yml` holding `checks`.
+fn scan_checks(checks: &[u8]) -> (Test, crate::common::Run) {
+    let t = Test::with(&Database::Sqlite);
+    t.write_bytes("checks.yml", checks);
+    let run = t.scan(&["checks.yml"]);
+    (t, run)
+}
+
+#[test]
+fn an_alias_bomb_is_refused_at_its_alias() {
+    let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..9 {
+        let prev = (b'a' + i - 1) as char;
+        let name = (b'a' + i) as char;
+        text.push_str(&format!(
+            "{name}: &{name} [{}]\n",
+            vec![format!("*{prev}"); 10].join(", ")
+        ));
+    }
+    let (_, run) = scan_checks(text.as_bytes());
+    run.expect_code(3);
+    assert!(
+        run.stdout
+            .contains("aliases expand to more than 100000 nodes"),
+        "{run}"
+    );
+    assert!(
+        run.stdout.contains("+-> line=5,col="),
+        "the alias that crosses the limit: {run}"
+    );
+}
+
+#[test]
+fn deep_nesting_is_refused_early() {
+    // 10,000 levels of block sequences on one line, and as many of flow sequences.
+    for text in [
+        format!("{}x\n", "- ".repeat(10_000)),
+        format!("a: {}\n", "[".repeat(10_000)),
+    ] {
+        let (_, run) = scan_checks(text.as_bytes());
+        run.expect_code(3);
+        assert!(
+            run.stdout.contains("nesting deeper than 200 levels")
+                || run.stdout.contains("recursion limit exceeded"),
+            "{run}"
+        );
+    }
+}
+
+#[test]
+fn a_second_yaml_document_is_an_error_at_its_line() {
+    let (_, run) = scan_checks(
+        b"checks for customers:\n  - row_count > 0\n---\nchecks for orders:\n  - row_count > 0\n",
+    );
+    run.expect_code(3);
+    assert!(
+        run.stdout
+            .contains("a second YAML document (---) in the same file"),
+        "{run}"
+    );
+    assert!(
+        run.stdout.contains("+-> line=3,col=1 in checks.yml"),
+        "{run}"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let (_, run) = scan_checks(b"\xef\xbb\xbfchecks for customers:\n  - row_count > 0\n");
+    run.expect_code(0);
+}
+
+#[test]
+fn a_nul_character_is_located() {
+    let (_, run) = scan_checks(b"checks for customers:\n  - row_count\0 > 0\n");
+    run.expect_code(3);
+    assert!(
+        run.stdout
+            .contains("the file holds a NUL character\n  +-> line=2,col=14 in checks.yml"),
+        "{run}"
+    );
+}
+
+#[test]
+fn a_fifo_or_device_is_refused_at_once() {
+    let t = Test::with(&Database::Sqlite);
+    let fifo = t.join("pipe.yml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let start = std::time::Instant::now();
+    let run = t.scan(&["pipe.yml", "/dev/zero"]);
+    run.expect_code(3);
+    assert!(
+        run.stdout.contains("pipe.yml is not a regular file"),
+        "{run}"
+    );
+    assert!(
+        run.stdout.contains("/dev/zero is not a regular file"),
+        "{run}"
+    );
+    // Reading either would block or never end; refusing takes no time at all.
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        start.elapsed()
+    );
+    let config = t.soda(["scan", "-d", "lite", "-c", "/dev/zero", "pipe.yml"]);
+    config.expect_code(3);
+    assert!(
+        config.stdout.contains("/dev/zero is not a regular file"),
+        "{config}"
+    );
+}
+
+#[test]
+fn variables_without_a_name_or_an_equals_sign_are_usage_errors() {
+    let t = Test::with(&Database::Sqlite);
+    t.write("checks.yml", "checks for customers:\n  - row_count > 0\n");
+    for bad in ["FOO", "=x"] {
+        let run = t.soda([
+            "scan",
+            "-d",
+            "lite",
+            "-c",
+            "configuration.yml",
+            "-v",
+            bad,
+            "checks.yml",
+        ]);
+        run.expect_code(3);
+        assert_eq!(run.stdout, "", "{run}");
+        assert_eq!(run.stderr.lines().count(), 1, "one line: {run}");
+        assert!(run.stderr.contains("-v/--variable"), "{run}");
+    }
+}
+
+#[test]
+fn a_scan_without_checks_is_a_usage_error() {
+    let t = Test::with(&Database::Sqlite);
+    let run = t.soda(["scan", "-d", "lite", "-c", "configuration.yml"]);
+    run.expect_code(3);
+    assert_eq!(run.stderr.lines().count(), 1, "{run}");
+    assert!(
+        run.stderr.contains("no checks file or folder given"),
+        "{run}"
+    );
+}
