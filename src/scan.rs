@@ -66,7 +66,7 @@ fn parse_variables(raw: &[String]) -> Result<Vars, String> {
     let mut vars = Vars::default();
     for kv in raw {
         match kv.split_once('=') {
-            Some((k, _)) if k.is_empty() => {
+            Some(("", _)) => {
                 return Err(format!("invalid value '{kv}' for '-v/--variable': the variable has no name (expected KEY=VALUE)"))
             }
             None => {
