@@ -155,3 +155,73 @@ fn a_scan_without_checks_is_a_usage_error() {
         "{run}"
     );
 }
+
+/// A configuration of a PostgreSQL data source at `host:port` with a password.
+fn postgres_at(t: &Test, host: &str, port: &str) {
+    t.write(
+        "configuration.yml",
+        &format!(
+            "data_source pg:\n  type: postgres\n  host: {host}\n  port: {port}\n  username: postgres\n  password: hunter2-secret\n  database: test\n"
+        ),
+    );
+}
+
+#[test]
+fn a_refused_connection_fails_at_once_and_says_so() {
+    let t = Test::new();
+    postgres_at(&t, "127.0.0.1", "1");
+    t.write("checks.yml", "checks for customers:\n  - row_count > 0\n");
+    for args in [
+        vec!["test-connection", "-d", "pg", "-c", "configuration.yml"],
+        vec!["scan", "-d", "pg", "-c", "configuration.yml", "checks.yml"],
+    ] {
+        let start = std::time::Instant::now();
+        let run = t.soda(&args);
+        let took = start.elapsed();
+        run.expect_code(3);
+        assert!(
+            took < std::time::Duration::from_secs(2),
+            "took {took:?}: {run}"
+        );
+        assert!(
+            run.stdout.contains("connection refused by 127.0.0.1:1"),
+            "{run}"
+        );
+        assert!(
+            !run.stdout.contains("hunter2") && !run.stderr.contains("hunter2"),
+            "{run}"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_host_fails_at_once() {
+    let t = Test::new();
+    postgres_at(&t, "no-such-host.invalid", "5432");
+    let start = std::time::Instant::now();
+    let run = t.soda(["test-connection", "-d", "pg", "-c", "configuration.yml"]);
+    run.expect_code(3);
+    assert!(start.elapsed() < std::time::Duration::from_secs(5), "{run}");
+    assert!(
+        run.stdout
+            .contains("cannot connect to no-such-host.invalid:5432"),
+        "{run}"
+    );
+}
+
+#[test]
+fn an_impossible_port_is_a_located_configuration_error() {
+    for port in ["0", "70000"] {
+        let t = Test::new();
+        postgres_at(&t, "127.0.0.1", port);
+        let run = t.soda(["test-connection", "-d", "pg", "-c", "configuration.yml"]);
+        run.expect_code(3);
+        assert!(
+            run.stdout.contains(&format!(
+                "port must be a number from 1 to 65535, but was '{port}'\n  +-> line=4,col=9 in configuration.yml"
+            )),
+            "{run}"
+        );
+        assert!(!run.stdout.contains("Successfully connected"), "{run}");
+    }
+}

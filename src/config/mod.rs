@@ -344,7 +344,7 @@ fn resolve_engine(
 ) -> Option<Engine> {
     let message = match type_.value.as_str() {
         "postgres" => return postgres_engine(ds, problems),
-        "mysql" => return Some(mysql_engine(ds, problems)),
+        "mysql" => return mysql_engine(ds, problems),
         "sqlite" => return sqlite_engine(ds, problems),
         "postgresql" => "Data source type \"postgresql\" not found. Did you mean postgres?".into(),
         other => format!(
@@ -388,7 +388,7 @@ fn postgres_engine(ds: &raw::RawDataSource, problems: &mut Vec<raw::Problem>) ->
     }
     Some(Engine::Postgres {
         host,
-        port: port(ds, 5432, problems),
+        port: port(ds, 5432, problems)?,
         username: value(&ds.username),
         password: secret(&ds.password),
         database: value(&ds.database),
@@ -396,17 +396,17 @@ fn postgres_engine(ds: &raw::RawDataSource, problems: &mut Vec<raw::Problem>) ->
     })
 }
 
-fn mysql_engine(ds: &raw::RawDataSource, problems: &mut Vec<raw::Problem>) -> Engine {
-    Engine::MySql {
+fn mysql_engine(ds: &raw::RawDataSource, problems: &mut Vec<raw::Problem>) -> Option<Engine> {
+    Some(Engine::MySql {
         host: value(&ds.host)
             .filter(|h| !h.trim().is_empty())
             .unwrap_or_else(|| "localhost".into()),
-        port: port(ds, 3306, problems),
+        port: port(ds, 3306, problems)?,
         username: value(&ds.username),
         password: secret(&ds.password),
         database: value(&ds.database),
         ssl_mode: value(&ds.sslmode),
-    }
+    })
 }
 
 fn sqlite_engine(ds: &raw::RawDataSource, problems: &mut Vec<raw::Problem>) -> Option<Engine> {
@@ -427,11 +427,15 @@ fn sqlite_engine(ds: &raw::RawDataSource, problems: &mut Vec<raw::Problem>) -> O
     }
 }
 
-/// The configured port, or the engine's default when it is absent or (reported) unreadable.
-fn port(ds: &raw::RawDataSource, default: u16, problems: &mut Vec<raw::Problem>) -> u16 {
-    match &ds.port {
-        None => default,
-        Some(p) => p.value.trim().parse::<u16>().unwrap_or_else(|_| {
+/// The configured port, or the engine's default when it is absent; `None` (reported) when it
+/// is no port at all: a data source with an impossible port is not used.
+fn port(ds: &raw::RawDataSource, default: u16, problems: &mut Vec<raw::Problem>) -> Option<u16> {
+    let Some(p) = &ds.port else {
+        return Some(default);
+    };
+    match p.value.trim().parse::<u16>() {
+        Ok(port) if port > 0 => Some(port),
+        _ => {
             problems.push(raw::Problem {
                 pos: p.pos,
                 message: format!(
@@ -439,8 +443,8 @@ fn port(ds: &raw::RawDataSource, default: u16, problems: &mut Vec<raw::Problem>)
                     p.value
                 ),
             });
-            default
-        }),
+            None
+        }
     }
 }
 

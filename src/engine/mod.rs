@@ -49,14 +49,43 @@ fn error_text(e: &sqlx::Error) -> String {
     }
 }
 
+/// Fails fast, and says why, when the server cannot be reached: the pool would retry a
+/// refused connection or an unknown host until `connection_timeout` and then only say that it
+/// timed out. Only a silent network waits for the timeout.
+async fn reachable(host: &str, port: u16, timeout: Duration) -> Result<(), String> {
+    match tokio::time::timeout(timeout, tokio::net::TcpStream::connect((host, port))).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+            Err(format!("connection refused by {host}:{port}"))
+        }
+        Ok(Err(e)) => Err(format!("cannot connect to {host}:{port}: {e}")),
+        Err(_) => Err(format!(
+            "timed out after {} s while connecting to {host}:{port}",
+            timeout.as_secs()
+        )),
+    }
+}
+
 impl Connection {
     /// Connects to a data source: the one place a configured type becomes a driver.
     pub async fn open(ds: &DataSource) -> Result<Connection, String> {
         let (driver, database) = match &ds.engine {
-            EngineConfig::Postgres { database, .. } => {
+            EngineConfig::Postgres {
+                host,
+                port,
+                database,
+                ..
+            } => {
+                reachable(host, *port, ds.connect_timeout).await?;
                 (postgres::open(ds, POOL_SIZE).await, database.clone())
             }
-            EngineConfig::MySql { database, .. } => {
+            EngineConfig::MySql {
+                host,
+                port,
+                database,
+                ..
+            } => {
+                reachable(host, *port, ds.connect_timeout).await?;
                 (mysql::open(ds, POOL_SIZE).await, database.clone())
             }
             EngineConfig::Sqlite { .. } => (sqlite::open(ds, POOL_SIZE).await, None),
