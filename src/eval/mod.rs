@@ -179,10 +179,11 @@ fn resolve(op: &Operand, vars: &Vars) -> Result<f64, String> {
         Operand::Duration { seconds, .. } => Ok(*seconds as f64),
         Operand::Variable(text) => {
             let rendered = vars.render(text).text;
-            rendered
-                .trim()
-                .parse::<f64>()
-                .map_err(|_| format!("could not convert string to float: '{rendered}'"))
+            match rendered.trim().parse::<f64>() {
+                Ok(n) if n.is_finite() => Ok(n),
+                Ok(_) => Err(format!("the threshold '{rendered}' is not a finite number")),
+                Err(_) => Err(format!("could not convert string to float: '{rendered}'")),
+            }
         }
     }
 }

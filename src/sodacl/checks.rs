@@ -253,6 +253,7 @@ impl Parser<'_> {
             );
             return;
         };
+        let errors_before = self.logs.error_count();
         let mut rules = [SchemaRules::default(), SchemaRules::default()];
         for (i, key) in ["warn", "fail"].iter().enumerate() {
             let Some(block) = cfg.get(key) else { continue };
@@ -275,6 +276,8 @@ impl Parser<'_> {
                 );
             }
         }
+        // A validation that could not be read would make the check pass on what is left.
+        check.invalid |= self.logs.error_count() > errors_before;
         let [warn, fail] = rules;
         check.kind = CheckKind::Schema {
             warn: Box::new(warn),

@@ -386,6 +386,8 @@ impl Cursor<'_> {
 }
 
 fn parse_reference(c: &mut Cursor) -> Result<CheckLine, LineError> {
+    // Soda's grammar: both column lists in parentheses, or (one column each) neither.
+    let parenthesized = c.s[c.pos..].starts_with('(');
     let source = c.parse_column_list()?;
     c.expect_space()?;
     if !c.eat_word("must") {
@@ -407,6 +409,14 @@ fn parse_reference(c: &mut Cursor) -> Result<CheckLine, LineError> {
     c.expect_space()?;
     let target_table = c.expect_ident("the referenced dataset")?;
     c.expect_space()?;
+    if c.s[c.pos..].starts_with('(') != parenthesized {
+        let form = if parenthesized {
+            "'(' and the referenced columns, as for the source columns"
+        } else {
+            "one referenced column without parentheses, as for the source column (or parentheses around both)"
+        };
+        return c.error(format!("expected {form}, found {}", c.found()));
+    }
     let target = c.parse_column_list()?;
     c.expect_end()?;
     Ok(CheckLine::Reference {

@@ -883,6 +883,14 @@ impl<'a> Parser<'a> {
         let get = |k: &str| config.and_then(|c| c.get(k));
 
         // Name: `name:` or the line plus the raw warn/fail texts, then rendered.
+        let bad_name = get("name").filter(|n| n.scalar_text().is_none());
+        if let Some(n) = bad_name {
+            self.error(
+                file,
+                n,
+                format!("\"name\" must be text, but was a {}", n.type_name()),
+            );
+        }
         let name = match get("name").and_then(|n| n.scalar_text()) {
             Some(n) => self.render(file, line_node, &n),
             None => {
@@ -939,7 +947,7 @@ impl<'a> Parser<'a> {
             fail: None,
             warn: None,
             no_threshold: false,
-            invalid: false,
+            invalid: bad_name.is_some(),
             samples_limit,
             kind: CheckKind::Unsupported(String::new()),
         }
