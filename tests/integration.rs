@@ -18,6 +18,8 @@ mod results;
 mod cloud;
 // Every check type on every engine, with the values and outcomes of the results file.
 mod check_types;
+// The HTML report, rendered and opened in headless Chromium.
+mod report_html;
 // The SQL each dialect renders for a representative plan (no database needed).
 mod dialects;
 // The results store: recording, replacing, history, concurrency, outbox (SQLite, PostgreSQL).

@@ -6,6 +6,17 @@
 //!
 //! The input is [`ReportData`], the store's read model; rendering is a pure function of it.
 
+mod assets;
+mod chart;
+mod check_page;
+mod checks;
+mod datasets;
+mod escape;
+mod facts;
+mod page;
+mod scans;
+mod time;
+
 use serde::{Deserialize, Serialize};
 
 /// Everything the report shows.
@@ -104,8 +115,184 @@ pub struct SampleRows {
 
 /// Renders the report as one HTML document.
 pub fn render(data: &ReportData) -> String {
-    format!(
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>soda report</title></head><body><p>{} checks</p></body></html>",
-        data.checks.len()
-    )
+    let mut out = String::with_capacity(estimated_size(data));
+    // Writing into a String cannot fail; the views return fmt::Result only to use `?`.
+    let _ = page::write_document(&mut out, data);
+    out
+}
+
+/// A generous guess at the output size, so the String is allocated once in the usual case.
+fn estimated_size(data: &ReportData) -> usize {
+    let results: usize = data.checks.iter().map(|c| c.results.len()).sum();
+    let text: usize = data
+        .checks
+        .iter()
+        .map(|c| c.name.len() * 4 + c.definition.len() + c.file.len())
+        .sum();
+    let samples: usize = data
+        .checks
+        .iter()
+        .filter_map(|c| c.samples.as_ref())
+        .map(|s| {
+            s.rows
+                .iter()
+                .flatten()
+                .map(|cell| cell.len() + 12)
+                .sum::<usize>()
+        })
+        .sum();
+    let logs: usize = data
+        .scans
+        .iter()
+        .flat_map(|s| &s.logs)
+        .map(|l| l.message.len() + l.timestamp.len() + 120)
+        .sum();
+    48 * 1024
+        + data.checks.len() * 3 * 1024
+        + results * 260
+        + text
+        + samples
+        + logs
+        + data.scans.len() * 700
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOSTILE: &str = "<script>alert(1)</script>\"'&<img src=x onerror=alert(2)>";
+
+    fn hostile_data() -> ReportData {
+        let zone = Zone {
+            less_than: Some(10.0),
+            ..Zone::default()
+        };
+        ReportData {
+            generated_at: HOSTILE.into(),
+            store: HOSTILE.into(),
+            scans: vec![ScanSummary {
+                id: 1,
+                definition: HOSTILE.into(),
+                data_source: HOSTILE.into(),
+                data_timestamp: "2024-05-01T10:00:00+00:00".into(),
+                scan_start: HOSTILE.into(),
+                scan_end: HOSTILE.into(),
+                has_errors: true,
+                check_count: 1,
+                logs: vec![LogLine {
+                    level: "ERROR".into(),
+                    message: HOSTILE.into(),
+                    timestamp: HOSTILE.into(),
+                }],
+                ..ScanSummary::default()
+            }],
+            checks: vec![CheckHistory {
+                identity: HOSTILE.into(),
+                name: HOSTILE.into(),
+                definition: HOSTILE.into(),
+                data_source: HOSTILE.into(),
+                dataset: Some(HOSTILE.into()),
+                column: Some(HOSTILE.into()),
+                file: HOSTILE.into(),
+                line: 3,
+                results: vec![
+                    CheckPoint {
+                        scan_id: 1,
+                        data_timestamp: HOSTILE.into(),
+                        outcome: Some(HOSTILE.into()),
+                        value: Some(1.0),
+                        value_text: HOSTILE.into(),
+                        fail: Some(zone.clone()),
+                        warn: None,
+                    },
+                    CheckPoint {
+                        scan_id: 1,
+                        data_timestamp: "2024-05-01T10:00:00+00:00".into(),
+                        outcome: Some("fail".into()),
+                        value: Some(2.0),
+                        value_text: HOSTILE.into(),
+                        fail: Some(zone),
+                        warn: None,
+                    },
+                ],
+                samples: Some(SampleRows {
+                    data_timestamp: HOSTILE.into(),
+                    columns: vec![HOSTILE.into()],
+                    rows: vec![vec![HOSTILE.into(), HOSTILE.into()]],
+                    total: 5,
+                }),
+            }],
+        }
+    }
+
+    #[test]
+    fn no_text_from_the_data_reaches_the_page_unescaped() {
+        let html = render(&hostile_data());
+        assert!(
+            !html.contains("<script>alert"),
+            "a hostile name opened a tag"
+        );
+        assert!(!html.contains("<img"), "a hostile name opened a tag");
+        assert!(!html.contains("\"'&<"), "raw quotes or ampersands survived");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"));
+        assert!(html.contains("data-dataset=\"&lt;script&gt;alert(1)&lt;/script&gt;&quot;"));
+        assert!(html.contains("<title>Data quality report · &lt;script&gt;"));
+    }
+
+    #[test]
+    fn the_only_script_is_the_router_and_it_holds_no_data() {
+        let html = render(&hostile_data());
+        assert_eq!(html.matches("<script").count(), 1);
+        let script = html
+            .split("<script>")
+            .nth(1)
+            .and_then(|s| s.split("</script>").next())
+            .unwrap();
+        assert_eq!(script, assets::SCRIPT);
+        assert!(!assets::SCRIPT.contains("</"));
+    }
+
+    #[test]
+    fn the_document_is_self_contained() {
+        let html = render(&hostile_data());
+        for remote in ["http://", "https://", "//cdn", "@import", "url("] {
+            assert!(!html.contains(remote), "{remote}");
+        }
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(html.trim_end().ends_with("</html>"));
+    }
+
+    #[test]
+    fn one_table_row_per_check_and_one_view_per_check() {
+        let mut data = hostile_data();
+        data.checks.push(CheckHistory {
+            name: "row_count > 0".into(),
+            data_source: "a".into(),
+            ..CheckHistory::default()
+        });
+        let html = render(&data);
+        assert_eq!(html.matches("<tr data-outcome=").count(), 2);
+        assert!(html.contains("<tr data-outcome=\"fail\" data-dataset=\"&lt;script"));
+        assert!(html.contains("<tr data-outcome=\"not-evaluated\" data-dataset=\"\""));
+        assert!(html.contains("id=\"check-0\"") && html.contains("id=\"check-1\""));
+        assert!(html.contains("<a href=\"#check-1\">row_count &gt; 0</a>"));
+        assert_eq!(html.matches("<tr class=\"failed-row\">").count(), 1);
+        assert!(html.contains("Showing 1 of 5 failing rows"));
+    }
+
+    #[test]
+    fn a_failed_scan_is_a_warning_not_a_failed_check() {
+        let html = render(&hostile_data());
+        assert_eq!(html.matches("class=\"scan-failed-warning\"").count(), 1);
+        assert!(html.contains("data-status=\"error\""));
+        assert!(html.contains("Error: did not complete"));
+    }
+
+    #[test]
+    fn an_empty_store_renders() {
+        let html = render(&ReportData::default());
+        assert!(html.contains("No check results in this store yet."));
+        assert!(html.contains("No scans in this store yet."));
+        assert!(html.contains("0 of 0 checks"));
+    }
 }

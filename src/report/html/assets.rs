@@ -1,0 +1,281 @@
+//! The report's inline style sheet and router script: constants, no data in them. The script
+//! reads everything it needs from the DOM (`data-*` attributes and cell text), so nothing
+//! from the store ever lands inside a `<script>` element.
+//!
+//! Without the script every view is shown, one after the other; with it, the URL hash picks
+//! the view (`#checks`, `#datasets`, `#scans`, `#check-3`, `#scan-12`) and the Check Results
+//! filters read and write `#checks?outcome=fail&dataset=orders&q=amount`.
+
+pub const STYLE: &str = r#"
+:root{--bg:#f5f6f8;--card:#fff;--text:#1f2328;--muted:#656d76;--border:#d8dee4;--line:#eceff2;
+--accent:#3451b2;--accent-bg:#eef2ff;--hover:#f6f8fa;
+--pass:#1a7f37;--pass-bg:#dafbe1;--warn:#b35900;--warn-bg:#fff1df;--fail:#cf222e;--fail-bg:#ffebe9;
+--none:#6e7781;--none-bg:#eef1f4;--error:#7c3aed;--error-bg:#f3edff;--error-border:#c4b5fd;
+font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif;
+font-size:14px;line-height:1.45;color:var(--text);background:var(--bg)}
+@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--card:#161b22;--text:#e6edf3;--muted:#8d96a0;--border:#30363d;
+--line:#21262d;--accent:#7aa2ff;--accent-bg:#1c2541;--hover:#1c2128;--pass:#3fb950;--pass-bg:#12361f;--warn:#f0883e;
+--warn-bg:#3a2411;--fail:#f85149;--fail-bg:#3d1618;--none:#8d96a0;--none-bg:#262c34;--error:#b392f0;--error-bg:#2a1f45;--error-border:#5b3fa0}}
+*{box-sizing:border-box}
+body{margin:0}
+[hidden]{display:none!important}
+a{color:var(--accent);text-decoration:none}
+a:hover{text-decoration:underline}
+code,pre{font-family:ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas,"Liberation Mono",monospace;font-size:12.5px}
+.wrap{max-width:1320px;margin:0 auto;padding:0 24px}
+header.top{background:var(--card);border-bottom:1px solid var(--border);position:sticky;top:0;z-index:5}
+.head{display:flex;align-items:center;justify-content:space-between;gap:16px;padding-top:14px;padding-bottom:10px}
+.brand{display:flex;align-items:center;gap:12px;min-width:0}
+.logo{width:34px;height:34px;flex:none}
+.logo circle{fill:var(--accent)}
+.logo path{fill:none;stroke:#fff;stroke-width:2.4;stroke-linecap:round;stroke-linejoin:round}
+.title{font-size:18px;font-weight:650;letter-spacing:-.01em}
+.store{color:var(--muted);font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;overflow-wrap:anywhere}
+.generated{color:var(--muted);font-size:12.5px;white-space:nowrap}
+.tabs{display:flex;gap:4px}
+.tabs a{padding:9px 14px 10px;color:var(--muted);font-weight:550;border-bottom:2px solid transparent}
+.tabs a:hover{color:var(--text);text-decoration:none;background:var(--hover)}
+.tabs a[aria-current=page]{color:var(--accent);border-bottom-color:var(--accent)}
+.tab-n{display:inline-block;min-width:22px;padding:0 7px;margin-left:4px;border-radius:10px;background:var(--none-bg);color:var(--muted);font-size:12px;text-align:center}
+main{padding-top:8px;padding-bottom:32px}
+.view{padding:8px 0 24px;scroll-margin-top:104px}
+tr.scan{scroll-margin-top:120px}
+html.js main>.view:not(.active){display:none}
+h2{font-size:21px;margin:14px 0 14px;letter-spacing:-.01em}
+h3{font-size:15px;margin:24px 0 10px}
+footer{color:var(--muted);font-size:12px;padding-bottom:24px}
+.muted{color:var(--muted)}
+.sub{display:block;color:var(--muted);font-size:12px}
+.empty{color:var(--muted);padding:16px 0}
+.card{background:var(--card);border:1px solid var(--border);border-radius:10px;overflow:hidden}
+.card.pad{padding:16px 18px}
+.card.scroll{overflow-x:auto}
+.counters{display:grid;grid-template-columns:repeat(5,minmax(0,1fr));gap:12px;margin-bottom:16px}
+.counter{display:flex;flex-direction:column;gap:2px;padding:14px 16px;background:var(--card);border:1px solid var(--border);border-left:4px solid var(--none);border-radius:10px;color:var(--text)}
+.counter:hover{text-decoration:none;background:var(--hover)}
+.counter.active{box-shadow:0 0 0 2px var(--accent) inset}
+.counter .n{font-size:26px;font-weight:680;display:flex;align-items:center;gap:8px;font-variant-numeric:tabular-nums}
+.counter .l{color:var(--muted);font-weight:550}
+.counter .oc-i{width:22px;height:22px;font-size:13px}
+.c-all{border-left-color:var(--accent)}
+.c-pass{border-left-color:var(--pass)}.c-warn{border-left-color:var(--warn)}.c-fail{border-left-color:var(--fail)}.c-not-evaluated{border-left-color:var(--none)}
+.toolbar{display:flex;flex-wrap:wrap;align-items:center;gap:10px 16px;margin:0 0 12px}
+html:not(.js) .js-only{display:none}
+.toolbar label{display:flex;align-items:center;gap:6px;color:var(--muted);font-weight:550}
+select,input[type=search]{font:inherit;color:var(--text);background:var(--card);border:1px solid var(--border);border-radius:7px;padding:6px 9px}
+input[type=search]{min-width:280px;flex:1 1 280px;max-width:420px}
+select:focus,input:focus{outline:2px solid var(--accent);outline-offset:-1px}
+.count{margin-left:auto;color:var(--muted);font-variant-numeric:tabular-nums}
+table.data{width:100%;border-collapse:collapse}
+.data th{text-align:left;font-size:11.5px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);font-weight:650;padding:10px 12px;border-bottom:1px solid var(--border);background:var(--hover);white-space:nowrap}
+.data td{padding:9px 12px;border-bottom:1px solid var(--line);vertical-align:top}
+.data tbody tr:last-child td{border-bottom:0}
+.data tbody tr:hover{background:var(--hover)}
+.num{text-align:right;font-variant-numeric:tabular-nums}
+th.num{text-align:right}
+.time,.nowrap{white-space:nowrap;font-variant-numeric:tabular-nums}
+.c-name a{font-weight:560;overflow-wrap:anywhere}
+.checks-table td:first-child,.scans-table tr.scan td:first-child{width:1%;white-space:nowrap}
+.oc{display:inline-flex;align-items:center;gap:7px;font-weight:600;white-space:nowrap}
+.oc-i{display:inline-flex;align-items:center;justify-content:center;width:19px;height:19px;border-radius:50%;color:#fff;font-size:11.5px;font-weight:800;line-height:1;flex:none}
+.oc-pass{color:var(--pass)}.oc-pass .oc-i,.c-pass .oc-i{background:var(--pass)}
+.oc-warn{color:var(--warn)}.oc-warn .oc-i,.c-warn .oc-i{background:var(--warn)}
+.oc-fail{color:var(--fail)}.oc-fail .oc-i,.c-fail .oc-i{background:var(--fail)}
+.oc-not-evaluated{color:var(--none)}.oc-not-evaluated .oc-i,.c-not-evaluated .oc-i{background:var(--none)}
+.st-pass{color:var(--pass)}.st-pass .oc-i{background:var(--pass)}
+.st-warn{color:var(--warn)}.st-warn .oc-i{background:var(--warn)}
+.st-fail{color:var(--fail)}.st-fail .oc-i{background:var(--fail)}
+.st-error{color:var(--error);background:var(--error-bg);border:1px dashed var(--error-border);padding:2px 8px 2px 4px;border-radius:12px}
+.st-error .oc-i{background:var(--error);border-radius:4px}
+.results-table td:nth-child(1){white-space:nowrap;font-variant-numeric:tabular-nums}
+.results-table td:nth-child(3),.results-table th:nth-child(3){text-align:right;font-variant-numeric:tabular-nums}
+.results-table td:nth-child(2){white-space:nowrap;font-weight:600}
+.o-pass{color:var(--pass)}.o-warn{color:var(--warn)}.o-fail{color:var(--fail)}.o-not-evaluated{color:var(--none)}
+.o-pass::before{content:"✓ ";content:"✓ "/""}.o-warn::before{content:"! ";content:"! "/""}
+.o-fail::before{content:"✗ ";content:"✗ "/""}.o-not-evaluated::before{content:"– ";content:"– "/""}
+.n-pass{color:var(--pass);font-weight:650}.n-warn{color:var(--warn);font-weight:650}.n-fail{color:var(--fail);font-weight:650}.n-not-evaluated{color:var(--none);font-weight:650}
+.zero{color:var(--muted);opacity:.6}
+.datasets-table .oc{font-size:11.5px}
+.bar{display:flex;width:140px;height:10px;border-radius:5px;overflow:hidden;background:var(--none-bg);margin-top:4px}
+.bar i{display:block;height:100%}
+.seg-pass{background:var(--pass)}.seg-warn{background:var(--warn)}.seg-fail{background:var(--fail)}.seg-not-evaluated{background:var(--none)}
+.alert{display:flex;gap:10px;align-items:flex-start;padding:11px 14px;border-radius:9px;margin:0 0 14px;background:var(--error-bg);border:1px solid var(--error-border);color:var(--text)}
+.alert-i{color:var(--error);font-weight:800;margin-right:6px}
+.alert .alert-i{font-size:16px;line-height:1.2}
+.scan-failed-warning{display:inline-flex;align-items:center;color:var(--error);background:var(--error-bg);border:1px solid var(--error-border);border-radius:6px;padding:3px 9px;font-weight:650;white-space:nowrap}
+tr.has-scan-error td:first-child{box-shadow:3px 0 0 var(--error) inset}
+.err-msg{margin:0 0 6px;color:var(--error);font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;overflow-wrap:anywhere;white-space:pre-wrap}
+tr.scan td{border-bottom:0}
+tr.scan-logs td{padding-top:0}
+tr.scan-logs:hover{background:transparent!important}
+tr.st-row-error,tr.st-row-error+tr.scan-logs{background:color-mix(in srgb,var(--error-bg) 45%,transparent)}
+tr.flash,tr.flash+tr.scan-logs{background:var(--accent-bg)!important}
+details summary{cursor:pointer;color:var(--muted);font-size:12.5px;user-select:none}
+details summary:hover{color:var(--text)}
+.log-err-n{color:var(--error);font-weight:650}
+ol.logs{list-style:none;margin:8px 0 4px;padding:8px 0;border:1px solid var(--line);border-radius:8px;background:var(--bg);max-height:420px;overflow:auto;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
+.log{display:grid;grid-template-columns:72px 70px 1fr;gap:10px;padding:2px 12px}
+.log .lv{font-weight:700;color:var(--muted)}
+.log .ts{color:var(--muted)}
+.log .msg{white-space:pre-wrap;overflow-wrap:anywhere}
+.log-error{background:var(--fail-bg)}
+.log-error .lv,.log-error .msg{color:var(--fail)}
+.log-warning .lv{color:var(--warn)}
+.log-debug{opacity:.7}
+.crumbs{margin:6px 0 0}
+.check-head{display:flex;align-items:center;gap:14px;flex-wrap:wrap}
+.check-head h2{margin:10px 0;overflow-wrap:anywhere}
+.check-head .oc{font-size:15px;padding:4px 12px 4px 6px;border-radius:14px;background:var(--none-bg)}
+.check-head .oc-pass{background:var(--pass-bg)}.check-head .oc-warn{background:var(--warn-bg)}.check-head .oc-fail{background:var(--fail-bg)}
+.meta{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:12px 24px;margin:0}
+.meta dt{color:var(--muted);font-size:11.5px;text-transform:uppercase;letter-spacing:.04em;font-weight:650}
+.meta dd{margin:2px 0 0;overflow-wrap:anywhere}
+pre.definition{margin:0;padding:12px 14px;background:var(--bg);border:1px solid var(--line);border-radius:8px;overflow:auto;white-space:pre-wrap}
+.chart-card{padding:12px 14px 10px}
+svg.chart{display:block;width:100%;height:auto;max-height:340px}
+.chart .plot{fill:var(--card)}
+.chart .grid{stroke:var(--line);stroke-width:1}
+.chart .axis{stroke:var(--border);stroke-width:1}
+.chart text{font-size:11px;fill:var(--muted);font-family:inherit}
+.chart .ylab{text-anchor:end;font-variant-numeric:tabular-nums}
+.chart .line{fill:none;stroke:var(--accent);stroke-width:1.6;stroke-linejoin:round;opacity:.75}
+.chart .pt{stroke:var(--card);stroke-width:1}
+.pt-pass{fill:var(--pass);background:var(--pass)}.pt-warn{fill:var(--warn);background:var(--warn)}.pt-fail{fill:var(--fail);background:var(--fail)}.pt-not-evaluated{fill:var(--none);background:var(--none)}
+.band-fail{fill:var(--fail);opacity:.07}.band-warn{fill:var(--warn);opacity:.09}
+.thr{stroke-width:1.3;stroke-dasharray:6 4}
+.thr-fail{stroke:var(--fail);border-color:var(--fail)}.thr-warn{stroke:var(--warn);border-color:var(--warn)}
+.chart .thr-lab{text-anchor:start;font-weight:650;paint-order:stroke;stroke:var(--card);stroke-width:3px}
+.chart .thr-lab-fail{fill:var(--fail)}.chart .thr-lab-warn{fill:var(--warn)}
+.chart-legend{display:flex;flex-wrap:wrap;gap:6px 16px;margin-top:6px;color:var(--muted);font-size:12px}
+.chart-legend span{display:inline-flex;align-items:center;gap:6px}
+.chart-legend .dot{display:inline-block;width:9px;height:9px;border-radius:50%}
+.chart-legend .dash{display:inline-block;width:18px;border-top:2px dashed}
+.chart-legend .note{font-style:italic}
+.chart-empty{color:var(--muted);margin:8px 0}
+.samples-note{color:var(--muted);margin:-4px 0 10px}
+.failed-rows td{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px;white-space:nowrap}
+.failed-rows th{text-transform:none;letter-spacing:0;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+.results-table td{padding-top:6px;padding-bottom:6px}
+@media (max-width:900px){.counters{grid-template-columns:repeat(2,minmax(0,1fr))}.head{flex-wrap:wrap}.count{margin-left:0}}
+@media print{header.top{position:static}html.js main>.view:not(.active){display:block}.js-only{display:none}}
+"#;
+
+pub const SCRIPT: &str = r##"
+(function () {
+  "use strict";
+  var doc = document;
+  doc.documentElement.classList.add("js");
+  var views = Object.create(null);
+  doc.querySelectorAll("main > section.view").forEach(function (s) { views[s.id] = s; });
+  var tabs = doc.querySelectorAll("nav.tabs a[data-view]");
+  var counters = doc.querySelectorAll(".counter[data-filter]");
+  var table = doc.getElementById("check-table");
+  var rows = table ? Array.prototype.slice.call(table.tBodies[0].rows) : [];
+  var keys = rows.map(function (r) {
+    return [".c-name", ".c-ds", ".c-col"].map(function (c) {
+      var e = r.querySelector(c);
+      return e ? e.textContent : "";
+    }).join(" ").toLowerCase();
+  });
+  var fOutcome = doc.getElementById("f-outcome");
+  var fDataset = doc.getElementById("f-dataset");
+  var fQ = doc.getElementById("f-q");
+  var count = doc.getElementById("check-count");
+  var noMatch = doc.getElementById("no-match");
+  var active = null;
+  var flashed = null;
+
+  function choose(select, value) {
+    for (var i = 0; i < select.options.length; i++) {
+      if (select.options[i].value === value) { select.selectedIndex = i; return; }
+    }
+    select.selectedIndex = 0;
+  }
+
+  function applyFilters() {
+    if (!fOutcome) return;
+    var o = fOutcome.value, d = fDataset.value, q = fQ.value.trim().toLowerCase(), shown = 0;
+    rows.forEach(function (r, i) {
+      var ok = (o === "all" || r.getAttribute("data-outcome") === o) &&
+        (d === "" || r.getAttribute("data-dataset") === d) &&
+        (q === "" || keys[i].indexOf(q) >= 0);
+      r.hidden = !ok;
+      if (ok) shown++;
+    });
+    count.textContent = shown + " of " + rows.length + (rows.length === 1 ? " check" : " checks");
+    if (noMatch) noMatch.hidden = shown > 0;
+    counters.forEach(function (c) { c.classList.toggle("active", c.getAttribute("data-filter") === o && o !== "all"); });
+  }
+
+  function filterHash() {
+    var p = new URLSearchParams();
+    if (fOutcome.value !== "all") p.set("outcome", fOutcome.value);
+    if (fDataset.value !== "") p.set("dataset", fDataset.value);
+    if (fQ.value.trim() !== "") p.set("q", fQ.value.trim());
+    var s = p.toString();
+    return "#checks" + (s ? "?" + s : "");
+  }
+
+  function onFilter() {
+    applyFilters();
+    history.replaceState(null, "", filterHash());
+  }
+
+  function route(initial) {
+    var h = location.hash.replace(/^#/, "");
+    var at = h.indexOf("?");
+    var id = at < 0 ? h : h.slice(0, at);
+    var query = at >= 0 ? h.slice(at + 1) : (initial ? location.search.replace(/^\?/, "") : null);
+    var target = null;
+    if (/^scan-\d+$/.test(id)) { target = doc.getElementById(id); id = "scans"; }
+    if (!views[id]) id = "checks";
+    if (id === "checks" && fOutcome && query !== null && query !== "") {
+      var p = new URLSearchParams(query);
+      choose(fOutcome, p.get("outcome") || "all");
+      choose(fDataset, p.get("dataset") || "");
+      fQ.value = p.get("q") || "";
+    }
+    if (id === "checks") applyFilters();
+    if (active) active.classList.remove("active");
+    active = views[id];
+    if (active) active.classList.add("active");
+    var tab = id.indexOf("check-") === 0 ? "checks" : id;
+    tabs.forEach(function (t) {
+      if (t.getAttribute("data-view") === tab) t.setAttribute("aria-current", "page");
+      else t.removeAttribute("aria-current");
+    });
+    var heading = active && active.querySelector("h2");
+    doc.title = (heading ? heading.textContent + " · " : "") + "Data quality report";
+    if (flashed) { flashed.classList.remove("flash"); flashed = null; }
+    if (target) {
+      var logs = target.nextElementSibling && target.nextElementSibling.querySelector("details");
+      if (logs) logs.open = true;
+      target.classList.add("flash");
+      flashed = target;
+      target.scrollIntoView({ block: "center" });
+    } else {
+      window.scrollTo(0, 0);
+    }
+  }
+
+  if (fOutcome) {
+    fOutcome.addEventListener("change", onFilter);
+    fDataset.addEventListener("change", onFilter);
+    fQ.addEventListener("input", onFilter);
+  }
+  window.addEventListener("hashchange", function () { route(false); });
+  // The browser's own jump to the element named by the hash comes after this script, when
+  // the document has loaded, and would leave a view scrolled under the header: the views
+  // go by other ids until then (the router keys them by `views`, not by id).
+  if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+  for (var v in views) views[v].id = "view-" + v;
+  window.addEventListener("load", function () {
+    setTimeout(function () {
+      for (var v in views) views[v].id = v;
+      if (flashed) flashed.scrollIntoView({ block: "center" });
+      else window.scrollTo(0, 0);
+    }, 0);
+  });
+  route(true);
+})();
+"##;

@@ -1,0 +1,189 @@
+//! The page of each check (`#check-<index in data.checks>`): what and where it is, its
+//! definition, the chart of its value over data time, the failed-row samples, and all its
+//! results newest first.
+
+use super::chart::write_chart;
+use super::checks::display_name;
+use super::escape::Esc;
+use super::facts::{current, zone_text, Outcome};
+use super::page::{outcome_badge, plural, Context};
+use super::time::short;
+use super::{CheckHistory, SampleRows, Zone};
+use std::fmt::{self, Write};
+
+pub fn write_pages(out: &mut String, ctx: &Context<'_>) -> fmt::Result {
+    for (i, check) in ctx.data.checks.iter().enumerate() {
+        write_page(out, ctx, i, check)?;
+    }
+    Ok(())
+}
+
+fn write_page(out: &mut String, ctx: &Context<'_>, i: usize, check: &CheckHistory) -> fmt::Result {
+    let outcome = current(check);
+    let latest = check.results.last();
+    write!(
+        out,
+        "<section id=\"check-{i}\" class=\"view check-page\" data-identity=\"{}\" data-outcome=\"{}\" aria-labelledby=\"h-check-{i}\">\
+         <p class=\"crumbs\"><a href=\"#checks\">← Check Results</a></p><div class=\"check-head\">",
+        Esc(&check.identity),
+        outcome.key()
+    )?;
+    outcome_badge(out, outcome)?;
+    write!(
+        out,
+        "<h2 id=\"h-check-{i}\">{}</h2></div>",
+        Esc(display_name(&check.name))
+    )?;
+    if let Some(scan) = ctx.failed_latest_scan(&check.data_source) {
+        write!(
+            out,
+            "<div class=\"alert scan-failed-note\"><span class=\"alert-i\" aria-hidden=\"true\">⚠</span><div>The last scan of this data source failed to complete (<a href=\"#scan-{}\">scan #{}</a>); this result may be out of date.</div></div>",
+            scan.id, scan.id
+        )?;
+    }
+
+    out.push_str("<div class=\"card pad\"><dl class=\"meta\">");
+    meta(out, "Dataset", check.dataset.as_deref().unwrap_or("—"))?;
+    meta(out, "Column", check.column.as_deref().unwrap_or("—"))?;
+    meta(out, "Data source", &check.data_source)?;
+    write!(
+        out,
+        "<div><dt>Checks file</dt><dd><code>{}:{}</code></dd></div>",
+        Esc(&check.file),
+        check.line
+    )?;
+    if let Some(p) = latest {
+        meta(out, "Latest value", &p.value_text)?;
+        meta(out, "Latest data time", &short(&p.data_timestamp))?;
+        let fail = p.fail.as_ref().map(zone_text).unwrap_or_default();
+        let warn = p.warn.as_ref().map(zone_text).unwrap_or_default();
+        if !fail.is_empty() {
+            meta(out, "Fails when", &fail)?;
+        }
+        if !warn.is_empty() {
+            meta(out, "Warns when", &warn)?;
+        }
+    }
+    write!(
+        out,
+        "<div><dt>Identity</dt><dd><code>{}</code></dd></div></dl>",
+        Esc(&check.identity)
+    )?;
+    write!(
+        out,
+        "<h3>Definition</h3><pre class=\"definition\">{}</pre></div>",
+        Esc(&check.definition)
+    )?;
+
+    out.push_str("<h3>Value over data time</h3><div class=\"card pad chart-card\">");
+    write_chart(out, check)?;
+    out.push_str("</div>");
+
+    if let Some(samples) = &check.samples {
+        write_samples(out, samples)?;
+    }
+
+    write!(
+        out,
+        "<h3>Results <span class=\"muted\">({}, newest first)</span></h3>",
+        check.results.len()
+    )?;
+    if check.results.is_empty() {
+        out.push_str("<p class=\"empty\">No results recorded.</p>");
+    } else {
+        out.push_str("<div class=\"card\"><table class=\"data results-table\"><thead><tr><th>Data time</th><th>Outcome</th><th class=\"num\">Value</th><th>Fail zone</th><th>Warn zone</th><th>Scan</th></tr></thead><tbody>");
+        // The longest table of the report (one row per result): the cells carry no classes but
+        // the outcome's, whose icon the style sheet adds. Zones rarely change between
+        // results, so their text is made once per change.
+        let mut fail = ZoneText::default();
+        let mut warn = ZoneText::default();
+        for p in check.results.iter().rev() {
+            let o = Outcome::of_point(p);
+            write!(
+                out,
+                "<tr><td>{}</td><td class=\"o-{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href=\"#scan-{}\">#{}</a></td></tr>",
+                Esc(&short(&p.data_timestamp)),
+                o.key(),
+                o.label(),
+                Esc(&p.value_text),
+                Esc(fail.of(p.fail.as_ref())),
+                Esc(warn.of(p.warn.as_ref())),
+                p.scan_id,
+                p.scan_id
+            )?;
+        }
+        out.push_str("</tbody></table></div>");
+    }
+    out.push_str("</section>");
+    Ok(())
+}
+
+fn meta(out: &mut String, term: &str, value: &str) -> fmt::Result {
+    write!(
+        out,
+        "<div><dt>{}</dt><dd>{}</dd></div>",
+        Esc(term),
+        Esc(value)
+    )
+}
+
+fn write_samples(out: &mut String, samples: &SampleRows) -> fmt::Result {
+    let shown = samples.rows.len();
+    let total = samples.total.max(shown);
+    write!(
+        out,
+        "<h3>Failed rows</h3><p class=\"samples-note\">Showing {shown} of {} (data time {}).</p>",
+        plural(total, "failing row"),
+        Esc(&short(&samples.data_timestamp))
+    )?;
+    if shown == 0 {
+        return Ok(());
+    }
+    // A row longer than the header still shows all its cells, under unnamed columns.
+    let width = samples
+        .rows
+        .iter()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0)
+        .max(samples.columns.len());
+    out.push_str("<div class=\"card scroll\"><table class=\"data failed-rows\"><thead><tr>");
+    for c in 0..width {
+        write!(
+            out,
+            "<th>{}</th>",
+            Esc(samples.columns.get(c).map_or("", String::as_str))
+        )?;
+    }
+    out.push_str("</tr></thead><tbody>");
+    for row in &samples.rows {
+        out.push_str("<tr class=\"failed-row\">");
+        for c in 0..width {
+            write!(
+                out,
+                "<td>{}</td>",
+                Esc(row.get(c).map_or("", String::as_str))
+            )?;
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table></div>");
+    Ok(())
+}
+
+/// The text of the last zone seen, reused while the zone stays the same.
+#[derive(Default)]
+struct ZoneText<'a> {
+    zone: Option<&'a Zone>,
+    text: String,
+}
+
+impl<'a> ZoneText<'a> {
+    fn of(&mut self, zone: Option<&'a Zone>) -> &str {
+        if zone != self.zone {
+            self.text = zone.map(zone_text).unwrap_or_default();
+            self.zone = zone;
+        }
+        &self.text
+    }
+}

@@ -1,0 +1,564 @@
+//! What the views compute from [`ReportData`] before writing markup: outcomes and their
+//! counts, scan statuses, the latest scan of each data source, the dataset rows, and how
+//! threshold zones and numbers read.
+//!
+//! Kept apart from the markup so the rules (which scan is "the last one", when a dataset
+//! carries the failed-scan warning) are tested on their own.
+
+use super::time::parse_millis;
+use super::{CheckHistory, CheckPoint, ReportData, ScanSummary, Zone};
+use std::collections::BTreeMap;
+
+/// A check result's outcome, as the report shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Fail,
+    Warn,
+    NotEvaluated,
+    Pass,
+}
+
+impl Outcome {
+    /// In the order the summary counters and filters list them.
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Pass,
+        Outcome::Warn,
+        Outcome::Fail,
+        Outcome::NotEvaluated,
+    ];
+
+    /// The store's outcome text; anything but pass/warn/fail was not evaluated.
+    pub fn of(outcome: Option<&str>) -> Outcome {
+        match outcome {
+            Some(o) if o.eq_ignore_ascii_case("pass") => Outcome::Pass,
+            Some(o) if o.eq_ignore_ascii_case("warn") => Outcome::Warn,
+            Some(o) if o.eq_ignore_ascii_case("fail") => Outcome::Fail,
+            _ => Outcome::NotEvaluated,
+        }
+    }
+
+    pub fn of_point(point: &CheckPoint) -> Outcome {
+        Outcome::of(point.outcome.as_deref())
+    }
+
+    /// The `data-outcome` value, CSS class suffix and filter value.
+    pub fn key(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Warn => "warn",
+            Outcome::Fail => "fail",
+            Outcome::NotEvaluated => "not-evaluated",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Pass => "Pass",
+            Outcome::Warn => "Warn",
+            Outcome::Fail => "Fail",
+            Outcome::NotEvaluated => "Not evaluated",
+        }
+    }
+
+    pub fn icon(self) -> &'static str {
+        match self {
+            Outcome::Pass => "✓",
+            Outcome::Warn => "!",
+            Outcome::Fail => "✗",
+            Outcome::NotEvaluated => "–",
+        }
+    }
+}
+
+/// The current outcome of a check: that of its latest result.
+pub fn current(check: &CheckHistory) -> Outcome {
+    check
+        .results
+        .last()
+        .map_or(Outcome::NotEvaluated, Outcome::of_point)
+}
+
+/// How many checks (or results) have each outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub pass: usize,
+    pub warn: usize,
+    pub fail: usize,
+    pub not_evaluated: usize,
+}
+
+impl Counts {
+    pub fn add(&mut self, outcome: Outcome) {
+        *self.get_mut(outcome) += 1;
+    }
+
+    pub fn get(&self, outcome: Outcome) -> usize {
+        match outcome {
+            Outcome::Pass => self.pass,
+            Outcome::Warn => self.warn,
+            Outcome::Fail => self.fail,
+            Outcome::NotEvaluated => self.not_evaluated,
+        }
+    }
+
+    fn get_mut(&mut self, outcome: Outcome) -> &mut usize {
+        match outcome {
+            Outcome::Pass => &mut self.pass,
+            Outcome::Warn => &mut self.warn,
+            Outcome::Fail => &mut self.fail,
+            Outcome::NotEvaluated => &mut self.not_evaluated,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.pass + self.warn + self.fail + self.not_evaluated
+    }
+}
+
+/// The current outcomes of `checks`, counted.
+pub fn outcome_counts<'a>(checks: impl IntoIterator<Item = &'a CheckHistory>) -> Counts {
+    let mut counts = Counts::default();
+    for check in checks {
+        counts.add(current(check));
+    }
+    counts
+}
+
+/// A scan's status. `Error` (the scan did not complete) outranks the check outcomes and is
+/// shown differently from `Fail`, as Soda Cloud does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanStatus {
+    Error,
+    Fail,
+    Warn,
+    Pass,
+}
+
+impl ScanStatus {
+    pub fn of(scan: &ScanSummary) -> ScanStatus {
+        if scan.has_errors {
+            ScanStatus::Error
+        } else if scan.has_failures {
+            ScanStatus::Fail
+        } else if scan.has_warnings {
+            ScanStatus::Warn
+        } else {
+            ScanStatus::Pass
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ScanStatus::Error => "error",
+            ScanStatus::Fail => "fail",
+            ScanStatus::Warn => "warn",
+            ScanStatus::Pass => "pass",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ScanStatus::Error => "Error: did not complete",
+            ScanStatus::Fail => "Fail",
+            ScanStatus::Warn => "Warn",
+            ScanStatus::Pass => "Pass",
+        }
+    }
+
+    pub fn icon(self) -> &'static str {
+        match self {
+            ScanStatus::Error => "⚠",
+            ScanStatus::Fail => "✗",
+            ScanStatus::Warn => "!",
+            ScanStatus::Pass => "✓",
+        }
+    }
+}
+
+/// A scan's place in time: data time, end time (milliseconds), id.
+pub type ScanOrder = (Option<i64>, Option<i64>, i64);
+
+/// How scans order in time: by data timestamp, then by when they ended, then by id (the
+/// store's insertion order). Unreadable times order first, so they never count as newest
+/// when a readable one exists.
+pub fn scan_order_key(scan: &ScanSummary) -> ScanOrder {
+    (
+        parse_millis(&scan.data_timestamp),
+        parse_millis(&scan.scan_end),
+        scan.id,
+    )
+}
+
+/// The index in `scans` of the most recent scan of each data source.
+pub fn latest_scans(scans: &[ScanSummary]) -> BTreeMap<&str, usize> {
+    let mut latest: BTreeMap<&str, (usize, ScanOrder)> = BTreeMap::new();
+    for (i, scan) in scans.iter().enumerate() {
+        let key = scan_order_key(scan);
+        latest
+            .entry(scan.data_source.as_str())
+            .and_modify(|best| {
+                if key > best.1 {
+                    *best = (i, key);
+                }
+            })
+            .or_insert((i, key));
+    }
+    latest.into_iter().map(|(ds, (i, _))| (ds, i)).collect()
+}
+
+/// One row of the Datasets view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatasetRow<'a> {
+    pub data_source: &'a str,
+    /// `None` gathers the data-source level checks (and stands for a data source that has
+    /// scans but no checks at all).
+    pub dataset: Option<&'a str>,
+    pub counts: Counts,
+    /// The newest data timestamp among its checks' latest results.
+    pub last_data_time: Option<&'a str>,
+    /// The most recent scan of its data source, if any was recorded.
+    pub latest_scan: Option<&'a ScanSummary>,
+}
+
+impl DatasetRow<'_> {
+    /// Soda Cloud's failed-scan warning: the latest scan of the data source did not complete.
+    pub fn scan_failed(&self) -> bool {
+        self.latest_scan.is_some_and(|scan| scan.has_errors)
+    }
+}
+
+/// The Datasets view: one row per (data source, dataset) with checks, plus one per data
+/// source that has scans but no checks, ordered by data source then dataset.
+pub fn dataset_rows(data: &ReportData) -> Vec<DatasetRow<'_>> {
+    let latest = latest_scans(&data.scans);
+    type Newest<'a> = Option<(Option<i64>, &'a str)>;
+    let mut groups: BTreeMap<(&str, Option<&str>), (Counts, Newest<'_>)> = BTreeMap::new();
+    for check in &data.checks {
+        let entry = groups
+            .entry((check.data_source.as_str(), check.dataset.as_deref()))
+            .or_default();
+        entry.0.add(current(check));
+        if let Some(last) = check.results.last() {
+            let key = (
+                parse_millis(&last.data_timestamp),
+                last.data_timestamp.as_str(),
+            );
+            if entry.1.is_none_or(|newest| key > newest) {
+                entry.1 = Some(key);
+            }
+        }
+    }
+    for ds in latest.keys() {
+        if !groups.keys().any(|(source, _)| source == ds) {
+            groups.insert((ds, None), (Counts::default(), None));
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((data_source, dataset), (counts, newest))| DatasetRow {
+            data_source,
+            dataset,
+            counts,
+            last_data_time: newest.map(|(_, text)| text),
+            latest_scan: latest.get(data_source).map(|&i| &data.scans[i]),
+        })
+        .collect()
+}
+
+/// A zone's lower and upper bounds, each with its comparison sign.
+pub fn bounds(zone: &Zone) -> Vec<(&'static str, f64)> {
+    [
+        (">=", zone.greater_than_or_equal),
+        (">", zone.greater_than),
+        ("<", zone.less_than),
+        ("<=", zone.less_than_or_equal),
+    ]
+    .into_iter()
+    .filter_map(|(sign, v)| v.filter(|v| v.is_finite()).map(|v| (sign, v)))
+    .collect()
+}
+
+/// The value intervals a zone covers. With a lower and an upper bound, the zone is the range
+/// between them when lower <= upper (`between`), else the two outer ranges (`not between`,
+/// which Soda Cloud writes as `greaterThan 20, lessThan 10`).
+pub fn covered(zone: &Zone) -> Vec<(f64, f64)> {
+    let lower = max_finite([zone.greater_than_or_equal, zone.greater_than], f64::max);
+    let upper = max_finite([zone.less_than, zone.less_than_or_equal], f64::min);
+    match (lower, upper) {
+        (None, None) => Vec::new(),
+        (Some(lo), None) => vec![(lo, f64::INFINITY)],
+        (None, Some(hi)) => vec![(f64::NEG_INFINITY, hi)],
+        (Some(lo), Some(hi)) if lo <= hi => vec![(lo, hi)],
+        (Some(lo), Some(hi)) => vec![(f64::NEG_INFINITY, hi), (lo, f64::INFINITY)],
+    }
+}
+
+fn max_finite(values: [Option<f64>; 2], pick: fn(f64, f64) -> f64) -> Option<f64> {
+    values
+        .into_iter()
+        .flatten()
+        .filter(|v| v.is_finite())
+        .reduce(pick)
+}
+
+/// A zone in words, e.g. `< 10`, `>= 10 and <= 20`, `< 10 or > 20`; empty without bounds.
+pub fn zone_text(zone: &Zone) -> String {
+    let parts: Vec<String> = bounds(zone)
+        .into_iter()
+        .map(|(sign, v)| format!("{} {}", pretty_sign(sign), number(v)))
+        .collect();
+    let lower = max_finite([zone.greater_than_or_equal, zone.greater_than], f64::max);
+    let upper = max_finite([zone.less_than, zone.less_than_or_equal], f64::min);
+    let joiner = match (lower, upper) {
+        (Some(lo), Some(hi)) if lo > hi => " or ",
+        _ => " and ",
+    };
+    if joiner == " or " {
+        // Upper bound first reads naturally: "< 10 or > 20".
+        let (up, low): (Vec<_>, Vec<_>) = parts
+            .into_iter()
+            .partition(|p| p.starts_with('<') || p.starts_with('≤'));
+        return up.into_iter().chain(low).collect::<Vec<_>>().join(joiner);
+    }
+    parts.join(joiner)
+}
+
+/// The comparison sign as shown (≥ and ≤ rather than >= and <=).
+pub fn pretty_sign(sign: &str) -> &'static str {
+    match sign {
+        ">=" => "≥",
+        ">" => ">",
+        "<" => "<",
+        _ => "≤",
+    }
+}
+
+/// A number as axis and threshold labels show it: integers in full, others with six
+/// significant digits, very large or small ones in scientific notation.
+pub fn number(v: f64) -> String {
+    if !v.is_finite() {
+        return format!("{v}");
+    }
+    let a = v.abs();
+    if a == 0.0 {
+        return "0".to_string();
+    }
+    if v.fract() == 0.0 && a < 1e15 {
+        return format!("{v:.0}");
+    }
+    if !(1e-4..1e15).contains(&a) {
+        let s = format!("{v:.3e}");
+        return match s.split_once('e') {
+            Some((mantissa, exp)) => format!("{}e{exp}", trim_zeros(mantissa)),
+            None => s,
+        };
+    }
+    let decimals = (5 - a.log10().floor() as i32).clamp(0, 12) as usize;
+    trim_zeros(&format!("{v:.decimals$}")).to_string()
+}
+
+fn trim_zeros(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(id: i64, ds: &str, time: &str, errors: bool) -> ScanSummary {
+        ScanSummary {
+            id,
+            data_source: ds.into(),
+            data_timestamp: time.into(),
+            has_errors: errors,
+            ..ScanSummary::default()
+        }
+    }
+
+    fn check(ds: &str, dataset: Option<&str>, outcomes: &[Option<&str>]) -> CheckHistory {
+        CheckHistory {
+            data_source: ds.into(),
+            dataset: dataset.map(Into::into),
+            results: outcomes
+                .iter()
+                .enumerate()
+                .map(|(i, o)| CheckPoint {
+                    data_timestamp: format!("2024-05-{:02}T00:00:00+00:00", i + 1),
+                    outcome: o.map(Into::into),
+                    ..CheckPoint::default()
+                })
+                .collect(),
+            ..CheckHistory::default()
+        }
+    }
+
+    #[test]
+    fn outcomes_count_the_latest_result_only() {
+        let checks = vec![
+            check("a", Some("t"), &[Some("fail"), Some("pass")]),
+            check("a", Some("t"), &[Some("pass"), Some("warn")]),
+            check("a", Some("t"), &[Some("fail")]),
+            check("a", Some("t"), &[Some("pass"), None]),
+            check("a", Some("t"), &[Some("bogus")]),
+            check("a", Some("t"), &[]),
+            check("a", Some("t"), &[Some("PASS")]),
+        ];
+        let counts = outcome_counts(&checks);
+        assert_eq!(
+            counts,
+            Counts {
+                pass: 2,
+                warn: 1,
+                fail: 1,
+                not_evaluated: 3
+            }
+        );
+        assert_eq!(counts.total(), checks.len());
+    }
+
+    #[test]
+    fn scan_status_ranks_errors_above_failures() {
+        let mut s = scan(1, "a", "", false);
+        assert_eq!(ScanStatus::of(&s), ScanStatus::Pass);
+        s.has_warnings = true;
+        assert_eq!(ScanStatus::of(&s), ScanStatus::Warn);
+        s.has_failures = true;
+        assert_eq!(ScanStatus::of(&s), ScanStatus::Fail);
+        s.has_errors = true;
+        assert_eq!(ScanStatus::of(&s), ScanStatus::Error);
+    }
+
+    #[test]
+    fn the_latest_scan_is_chosen_by_data_time_not_by_list_order() {
+        let scans = vec![
+            scan(1, "a", "2024-05-01T00:00:00+00:00", false),
+            scan(2, "a", "2024-05-03T00:00:00+02:00", true),
+            scan(3, "a", "2024-05-02T00:00:00+00:00", false),
+            scan(4, "b", "not a time", true),
+            scan(5, "b", "2024-01-01T00:00:00Z", false),
+        ];
+        let latest = latest_scans(&scans);
+        assert_eq!(latest["a"], 1);
+        assert_eq!(latest["b"], 4);
+    }
+
+    fn data(scans: Vec<ScanSummary>) -> ReportData {
+        ReportData {
+            scans,
+            checks: vec![
+                check("a", Some("orders"), &[Some("pass")]),
+                check("a", Some("orders"), &[Some("fail")]),
+                check("a", Some("customers"), &[Some("pass")]),
+                check("b", Some("orders"), &[Some("warn"), Some("pass")]),
+                check("b", None, &[None]),
+            ],
+            ..ReportData::default()
+        }
+    }
+
+    #[test]
+    fn the_warning_shows_when_the_newest_scan_of_the_data_source_has_errors() {
+        let d = data(vec![
+            scan(3, "a", "2024-05-03T00:00:00Z", true),
+            scan(2, "a", "2024-05-02T00:00:00Z", false),
+            scan(1, "b", "2024-05-03T00:00:00Z", false),
+        ]);
+        let rows = dataset_rows(&d);
+        let failed: Vec<_> = rows
+            .iter()
+            .map(|r| (r.data_source, r.dataset, r.scan_failed()))
+            .collect();
+        assert_eq!(
+            failed,
+            vec![
+                ("a", Some("customers"), true),
+                ("a", Some("orders"), true),
+                ("b", None, false),
+                ("b", Some("orders"), false),
+            ]
+        );
+        let orders = &rows[1];
+        assert_eq!(orders.counts.pass, 1);
+        assert_eq!(orders.counts.fail, 1);
+        assert_eq!(orders.last_data_time, Some("2024-05-01T00:00:00+00:00"));
+        assert_eq!(rows[3].last_data_time, Some("2024-05-02T00:00:00+00:00"));
+    }
+
+    #[test]
+    fn an_older_error_does_not_warn_when_the_newest_scan_completed() {
+        let d = data(vec![
+            scan(2, "a", "2024-05-01T00:00:00Z", true),
+            scan(3, "a", "2024-05-02T00:00:00Z", false),
+            scan(1, "b", "2024-04-01T00:00:00Z", true),
+            scan(4, "b", "2024-04-02T00:00:00Z", false),
+        ]);
+        assert!(dataset_rows(&d).iter().all(|r| !r.scan_failed()));
+    }
+
+    #[test]
+    fn a_data_source_without_scans_or_without_checks() {
+        let d = data(vec![scan(1, "c", "2024-05-01T00:00:00Z", true)]);
+        let rows = dataset_rows(&d);
+        assert!(rows
+            .iter()
+            .filter(|r| r.data_source != "c")
+            .all(|r| r.latest_scan.is_none() && !r.scan_failed()));
+        let c = rows.iter().find(|r| r.data_source == "c").unwrap();
+        assert_eq!(
+            (c.dataset, c.counts.total(), c.scan_failed()),
+            (None, 0, true)
+        );
+    }
+
+    #[test]
+    fn zones_read_as_ranges() {
+        let below = Zone {
+            less_than: Some(10.0),
+            ..Zone::default()
+        };
+        assert_eq!(zone_text(&below), "< 10");
+        assert_eq!(covered(&below), vec![(f64::NEG_INFINITY, 10.0)]);
+        let between = Zone {
+            greater_than_or_equal: Some(10.0),
+            less_than_or_equal: Some(20.5),
+            ..Zone::default()
+        };
+        assert_eq!(zone_text(&between), "≥ 10 and ≤ 20.5");
+        assert_eq!(covered(&between), vec![(10.0, 20.5)]);
+        let outside = Zone {
+            greater_than: Some(20.0),
+            less_than: Some(10.0),
+            ..Zone::default()
+        };
+        assert_eq!(zone_text(&outside), "< 10 or > 20");
+        assert_eq!(
+            covered(&outside),
+            vec![(f64::NEG_INFINITY, 10.0), (20.0, f64::INFINITY)]
+        );
+        let odd = Zone {
+            greater_than: Some(f64::NAN),
+            less_than: Some(f64::INFINITY),
+            ..Zone::default()
+        };
+        assert_eq!(zone_text(&odd), "");
+        assert!(covered(&odd).is_empty() && bounds(&odd).is_empty());
+    }
+
+    #[test]
+    fn numbers_read_short() {
+        assert_eq!(number(0.0), "0");
+        assert_eq!(number(-0.0), "0");
+        assert_eq!(number(42.0), "42");
+        assert_eq!(number(-1234567.0), "-1234567");
+        assert_eq!(number(0.05), "0.05");
+        assert_eq!(number(1234.5678), "1234.57");
+        assert_eq!(number(1e20), "1e20");
+        assert_eq!(number(-1.5e300), "-1.5e300");
+        assert_eq!(number(1.25e-7), "1.25e-7");
+        assert_eq!(number(f64::MAX), "1.798e308");
+    }
+}

@@ -1,0 +1,678 @@
+//! The HTML report, rendered from a store built in code and opened in the real headless
+//! Chromium: the DOM after the router script ran (escaping, failed rows, the failed-scan
+//! warning, the filters) and a screenshot. Chromium is required: without it these tests fail.
+//!
+//! Two ignored tests are tools: the render time of a year of 200 daily checks (run it in
+//! release) and the README screenshot, `docs/report.png`:
+//!
+//! ```text
+//! cargo test --release -j1 --test integration report_html::render_time -- --ignored --nocapture
+//! (REPORT_HTML_OUT=big.html also writes that report)
+//! cargo test -j1 --test integration report_html::docs_screenshot -- --ignored
+//! ```
+
+use chrono::{Duration, NaiveDate};
+use soda::report::html::{
+    render, CheckHistory, CheckPoint, LogLine, ReportData, SampleRows, ScanSummary, Zone,
+};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+const HOSTILE: &str = "<script>alert(1)</script>";
+const CHROMIUM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+// ----- The store -----------------------------------------------------------------------
+
+/// A deterministic stand-in for noise (SplitMix64), so the report is the same on every run.
+struct Noise(u64);
+
+impl Noise {
+    fn next(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn zone(gte: Option<f64>, gt: Option<f64>, lt: Option<f64>, lte: Option<f64>) -> Zone {
+    Zone {
+        greater_than_or_equal: gte,
+        greater_than: gt,
+        less_than: lt,
+        less_than_or_equal: lte,
+    }
+}
+
+/// Whether `v` is in the zone, with the renderer's reading: lower <= upper is `between`,
+/// else `not between`.
+fn covers(z: &Zone, v: f64) -> bool {
+    let lower = z.greater_than_or_equal.or(z.greater_than);
+    let upper = z.less_than.or(z.less_than_or_equal);
+    let above = z
+        .greater_than_or_equal
+        .map(|b| v >= b)
+        .or(z.greater_than.map(|b| v > b));
+    let below = z
+        .less_than
+        .map(|b| v < b)
+        .or(z.less_than_or_equal.map(|b| v <= b));
+    match (above, below) {
+        (None, None) => false,
+        (Some(a), None) => a,
+        (None, Some(b)) => b,
+        (Some(a), Some(b)) if lower <= upper => a && b,
+        (Some(a), Some(b)) => a || b,
+    }
+}
+
+/// One kind of check the store repeats; `value` gets (day, number of days, noise in 0..1).
+struct Template {
+    name: &'static str,
+    dataset: &'static str,
+    data_source: &'static str,
+    column: Option<&'static str>,
+    definition: &'static str,
+    fail: Option<Zone>,
+    warn: Option<Zone>,
+    value: fn(usize, usize, f64) -> Option<f64>,
+    text: fn(f64) -> String,
+}
+
+fn integer(v: f64) -> String {
+    format!("{v:.0}")
+}
+
+fn decimal(v: f64) -> String {
+    format!("{v:.2}")
+}
+
+fn templates(hostile: bool) -> Vec<Template> {
+    vec![
+        Template {
+            name: "row_count > 0",
+            dataset: "orders",
+            data_source: "adventureworks",
+            column: None,
+            definition: "checks for orders:\n  - row_count > 0",
+            fail: Some(zone(None, None, None, Some(0.0))),
+            warn: None,
+            value: |d, _, r| Some(1200.0 + 14.0 * d as f64 + 90.0 * r),
+            text: integer,
+        },
+        Template {
+            name: "No missing customer ids",
+            dataset: "orders",
+            data_source: "adventureworks",
+            column: Some("customer_id"),
+            definition: "checks for orders:\n  - missing_count(customer_id) = 0:\n      name: No missing customer ids",
+            fail: Some(zone(None, Some(0.0), None, None)),
+            warn: None,
+            value: |d, days, r| Some(if d + 4 >= days { 30.0 + (12.0 * r).round() } else { 0.0 }),
+            text: integer,
+        },
+        Template {
+            name: "duplicate_count(order_id) = 0",
+            dataset: "orders",
+            data_source: "adventureworks",
+            column: Some("order_id"),
+            definition: "checks for orders:\n  - duplicate_count(order_id) = 0",
+            fail: Some(zone(None, Some(0.0), None, None)),
+            warn: None,
+            value: |_, _, _| Some(0.0),
+            text: integer,
+        },
+        Template {
+            name: "Average order amount",
+            dataset: "orders",
+            data_source: "adventureworks",
+            column: Some("amount"),
+            definition: "checks for orders:\n  - avg(amount):\n      name: Average order amount\n      warn: when > 250\n      fail: when not between 20 and 400",
+            fail: Some(zone(None, Some(400.0), Some(20.0), None)),
+            warn: Some(zone(None, Some(250.0), None, Some(400.0))),
+            value: |d, _, r| Some(170.0 + 60.0 * ((d as f64) / 4.0).sin() + 50.0 * r),
+            text: decimal,
+        },
+        Template {
+            name: "row_count > 0",
+            dataset: "customers",
+            data_source: "adventureworks",
+            column: None,
+            definition: "checks for customers:\n  - row_count > 0",
+            fail: Some(zone(None, None, None, Some(0.0))),
+            warn: None,
+            value: |d, _, r| Some(5000.0 + 3.0 * d as f64 + 5.0 * r),
+            text: integer,
+        },
+        Template {
+            name: "invalid_percent(email) < 5 %",
+            dataset: "customers",
+            data_source: "adventureworks",
+            column: Some("email"),
+            definition: "checks for customers:\n  - invalid_percent(email) < 5 %:\n      valid format: email\n      warn: when >= 2 %",
+            fail: Some(zone(Some(5.0), None, None, None)),
+            warn: Some(zone(Some(2.0), None, Some(5.0), None)),
+            value: |d, _, r| Some(0.8 + 0.12 * d as f64 * r + r),
+            text: decimal,
+        },
+        Template {
+            name: "freshness(updated_at) < 1d",
+            dataset: "customers",
+            data_source: "adventureworks",
+            column: Some("updated_at"),
+            definition: "checks for customers:\n  - freshness(updated_at) < 1d",
+            fail: Some(zone(Some(24.0), None, None, None)),
+            warn: None,
+            value: |_, _, r| Some(2.0 + 16.0 * r * r),
+            text: |v| format!("{}h {:02}m", v as u64, ((v.fract()) * 60.0) as u64),
+        },
+        Template {
+            name: "Schema",
+            dataset: "customers",
+            data_source: "adventureworks",
+            column: None,
+            definition: "checks for customers:\n  - schema:\n      fail:\n        when required column missing: [id, email]",
+            fail: None,
+            warn: None,
+            value: |_, _, _| None,
+            text: integer,
+        },
+        Template {
+            name: "row_count > 1000",
+            dataset: "events",
+            data_source: "analytics",
+            column: None,
+            definition: "checks for events:\n  - row_count > 1000",
+            fail: Some(zone(None, None, None, Some(1000.0))),
+            warn: None,
+            value: |d, _, r| Some(48_000.0 + 9000.0 * r - 300.0 * d as f64),
+            text: integer,
+        },
+        Template {
+            name: if hostile { HOSTILE } else { "Event payloads are valid JSON" },
+            dataset: "events",
+            data_source: "analytics",
+            column: Some("payload"),
+            definition: "checks for events:\n  - invalid_count(payload) < 3:\n      name: <script>alert(1)</script>\n      valid format: json",
+            fail: Some(zone(Some(3.0), None, None, None)),
+            warn: None,
+            value: |_, _, r| Some((r * r * 4.5).floor()),
+            text: integer,
+        },
+    ]
+}
+
+fn day(d: usize) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 5, 1).expect("a date") + Duration::days(d as i64)
+}
+
+fn stamp(d: usize, hour: u32, minute: u32, second: u32) -> String {
+    format!("{}T{hour:02}:{minute:02}:{second:02}+00:00", day(d))
+}
+
+/// A store of `n_checks` checks (the ten templates, repeated over numbered datasets) with one
+/// result a day for `days` days. Every day each data source has one scan; `adventureworks`
+/// had a scan error on day 10 but completed since, while the newest scan of `analytics`
+/// failed to complete and recorded nothing.
+fn store(n_checks: usize, days: usize, hostile: bool) -> ReportData {
+    let templates = templates(hostile);
+    let sources = ["adventureworks", "analytics"];
+    let scan_id = |d: usize, source: &str| (2 * d + usize::from(source == "analytics") + 1) as i64;
+    let mut noise = Noise(7);
+    let mut scans: Vec<ScanSummary> = Vec::new();
+    for d in 0..days {
+        for source in sources {
+            let error = source == "adventureworks" && d == 10;
+            scans.push(ScanSummary {
+                id: scan_id(d, source),
+                definition: format!("{source}-daily"),
+                data_source: source.into(),
+                data_timestamp: stamp(d, 6, 0, 0),
+                scan_start: stamp(d, 6, 0, 2),
+                scan_end: stamp(d, 6, 0, 9),
+                has_errors: error,
+                logs: log(d, source, error),
+                ..ScanSummary::default()
+            });
+        }
+    }
+    let failed_id = (2 * days + 1) as i64;
+    scans.push(ScanSummary {
+        id: failed_id,
+        definition: "analytics-daily".into(),
+        data_source: "analytics".into(),
+        data_timestamp: stamp(days, 6, 0, 0),
+        scan_start: stamp(days, 6, 0, 2),
+        scan_end: stamp(days, 6, 0, 4),
+        has_errors: true,
+        check_count: 0,
+        logs: vec![
+            LogLine {
+                level: "INFO".into(),
+                message: "Soda Core 3.3.5".into(),
+                timestamp: stamp(days, 6, 0, 2),
+            },
+            LogLine {
+                level: "ERROR".into(),
+                message: "Could not connect to data source \"analytics\": connection to server at \"10.0.3.7\", port 5432 failed: Connection refused".into(),
+                timestamp: stamp(days, 6, 0, 4),
+            },
+        ],
+        ..ScanSummary::default()
+    });
+
+    let mut checks = Vec::with_capacity(n_checks);
+    for i in 0..n_checks {
+        let t = &templates[i % templates.len()];
+        let copy = i / templates.len();
+        let dataset = if copy == 0 {
+            t.dataset.to_string()
+        } else {
+            format!("{}_{copy:02}", t.dataset)
+        };
+        let mut results = Vec::with_capacity(days);
+        for d in 0..days {
+            let value = (t.value)(d, days, noise.next());
+            let outcome = match value {
+                None if t.name == "Schema" && d + 1 < days => Some("pass"),
+                None => None,
+                Some(v) if t.fail.as_ref().is_some_and(|z| covers(z, v)) => Some("fail"),
+                Some(v) if t.warn.as_ref().is_some_and(|z| covers(z, v)) => Some("warn"),
+                Some(_) => Some("pass"),
+            };
+            let id = scan_id(d, t.data_source);
+            let scan = scans
+                .iter_mut()
+                .find(|s| s.id == id)
+                .expect("the day's scan");
+            scan.check_count += 1;
+            scan.has_failures |= outcome == Some("fail");
+            scan.has_warnings |= outcome == Some("warn");
+            results.push(CheckPoint {
+                scan_id: id,
+                data_timestamp: stamp(d, 6, 0, 0),
+                outcome: outcome.map(Into::into),
+                value,
+                value_text: value.map(t.text).unwrap_or_default(),
+                fail: t.fail.clone(),
+                warn: t.warn.clone(),
+            });
+        }
+        let samples = (t.name == "No missing customer ids").then(|| SampleRows {
+            data_timestamp: stamp(days - 1, 6, 0, 0),
+            columns: ["order_id", "customer_id", "amount", "created_at"]
+                .map(Into::into)
+                .to_vec(),
+            rows: (0..7)
+                .map(|r| {
+                    vec![
+                        format!("{}", 100_231 + r * 17),
+                        "NULL".into(),
+                        format!("{:.2}", 20.0 + 13.5 * r as f64),
+                        stamp(days - 1, 3, r as u32 * 7, 0),
+                    ]
+                })
+                .collect(),
+            total: 42,
+        });
+        checks.push(CheckHistory {
+            identity: format!(
+                "{:08x}",
+                0x5eed_0000_u32.wrapping_add((i as u32).wrapping_mul(2_654_435_761))
+            ),
+            name: t.name.into(),
+            definition: t.definition.into(),
+            data_source: t.data_source.into(),
+            dataset: Some(dataset),
+            column: t.column.map(Into::into),
+            file: format!("checks/{}.yml", t.dataset),
+            line: 2 + (i % templates.len()) * 3,
+            results,
+            samples,
+        });
+    }
+    // The store's order: newest data timestamp first.
+    scans.reverse();
+    ReportData {
+        generated_at: stamp(days, 7, 30, 0),
+        store: "sqlite:///var/lib/ci/soda/results.db".into(),
+        scans,
+        checks,
+    }
+}
+
+fn log(d: usize, source: &str, error: bool) -> Vec<LogLine> {
+    let mut lines = vec![
+        ("INFO", "Soda Core 3.3.5".to_string()),
+        (
+            "INFO",
+            format!("Scan of data source {source} at data time {}", day(d)),
+        ),
+    ];
+    if error {
+        lines.push((
+            "ERROR",
+            "Query execution error in adventureworks.orders.aggregation[0]: canceling statement due to statement timeout\n  SELECT COUNT(*), AVG(amount) FROM orders".into(),
+        ));
+        lines.push(("WARNING", "Metrics of orders were not computed".into()));
+    }
+    lines.push(("INFO", "Scan summary:".into()));
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, (level, message))| LogLine {
+            level: level.into(),
+            message,
+            timestamp: stamp(d, 6, 0, 2 + i as u32),
+        })
+        .collect()
+}
+
+// ----- Chromium ------------------------------------------------------------------------
+
+fn chromium_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("CHROMIUM") {
+        return PathBuf::from(p);
+    }
+    let default = Path::new("/usr/bin/chromium");
+    if default.exists() {
+        return default.to_path_buf();
+    }
+    PathBuf::from("chromium")
+}
+
+/// Runs headless Chromium with `args` (a fresh profile each time) and returns its stdout;
+/// fails the test when Chromium is missing or does not finish within the timeout.
+fn chromium(args: &[String]) -> String {
+    let profile = tempfile::tempdir().expect("a temp dir for the Chromium profile");
+    let exe = chromium_path();
+    let mut child = Command::new(&exe)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "the HTML report tests need headless Chromium, and {} could not be started: {e}. \
+                 Install it (apt-get install chromium) or point CHROMIUM at the binary.",
+                exe.display()
+            )
+        });
+    // Read on a thread: a large DOM would fill the pipe while we wait for the exit.
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stdout.read_to_string(&mut s);
+        s
+    });
+    let start = Instant::now();
+    loop {
+        match child.try_wait().expect("wait for Chromium") {
+            Some(_) => break,
+            None if start.elapsed() > CHROMIUM_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("Chromium did not finish within {CHROMIUM_TIMEOUT:?}: {args:?}");
+            }
+            None => std::thread::sleep(std::time::Duration::from_millis(50)),
+        }
+    }
+    reader.join().expect("the stdout reader")
+}
+
+/// The DOM of `url` after the page's scripts ran.
+fn dump_dom(url: &str) -> String {
+    let dom = chromium(&["--dump-dom".into(), url.into()]);
+    assert!(
+        dom.contains("</html>"),
+        "Chromium returned no DOM for {url}: {:?}",
+        &dom[..dom.len().min(500)]
+    );
+    dom
+}
+
+fn screenshot(url: &str, png: &Path, size: &str) {
+    let _ = std::fs::remove_file(png);
+    chromium(&[
+        format!("--window-size={size}"),
+        "--hide-scrollbars".into(),
+        format!("--screenshot={}", png.display()),
+        url.into(),
+    ]);
+}
+
+fn write_report(dir: &Path, data: &ReportData) -> String {
+    let path = dir.join("report.html");
+    std::fs::write(&path, render(data)).expect("write the report");
+    format!("file://{}", path.display())
+}
+
+/// The opening tags of the elements whose opening tag matches `pattern`.
+fn tags<'a>(dom: &'a str, pattern: &str) -> Vec<&'a str> {
+    regex::Regex::new(pattern)
+        .expect("a valid pattern")
+        .find_iter(dom)
+        .map(|m| m.as_str())
+        .collect()
+}
+
+/// The Check Results rows, as (outcome, hidden) from their opening tags.
+fn check_rows(dom: &str) -> Vec<(String, bool)> {
+    tags(dom, r#"<tr data-outcome="[^"]*"[^>]*>"#)
+        .into_iter()
+        .map(|tag| {
+            let outcome = tag
+                .split("data-outcome=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap_or_default()
+                .to_string();
+            (outcome, tag.contains(" hidden"))
+        })
+        .collect()
+}
+
+// ----- Tests ---------------------------------------------------------------------------
+
+#[test]
+fn the_report_in_chromium() {
+    let data = store(10, 30, true);
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let url = write_report(dir.path(), &data);
+
+    let dom = dump_dom(&url);
+    assert!(
+        dom.contains("<html lang=\"en\" class=\"js\">"),
+        "the router script did not run"
+    );
+
+    // The failed-row samples: 7 rows kept of 42.
+    assert_eq!(dom.matches("<tr class=\"failed-row\">").count(), 7);
+    assert!(dom.contains("Showing 7 of 42 failing rows"));
+
+    // The hostile name is text, wherever it appears.
+    assert!(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!dom.contains("<script>alert(1)"));
+    assert_eq!(dom.matches("<script").count(), 1, "only the router script");
+
+    // One row per check, the outcomes as recorded, all visible without a filter.
+    let rows = check_rows(&dom);
+    assert_eq!(rows.len(), data.checks.len());
+    assert!(rows.iter().all(|(_, hidden)| !hidden));
+    let mut expected: Vec<String> = data
+        .checks
+        .iter()
+        .map(|c| {
+            c.results
+                .last()
+                .and_then(|p| p.outcome.clone())
+                .unwrap_or_else(|| "not-evaluated".into())
+        })
+        .collect();
+    expected.sort();
+    let mut got: Vec<String> = rows.into_iter().map(|(o, _)| o).collect();
+    got.sort();
+    assert_eq!(got, expected);
+    assert!(dom.contains("10 of 10 checks"));
+
+    // The failed-scan warning: on the analytics dataset only, none for adventureworks, whose
+    // error was in an older scan.
+    let dataset_rows = tags(&dom, r#"<tr class="dataset[^"]*" data-data-source="[^"]*""#);
+    assert_eq!(dataset_rows.len(), 3);
+    for row in &dataset_rows {
+        let failed = row.contains("has-scan-error");
+        assert_eq!(failed, row.contains("\"analytics\""), "{row}");
+    }
+    assert_eq!(dom.matches("class=\"scan-failed-warning\"").count(), 1);
+    let datasets = dom
+        .split("<section id=\"datasets\"")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .expect("the Datasets view");
+    let warned_row = datasets
+        .split("<tr ")
+        .find(|row| row.contains("scan-failed-warning"))
+        .expect("a row with the warning");
+    assert!(warned_row.contains("data-data-source=\"analytics\" data-dataset=\"events\""));
+    assert!(warned_row.contains("Last scan failed to complete"));
+
+    // The scan that did not complete is an error, not a fail.
+    assert!(dom.contains("data-status=\"error\""));
+    assert!(dom.contains("Error: did not complete"));
+
+    // Every check page has its chart.
+    assert_eq!(dom.matches("<section id=\"check-").count(), 10);
+    assert_eq!(
+        dom.matches("<svg class=\"chart\"").count(),
+        9,
+        "all but the schema check"
+    );
+}
+
+#[test]
+fn the_router_applies_the_filters_of_the_url() {
+    let data = store(10, 30, true);
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let url = write_report(dir.path(), &data);
+
+    let dom = dump_dom(&format!("{url}#checks?outcome=fail"));
+    let rows = check_rows(&dom);
+    assert_eq!(rows.len(), 10);
+    let fails = rows.iter().filter(|(o, _)| o == "fail").count();
+    assert!(fails > 0, "the store has failing checks");
+    for (outcome, hidden) in &rows {
+        assert_eq!(*hidden, outcome != "fail", "{outcome}");
+    }
+    assert!(dom.contains(&format!("{fails} of 10 checks")));
+    assert!(tags(&dom, r#"<section id="checks" class="view active""#).len() == 1);
+
+    let dom = dump_dom(&format!("{url}#checks?dataset=customers&q=row_count"));
+    let visible: Vec<_> = tags(
+        &dom,
+        r#"<tr data-outcome="[^"]*" data-dataset="[^"]*"[^>]*>"#,
+    )
+    .into_iter()
+    .filter(|t| !t.contains(" hidden"))
+    .collect();
+    assert_eq!(visible.len(), 1, "{visible:?}");
+    assert!(visible[0].contains("data-dataset=\"customers\""));
+
+    let dom = dump_dom(&format!("{url}#check-3"));
+    assert_eq!(
+        tags(
+            &dom,
+            r#"<section id="check-3" class="view check-page active""#
+        )
+        .len(),
+        1
+    );
+    assert_eq!(
+        tags(&dom, r#"class="view[^"]*active""#).len(),
+        1,
+        "one view shown"
+    );
+}
+
+#[test]
+fn a_screenshot_of_the_report() {
+    let data = store(10, 30, true);
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let url = write_report(dir.path(), &data);
+    let png = dir.path().join("report.png");
+    screenshot(&url, &png, "1400,1000");
+    let size = std::fs::metadata(&png)
+        .unwrap_or_else(|e| panic!("Chromium wrote no screenshot at {}: {e}", png.display()))
+        .len();
+    assert!(
+        size > 10_000,
+        "the screenshot is nearly empty: {size} bytes"
+    );
+}
+
+/// Regenerates `docs/report.png`, the README's picture of the report.
+#[test]
+#[ignore]
+fn docs_screenshot() {
+    let data = store(10, 60, false);
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let url = write_report(dir.path(), &data);
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    std::fs::create_dir_all(&docs).expect("create docs/");
+    screenshot(&url, &docs.join("report.png"), "1400,1000");
+    if let Some(out) = std::env::var_os("REPORT_HTML_PAGES") {
+        // For looking at the other views too, without committing them.
+        let out = PathBuf::from(out);
+        for (name, hash) in [
+            ("datasets", "#datasets"),
+            ("scans", "#scan-121"),
+            ("check", "#check-3"),
+            ("samples", "#check-1"),
+        ] {
+            screenshot(
+                &format!("{url}{hash}"),
+                &out.join(format!("{name}.png")),
+                "1400,1300",
+            );
+        }
+        std::fs::copy(dir.path().join("report.html"), out.join("report.html")).expect("copy");
+    }
+}
+
+/// The render time of a year of daily results of 200 checks (73,000 results).
+#[test]
+#[ignore]
+#[allow(clippy::print_stderr)]
+fn render_time() {
+    let data = store(200, 365, true);
+    let results: usize = data.checks.iter().map(|c| c.results.len()).sum();
+    assert_eq!(results, 73_000);
+    let mut best = std::time::Duration::MAX;
+    let mut size = 0;
+    for _ in 0..5 {
+        let start = Instant::now();
+        let html = render(&data);
+        best = best.min(start.elapsed());
+        size = html.len();
+    }
+    eprintln!(
+        "rendered {results} results of {} checks in {best:?} (best of 5), {:.1} MB",
+        data.checks.len(),
+        size as f64 / 1e6
+    );
+    assert!(best < std::time::Duration::from_secs(2), "{best:?}");
+    if let Some(out) = std::env::var_os("REPORT_HTML_OUT") {
+        // For opening the big report in a browser.
+        std::fs::write(out, render(&data)).expect("write the report");
+    }
+}
