@@ -432,7 +432,7 @@ fn chromium(args: &[String]) -> String {
 }
 
 /// The DOM of `url` after the page's scripts ran.
-fn dump_dom(url: &str) -> String {
+pub(crate) fn dump_dom(url: &str) -> String {
     let dom = chromium(&["--dump-dom".into(), url.into()]);
     assert!(
         dom.contains("</html>"),

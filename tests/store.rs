@@ -623,3 +623,39 @@ fn soda_report_writes_the_store_as_html() {
     let missing = t.soda(["report", "-o", "report.html"]);
     missing.expect_code(3);
 }
+
+/// From scan to store to report to browser: the failed rows the report shows in Chromium are
+/// the ones the store kept.
+#[test]
+fn the_report_of_a_store_shows_its_failed_rows_in_chromium() {
+    let t = with_events(10);
+    t.write(
+        "checks.yml",
+        "
+        checks for events:
+          - failed rows:
+              name: low ids
+              fail condition: id < 7
+        ",
+    );
+    scan_day(&t, 1, "store.sqlite").expect_code(2);
+    let kept: Value = serde_json::from_str(
+        &sqlite_rows(
+            &t.join("store.sqlite"),
+            "SELECT samples FROM soda_check_results",
+        )[0],
+    )
+    .expect("the samples the store kept");
+    let kept_rows = kept["rows"].as_array().expect("sample rows").len();
+    assert_eq!(kept_rows, 7);
+    t.soda(["report", "--store", "store.sqlite", "-o", "report.html"])
+        .expect_code(0);
+    let url = format!("file://{}", t.join("report.html").display());
+    let dom = crate::report_html::dump_dom(&url);
+    assert_eq!(
+        dom.matches("class=\"failed-row\"").count(),
+        kept_rows,
+        "{dom}"
+    );
+    assert!(dom.contains("low ids"));
+}
