@@ -94,14 +94,8 @@ pub struct CheckPoint {
     pub warn: Option<Zone>,
 }
 
-/// A threshold zone: the values it covers (the check fails or warns inside it).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Zone {
-    pub greater_than_or_equal: Option<f64>,
-    pub greater_than: Option<f64>,
-    pub less_than: Option<f64>,
-    pub less_than_or_equal: Option<f64>,
-}
+/// A threshold zone (the results document's own type: the report draws what was recorded).
+pub use super::document::Zone;
 
 /// Failed rows kept for a check.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -194,13 +194,7 @@ fn check_of(row: &AnyRow) -> Result<CheckHistory, StoreError> {
     })
 }
 
+/// A `fail`/`warn` zone of recorded diagnostics, read with the document's own type.
 fn zone(v: Option<&Json>) -> Option<Zone> {
-    let v = v?.as_object()?;
-    let bound = |k: &str| v.get(k).and_then(Json::as_f64);
-    Some(Zone {
-        greater_than_or_equal: bound("greaterThanOrEqual"),
-        greater_than: bound("greaterThan"),
-        less_than: bound("lessThan"),
-        less_than_or_equal: bound("lessThanOrEqual"),
-    })
+    serde_json::from_value(v?.clone()).ok()
 }
