@@ -64,22 +64,28 @@ fn scan_day(t: &Test, day: u32, store: &str) -> Run {
 
 /// Runs SQL against an SQLite store file and returns the first column of every row as text.
 fn sqlite_rows(path: &std::path::Path, sql: &str) -> Vec<String> {
+    store_rows(&format!("sqlite://{}", path.display()), sql)
+}
+
+/// Runs SQL against a store (an `sqlite://` or `postgres://` URL) and returns the first column
+/// of every row as text.
+fn store_rows(url: &str, sql: &str) -> Vec<String> {
+    sqlx::any::install_default_drivers();
     block_on(async {
-        let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
-        let mut c = sqlx::SqliteConnection::connect_with(&opts).await?;
+        let mut c = sqlx::AnyConnection::connect(url).await?;
         let rows = sqlx::query(sql).fetch_all(&mut c).await?;
-        let out = rows
-            .iter()
-            .map(|r| {
-                r.try_get::<String, _>(0)
-                    .or_else(|_| r.try_get::<i64, _>(0).map(|i| i.to_string()))
-                    .unwrap_or_default()
-            })
-            .collect();
         c.close().await?;
-        Ok::<_, sqlx::Error>(out)
+        Ok::<_, sqlx::Error>(
+            rows.iter()
+                .map(|r| {
+                    r.try_get::<String, _>(0)
+                        .or_else(|_| r.try_get::<i64, _>(0).map(|i| i.to_string()))
+                        .unwrap_or_default()
+                })
+                .collect(),
+        )
     })
-    .unwrap_or_else(|e| panic!("query {}: {e}", path.display()))
+    .unwrap_or_else(|e| panic!("query {url}: {e}"))
 }
 
 /// The check named `name` in the last results file.
@@ -457,24 +463,6 @@ fn postgres_database(name: &str) -> String {
     format!("postgres://postgres@127.0.0.1:5432/{name}")
 }
 
-fn postgres_rows(url: &str, sql: &str) -> Vec<String> {
-    block_on(async {
-        let mut c = sqlx::PgConnection::connect(url).await?;
-        let rows = sqlx::query(sql).fetch_all(&mut c).await?;
-        c.close().await?;
-        Ok::<_, sqlx::Error>(
-            rows.iter()
-                .map(|r| {
-                    r.try_get::<String, _>(0)
-                        .or_else(|_| r.try_get::<i64, _>(0).map(|i| i.to_string()))
-                        .unwrap_or_default()
-                })
-                .collect(),
-        )
-    })
-    .unwrap_or_else(|e| panic!("query {url}: {e}"))
-}
-
 #[test]
 fn postgres_store_replaces_orders_and_answers_history() {
     let url = postgres_database("soda_rs_store_history");
@@ -495,16 +483,13 @@ fn postgres_store_replaces_orders_and_answers_history() {
     // The same -t again replaces that scan.
     set_rows(&t, 12, &["BE"]);
     scan_day(&t, 2, &url).expect_code(0);
+    assert_eq!(store_rows(&url, "SELECT COUNT(*) FROM soda_scans"), ["3"]);
     assert_eq!(
-        postgres_rows(&url, "SELECT COUNT(*) FROM soda_scans"),
-        ["3"]
-    );
-    assert_eq!(
-        postgres_rows(&url, "SELECT value_text FROM soda_check_results r JOIN soda_scans s ON s.id = r.scan_id WHERE s.data_timestamp LIKE '2024-05-02%'"),
+        store_rows(&url, "SELECT value_text FROM soda_check_results r JOIN soda_scans s ON s.id = r.scan_id WHERE s.data_timestamp LIKE '2024-05-02%'"),
         ["2"]
     );
     assert_eq!(
-        postgres_rows(
+        store_rows(
             &url,
             "SELECT CAST(MAX(version) AS TEXT) FROM soda_store_version"
         ),
@@ -541,7 +526,7 @@ fn a_postgres_store_can_live_in_its_own_schema() {
     ]);
     run.expect_code(0);
     assert_eq!(
-        postgres_rows(&url, "SELECT COUNT(*) FROM quality.soda_scans"),
+        store_rows(&url, "SELECT COUNT(*) FROM quality.soda_scans"),
         ["1"]
     );
 }
@@ -553,18 +538,12 @@ fn concurrent_scans_into_one_postgres_store_all_land() {
     t.write("checks.yml", "checks for events:\n  - row_count > 5\n");
     // The first writers also race to create the schema.
     assert_eq!(concurrent_scans(&t, 6, &url), [0; 6]);
-    assert_eq!(
-        postgres_rows(&url, "SELECT COUNT(*) FROM soda_scans"),
-        ["6"]
-    );
+    assert_eq!(store_rows(&url, "SELECT COUNT(*) FROM soda_scans"), ["6"]);
     // All six again, same keys: each replaces its own scan, none is duplicated.
     assert_eq!(concurrent_scans(&t, 6, &url), [0; 6]);
+    assert_eq!(store_rows(&url, "SELECT COUNT(*) FROM soda_scans"), ["6"]);
     assert_eq!(
-        postgres_rows(&url, "SELECT COUNT(*) FROM soda_scans"),
-        ["6"]
-    );
-    assert_eq!(
-        postgres_rows(&url, "SELECT COUNT(*) FROM soda_check_results"),
+        store_rows(&url, "SELECT COUNT(*) FROM soda_check_results"),
         ["6"]
     );
 }
@@ -600,10 +579,7 @@ fn a_postgres_store_that_is_down_keeps_the_results_for_the_next_scan() {
     let run = scan_day(&t, 2, url);
     run.expect_code(0);
     assert!(!run.stdout.contains("s3cret"), "{run}");
-    assert_eq!(
-        postgres_rows(plain, "SELECT COUNT(*) FROM soda_scans"),
-        ["2"]
-    );
+    assert_eq!(store_rows(plain, "SELECT COUNT(*) FROM soda_scans"), ["2"]);
 }
 
 #[test]
