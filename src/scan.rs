@@ -9,7 +9,7 @@ use crate::diagnostic::{Level, Logs, Sink};
 use crate::engine::{self, Connection};
 use crate::eval;
 use crate::exit::ExitStatus;
-use crate::measure::Measurements;
+use crate::measure::{EngineError, Measurements};
 use crate::plan::Planner;
 use crate::report::{self, ScanReport};
 use crate::sodacl;
@@ -503,7 +503,7 @@ fn log_queries(executed: &[crate::measure::Executed], logs: &mut Logs) {
                 Level::Error,
                 format!("Query execution error in {}: {e}\n{}", q.name, q.sql),
                 None,
-                Some(e.clone()),
+                Some(e.to_string()),
             );
         }
     }
@@ -569,12 +569,13 @@ impl Session {
                 continue;
             }
             let conn = match config.data_source(name) {
-                None => Err(format!(
-                    "Data source '{name}' not present in the configuration"
-                )),
-                Some(ds) => rt
-                    .block_on(Connection::open(ds))
-                    .map_err(|e| format!("Could not connect to data source \"{name}\": {e}")),
+                None => Err(EngineError::UnknownDataSource(name.clone())),
+                Some(ds) => rt.block_on(Connection::open(ds)).map_err(|e| {
+                    EngineError::OtherSource {
+                        name: name.clone(),
+                        cause: Box::new(e),
+                    }
+                }),
             };
             self.connections.others.push((name.clone(), conn));
         }
@@ -599,10 +600,10 @@ impl Session {
         sections
     }
 
-    fn discover(&self, t: &sodacl::model::ForEach) -> Result<Vec<String>, String> {
+    fn discover(&self, t: &sodacl::model::ForEach) -> Result<Vec<String>, EngineError> {
         match (&self.runtime, &self.connections.default) {
             (Some(rt), Some(c)) => rt.block_on(c.discover_tables(&t.includes, &t.excludes)),
-            _ => Err("not connected".into()),
+            _ => Err(EngineError::NotConnected),
         }
     }
 
@@ -713,6 +714,7 @@ pub fn test_connection(args: &TestConnectionArgs, sink: Option<Sink>) -> ExitSta
             conn.close().await;
             rows.map(|_| ())
         })
+        .map_err(|e| e.to_string())
     });
     match result {
         Ok(()) => {

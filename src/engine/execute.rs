@@ -4,7 +4,7 @@
 
 use super::dialect::{self, Post, ReferenceSelect, RenderedQuery};
 use super::{Connection, Connections};
-use crate::measure::{Executed, Measurements, Rows, Value, MAX_KEPT_ROWS};
+use crate::measure::{EngineError, Executed, Measurements, Rows, Value, MAX_KEPT_ROWS};
 use crate::plan::{Metric, MetricKind, Plan, Query, QueryKind};
 use std::time::{Duration, Instant};
 
@@ -23,7 +23,7 @@ impl QueryRun {
         q: &Query,
         name: String,
         sql: &str,
-        result: Result<(), String>,
+        result: Result<(), EngineError>,
         took: Duration,
     ) {
         let on = (Some(q.dataset.clone()), q.column.clone());

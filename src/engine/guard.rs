@@ -3,6 +3,8 @@
 //! MySQL refuse a second statement in prepared statements anyway, so this is the first of
 //! several guards (read-only sessions and transactions are the others).
 
+use crate::measure::EngineError;
+
 /// How an engine's SQL text quotes things (for [`single_statement`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Quoting {
@@ -19,17 +21,12 @@ pub struct Quoting {
 // One character loop reads best whole: each quoting rule is an arm of the same scanner.
 /// Returns the SQL without a trailing `;`, or an error if the text holds more than one
 /// statement.
-pub fn single_statement(sql: &str, q: Quoting) -> Result<String, String> {
+pub fn single_statement(sql: &str, q: Quoting) -> Result<String, EngineError> {
     let chars: Vec<char> = sql.chars().collect();
     let n = chars.len();
     let mut i = 0;
     let mut end_of_first: Option<usize> = None;
-    let second = || {
-        Err(
-            "only one SQL statement per query is allowed (found a second statement after ';')"
-                .to_string(),
-        )
-    };
+    let second = || Err(EngineError::SecondStatement);
     while i < n {
         let c = chars[i];
         match c {

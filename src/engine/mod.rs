@@ -19,7 +19,7 @@ pub mod samples;
 pub mod sqlite;
 
 use crate::config::{DataSource, Engine as EngineConfig};
-use crate::measure::{Rows, Value};
+use crate::measure::{EngineError, Rows, Value};
 use dialect::Dialect;
 use driver::Driver;
 pub use execute::execute;
@@ -37,38 +37,49 @@ pub struct Connection {
     /// The configured database name (schema queries filter on it).
     pub database: Option<String>,
     query_timeout: Duration,
+    connect_timeout: Duration,
 }
 
-/// Makes a database error readable: sqlx prefixes messages we do not want users to see.
-fn error_text(e: &sqlx::Error) -> String {
+/// Classifies a driver error; the database's own words are kept without sqlx's prefixes.
+fn engine_error(e: &sqlx::Error, connect_timeout: Duration) -> EngineError {
     match e {
-        sqlx::Error::Database(db) => db.message().to_string(),
-        sqlx::Error::Configuration(c) => c.to_string(),
-        sqlx::Error::PoolTimedOut => "timed out while connecting".to_string(),
-        other => other.to_string(),
+        sqlx::Error::Database(db) => EngineError::Database(db.message().to_string()),
+        sqlx::Error::Configuration(c) => EngineError::Configuration(c.to_string()),
+        sqlx::Error::PoolTimedOut => EngineError::ConnectTimeout {
+            address: None,
+            seconds: connect_timeout.as_secs(),
+        },
+        other => EngineError::Database(other.to_string()),
     }
 }
 
 /// Fails fast, and says why, when the server cannot be reached: the pool would retry a
 /// refused connection or an unknown host until `connection_timeout` and then only say that it
 /// timed out. Only a silent network waits for the timeout.
-async fn reachable(host: &str, port: u16, timeout: Duration) -> Result<(), String> {
-    match tokio::time::timeout(timeout, tokio::net::TcpStream::connect((host, port))).await {
+async fn reachable(host: &str, port: u16, timeout: Duration) -> Result<(), EngineError> {
+    let (host, port) = (host.to_string(), port);
+    match tokio::time::timeout(timeout, tokio::net::TcpStream::connect((host.as_str(), port)))
+        .await
+    {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-            Err(format!("connection refused by {host}:{port}"))
+            Err(EngineError::Refused { host, port })
         }
-        Ok(Err(e)) => Err(format!("cannot connect to {host}:{port}: {e}")),
-        Err(_) => Err(format!(
-            "timed out after {} s while connecting to {host}:{port}",
-            timeout.as_secs()
-        )),
+        Ok(Err(e)) => Err(EngineError::Unreachable {
+            host,
+            port,
+            reason: e.to_string(),
+        }),
+        Err(_) => Err(EngineError::ConnectTimeout {
+            address: Some((host, port)),
+            seconds: timeout.as_secs(),
+        }),
     }
 }
 
 impl Connection {
     /// Connects to a data source: the one place a configured type becomes a driver.
-    pub async fn open(ds: &DataSource) -> Result<Connection, String> {
+    pub async fn open(ds: &DataSource) -> Result<Connection, EngineError> {
         let (driver, database) = match &ds.engine {
             EngineConfig::Postgres {
                 host,
@@ -91,10 +102,11 @@ impl Connection {
             EngineConfig::Sqlite { .. } => (sqlite::open(ds, POOL_SIZE).await, None),
         };
         Ok(Connection {
-            driver: driver.map_err(|e| error_text(&e))?,
+            driver: driver.map_err(|e| engine_error(&e, ds.connect_timeout))?,
             schema: ds.schema.clone(),
             database,
             query_timeout: ds.query_timeout,
+            connect_timeout: ds.connect_timeout,
         })
     }
 
@@ -104,21 +116,20 @@ impl Connection {
 
     /// Runs one statement and returns its rows. Prepared statements refuse a second
     /// statement in the text, so a value from a checks file cannot smuggle one in.
-    pub async fn fetch(&self, sql: &str) -> Result<Vec<Vec<Value>>, String> {
+    pub async fn fetch(&self, sql: &str) -> Result<Vec<Vec<Value>>, EngineError> {
         self.fetch_rows(sql, usize::MAX).await.map(|r| r.rows)
     }
 
     /// Runs one statement; keeps at most `keep` rows but counts them all.
-    pub async fn fetch_rows(&self, sql: &str, keep: usize) -> Result<Rows, String> {
+    pub async fn fetch_rows(&self, sql: &str, keep: usize) -> Result<Rows, EngineError> {
         let sql = guard::single_statement(sql, self.dialect().quoting())?;
         let run = self.driver.fetch_rows(&sql, keep);
         // The server-side timeout is the real guard; this one catches a dead connection.
         match tokio::time::timeout(self.query_timeout + Duration::from_secs(5), run).await {
-            Ok(r) => r.map_err(|e| error_text(&e)),
-            Err(_) => Err(format!(
-                "query timed out after {} seconds",
-                self.query_timeout.as_secs()
-            )),
+            Ok(r) => r.map_err(|e| engine_error(&e, self.connect_timeout)),
+            Err(_) => Err(EngineError::QueryTimeout {
+                seconds: self.query_timeout.as_secs(),
+            }),
         }
     }
 
@@ -127,7 +138,7 @@ impl Connection {
         &self,
         includes: &[String],
         excludes: &[String],
-    ) -> Result<Vec<String>, String> {
+    ) -> Result<Vec<String>, EngineError> {
         let Some(sql) = dialect::render_table_discovery(
             self.dialect(),
             includes,
@@ -158,22 +169,17 @@ impl Connection {
 #[derive(Clone, Default)]
 pub struct Connections {
     pub default: Option<Connection>,
-    pub others: Vec<(String, Result<Connection, String>)>,
+    pub others: Vec<(String, Result<Connection, EngineError>)>,
 }
 
 impl Connections {
-    pub(crate) fn get(&self, name: &Option<String>) -> Result<Connection, String> {
+    pub(crate) fn get(&self, name: &Option<String>) -> Result<Connection, EngineError> {
         match name {
-            None => self
-                .default
-                .clone()
-                .ok_or_else(|| "not connected".to_string()),
+            None => self.default.clone().ok_or(EngineError::NotConnected),
             Some(n) => match self.others.iter().find(|(k, _)| k == n) {
                 Some((_, Ok(c))) => Ok(c.clone()),
                 Some((_, Err(e))) => Err(e.clone()),
-                None => Err(format!(
-                    "Data source '{n}' not present in the configuration"
-                )),
+                None => Err(EngineError::UnknownDataSource(n.clone())),
             },
         }
     }

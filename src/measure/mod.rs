@@ -5,9 +5,11 @@
 //! Every stage may use this module; it uses none of them (only the Python helpers), so moving
 //! a stage never drags another one along.
 
+mod error;
 pub mod history;
 mod value;
 
+pub use error::EngineError;
 pub use value::Value;
 
 use std::time::Duration;
@@ -56,7 +58,7 @@ pub const MAX_KEPT_ROWS: usize = 1000;
 pub struct Executed {
     pub name: String,
     pub sql: String,
-    pub error: Option<String>,
+    pub error: Option<EngineError>,
     pub duration: Duration,
     pub dataset: Option<Dataset>,
     pub column: Option<String>,
@@ -72,7 +74,7 @@ impl Executed {
         name: String,
         sql: String,
         (dataset, column): (Option<Dataset>, Option<String>),
-        result: Result<(), String>,
+        result: Result<(), EngineError>,
         duration: Duration,
     ) -> Executed {
         Executed {

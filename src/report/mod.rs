@@ -7,6 +7,7 @@
 pub mod console;
 pub mod document;
 pub mod html;
+mod problems;
 pub mod results;
 
 use crate::eval::CheckResult;

@@ -252,7 +252,7 @@ fn query_records(report: &ScanReport) -> Vec<QueryRecord> {
             duration: None,
         };
         queries.push(QueryRecord {
-            exception: q.error.clone(),
+            exception: q.error.as_ref().map(ToString::to_string),
             duration: Some(python::timedelta(q.duration)),
             ..record(&q.name, &q.sql)
         });
