@@ -570,12 +570,13 @@ impl Session {
             }
             let conn = match config.data_source(name) {
                 None => Err(EngineError::UnknownDataSource(name.clone())),
-                Some(ds) => rt.block_on(Connection::open(ds)).map_err(|e| {
-                    EngineError::OtherSource {
-                        name: name.clone(),
-                        cause: Box::new(e),
-                    }
-                }),
+                Some(ds) => {
+                    rt.block_on(Connection::open(ds))
+                        .map_err(|e| EngineError::OtherSource {
+                            name: name.clone(),
+                            cause: Box::new(e),
+                        })
+                }
             };
             self.connections.others.push((name.clone(), conn));
         }

@@ -17,7 +17,7 @@ pub mod tasks;
 use crate::config::{Cloud as CloudConfig, Secret};
 use crate::report::document::ScanResults;
 use anyhow::{anyhow, Context};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::time::Duration;
 
 /// The User-Agent of every request.
@@ -240,19 +240,19 @@ impl Client {
         if let Some(t) = &self.token {
             return Ok(t.clone());
         }
-        let body = json!({"type": "login", "apiKeyId": self.key_id.expose(), "apiKeySecret": self.key_secret.expose()});
+        let body = payload::Login::new(self.key_id.expose(), self.key_secret.expose());
         let url = format!("{}/command", self.api);
         match self
-            .send(&url, &to_bytes(&body), &[], "application/json")
+            .send(&url, &to_bytes(&json_of(&body)), &[], "application/json")
             .await
         {
-            Ok(r) => match r.body.get("token").and_then(Value::as_str) {
-                Some(t) => {
-                    let t = Secret::new(t.to_string());
+            Ok(r) => match serde_json::from_value::<payload::LoginAnswer>(r.body) {
+                Ok(answer) => {
+                    let t = Secret::new(answer.token);
                     self.token = Some(t.clone());
                     Ok(t)
                 }
-                None => Err(CloudError::Refused("No token in login response".into())),
+                Err(_) => Err(CloudError::Refused("No token in login response".into())),
             },
             Err(CloudError::Status {
                 code,
@@ -315,16 +315,23 @@ impl Client {
     pub async fn post(
         &mut self,
         endpoint: &str,
-        body: Map<String, Value>,
+        body: &impl serde::Serialize,
     ) -> Result<Response, CloudError> {
         let url = format!("{}/{endpoint}", self.api);
+        let body = match json_of(body) {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
         self.send_with_token(&url, Payload::Json(body)).await
     }
 
     /// `sodaCoreCloudConfiguration`: may samples be uploaded?
     pub async fn samples_allowed(&mut self) -> Result<bool, CloudError> {
         let r = self
-            .post("query", obj(json!({"type": "sodaCoreCloudConfiguration"})))
+            .post(
+                "query",
+                &payload::Query::plain(payload::Query::CLOUD_CONFIGURATION),
+            )
             .await?;
         // Missing means disabled, as in Soda Core.
         Ok(r.body
@@ -338,7 +345,7 @@ impl Client {
         let r = self
             .post(
                 "query",
-                obj(json!({"type": "sodaCoreAvailableCheckAttributes"})),
+                &payload::Query::plain(payload::Query::CHECK_ATTRIBUTES),
             )
             .await?;
         Ok(results(r))
@@ -351,22 +358,25 @@ impl Client {
         limit: Option<u32>,
         window: Option<(String, String)>,
     ) -> Result<Vec<Value>, CloudError> {
-        let mut expressions = vec![equals("metric.identity", metric_identity)];
-        if let Some((from, to)) = window {
-            for (op, time) in [("greaterThanOrEqual", from), ("lessThanOrEqual", to)] {
-                expressions.push(json!({"type": op, "left": {"type": "columnValue", "columnName": "measurement.dataTime"},
-                    "right": {"type": "time", "scanTime": false, "time": time}}));
-            }
-        }
-        let mut body = obj(json!({"type": "sodaCoreHistoricMeasurements"}));
-        if let Some(l) = limit {
-            body.insert("limit".into(), json!(l));
-        }
-        body.insert(
-            "filter".into(),
-            json!({"type": "and", "andExpressions": expressions}),
+        use payload::{Expression, Operand, Query};
+        let mut query = Query::history(
+            Query::HISTORIC_MEASUREMENTS,
+            limit,
+            ("metric.identity", metric_identity),
         );
-        let r = self.post("query", body).await?;
+        if let Some((from, to)) = window {
+            let data_time = || Operand::column("measurement.dataTime");
+            query = query
+                .and(Expression::GreaterThanOrEqual {
+                    left: data_time(),
+                    right: Operand::time(from),
+                })
+                .and(Expression::LessThanOrEqual {
+                    left: data_time(),
+                    right: Operand::time(to),
+                });
+        }
+        let r = self.post("query", &query).await?;
         Ok(results(r))
     }
 
@@ -376,11 +386,12 @@ impl Client {
         check_identity: &str,
         limit: u32,
     ) -> Result<Vec<Value>, CloudError> {
-        let body = obj(
-            json!({"type": "sodaCoreHistoricCheckResults", "limit": limit,
-            "filter": {"type": "and", "andExpressions": [equals("check.identity", check_identity)]}}),
+        let query = payload::Query::history(
+            payload::Query::HISTORIC_CHECK_RESULTS,
+            Some(limit),
+            ("check.identity", check_identity),
         );
-        let r = self.post("query", body).await?;
+        let r = self.post("query", &query).await?;
         Ok(results(r))
     }
 
@@ -408,10 +419,8 @@ impl Client {
 
     /// `sodaCoreInsertScanResults` with the results document.
     pub async fn insert_scan_results(&mut self, doc: &ScanResults) -> Result<Response, CloudError> {
-        let body = serde_json::to_value(payload::InsertScanResults::new(doc))
-            .map(obj)
-            .unwrap_or_default();
-        self.post("command", body).await
+        self.post("command", &payload::InsertScanResults::new(doc))
+            .await
     }
 }
 
@@ -432,15 +441,9 @@ fn results(r: Response) -> Vec<Value> {
     }
 }
 
-fn obj(v: Value) -> Map<String, Value> {
-    match v {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    }
-}
-
-fn equals(column: &str, value: &str) -> Value {
-    json!({"type": "equals", "left": {"type": "columnValue", "columnName": column}, "right": {"type": "string", "value": value}})
+/// A wire struct as JSON; our own structs always serialize (no maps with non-text keys).
+fn json_of(body: &impl serde::Serialize) -> Value {
+    serde_json::to_value(body).unwrap_or_default()
 }
 
 /// Bodies are written like Python's `json.dumps` (what Soda Cloud receives from Soda Core).

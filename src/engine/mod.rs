@@ -58,8 +58,11 @@ fn engine_error(e: &sqlx::Error, connect_timeout: Duration) -> EngineError {
 /// timed out. Only a silent network waits for the timeout.
 async fn reachable(host: &str, port: u16, timeout: Duration) -> Result<(), EngineError> {
     let (host, port) = (host.to_string(), port);
-    match tokio::time::timeout(timeout, tokio::net::TcpStream::connect((host.as_str(), port)))
-        .await
+    match tokio::time::timeout(
+        timeout,
+        tokio::net::TcpStream::connect((host.as_str(), port)),
+    )
+    .await
     {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {

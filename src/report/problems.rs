@@ -16,7 +16,10 @@ impl fmt::Display for EngineError {
             EngineError::ConnectTimeout {
                 address: Some((host, port)),
                 seconds,
-            } => write!(f, "timed out after {seconds} s while connecting to {host}:{port}"),
+            } => write!(
+                f,
+                "timed out after {seconds} s while connecting to {host}:{port}"
+            ),
             EngineError::ConnectTimeout { address: None, .. } => {
                 f.write_str("timed out while connecting")
             }
