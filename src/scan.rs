@@ -434,7 +434,7 @@ fn evaluate(
         }
     }
     for m in messages {
-        logs.log(m.level, m.text, m.location, None);
+        logs.log(m.level, m.problem.to_string(), m.location, None);
     }
     checks
 }

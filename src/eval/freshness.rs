@@ -1,6 +1,6 @@
 //! Freshness: how old the newest value of a column is, compared with "now" (sodacl.md §4.7).
 
-use super::{location, CheckResult, Message, Outcome};
+use super::{location, CheckResult, Message, Outcome, Problem};
 use crate::diagnostic::Level;
 use crate::measure::Value;
 use crate::sodacl::model::{Check, FreshnessCheck};
@@ -75,7 +75,7 @@ pub fn py_timedelta(d: TimeDelta) -> String {
 }
 
 /// The newest value as a UTC instant plus its text as Soda Core shows it.
-fn max_instant(v: &Value) -> Result<Option<(DateTime<Utc>, String)>, String> {
+fn max_instant(v: &Value) -> Result<Option<(DateTime<Utc>, String)>, &'static str> {
     Ok(Some(match v {
         Value::Null => return Ok(None),
         // A date counts as its last microsecond.
@@ -95,13 +95,13 @@ fn max_instant(v: &Value) -> Result<Option<(DateTime<Utc>, String)>, String> {
             Ok(d) => return max_instant(&Value::Date(d)),
             Err(_) => match parse_iso(t) {
                 Some(dt) => (dt, t.clone()),
-                None => return Err("str".into()),
+                None => return Err("str"),
             },
         },
-        Value::Int(_) => return Err("int".into()),
-        Value::Float(_) => return Err("float".into()),
-        Value::Bool(_) => return Err("bool".into()),
-        Value::Time(_) => return Err("time".into()),
+        Value::Int(_) => return Err("int"),
+        Value::Float(_) => return Err("float"),
+        Value::Bool(_) => return Err("bool"),
+        Value::Time(_) => return Err("time"),
     }))
 }
 
@@ -117,11 +117,11 @@ pub fn evaluate(
     let max = match max_instant(&max) {
         Ok(m) => m,
         Err(ty) => {
-            let text = format!(
-                "Could not evaluate freshness: max({}) is not a datetime: {ty}",
-                f.column
-            );
-            error(check, messages, text);
+            let problem = Problem::FreshnessNotTime {
+                column: f.column.clone(),
+                type_name: ty.to_string(),
+            };
+            error(check, messages, problem);
             return;
         }
     };
@@ -151,10 +151,10 @@ pub fn evaluate(
     result.outcome = Some(Outcome::decide(over(f.fail_after), over(f.warn_after)));
 }
 
-fn error(check: &Check, messages: &mut Vec<Message>, text: String) {
+fn error(check: &Check, messages: &mut Vec<Message>, problem: Problem) {
     messages.push(Message {
         level: Level::Error,
-        text,
+        problem,
         location: location(check),
     })
 }
@@ -169,27 +169,21 @@ fn now_instant(
     messages: &mut Vec<Message>,
 ) -> Result<Option<DateTime<Utc>>, ()> {
     let Some(t) = now_text else {
-        let text = format!(
-            "Could not parse variable {} as a timestamp: variable not found",
-            f.now_variable
-        );
-        error(check, messages, text);
+        let variable = f.now_variable.clone();
+        error(check, messages, Problem::NowMissing { variable });
         return Ok(None);
     };
     if let Some(n) = parse_iso(t) {
         return Ok(Some(n));
     }
-    let text = format!(
-        "Could not parse variable {} as a timestamp: {t}",
-        f.now_variable
-    );
-    error(check, messages, text);
+    let problem = Problem::NowUnreadable {
+        variable: f.now_variable.clone(),
+        text: t.to_string(),
+    };
+    error(check, messages, problem);
     if has_max {
-        let text = format!(
-            "Could not evaluate freshness: variable {} is not a datetime",
-            f.now_variable
-        );
-        error(check, messages, text);
+        let variable = f.now_variable.clone();
+        error(check, messages, Problem::NowNotTime { variable });
         return Err(());
     }
     Ok(None)

@@ -2,7 +2,7 @@
 //! Each (group, nested check) becomes a check of its own, named `<name> [<group>]`, with an
 //! identity that includes the group; the parent fails when any of them fails.
 
-use super::{apply_thresholds, location, CheckResult, Message, Outcome};
+use super::{apply_thresholds, location, CheckResult, GroupByProblem, Message, Outcome, Problem};
 use crate::diagnostic::{Level, Location};
 use crate::measure::Rows;
 use crate::measure::Value;
@@ -54,7 +54,7 @@ pub fn evaluate(
         Err(why) => {
             messages.push(Message {
                 level: Level::Error,
-                text: format!("Evaluation of check group by failed: {why}"),
+                problem: Problem::GroupBy(why),
                 location: location(check),
             });
             return vec![parent];
@@ -82,7 +82,7 @@ fn distinct_groups<'r>(
     rows: &'r Rows,
     field_idx: &[usize],
     limit: usize,
-) -> Result<Vec<(String, &'r Vec<Value>)>, String> {
+) -> Result<Vec<(String, &'r Vec<Value>)>, GroupByProblem> {
     let mut groups: Vec<(String, &Vec<Value>)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for row in &rows.rows {
@@ -99,11 +99,10 @@ fn distinct_groups<'r>(
         }
     }
     if groups.len() > limit {
-        return Err(format!(
-            "Total number of groups {} exceeds the maximum number of groups ({})",
-            groups.len(),
-            limit
-        ));
+        return Err(GroupByProblem::TooManyGroups {
+            count: groups.len(),
+            limit,
+        });
     }
     Ok(groups)
 }
@@ -124,24 +123,18 @@ impl Parent<'_> {
         g: &GroupByCheck,
         rows: &Rows,
         messages: &mut Vec<Message>,
-    ) -> Result<Vec<CheckResult>, String> {
+    ) -> Result<Vec<CheckResult>, GroupByProblem> {
         let field_idx = g
             .fields
             .iter()
-            .map(|f| {
-                column(rows, f)
-                    .ok_or_else(|| format!("field \"{f}\" is not a column of the query result"))
-            })
+            .map(|f| column(rows, f).ok_or_else(|| GroupByProblem::NotAColumn(f.clone())))
             .collect::<Result<Vec<_>, _>>()?;
         let groups = distinct_groups(rows, &field_idx, g.group_limit)?;
         let mut children = Vec::new();
         for (label, row) in &groups {
             for child in &g.checks {
                 let Some(ci) = column(rows, &child.metric) else {
-                    return Err(format!(
-                        "\"{}\" is not a column of the query result",
-                        child.metric
-                    ));
+                    return Err(GroupByProblem::MetricNotAColumn(child.metric.clone()));
                 };
                 let value = row.get(ci).cloned().unwrap_or(Value::Null);
                 children.push(self.child_result(child, label, value, messages));

@@ -2,7 +2,7 @@
 //! (cli-and-cloud.md §7). The history is fetched before evaluation (by the scan, which owns
 //! the Cloud session) and handed in, so evaluation stays free of I/O.
 
-use super::{apply_thresholds, location, CheckResult, Message};
+use super::{apply_thresholds, location, CheckResult, Message, Problem};
 use crate::diagnostic::Level;
 use crate::measure::Value;
 use crate::sodacl::line::HistoryWindow;
@@ -53,9 +53,6 @@ pub fn request(check: &Check) -> Option<HistoryRequest> {
     }
 }
 
-pub const NOT_ENOUGH_HISTORY: &str =
-    "Skipping schema checks since there is no historic schema metrics!";
-
 /// Change over time: the difference (or percentage) against the history, then thresholds.
 pub fn evaluate_change(
     check: &Check,
@@ -76,7 +73,7 @@ pub fn evaluate_change(
     let Some(historic) = historic_value(&c.history, &values) else {
         messages.push(Message {
             level: Level::Info,
-            text: "Skipping metric check eval because there is not enough historic data yet".into(),
+            problem: Problem::NoHistoricValue,
             location: None,
         });
         return;
@@ -113,20 +110,18 @@ fn measurements<'h>(
     history: Option<&'h History>,
     messages: &mut Vec<Message>,
 ) -> Option<&'h [HistoricMeasurement]> {
-    let text = match history {
-        None | Some(History::NoSource) => {
-            "Soda Core must be configured to connect to Soda Cloud to use change-over-time checks."
-                .into()
-        }
-        Some(History::Failed(e)) => format!(
-            "Evaluation of check {} failed: no history from Soda Cloud: {e}",
-            check.source_line
-        ),
+    let problem = match history {
+        None | Some(History::NoSource) => Problem::NoHistorySource { anomaly: false },
+        Some(History::Failed(e)) => Problem::HistoryFailed {
+            check: check.source_line.clone(),
+            reason: e.clone(),
+            from_cloud: true,
+        },
         Some(History::Measurements(m)) => return Some(m),
     };
     messages.push(Message {
         level: Level::Error,
-        text,
+        problem,
         location: location(check),
     });
     None
@@ -254,12 +249,13 @@ pub fn schema_changes(
 /// Marks a check as waiting for history (outcome reason `notEnoughHistory`).
 pub fn not_enough_history(result: &mut CheckResult, messages: &mut Vec<Message>, check: &Check) {
     result.outcome = None;
+    let problem = Problem::NoHistoricSchema;
     result.outcome_reasons = vec![
-        json!({"code": "notEnoughHistory", "message": NOT_ENOUGH_HISTORY, "severity": "warn"}),
+        json!({"code": "notEnoughHistory", "message": problem.to_string(), "severity": "warn"}),
     ];
     messages.push(Message {
         level: Level::Warning,
-        text: NOT_ENOUGH_HISTORY.into(),
+        problem,
         location: location(check),
     });
 }

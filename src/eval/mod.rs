@@ -9,6 +9,7 @@ mod freshness;
 mod group_by;
 pub mod groups;
 pub mod history;
+pub mod problem;
 mod schema;
 
 use crate::diagnostic::{Level, Location};
@@ -18,6 +19,7 @@ use crate::plan::{MetricKind, Plan};
 use crate::sodacl::line::Operand;
 use crate::sodacl::model::{Check, CheckKind, Zone};
 use crate::template::Vars;
+pub use problem::{GroupByProblem, Problem, ThresholdProblem};
 
 /// A check's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,11 +113,11 @@ pub fn parse_iso_datetime(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     freshness::parse_iso(text)
 }
 
-/// A message for the scan log.
+/// A problem for the scan log: how serious, what, and at which check.
 #[derive(Debug, Clone)]
 pub struct Message {
     pub level: Level,
-    pub text: String,
+    pub problem: Problem,
     pub location: Option<Location>,
 }
 
@@ -173,7 +175,7 @@ pub fn round2(x: f64) -> f64 {
     format!("{x:.2}").parse().unwrap_or(x)
 }
 
-fn resolve(op: &Operand, vars: &Vars) -> Result<f64, String> {
+fn resolve(op: &Operand, vars: &Vars) -> Result<f64, ThresholdProblem> {
     match op {
         Operand::Number(n) => Ok(*n),
         Operand::Duration { seconds, .. } => Ok(*seconds as f64),
@@ -181,14 +183,14 @@ fn resolve(op: &Operand, vars: &Vars) -> Result<f64, String> {
             let rendered = vars.render(text).text;
             match rendered.trim().parse::<f64>() {
                 Ok(n) if n.is_finite() => Ok(n),
-                Ok(_) => Err(format!("the threshold '{rendered}' is not a finite number")),
-                Err(_) => Err(format!("could not convert string to float: '{rendered}'")),
+                Ok(_) => Err(ThresholdProblem::NotFinite(rendered)),
+                Err(_) => Err(ThresholdProblem::NotANumber(rendered)),
             }
         }
     }
 }
 
-fn resolve_zone(z: &Zone, vars: &Vars) -> Result<NumZone, String> {
+fn resolve_zone(z: &Zone, vars: &Vars) -> Result<NumZone, ThresholdProblem> {
     let r = |o: &Option<Operand>| o.as_ref().map(|o| resolve(o, vars)).transpose();
     Ok(NumZone {
         gte: r(&z.gte)?,
@@ -339,18 +341,18 @@ fn all_computed(
             }
         })
         .collect();
-    if !missing.is_empty() {
-        messages.push(Message {
-            level: Level::Error,
-            text: format!(
-                "Metrics '{}' were not computed for check '{}'",
-                missing.join(","),
-                check.source_line
-            ),
-            location: location(check),
-        });
+    if missing.is_empty() {
+        return true;
     }
-    missing.is_empty()
+    messages.push(Message {
+        level: Level::Error,
+        problem: Problem::MetricsNotComputed {
+            metrics: missing,
+            check: check.source_line.clone(),
+        },
+        location: location(check),
+    });
+    false
 }
 
 /// `row_count same as T`: the difference of the two row counts, failing unless it is 0.
@@ -449,16 +451,12 @@ pub(crate) fn apply_thresholds(
     messages: &mut Vec<Message>,
 ) {
     let Some(v) = value.as_f64() else {
-        let hint = if has_format {
-            " (a valid format does not turn text into numbers for this metric)"
-        } else {
-            ""
-        };
         messages.push(Message {
             level: Level::Error,
-            text: format!(
-                "Cannot evaluate check: Expected a numeric value, but was {value}.{hint}"
-            ),
+            problem: Problem::NotNumeric {
+                value: value.clone(),
+                has_format,
+            },
             location: location(check),
         });
         return;
@@ -472,7 +470,10 @@ pub(crate) fn apply_thresholds(
         (Err(e), _) | (_, Err(e)) => {
             messages.push(Message {
                 level: Level::Error,
-                text: format!("Evaluation of check {} failed: {e}", check.source_line),
+                problem: Problem::Threshold {
+                    check: check.source_line.clone(),
+                    why: e,
+                },
                 location: location(check),
             });
             return;
@@ -525,5 +526,26 @@ mod tests {
         assert_eq!(round2(6.0 * 100.0 / 9.0), 66.67);
         assert_eq!(round2(40.0 * 100.0 / 320.0), 12.5);
         assert_eq!(round2(3.0 * 100.0 / 22.0), 13.64);
+    }
+
+    /// A threshold variable that is not a number is a kind the caller can tell apart, not
+    /// text to be searched.
+    #[test]
+    fn a_threshold_that_is_not_a_number_is_a_kind() {
+        let mut vars = Vars::default();
+        vars.cli.insert("LIMIT".into(), "ten".into());
+        vars.cli.insert("HUGE".into(), "inf".into());
+        let zone = |name: &str| Zone {
+            lt: Some(Operand::Variable(format!("${{{name}}}"))),
+            ..Zone::default()
+        };
+        assert_eq!(
+            resolve_zone(&zone("LIMIT"), &vars).err(),
+            Some(ThresholdProblem::NotANumber("ten".into()))
+        );
+        assert_eq!(
+            resolve_zone(&zone("HUGE"), &vars).err(),
+            Some(ThresholdProblem::NotFinite("inf".into()))
+        );
     }
 }

@@ -1,6 +1,7 @@
-//! Reports: the console summary and the scan results document (`-srf`).
+//! Reports: the console summary, the scan results document (`-srf`), the HTML report, and the
+//! words for problems the other stages hand over as data (`problems.rs`).
 //!
-//! Both read the same [`ScanReport`]. The console summary is written through the scan log,
+//! The console summary and the document read the same [`ScanReport`]. The console summary is written through the scan log,
 //! because Soda Core stores the summary lines in the results document's `logs` (and tools
 //! read the "NOT EVALUATED" section from there).
 

@@ -1,8 +1,9 @@
 //! The words for problems that cross stages as data: a failed connection or statement
-//! ([`EngineError`]). The stages that
+//! ([`EngineError`]) and a check that could not be evaluated ([`Problem`]). The stages that
 //! find them keep a kind and a location; this is the one place they become text, so a message
 //! is changed (or translated, or shown differently in a report) here and nowhere else.
 
+use crate::eval::{GroupByProblem, Problem, ThresholdProblem};
 use crate::measure::EngineError;
 use std::fmt;
 
@@ -37,6 +38,98 @@ impl fmt::Display for EngineError {
             EngineError::OtherSource { name, cause } => {
                 write!(f, "Could not connect to data source \"{name}\": {cause}")
             }
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::NoHistoricValue => f.write_str(
+                "Skipping metric check eval because there is not enough historic data yet",
+            ),
+            Problem::NoHistorySource { anomaly: false } => f.write_str(
+                "Soda Core must be configured to connect to Soda Cloud to use change-over-time checks.",
+            ),
+            Problem::NoHistorySource { anomaly: true } => f.write_str(
+                "Anomaly checks compare with the metric's history: configure Soda Cloud or a results store (results_store: or --store)",
+            ),
+            Problem::HistoryFailed {
+                check,
+                reason,
+                from_cloud,
+            } => {
+                let source = if *from_cloud { " from Soda Cloud" } else { "" };
+                write!(f, "Evaluation of check {check} failed: no history{source}: {reason}")
+            }
+            Problem::NoHistoricSchema => {
+                f.write_str("Skipping schema checks since there is no historic schema metrics!")
+            }
+            Problem::AnomalyNeedsHistory { have, need } => write!(
+                f,
+                "Anomaly detection needs at least {need} earlier measurements of the metric; {have} recorded so far"
+            ),
+            Problem::MetricsNotComputed { metrics, check } => write!(
+                f,
+                "Metrics '{}' were not computed for check '{check}'",
+                metrics.join(",")
+            ),
+            Problem::NotNumeric { value, has_format } => {
+                write!(f, "Cannot evaluate check: Expected a numeric value, but was {value}.")?;
+                if *has_format {
+                    f.write_str(" (a valid format does not turn text into numbers for this metric)")?;
+                }
+                Ok(())
+            }
+            Problem::Threshold { check, why } => {
+                write!(f, "Evaluation of check {check} failed: {why}")
+            }
+            Problem::GroupBy(why) => write!(f, "Evaluation of check group by failed: {why}"),
+            Problem::FreshnessNotTime { column, type_name } => write!(
+                f,
+                "Could not evaluate freshness: max({column}) is not a datetime: {type_name}"
+            ),
+            Problem::NowMissing { variable } => write!(
+                f,
+                "Could not parse variable {variable} as a timestamp: variable not found"
+            ),
+            Problem::NowUnreadable { variable, text } => {
+                write!(f, "Could not parse variable {variable} as a timestamp: {text}")
+            }
+            Problem::NowNotTime { variable } => write!(
+                f,
+                "Could not evaluate freshness: variable {variable} is not a datetime"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for ThresholdProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ThresholdProblem::NotFinite(text) => {
+                write!(f, "the threshold '{text}' is not a finite number")
+            }
+            ThresholdProblem::NotANumber(text) => {
+                write!(f, "could not convert string to float: '{text}'")
+            }
+        }
+    }
+}
+
+impl fmt::Display for GroupByProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GroupByProblem::NotAColumn(field) => {
+                write!(f, "field \"{field}\" is not a column of the query result")
+            }
+            GroupByProblem::MetricNotAColumn(metric) => {
+                write!(f, "\"{metric}\" is not a column of the query result")
+            }
+            GroupByProblem::TooManyGroups { count, limit } => write!(
+                f,
+                "Total number of groups {count} exceeds the maximum number of groups ({limit})"
+            ),
         }
     }
 }

@@ -10,7 +10,7 @@
 pub mod model;
 pub mod synthetic;
 
-use super::{location, CheckResult, Message, NumZone, Outcome};
+use super::{location, CheckResult, Message, NumZone, Outcome, Problem};
 use crate::diagnostic::Level;
 use crate::measure::history::History;
 use crate::measure::Value;
@@ -28,9 +28,9 @@ pub fn evaluate(
     result: &mut CheckResult,
     messages: &mut Vec<Message>,
 ) {
-    let error = |text: String| Message {
+    let error = |problem: Problem| Message {
         level: Level::Error,
-        text,
+        problem,
         location: location(check),
     };
     let Some(current) = value.as_f64() else {
@@ -38,13 +38,14 @@ pub fn evaluate(
     };
     let measurements = match history {
         None | Some(History::NoSource) => {
-            return messages.push(error("Anomaly checks compare with the metric's history: configure Soda Cloud or a results store (results_store: or --store)".into()));
+            return messages.push(error(Problem::NoHistorySource { anomaly: true }));
         }
         Some(History::Failed(e)) => {
-            return messages.push(error(format!(
-                "Evaluation of check {} failed: no history: {e}",
-                check.source_line
-            )));
+            return messages.push(error(Problem::HistoryFailed {
+                check: check.source_line.clone(),
+                reason: e.clone(),
+                from_cloud: false,
+            }));
         }
         Some(History::Measurements(m)) => m,
     };
@@ -74,15 +75,14 @@ fn not_enough(
     have: usize,
     need: usize,
 ) {
-    let text = format!(
-        "Anomaly detection needs at least {need} earlier measurements of the metric; {have} recorded so far"
-    );
+    let problem = Problem::AnomalyNeedsHistory { have, need };
     result.outcome = None;
-    result.outcome_reasons =
-        vec![json!({"code": "notEnoughHistory", "message": text, "severity": "warn"})];
+    result.outcome_reasons = vec![
+        json!({"code": "notEnoughHistory", "message": problem.to_string(), "severity": "warn"}),
+    ];
     messages.push(Message {
         level: Level::Warning,
-        text,
+        problem,
         location: location(check),
     });
 }
