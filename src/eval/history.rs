@@ -246,10 +246,14 @@ pub fn schema_changes(
     ))
 }
 
-/// Marks a check as waiting for history (outcome reason `notEnoughHistory`).
-pub fn not_enough_history(result: &mut CheckResult, messages: &mut Vec<Message>, check: &Check) {
+/// Marks a check as waiting for history (outcome reason `notEnoughHistory`, saying `problem`).
+pub fn not_enough_history(
+    result: &mut CheckResult,
+    messages: &mut Vec<Message>,
+    check: &Check,
+    problem: Problem,
+) {
     result.outcome = None;
-    let problem = Problem::NoHistoricSchema;
     result.outcome_reasons = vec![
         json!({"code": "notEnoughHistory", "message": problem.to_string(), "severity": "warn"}),
     ];

@@ -270,13 +270,23 @@ pub fn evaluate(
                     .history
                     .is_some_and(history::History::has_measurements)
             {
-                history::not_enough_history(&mut result, messages, check);
+                history::not_enough_history(
+                    &mut result,
+                    messages,
+                    check,
+                    Problem::NoHistoricSchema,
+                );
             }
         }
         CheckKind::GroupEvolution(g) => {
             let rows = out.rows.get(ids[0]).cloned().flatten().unwrap_or_default();
             if !groups::evaluate(&g.warn, &g.fail, &rows, input.history, &mut result) {
-                history::not_enough_history(&mut result, messages, check);
+                history::not_enough_history(
+                    &mut result,
+                    messages,
+                    check,
+                    Problem::NoHistoricSchema,
+                );
             }
         }
         CheckKind::Anomaly(_) => {

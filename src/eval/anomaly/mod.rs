@@ -63,28 +63,12 @@ pub fn evaluate(
         value: current,
     };
     match model::detect(&points, now, &Settings::default()) {
-        Verdict::NotEnoughHistory { have, need } => not_enough(result, messages, check, have, need),
+        Verdict::NotEnoughHistory { have, need } => {
+            let problem = Problem::AnomalyNeedsHistory { have, need };
+            super::history::not_enough_history(result, messages, check, problem)
+        }
         Verdict::Scored(d) => scored(check, &d, result),
     }
-}
-
-fn not_enough(
-    result: &mut CheckResult,
-    messages: &mut Vec<Message>,
-    check: &Check,
-    have: usize,
-    need: usize,
-) {
-    let problem = Problem::AnomalyNeedsHistory { have, need };
-    result.outcome = None;
-    result.outcome_reasons = vec![
-        json!({"code": "notEnoughHistory", "message": problem.to_string(), "severity": "warn"}),
-    ];
-    messages.push(Message {
-        level: Level::Warning,
-        problem,
-        location: location(check),
-    });
 }
 
 fn scored(check: &Check, d: &Detection, result: &mut CheckResult) {
