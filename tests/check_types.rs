@@ -85,3 +85,4 @@ macro_rules! engine {
 engine!(sqlite, Database::Sqlite);
 engine!(postgres, Database::Postgres);
 engine!(mariadb, Database::MariaDb);
+engine!(spark, Database::Spark);

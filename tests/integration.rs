@@ -12,6 +12,8 @@ mod sqlite;
 mod postgres;
 // The shared scans on the local MariaDB server, plus its statement timeout.
 mod mysql;
+// The shared scans on a local Spark cluster over Spark Connect, plus its read-only rule.
+mod spark;
 // The `-srf` scan results document, pinned with test-side types.
 mod results;
 // Soda Cloud over real HTTPS: request sequences, payloads, faults, the outbox, secrets.

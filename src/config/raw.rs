@@ -37,6 +37,11 @@ pub struct RawDataSource {
     pub query_timeout: Option<Spanned<f64>>,
     pub samples_limit: Option<Spanned<i64>>,
     pub disable_samples: Option<bool>,
+    /// Spark: the Connect endpoint's bearer token, TLS, catalog and Soda Core's `method`.
+    pub token: Option<Spanned<String>>,
+    pub use_ssl: Option<bool>,
+    pub catalog: Option<Spanned<String>>,
+    pub method: Option<Spanned<String>>,
 }
 
 /// The `soda_cloud:` block.
@@ -96,6 +101,10 @@ const DATA_SOURCE_KEYS: &[&str] = &[
     "connection_parameters",
     "sampler",
     "disable_samples",
+    "token",
+    "use_ssl",
+    "catalog",
+    "method",
 ];
 
 /// Reads the top level of a configuration document.
@@ -203,6 +212,10 @@ fn read_data_source(
             "connection_timeout" => ds.connection_timeout = number(&k, value, problems),
             "query_timeout" => ds.query_timeout = number(&k, value, problems),
             "disable_samples" => ds.disable_samples = boolean(&k, value, problems),
+            "token" => ds.token = string(&k, value, problems),
+            "use_ssl" => ds.use_ssl = boolean(&k, value, problems),
+            "catalog" => ds.catalog = string(&k, value, problems),
+            "method" => ds.method = string(&k, value, problems),
             "sampler" => read_sampler(&mut ds, value, problems),
             // Accepted for compatibility; they change nothing for our engines.
             _ => {}

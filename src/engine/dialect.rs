@@ -64,6 +64,12 @@ pub trait Dialect: Send + Sync {
     /// on the column `name` built by [`render_table_discovery`].
     fn table_discovery(&self, name_filter: &str, schema: Option<&str>) -> String;
 
+    /// For engines that cannot filter a table listing in SQL: the statement listing every
+    /// table (names in column `tableName` or the first), filtered with the patterns in Rust.
+    fn table_listing(&self, _schema: Option<&str>) -> Option<String> {
+        None
+    }
+
     /// The query listing a table's columns: name, data type, nullability, in column order.
     fn schema_query(&self, table: &str, schema: Option<&str>, database: Option<&str>) -> String;
 

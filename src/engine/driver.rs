@@ -3,7 +3,7 @@
 //! streaming of result rows that every driver shares.
 
 use super::dialect::Dialect;
-use crate::measure::{ColumnInfo, Rows, Value};
+use crate::measure::{ColumnInfo, EngineError, Rows, Value};
 use futures_util::future::LocalBoxFuture;
 use futures_util::TryStreamExt;
 use sqlx::{Column, Executor, Row, TypeInfo};
@@ -18,7 +18,7 @@ pub trait Driver: Send + Sync {
         &'a self,
         sql: &'a str,
         keep: usize,
-    ) -> LocalBoxFuture<'a, Result<Rows, sqlx::Error>>;
+    ) -> LocalBoxFuture<'a, Result<Rows, EngineError>>;
 
     /// Closes the pool.
     fn close(&self) -> LocalBoxFuture<'_, ()>;
@@ -49,15 +49,30 @@ where
         &'a self,
         sql: &'a str,
         keep: usize,
-    ) -> LocalBoxFuture<'a, Result<Rows, sqlx::Error>> {
-        match self.begin_read_only {
-            Some(begin) => in_read_only_transaction(&self.pool, begin, sql, keep, self.decode),
-            None => Box::pin(stream_rows(&self.pool, sql, keep, self.decode)),
-        }
+    ) -> LocalBoxFuture<'a, Result<Rows, EngineError>> {
+        Box::pin(async move {
+            let rows = match self.begin_read_only {
+                Some(begin) => {
+                    in_read_only_transaction(&self.pool, begin, sql, keep, self.decode).await
+                }
+                None => stream_rows(&self.pool, sql, keep, self.decode).await,
+            };
+            rows.map_err(|e| engine_error(&e))
+        })
     }
 
     fn close(&self) -> LocalBoxFuture<'_, ()> {
         Box::pin(self.pool.close())
+    }
+}
+
+/// Classifies a driver error; the database's own words are kept without sqlx's prefixes.
+pub fn engine_error(e: &sqlx::Error) -> EngineError {
+    match e {
+        sqlx::Error::Database(db) => EngineError::Database(db.message().to_string()),
+        sqlx::Error::Configuration(c) => EngineError::Configuration(c.to_string()),
+        sqlx::Error::PoolTimedOut => EngineError::PoolTimedOut,
+        other => EngineError::Database(other.to_string()),
     }
 }
 

@@ -16,6 +16,8 @@ pub mod mysql;
 pub mod postgres;
 pub mod profiling;
 pub mod samples;
+#[cfg(feature = "spark")]
+pub mod spark;
 pub mod sqlite;
 
 use crate::config::{DataSource, Engine as EngineConfig};
@@ -37,20 +39,6 @@ pub struct Connection {
     /// The configured database name (schema queries filter on it).
     pub database: Option<String>,
     query_timeout: Duration,
-    connect_timeout: Duration,
-}
-
-/// Classifies a driver error; the database's own words are kept without sqlx's prefixes.
-fn engine_error(e: &sqlx::Error, connect_timeout: Duration) -> EngineError {
-    match e {
-        sqlx::Error::Database(db) => EngineError::Database(db.message().to_string()),
-        sqlx::Error::Configuration(c) => EngineError::Configuration(c.to_string()),
-        sqlx::Error::PoolTimedOut => EngineError::ConnectTimeout {
-            address: None,
-            seconds: connect_timeout.as_secs(),
-        },
-        other => EngineError::Database(other.to_string()),
-    }
 }
 
 /// Fails fast, and says why, when the server cannot be reached: the pool would retry a
@@ -80,6 +68,18 @@ async fn reachable(host: &str, port: u16, timeout: Duration) -> Result<(), Engin
     }
 }
 
+#[cfg(feature = "spark")]
+async fn open_spark(ds: &DataSource) -> Result<Arc<dyn Driver>, EngineError> {
+    spark::open(ds).await
+}
+
+#[cfg(not(feature = "spark"))]
+async fn open_spark(_ds: &DataSource) -> Result<Arc<dyn Driver>, EngineError> {
+    Err(EngineError::Configuration(
+        "this soda was built without Spark support (cargo feature `spark`)".into(),
+    ))
+}
+
 impl Connection {
     /// Connects to a data source: the one place a configured type becomes a driver.
     pub async fn open(ds: &DataSource) -> Result<Connection, EngineError> {
@@ -91,7 +91,11 @@ impl Connection {
                 ..
             } => {
                 reachable(host, *port, ds.connect_timeout).await?;
-                (postgres::open(ds, POOL_SIZE).await, database.clone())
+                let driver = postgres::open(ds, POOL_SIZE).await;
+                (
+                    driver.map_err(|e| driver::engine_error(&e)),
+                    database.clone(),
+                )
             }
             EngineConfig::MySql {
                 host,
@@ -100,16 +104,26 @@ impl Connection {
                 ..
             } => {
                 reachable(host, *port, ds.connect_timeout).await?;
-                (mysql::open(ds, POOL_SIZE).await, database.clone())
+                let driver = mysql::open(ds, POOL_SIZE).await;
+                (
+                    driver.map_err(|e| driver::engine_error(&e)),
+                    database.clone(),
+                )
             }
-            EngineConfig::Sqlite { .. } => (sqlite::open(ds, POOL_SIZE).await, None),
+            EngineConfig::Sqlite { .. } => {
+                let driver = sqlite::open(ds, POOL_SIZE).await;
+                (driver.map_err(|e| driver::engine_error(&e)), None)
+            }
+            EngineConfig::Spark { host, port, .. } => {
+                reachable(host, *port, ds.connect_timeout).await?;
+                (open_spark(ds).await, None)
+            }
         };
         Ok(Connection {
-            driver: driver.map_err(|e| engine_error(&e, ds.connect_timeout))?,
+            driver: driver?,
             schema: ds.schema.clone(),
             database,
             query_timeout: ds.query_timeout,
-            connect_timeout: ds.connect_timeout,
         })
     }
 
@@ -129,7 +143,7 @@ impl Connection {
         let run = self.driver.fetch_rows(&sql, keep);
         // The server-side timeout is the real guard; this one catches a dead connection.
         match tokio::time::timeout(self.query_timeout + Duration::from_secs(5), run).await {
-            Ok(r) => r.map_err(|e| engine_error(&e, self.connect_timeout)),
+            Ok(r) => r,
             Err(_) => Err(EngineError::QueryTimeout {
                 seconds: self.query_timeout.as_secs(),
             }),
@@ -142,6 +156,9 @@ impl Connection {
         includes: &[String],
         excludes: &[String],
     ) -> Result<Vec<String>, EngineError> {
+        if let Some(sql) = self.dialect().table_listing(self.schema.as_deref()) {
+            return self.filter_listing(&sql, includes, excludes).await;
+        }
         let Some(sql) = dialect::render_table_discovery(
             self.dialect(),
             includes,
@@ -155,6 +172,37 @@ impl Connection {
             .into_iter()
             .filter_map(|r| match r.into_iter().next() {
                 Some(Value::Text(t)) => Some(self.dialect().discovered_name(&t)),
+                _ => None,
+            })
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// Discovery where the engine cannot filter its table listing in SQL (Spark's
+    /// `SHOW TABLES`): the names (column `tableName`, else the first) matched here.
+    async fn filter_listing(
+        &self,
+        sql: &str,
+        includes: &[String],
+        excludes: &[String],
+    ) -> Result<Vec<String>, EngineError> {
+        let rows = self.fetch_rows(sql, usize::MAX).await?;
+        let at = rows
+            .columns
+            .iter()
+            .position(|c| c.name == "tableName")
+            .unwrap_or(0);
+        let fold = |p: &String| self.dialect().fold_pattern(p);
+        let wanted = |name: &str| {
+            (includes.is_empty() || includes.iter().any(|p| profiling::like(&fold(p), name)))
+                && !excludes.iter().any(|p| profiling::like(&fold(p), name))
+        };
+        let mut names: Vec<String> = rows
+            .rows
+            .into_iter()
+            .filter_map(|r| match r.into_iter().nth(at) {
+                Some(Value::Text(t)) if wanted(&t) => Some(self.dialect().discovered_name(&t)),
                 _ => None,
             })
             .collect();

@@ -23,8 +23,12 @@ pub enum EngineError {
     },
     /// The driver refused the connection settings (an SSL mode, a missing SQLite file).
     Configuration(String),
+    /// The driver's pool gave up waiting for a connection.
+    PoolTimedOut,
     /// The text holds a second statement after a `;`; it was not sent.
     SecondStatement,
+    /// Spark: a statement that is neither a query nor one of our metadata statements.
+    NotReadOnly,
     /// The statement ran past `query_timeout` (plus a grace for a dead connection).
     QueryTimeout { seconds: u64 },
     /// The database's own message: a syntax error, an unknown column, a cancelled statement.

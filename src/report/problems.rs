@@ -21,9 +21,14 @@ impl fmt::Display for EngineError {
                 f,
                 "timed out after {seconds} s while connecting to {host}:{port}"
             ),
-            EngineError::ConnectTimeout { address: None, .. } => {
-                f.write_str("timed out while connecting")
-            }
+            EngineError::ConnectTimeout {
+                address: None,
+                seconds,
+            } => write!(f, "timed out after {seconds} s while connecting"),
+            EngineError::PoolTimedOut => f.write_str("timed out while connecting"),
+            EngineError::NotReadOnly => f.write_str(
+                "refused: on Spark only queries, DESCRIBE TABLE and SHOW TABLES are sent (a scan never writes)",
+            ),
             EngineError::Configuration(text) | EngineError::Database(text) => f.write_str(text),
             EngineError::SecondStatement => f.write_str(
                 "only one SQL statement per query is allowed (found a second statement after ';')",

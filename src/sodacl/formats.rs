@@ -15,6 +15,8 @@ pub enum RegexFlavor {
     MySql,
     /// Our SQLite `REGEXP` function, backed by Rust's `regex` crate.
     Sqlite,
+    /// Spark's `RLIKE`: `java.util.regex`, which reads every base pattern as written.
+    Java,
 }
 
 // One macro invocation keeps the pattern table and the public name list from drifting apart.
@@ -151,6 +153,7 @@ pub fn format_regex(name: &str, flavor: RegexFlavor) -> Option<&'static str> {
         RegexFlavor::Postgres => &[][..],
         RegexFlavor::MySql => MYSQL_OVERRIDES,
         RegexFlavor::Sqlite => SQLITE_OVERRIDES,
+        RegexFlavor::Java => &[][..],
     };
     lookup(overrides, name).or_else(|| lookup(BASE, name))
 }
@@ -171,10 +174,11 @@ mod tests {
     use super::*;
     use regex::Regex;
 
-    const ALL_FLAVORS: [RegexFlavor; 3] = [
+    const ALL_FLAVORS: [RegexFlavor; 4] = [
         RegexFlavor::Postgres,
         RegexFlavor::MySql,
         RegexFlavor::Sqlite,
+        RegexFlavor::Java,
     ];
 
     fn sqlite(name: &str) -> Regex {

@@ -2,7 +2,8 @@
 //!
 //! SQLite gets a fresh database file per test. PostgreSQL and MariaDB are the real local
 //! servers: the dataset is loaded once per test process (PostgreSQL into the schema
-//! `soda_rs_test` of database `test`, MariaDB into the database `soda_rs_test`). A server that
+//! `soda_rs_test` of database `test`, MariaDB into the database `soda_rs_test`, Spark into the
+//! database `soda_rs_test` of the local Spark Connect server's catalog). A server that
 //! cannot be reached makes every test that needs it fail with a message saying so: these tests
 //! never skip, so CI cannot pass without the servers.
 
@@ -16,6 +17,8 @@ use std::time::Duration;
 pub const POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 /// The MariaDB server the tests use (root, empty password).
 pub const MARIADB_URL: &str = "mysql://root@127.0.0.1:3306/test";
+/// The Spark Connect endpoint of the local cluster (`scripts/spark-local.sh start`).
+pub const SPARK_URL: &str = "sc://127.0.0.1:15002";
 /// Where the dataset lives on the servers.
 pub const SCHEMA: &str = "soda_rs_test";
 
@@ -25,6 +28,7 @@ pub enum Database {
     Sqlite,
     Postgres,
     MariaDb,
+    Spark,
 }
 
 impl Database {
@@ -34,6 +38,7 @@ impl Database {
             Database::Sqlite => "lite",
             Database::Postgres => "pg",
             Database::MariaDb => "maria",
+            Database::Spark => "spark",
         }
     }
 
@@ -57,6 +62,10 @@ impl Database {
                 format!(
                     "  type: mysql\n  host: 127.0.0.1\n  port: 3306\n  username: root\n  database: {SCHEMA}\n"
                 )
+            }
+            Database::Spark => {
+                ensure_spark();
+                format!("  type: spark\n  host: 127.0.0.1\n  port: 15002\n  database: {SCHEMA}\n")
             }
         };
         format!("data_source {name}:\n{body}{extra}")
@@ -88,6 +97,7 @@ impl Database {
                         .await
                         .map_err(|e| e.to_string())
                 }
+                Database::Spark => spark_count(&format!("SELECT COUNT(*) FROM {SCHEMA}.{table}")),
                 Database::MariaDb => {
                     let mut c = sqlx::MySqlConnection::connect(MARIADB_URL)
                         .await
@@ -194,6 +204,66 @@ fn ensure_mariadb() {
         panic!(
             "MariaDB is required for this test and is not usable at {MARIADB_URL}: {e}. \
              Start the server (root with an empty password, database test); \
+             tests that need a server fail rather than skip."
+        );
+    }
+}
+
+/// Runs Spark SQL statements in one session of the local Spark Connect server (the client is
+/// blocking, so this runs outside any tokio runtime), returning the first value of the last.
+fn spark_run(statements: &[String]) -> Result<Option<i64>, String> {
+    let session = spark_connect::SparkSession::builder()
+        .remote(SPARK_URL)
+        .get_or_create()
+        .map_err(|e| e.to_string())?;
+    let mut last = None;
+    for s in statements {
+        let short = |e: spark_connect::SparkError| {
+            format!("{s}: {}", e.to_string().lines().next().unwrap_or_default())
+        };
+        let rows = session.sql(s).map_err(short)?.collect().map_err(short)?;
+        last = rows.first().and_then(|r| r.get(0)).and_then(|v| v.as_i64());
+    }
+    Ok(last)
+}
+
+fn spark_count(sql: &str) -> Result<i64, String> {
+    std::thread::scope(|s| s.spawn(|| spark_run(&[sql.to_string()])).join())
+        .map_err(|_| "the Spark client panicked".to_string())?
+        .map(|n| n.unwrap_or(-1))
+}
+
+/// Loads the Spark dataset once per process, after checking that the endpoint answers (the
+/// client itself would retry a dead endpoint for minutes).
+fn ensure_spark() {
+    static READY: OnceLock<Result<(), String>> = OnceLock::new();
+    let ready = READY.get_or_init(|| {
+        std::net::TcpStream::connect_timeout(&"127.0.0.1:15002".parse().unwrap(), CONNECT_TIMEOUT)
+            .map_err(|e| e.to_string())?;
+        let mut statements = vec![
+            format!("DROP DATABASE IF EXISTS {SCHEMA} CASCADE"),
+            format!("CREATE DATABASE {SCHEMA}"),
+            format!("USE {SCHEMA}"),
+        ];
+        let fixture = fixture("spark");
+        let text: Vec<&str> = fixture
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect();
+        let text = text.join("\n");
+        statements.extend(
+            text.split(';')
+                .map(str::to_string)
+                .filter(|s| !s.trim().is_empty()),
+        );
+        std::thread::scope(|s| s.spawn(|| spark_run(&statements)).join())
+            .map_err(|_| "the Spark client panicked".to_string())?
+            .map(|_| ())
+    });
+    if let Err(e) = ready {
+        panic!(
+            "Spark is required for this test and is not usable at {SPARK_URL}: {e}. \
+             Start the local cluster with scripts/spark-local.sh start; \
              tests that need a server fail rather than skip."
         );
     }
