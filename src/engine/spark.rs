@@ -194,9 +194,11 @@ impl Driver for SparkDriver {
                 Ok(Ok(result)) => result,
                 Ok(Err(join)) => Err(EngineError::Database(join.to_string())),
                 Err(_) => {
-                    // The server stops this session's statement; we do not wait for it.
+                    // Stop the statement on the server, or it keeps the executors busy after
+                    // the scan ends; a server that does not answer the interrupt is not waited for.
                     let interrupted = session.clone();
-                    tokio::task::spawn_blocking(move || interrupted.interrupt_all());
+                    let interrupt = tokio::task::spawn_blocking(move || interrupted.interrupt_all());
+                    let _ = tokio::time::timeout(Duration::from_secs(5), interrupt).await;
                     Err(EngineError::QueryTimeout {
                         seconds: self.query_timeout.as_secs(),
                     })
