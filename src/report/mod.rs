@@ -1,12 +1,17 @@
-//! Reports: the console summary and the scan results document (`-srf`).
+//! Reports: the console summary, the scan results document (`-srf`), and the CI outputs
+//! (JUnit XML, GitHub Actions annotations and step summary) over [`checklist`].
 //!
-//! Both read the same [`ScanReport`]. The console summary is written through the scan log,
+//! All read the same [`ScanReport`]. The console summary is written through the scan log,
 //! because Soda Core stores the summary lines in the results document's `logs` (and tools
 //! read the "NOT EVALUATED" section from there).
 
+pub mod checklist;
 pub mod console;
 pub mod document;
+pub mod github;
 pub mod html;
+pub mod junit;
+pub mod progress;
 pub mod results;
 
 use crate::eval::CheckResult;
