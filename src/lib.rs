@@ -14,6 +14,7 @@ pub mod engine;
 pub mod eval;
 pub mod exit;
 pub mod measure;
+pub mod notify;
 pub mod outbox;
 pub mod plan;
 pub mod python;

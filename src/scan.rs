@@ -224,7 +224,24 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     let saved = save_results_file(args, &report, &mut logs);
     let junit = save_junit(args, &report, &mut logs);
     github_outputs(&report, &mut logs);
-    status.max(recorded).max(delivered).max(saved).max(junit)
+    let status = status.max(recorded).max(delivered).max(saved).max(junit);
+    // Last, so that the alert tells the outcome the exit code tells; it never changes it.
+    if let Some(n) = &config.notifications {
+        if let Some(rt) = session.runtime(&mut logs) {
+            crate::notify::send(rt, n, &report, verdict(status), &mut logs);
+        }
+    }
+    status
+}
+
+fn verdict(status: ExitStatus) -> report::checklist::Verdict {
+    use report::checklist::Verdict;
+    match status {
+        ExitStatus::Pass => Verdict::Pass,
+        ExitStatus::Warn => Verdict::Warn,
+        ExitStatus::Fail => Verdict::Fail,
+        ExitStatus::Error => Verdict::Error,
+    }
 }
 
 /// Colour and `-q` for this scan's console: colour only where `--color` and the terminal
