@@ -628,12 +628,17 @@ mod tests {
         ] {
             vars.cli.insert(k.to_string(), "x".to_string());
         }
+        vars.cli.insert(
+            "SLACK_WEBHOOK_URL".into(),
+            "https://hooks.slack.com/services/T/B/x".into(),
+        );
         let mut logs = logs();
         let config = load(&[path], &vars, &mut logs);
         let problems: Vec<String> = logs.records().iter().map(|r| r.message.clone()).collect();
         assert!(!logs.has_errors(), "{problems:?}");
         assert_eq!(config.data_sources.len(), 3);
         assert!(config.cloud.is_some());
+        assert_eq!(config.notifications.map(|n| n.webhooks.len()), Some(1));
     }
 
     #[test]
