@@ -385,7 +385,7 @@ const SLOW: &str = "
     checks for customers:
       - slow_count > 0:
           slow_count query: |
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000)
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000000)
             SELECT COUNT(*) FROM n
       - row_count = 10
     ";
