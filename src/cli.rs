@@ -26,6 +26,35 @@ pub enum Command {
     Outbox(OutboxArgs),
     /// Writes the results store as a self-contained HTML report.
     Report(ReportArgs),
+    /// Prints a shell completion script (bash, zsh or fish) for `soda`.
+    Completions(CompletionsArgs),
+    /// Prints the `soda(1)` man page (roff).
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// The shells `soda completions` writes scripts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// When the console uses colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set or `TERM=dumb`.
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Args)]
@@ -114,6 +143,20 @@ pub struct ScanArgs {
     #[arg(long = "store", value_name = "PATH|URL")]
     pub store: Option<String>,
 
+    /// Writes a JUnit XML test report to this file: a testsuite per dataset, a testcase per
+    /// check.
+    #[arg(long = "junit", visible_alias = "junit-xml", value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    /// Colour outcomes on the console: auto (on a terminal, unless NO_COLOR is set), always,
+    /// never.
+    #[arg(long = "color", value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Prints only non-passing checks, errors, warnings and the verdict.
+    #[arg(short = 'q', long = "quiet")]
+    pub quiet: bool,
+
     /// Check templates are a Soda Library feature; accepted and reported as an error.
     #[arg(short = 'T', long = "template-path", hide = true)]
     pub template_path: Option<PathBuf>,
@@ -136,6 +179,23 @@ pub struct TestConnectionArgs {
     /// Prints debug messages.
     #[arg(short = 'V', long = "verbose")]
     pub verbose: bool,
+}
+
+/// Writes the completion script of `shell` for the whole command line.
+pub fn completions(shell: Shell, out: &mut dyn std::io::Write) {
+    use clap::CommandFactory;
+    let generator = match shell {
+        Shell::Bash => clap_complete::Shell::Bash,
+        Shell::Zsh => clap_complete::Shell::Zsh,
+        Shell::Fish => clap_complete::Shell::Fish,
+    };
+    clap_complete::generate(generator, &mut Cli::command(), "soda", out);
+}
+
+/// Writes the man page, generated from the same definitions as `--help`.
+pub fn man_page(out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use clap::CommandFactory;
+    clap_mangen::Man::new(Cli::command()).render(out)
 }
 
 /// Rewrites Soda Core's `-srf FILE` / `-srf=FILE` spelling into the long option.

@@ -53,6 +53,55 @@ pub struct Record {
     pub detail: Option<String>,
     pub timestamp: DateTime<Utc>,
     pub index: usize,
+    /// How the console shows it (colour, kept by `-q`); never part of the stored record.
+    pub mark: Mark,
+}
+
+/// The outcome a console line speaks of, which decides its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Pass,
+    Warn,
+    Fail,
+    /// Not evaluated.
+    Skip,
+}
+
+/// How one console line is shown: its colour, and whether `-q` keeps it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Mark {
+    pub tone: Option<Tone>,
+    /// Kept by `-q` (non-passing checks, their diagnostics, the verdict). Errors and warnings
+    /// are always kept.
+    pub essential: bool,
+}
+
+impl Mark {
+    /// A line about an outcome: coloured by it, and kept by `-q` unless it passed.
+    pub fn outcome(tone: Tone) -> Mark {
+        Mark {
+            tone: Some(tone),
+            essential: tone != Tone::Pass,
+        }
+    }
+}
+
+/// How the console is drawn: colour on or off, everything or only what `-q` keeps.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ConsoleStyle {
+    pub color: bool,
+    pub quiet: bool,
+}
+
+/// The SGR colour of a tone, or of a record's level when it has none.
+fn sgr(level: Level, tone: Option<Tone>) -> Option<&'static str> {
+    match (tone, level) {
+        (Some(Tone::Pass), _) => Some("32"),
+        (Some(Tone::Warn), _) | (None, Level::Warning) => Some("33"),
+        (Some(Tone::Fail), _) | (None, Level::Error) => Some("31"),
+        (Some(Tone::Skip), _) => Some("35"),
+        (None, Level::Info | Level::Debug) => None,
+    }
 }
 
 /// Where console lines go.
@@ -63,6 +112,7 @@ pub struct Logs {
     records: Vec<Record>,
     verbose: bool,
     sink: Option<Sink>,
+    style: ConsoleStyle,
 }
 
 impl Logs {
@@ -72,7 +122,14 @@ impl Logs {
             records: Vec::new(),
             verbose,
             sink,
+            style: ConsoleStyle::default(),
         }
+    }
+
+    /// The same log, drawn with colour and/or `-q` on the console (the records are unchanged).
+    pub fn with_style(mut self, style: ConsoleStyle) -> Logs {
+        self.style = style;
+        self
     }
 
     pub fn verbose(&self) -> bool {
@@ -143,6 +200,11 @@ impl Logs {
         self.log(Level::Info, message.into(), None, None);
     }
 
+    /// An info line with a console [`Mark`] (an outcome's colour, kept by `-q`).
+    pub fn info_marked(&mut self, message: impl Into<String>, mark: Mark) {
+        self.push(Level::Info, message.into(), None, None, mark);
+    }
+
     /// Debug records exist only with `-V`, as in Soda Core.
     pub fn debug(&mut self, message: impl Into<String>) {
         if self.verbose {
@@ -158,6 +220,17 @@ impl Logs {
         location: Option<Location>,
         detail: Option<String>,
     ) {
+        self.push(level, message, location, detail, Mark::default());
+    }
+
+    fn push(
+        &mut self,
+        level: Level,
+        message: String,
+        location: Option<Location>,
+        detail: Option<String>,
+        mark: Mark,
+    ) {
         let record = Record {
             level,
             message,
@@ -165,13 +238,21 @@ impl Logs {
             detail,
             timestamp: Utc::now(),
             index: self.records.len() + 1,
+            mark,
         };
         self.echo(&record);
         self.records.push(record);
     }
 
-    /// Prints a line that is not a log record (no timestamp, not stored).
+    /// Prints a line that is not a log record (no timestamp, not stored); `-q` hides it.
     pub fn print_raw(&mut self, line: &str) {
+        if !self.style.quiet {
+            self.print_always(line);
+        }
+    }
+
+    /// Prints a line that is not a log record, even with `-q` (the error recap, CI commands).
+    pub fn print_always(&mut self, line: &str) {
         if let Some(sink) = self.sink.as_mut() {
             // A closed stdout (e.g. `| head`) must not abort the scan.
             let _ = writeln!(sink, "{line}");
@@ -186,7 +267,7 @@ impl Logs {
             .filter(|r| r.level == Level::Error)
             .cloned()
             .collect();
-        self.print_raw("ERRORS:");
+        self.print_always("ERRORS:");
         for mut record in errors {
             record.timestamp = Utc::now();
             self.echo(&record);
@@ -194,13 +275,27 @@ impl Logs {
     }
 
     fn echo(&mut self, record: &Record) {
-        let Some(sink) = self.sink.as_mut() else {
+        let hidden = self.style.quiet
+            && matches!(record.level, Level::Info | Level::Debug)
+            && !record.mark.essential;
+        let color = self.style.color;
+        let Some(sink) = self.sink.as_mut().filter(|_| !hidden) else {
             return;
         };
         let time = record.timestamp.with_timezone(&Local).format("%H:%M:%S");
         let mut text = String::new();
         let mut lines = record.message.lines();
-        text.push_str(&format!("[{time}] {}\n", lines.next().unwrap_or("")));
+        let first = lines.next().unwrap_or("");
+        // Colour stays on the console: the stored record (results document) never has it.
+        match sgr(record.level, record.mark.tone).filter(|_| color) {
+            Some(code) => {
+                // The indentation stays uncoloured, so coloured lines still line up.
+                let words = first.trim_start_matches(' ');
+                let indent = &first[..first.len() - words.len()];
+                text.push_str(&format!("[{time}] {indent}\x1b[{code}m{words}\x1b[0m\n"));
+            }
+            None => text.push_str(&format!("[{time}] {first}\n")),
+        }
         for line in lines {
             text.push_str(line);
             text.push('\n');

@@ -14,6 +14,7 @@ pub mod engine;
 pub mod eval;
 pub mod exit;
 pub mod measure;
+pub mod notify;
 pub mod outbox;
 pub mod plan;
 pub mod python;
@@ -68,6 +69,17 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitStatus {
         cli::Command::TestConnection(a) => scan::test_connection(a, Some(stdout)),
         cli::Command::Outbox(a) => scan::outbox(a, Some(stdout)),
         cli::Command::Report(a) => scan::write_report(a, Some(stdout)),
+        cli::Command::Completions(a) => {
+            cli::completions(a.shell, &mut std::io::stdout());
+            ExitStatus::Pass
+        }
+        cli::Command::Man => match cli::man_page(&mut std::io::stdout()) {
+            Ok(()) => ExitStatus::Pass,
+            Err(e) => {
+                print_usage_error(&format!("could not write the man page: {e}"));
+                ExitStatus::Error
+            }
+        },
     }
 }
 

@@ -110,7 +110,7 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
         );
         return ExitStatus::Error;
     }
-    let mut logs = Logs::new(args.verbose, sink);
+    let mut logs = Logs::new(args.verbose, sink).with_style(console_style(args));
     logs.info(banner());
     vars.scan.insert(
         "NOW".into(),
@@ -124,7 +124,10 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     let Ok(store_config) = store_config(args.store.as_deref(), &config) else {
         return ExitStatus::Error;
     };
-    let mut session = Session::default();
+    let mut session = Session {
+        progress_line: progress_line_wanted(),
+        ..Session::default()
+    };
     let mut cloud = match &config.cloud {
         Some(c) => session
             .runtime(&mut logs)
@@ -219,7 +222,110 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     let recorded = record_results(recorder.as_ref(), &session, &report, &mut logs);
     let delivered = deliver_to_cloud(&config, cloud.as_mut(), &session, &report, &mut logs);
     let saved = save_results_file(args, &report, &mut logs);
-    status.max(recorded).max(delivered).max(saved)
+    let junit = save_junit(args, &report, &mut logs);
+    github_outputs(&report, &mut logs);
+    let status = status.max(recorded).max(delivered).max(saved).max(junit);
+    // Last, so that the alert tells the outcome the exit code tells; it never changes it.
+    if let Some(n) = &config.notifications {
+        if let Some(rt) = session.runtime(&mut logs) {
+            crate::notify::send(rt, n, &report, verdict(status), &mut logs);
+        }
+    }
+    status
+}
+
+fn verdict(status: ExitStatus) -> report::checklist::Verdict {
+    use report::checklist::Verdict;
+    match status {
+        ExitStatus::Pass => Verdict::Pass,
+        ExitStatus::Warn => Verdict::Warn,
+        ExitStatus::Fail => Verdict::Fail,
+        ExitStatus::Error => Verdict::Error,
+    }
+}
+
+/// Colour and `-q` for this scan's console: colour only where `--color` and the terminal
+/// allow it.
+fn console_style(args: &ScanArgs) -> crate::diagnostic::ConsoleStyle {
+    use std::io::IsTerminal;
+    crate::diagnostic::ConsoleStyle {
+        color: use_color(args.color, std::io::stdout().is_terminal(), |k| {
+            std::env::var_os(k)
+        }),
+        quiet: args.quiet,
+    }
+}
+
+/// `--color`: `always` and `never` as said; `auto` colours a terminal unless `NO_COLOR` is set
+/// (to anything but empty, see no-color.org) or `TERM=dumb`.
+fn use_color(
+    choice: crate::cli::ColorChoice,
+    terminal: bool,
+    env: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> bool {
+    use crate::cli::ColorChoice;
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            terminal
+                && env("NO_COLOR").is_none_or(|v| v.is_empty())
+                && env("TERM").is_none_or(|t| t != "dumb")
+        }
+    }
+}
+
+/// The progress line is for people at a terminal: stderr must be one, and not in CI (where
+/// logs are files and a redrawn line is noise).
+fn progress_line_wanted() -> bool {
+    use std::io::IsTerminal;
+    let set = |k: &str| std::env::var(k).is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    std::io::stderr().is_terminal() && !set("CI") && !set("GITHUB_ACTIONS")
+}
+
+/// Writes `--junit`; `Error` when it cannot be written, like `-srf`.
+fn save_junit(args: &ScanArgs, report: &ScanReport, logs: &mut Logs) -> ExitStatus {
+    let Some(path) = &args.junit else {
+        return ExitStatus::Pass;
+    };
+    let xml = report::junit::junit(report, logs).to_xml();
+    match std::fs::write(path, xml) {
+        Ok(()) => ExitStatus::Pass,
+        Err(e) => {
+            logs.error(format!(
+                "Could not write the JUnit report {}: {e}",
+                path.display()
+            ));
+            ExitStatus::Error
+        }
+    }
+}
+
+/// Under GitHub Actions: annotations on stdout (the runner reads them there) and the step
+/// summary. A summary that cannot be written is a warning: it is not a result of the scan.
+fn github_outputs(report: &ScanReport, logs: &mut Logs) {
+    if std::env::var("GITHUB_ACTIONS").as_deref() != Ok("true") {
+        return;
+    }
+    let workspace = std::env::var_os("GITHUB_WORKSPACE").map(PathBuf::from);
+    for line in report::github::annotations(report, logs, workspace.as_deref()) {
+        logs.print_always(&line);
+    }
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let markdown = report::github::step_summary(report, logs);
+    let appended = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, markdown.as_bytes()));
+    if let Err(e) = appended {
+        logs.warning(format!(
+            "Could not append to GITHUB_STEP_SUMMARY {}: {e}",
+            PathBuf::from(path).display()
+        ));
+    }
 }
 
 /// The results store of this scan: `--store` wins over `results_store:`. `Err` (after a usage
@@ -522,6 +628,8 @@ struct Sampling<'a> {
 struct Session {
     runtime: Option<tokio::runtime::Runtime>,
     connections: engine::Connections,
+    /// Whether running queries show the progress line on stderr.
+    progress_line: bool,
 }
 
 impl Session {
@@ -620,7 +728,14 @@ impl Session {
         if !plan.queries.is_empty() {
             self.open_others(config, plan);
             if let (Some(rt), Some(_)) = (&self.runtime, &self.connections.default) {
-                outcome = rt.block_on(engine::execute(&self.connections, plan));
+                let progress = Arc::new(crate::measure::progress::Progress::default());
+                let line = self
+                    .progress_line
+                    .then(|| report::progress::ProgressLine::start(progress.clone()));
+                outcome = rt.block_on(engine::execute(&self.connections, plan, &progress));
+                if let Some(line) = line {
+                    line.stop();
+                }
             }
         }
         log_queries(&outcome.executed, logs);
@@ -789,6 +904,22 @@ pub fn outbox(args: &OutboxArgs, sink: Option<Sink>) -> ExitStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_follows_the_flag_the_terminal_and_no_color() {
+        use crate::cli::ColorChoice::{Always, Auto, Never};
+        let none = |_: &str| None;
+        let no_color = |k: &str| (k == "NO_COLOR").then(|| "1".into());
+        let empty_no_color = |k: &str| (k == "NO_COLOR").then(|| "".into());
+        assert!(use_color(Auto, true, none));
+        assert!(!use_color(Auto, false, none), "never in a pipe or file");
+        assert!(!use_color(Auto, true, no_color));
+        assert!(use_color(Auto, true, empty_no_color));
+        assert!(use_color(Always, false, no_color), "an explicit flag wins");
+        assert!(!use_color(Never, true, none));
+        let dumb = |k: &str| (k == "TERM").then(|| "dumb".into());
+        assert!(!use_color(Auto, true, dumb));
+    }
 
     #[test]
     fn data_timestamps() {

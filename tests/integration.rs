@@ -28,5 +28,9 @@ mod dialects;
 mod store;
 // Hostile input: alias bombs, deep nesting, FIFOs, NUL bytes, several documents, bad -v.
 mod hostile;
+// CI pipelines and terminals: JUnit XML, GitHub annotations, -q, colour, progress, completions.
+mod ci;
+// Alerts without Soda Cloud: notification webhooks over real HTTPS.
+mod notify;
 // The stage rules of src/: which module may use which.
 mod layers;

@@ -97,6 +97,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "sodacl",
         ],
     ),
+    // Webhook alerts: the report's view of a scan, sent over the Cloud client's HTTPS setup.
+    ("notify", &["cloud", "config", "diagnostic", "report"]),
     // The walk over all stages, and the crate root.
     ("scan", &["*"]),
     ("lib", &["*"]),

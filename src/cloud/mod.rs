@@ -126,6 +126,22 @@ fn extra_roots() -> anyhow::Result<Vec<reqwest::Certificate>> {
     Ok(certs)
 }
 
+/// The HTTPS client of every soda-rs call (Soda Cloud, webhooks): rustls with the system's
+/// roots and the extra CAs, certificates always verified, both timeouts, and no redirects (a
+/// redirect would resend a body or URL that carries a secret).
+pub fn https_client(connect: Duration, request: Duration) -> anyhow::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(user_agent())
+        .connect_timeout(connect)
+        .timeout(request)
+        .redirect(reqwest::redirect::Policy::none())
+        .use_rustls_tls();
+    for cert in extra_roots()? {
+        builder = builder.add_root_certificate(cert);
+    }
+    builder.build().context("setting up the HTTPS client")
+}
+
 impl Client {
     /// A client for the configured Cloud. Certificates are always verified.
     pub fn new(config: &CloudConfig) -> anyhow::Result<Client> {
@@ -135,17 +151,7 @@ impl Client {
             retries: config.retries,
             backoff: config.backoff,
         };
-        let mut builder = reqwest::Client::builder()
-            .user_agent(user_agent())
-            .connect_timeout(patience.connect_timeout)
-            .timeout(patience.request_timeout)
-            // A redirect would resend a body that carries the API secret or the token.
-            .redirect(reqwest::redirect::Policy::none())
-            .use_rustls_tls();
-        for cert in extra_roots()? {
-            builder = builder.add_root_certificate(cert);
-        }
-        let http = builder.build().context("setting up the HTTPS client")?;
+        let http = https_client(patience.connect_timeout, patience.request_timeout)?;
         let port = config
             .port
             .as_ref()

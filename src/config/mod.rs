@@ -1,4 +1,5 @@
-//! Configuration: data sources and Soda Cloud settings from `configuration.yml` files.
+//! Configuration: data sources, Soda Cloud, the results store and notifications from
+//! `configuration.yml` files.
 //!
 //! Files are read in command-line order (folders walked for `.yml`/`.yaml`), rendered for
 //! `${VAR}` before YAML parsing (as Soda Core does, so a variable may hold any YAML), read into
@@ -6,6 +7,7 @@
 //! replaces an earlier one whole. Every problem is logged with `file:line:col`; the rest of the
 //! file is still used.
 
+pub mod notifications;
 pub mod raw;
 
 use crate::diagnostic::{Location, Logs};
@@ -118,6 +120,8 @@ pub struct Configuration {
     pub cloud: Option<Cloud>,
     /// Where scan results are recorded (`results_store:`, or `--store`).
     pub store: Option<StoreConfig>,
+    /// Webhooks called at the end of a scan (`notifications:`).
+    pub notifications: Option<notifications::Notifications>,
 }
 
 /// The results store: an SQLite file (the default kind) or a PostgreSQL database.
@@ -289,6 +293,9 @@ fn load_file(path: &Path, vars: &Vars, logs: &mut Logs, config: &mut Configurati
     }
     if let Some(store) = raw.store {
         config.store = resolve_store(store, &mut problems);
+    }
+    if let Some(n) = raw.notifications {
+        config.notifications = Some(notifications::resolve(n, &mut problems));
     }
     for p in problems {
         logs.error_at(
@@ -676,12 +683,17 @@ mod tests {
         ] {
             vars.cli.insert(k.to_string(), "x".to_string());
         }
+        vars.cli.insert(
+            "SLACK_WEBHOOK_URL".into(),
+            "https://hooks.slack.com/services/T/B/x".into(),
+        );
         let mut logs = logs();
         let config = load(&[path], &vars, &mut logs);
         let problems: Vec<String> = logs.records().iter().map(|r| r.message.clone()).collect();
         assert!(!logs.has_errors(), "{problems:?}");
         assert_eq!(config.data_sources.len(), 3);
         assert!(config.cloud.is_some());
+        assert_eq!(config.notifications.map(|n| n.webhooks.len()), Some(1));
     }
 
     #[test]

@@ -74,12 +74,34 @@ pub struct RawStore {
     pub schema: Option<Spanned<String>>,
 }
 
+/// The `notifications:` block: webhooks called when a scan ends in one of the `on` outcomes.
+#[derive(Debug, Clone, Default)]
+pub struct RawNotifications {
+    pub pos: Pos,
+    pub on: Option<Vec<Spanned<String>>>,
+    pub timeout: Option<Spanned<f64>>,
+    pub tries: Option<Spanned<f64>>,
+    pub retry_backoff: Option<Spanned<f64>>,
+    pub webhooks: Vec<RawWebhook>,
+}
+
+/// One item of `notifications: webhooks:`.
+#[derive(Debug, Clone, Default)]
+pub struct RawWebhook {
+    pub pos: Pos,
+    pub name: Option<Spanned<String>>,
+    pub url: Option<Spanned<String>>,
+    pub format: Option<Spanned<String>>,
+    pub on: Option<Vec<Spanned<String>>>,
+}
+
 /// Everything one configuration file declares.
 #[derive(Debug, Clone, Default)]
 pub struct RawConfig {
     pub data_sources: Vec<RawDataSource>,
     pub cloud: Option<RawCloud>,
     pub store: Option<RawStore>,
+    pub notifications: Option<RawNotifications>,
 }
 
 const DATA_SOURCE_KEYS: &[&str] = &[
@@ -134,6 +156,8 @@ pub fn read(doc: &Node, problems: &mut Vec<Problem>) -> RawConfig {
             config.cloud = Some(read_cloud(value, problems));
         } else if key_text == "results_store" {
             config.store = Some(read_store(value, problems));
+        } else if key_text == "notifications" {
+            config.notifications = Some(read_notifications(value, problems));
         } else if key_text == "dbt_cloud" {
             // Only `soda ingest` reads it; accepted so existing files keep loading.
         } else {
@@ -323,6 +347,77 @@ fn read_store(value: &Node, problems: &mut Vec<Problem>) -> RawStore {
         *slot = string(&k, v, problems);
     }
     store
+}
+
+fn read_notifications(value: &Node, problems: &mut Vec<Problem>) -> RawNotifications {
+    let mut n = RawNotifications {
+        pos: value.pos,
+        ..RawNotifications::default()
+    };
+    let Some(entries) = value.entries() else {
+        problems.push(type_problem("notifications", "dict", value));
+        return n;
+    };
+    for (key, v) in entries {
+        let k = key.scalar_text().unwrap_or_default();
+        match k.as_str() {
+            "on" => n.on = strings(&k, v, problems),
+            "timeout" => n.timeout = number(&k, v, problems),
+            "tries" => n.tries = number(&k, v, problems),
+            "retry_backoff" => n.retry_backoff = number(&k, v, problems),
+            "webhooks" => match v.items() {
+                Some(items) => n.webhooks = items.iter().map(|w| read_webhook(w, problems)).collect(),
+                None => problems.push(type_problem("webhooks", "list", v)),
+            },
+            _ => problems.push(Problem {
+                pos: key.pos,
+                message: format!(
+                    "Unknown key \"{k}\" in notifications. Known keys: on, timeout, tries, retry_backoff, webhooks"
+                ),
+            }),
+        }
+    }
+    n
+}
+
+fn read_webhook(value: &Node, problems: &mut Vec<Problem>) -> RawWebhook {
+    let mut w = RawWebhook {
+        pos: value.pos,
+        ..RawWebhook::default()
+    };
+    let Some(entries) = value.entries() else {
+        problems.push(type_problem("webhooks item", "dict", value));
+        return w;
+    };
+    for (key, v) in entries {
+        let k = key.scalar_text().unwrap_or_default();
+        match k.as_str() {
+            "name" => w.name = string(&k, v, problems),
+            "url" => w.url = string(&k, v, problems),
+            "format" => w.format = string(&k, v, problems),
+            "on" => w.on = strings(&k, v, problems),
+            _ => problems.push(Problem {
+                pos: key.pos,
+                message: format!(
+                    "Unknown key \"{k}\" in a notifications webhook. Known keys: name, url, format, on"
+                ),
+            }),
+        }
+    }
+    w
+}
+
+/// A list of scalars (a single scalar counts as a list of one).
+fn strings(key: &str, value: &Node, problems: &mut Vec<Problem>) -> Option<Vec<Spanned<String>>> {
+    match value.items() {
+        Some(items) => Some(
+            items
+                .iter()
+                .filter_map(|item| string(key, item, problems))
+                .collect(),
+        ),
+        None => string(key, value, problems).map(|s| vec![s]),
+    }
 }
 
 fn type_problem(key: &str, expected: &str, value: &Node) -> Problem {

@@ -4,6 +4,7 @@
 
 use super::dialect::{self, Post, ReferenceSelect, RenderedQuery};
 use super::{Connection, Connections};
+use crate::measure::progress::Progress;
 use crate::measure::{EngineError, Executed, Measurements, Rows, Value, MAX_KEPT_ROWS};
 use crate::plan::{Metric, MetricKind, Plan, Query, QueryKind};
 use std::time::{Duration, Instant};
@@ -34,17 +35,20 @@ impl QueryRun {
     }
 }
 
-/// Runs every query of the plan, concurrently, and collects the metric values.
-pub async fn execute(conns: &Connections, plan: &Plan) -> Measurements {
+/// Runs every query of the plan, concurrently, and collects the metric values; `progress`
+/// follows which queries run and how many are done.
+pub async fn execute(conns: &Connections, plan: &Plan, progress: &Progress) -> Measurements {
     let mut out = Measurements::empty(plan.metrics.len());
     let mut runs = Vec::new();
+    progress.begin(plan.queries.len());
     for q in &plan.queries {
         match conns.get(&q.data_source) {
-            Ok(conn) => runs.push(run_one(conn, plan, q)),
+            Ok(conn) => runs.push(observed(progress, &q.name, run_one(conn, plan, q))),
             Err(e) => {
                 let mut failed = QueryRun::default();
                 failed.record(q, q.name.clone(), "", Err(e), Duration::ZERO);
                 out.executed.append(&mut failed.executed);
+                progress.finish(&q.name);
             }
         }
     }
@@ -62,6 +66,18 @@ pub async fn execute(conns: &Connections, plan: &Plan) -> Measurements {
         }
         out.executed.extend(run.executed);
     }
+    out
+}
+
+/// Runs `query`, telling `progress` when it starts and ends.
+async fn observed<T>(
+    progress: &Progress,
+    name: &str,
+    query: impl std::future::Future<Output = T>,
+) -> T {
+    progress.start(name);
+    let out = query.await;
+    progress.finish(name);
     out
 }
 

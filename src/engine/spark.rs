@@ -197,7 +197,8 @@ impl Driver for SparkDriver {
                     // Stop the statement on the server, or it keeps the executors busy after
                     // the scan ends; a server that does not answer the interrupt is not waited for.
                     let interrupted = session.clone();
-                    let interrupt = tokio::task::spawn_blocking(move || interrupted.interrupt_all());
+                    let interrupt =
+                        tokio::task::spawn_blocking(move || interrupted.interrupt_all());
                     let _ = tokio::time::timeout(Duration::from_secs(5), interrupt).await;
                     Err(EngineError::QueryTimeout {
                         seconds: self.query_timeout.as_secs(),
@@ -230,28 +231,38 @@ impl SparkDriver {
 /// metadata statements; anything else is refused before it reaches Spark.
 pub fn read_only_statement(sql: &str) -> Result<String, EngineError> {
     let text = sql.trim();
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let upper = |i: usize| words.get(i).map(|w| w.to_ascii_uppercase());
-    match upper(0).as_deref() {
-        Some("DESCRIBE") | Some("DESC") => {
-            let plain = upper(1).as_deref() == Some("TABLE") && words.len() == 3;
-            if plain && is_table_name(words[2]) {
-                return Ok(text.to_string());
+    let mut words = text
+        .splitn(4, char::is_whitespace)
+        .filter(|w| !w.is_empty());
+    let mut word = || words.next().map(str::to_ascii_uppercase);
+    let (first, second) = (word(), word());
+    let metadata = match (first.as_deref(), second.as_deref()) {
+        (Some("DESCRIBE" | "DESC"), Some("TABLE")) => {
+            let name = text
+                .splitn(3, char::is_whitespace)
+                .nth(2)
+                .unwrap_or_default();
+            is_table_name(name.trim())
+        }
+        (Some("SHOW"), Some("TABLES")) => {
+            let rest: Vec<&str> = text.split_whitespace().skip(2).collect();
+            match rest.as_slice() {
+                [] => true,
+                [keyword, name] => {
+                    matches!(keyword.to_ascii_uppercase().as_str(), "IN" | "FROM")
+                        && is_table_name(name)
+                }
+                _ => false,
             }
         }
-        Some("SHOW") => {
-            let tables = upper(1).as_deref() == Some("TABLES");
-            let plain = words.len() == 2
-                || (words.len() == 4
-                    && matches!(upper(2).as_deref(), Some("IN" | "FROM"))
-                    && is_table_name(words[3]));
-            if tables && plain {
-                return Ok(text.to_string());
-            }
-        }
+        (Some("DESCRIBE" | "DESC" | "SHOW"), _) => false,
         _ => return Ok(format!("SELECT * FROM (\n{text}\n) AS soda_query")),
+    };
+    if metadata {
+        Ok(text.to_string())
+    } else {
+        Err(EngineError::NotReadOnly)
     }
-    Err(EngineError::NotReadOnly)
 }
 
 /// A dotted name of plain or backtick-quoted parts (no spaces outside backticks).

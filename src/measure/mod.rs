@@ -1,12 +1,14 @@
 //! The data the stages hand each other: what engine measures and eval, report, cloud and the
 //! results store read. Values and rows read back from a database, the executed queries, the
-//! measurements of a plan, failed-row samples and the history of earlier scans.
+//! measurements of a plan, failed-row samples, the history of earlier scans and the progress of
+//! running queries.
 //!
 //! Every stage may use this module; it uses none of them (only the Python helpers), so moving
 //! a stage never drags another one along.
 
 mod error;
 pub mod history;
+pub mod progress;
 mod value;
 
 pub use error::EngineError;

@@ -3,8 +3,18 @@
 //! are printed as `[HH:MM:SS] ...` and also land in the results document.
 
 use super::{unquoted_table, ScanReport};
-use crate::diagnostic::Logs;
+use crate::diagnostic::{Logs, Mark, Tone};
 use crate::eval::Outcome;
+
+/// The console tone of an outcome group (`None`: not evaluated).
+fn tone(outcome: Option<Outcome>) -> Tone {
+    match outcome {
+        Some(Outcome::Pass) => Tone::Pass,
+        Some(Outcome::Warn) => Tone::Warn,
+        Some(Outcome::Fail) => Tone::Fail,
+        None => Tone::Skip,
+    }
+}
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -69,7 +79,12 @@ fn outcome_group(report: &ScanReport, outcome: Option<Outcome>, label: &str, log
     }
     let total = report.checks.len();
     let word = if total == 1 { "check" } else { "checks" };
-    logs.info(format!("{}/{total} {word} {label}: ", members.len()));
+    let mark = Mark::outcome(tone(outcome));
+    logs.info_marked(format!("{}/{total} {word} {label}: ", members.len()), mark);
+    let plain = Mark {
+        tone: None,
+        essential: mark.essential,
+    };
     let mut titles: Vec<Option<String>> = Vec::new();
     for (check, _) in &members {
         let title = title(check, report.data_source);
@@ -82,7 +97,7 @@ fn outcome_group(report: &ScanReport, outcome: Option<Outcome>, label: &str, log
     for t in titles {
         let indent = if t.is_some() { "      " } else { "    " };
         if let Some(t) = &t {
-            logs.info(format!("    {t}"));
+            logs.info_marked(format!("    {t}"), plain);
         }
         for (check, result) in members
             .iter()
@@ -107,17 +122,22 @@ fn check_lines(
     } else {
         String::new()
     };
-    logs.info(format!("{indent}{}{file} [{label}]", check.name));
+    let mark = Mark::outcome(tone(outcome));
+    logs.info_marked(format!("{indent}{}{file} [{label}]", check.name), mark);
+    let detail = Mark {
+        tone: None,
+        essential: mark.essential,
+    };
     if outcome != Some(Outcome::Pass) || logs.verbose() {
         for (k, v) in &result.console {
             if v.is_empty() {
-                logs.info(format!("{indent}  {k}"));
+                logs.info_marked(format!("{indent}  {k}"), detail);
             } else {
-                logs.info(format!("{indent}  {k}: {v}"));
+                logs.info_marked(format!("{indent}  {k}: {v}"), detail);
             }
         }
         if let Some(sample) = &result.samples {
-            sample_lines(sample, indent, logs);
+            sample_lines(sample, indent, detail, logs);
         }
     }
 }
@@ -141,32 +161,77 @@ fn verdict(report: &ScanReport, logs: &mut Logs) {
     if total == 0 {
         logs.warning("No valid checks found, 0 checks evaluated.");
     }
+    let kept = |tone| Mark {
+        tone,
+        essential: true,
+    };
     if not_evaluated > 0 {
-        logs.info(format!("{not_evaluated} checks not evaluated."));
+        logs.info_marked(
+            format!("{not_evaluated} checks not evaluated."),
+            kept(Some(Tone::Skip)),
+        );
     }
     let e = logs.error_count();
     if e > 0 {
-        logs.info(format!("{e} errors."));
+        logs.info_marked(format!("{e} errors."), kept(Some(Tone::Fail)));
     }
+    let counts = Counts {
+        total,
+        pass: p,
+        warn: w,
+        fail: f,
+        errors: e,
+    };
+    if let Some((line, tone)) = verdict_line(&counts) {
+        logs.info_marked(line, kept(tone));
+    }
+    if e > 0 {
+        logs.print_error_recap();
+    }
+}
+
+/// How many checks ended how, and how many errors the scan logged.
+struct Counts {
+    total: usize,
+    pass: usize,
+    warn: usize,
+    fail: usize,
+    errors: usize,
+}
+
+/// Soda Core's one verdict line (none for a scan without checks) and its colour.
+fn verdict_line(c: &Counts) -> Option<(String, Option<Tone>)> {
+    let (p, e, f, w) = (c.pass, c.errors, c.fail, c.warn);
     let (ee, ff, ww) = (
         plural(e, "error", "errors"),
         plural(f, "failure", "failures"),
         plural(w, "warning", "warnings"),
     );
-    if e > 0 {
-        logs.info(format!("Oops! {ee}. {ff}. {ww}. {p} pass."));
+    let line = if e > 0 {
+        (
+            format!("Oops! {ee}. {ff}. {ww}. {p} pass."),
+            Some(Tone::Fail),
+        )
     } else if f > 0 {
-        logs.info(format!("Oops! {ff}. {ww}. {ee}. {p} pass."));
+        (
+            format!("Oops! {ff}. {ww}. {ee}. {p} pass."),
+            Some(Tone::Fail),
+        )
     } else if w > 0 {
-        logs.info(format!("Only {ww}. {ff}. {ee}. {p} pass."));
-    } else if total > 0 && not_evaluated == 0 {
-        logs.info("All is good. No failures. No warnings. No errors.");
-    } else if total > 0 {
-        logs.info("Apart from the checks that have not been evaluated, no failures, no warnings and no errors.");
-    }
-    if e > 0 {
-        logs.print_error_recap();
-    }
+        (
+            format!("Only {ww}. {ff}. {ee}. {p} pass."),
+            Some(Tone::Warn),
+        )
+    } else if c.total > 0 && p + w + f == c.total {
+        let text = "All is good. No failures. No warnings. No errors.";
+        (text.to_string(), Some(Tone::Pass))
+    } else if c.total > 0 {
+        let text = "Apart from the checks that have not been evaluated, no failures, no warnings and no errors.";
+        (text.to_string(), None)
+    } else {
+        return None;
+    };
+    Some(line)
 }
 
 fn title(check: &crate::sodacl::model::Check, data_source: &str) -> Option<String> {
@@ -181,18 +246,21 @@ fn title(check: &crate::sodacl::model::Check, data_source: &str) -> Option<Strin
 }
 
 /// The sample reference line (as Soda Core prints it) and, with `-V`, the rows.
-fn sample_lines(sample: &crate::eval::Sample, indent: &str, logs: &mut Logs) {
+fn sample_lines(sample: &crate::eval::Sample, indent: &str, mark: Mark, logs: &mut Logs) {
     let stored = sample.rows.rows.len();
     // Uploaded samples name their Soda Cloud file, as in Soda Core (`soda_cloud file-1 …`).
     let reference = match &sample.file_id {
         Some(id) => format!("soda_cloud {id}"),
         None => "not-persisted Samples are not sent to Soda Cloud".to_string(),
     };
-    logs.info(format!(
-        "{indent}  failed_rows_sample_ref: {reference} {}x({stored}/{})",
-        sample.rows.columns.len(),
-        sample.total
-    ));
+    logs.info_marked(
+        format!(
+            "{indent}  failed_rows_sample_ref: {reference} {}x({stored}/{})",
+            sample.rows.columns.len(),
+            sample.total
+        ),
+        mark,
+    );
     if logs.verbose() && stored > 0 {
         let header: Vec<&str> = sample
             .rows
@@ -200,10 +268,10 @@ fn sample_lines(sample: &crate::eval::Sample, indent: &str, logs: &mut Logs) {
             .iter()
             .map(|c| c.name.as_str())
             .collect();
-        logs.info(format!("{indent}    | {} |", header.join(" | ")));
+        logs.info_marked(format!("{indent}    | {} |", header.join(" | ")), mark);
         for row in &sample.rows.rows {
             let cells: Vec<String> = row.iter().map(ToString::to_string).collect();
-            logs.info(format!("{indent}    | {} |", cells.join(" | ")));
+            logs.info_marked(format!("{indent}    | {} |", cells.join(" | ")), mark);
         }
     }
 }

@@ -1,14 +1,19 @@
-//! Reports: the console summary, the scan results document (`-srf`), the HTML report, and the
-//! words for problems the other stages hand over as data (`problems.rs`).
+//! Reports: the console summary, the scan results document (`-srf`), the CI outputs (JUnit
+//! XML, GitHub Actions annotations and step summary) over [`checklist`], the HTML report, and
+//! the words for problems the other stages hand over as data (`problems.rs`).
 //!
-//! The console summary and the document read the same [`ScanReport`]. The console summary is written through the scan log,
+//! All read the same [`ScanReport`]. The console summary is written through the scan log,
 //! because Soda Core stores the summary lines in the results document's `logs` (and tools
 //! read the "NOT EVALUATED" section from there).
 
+pub mod checklist;
 pub mod console;
 pub mod document;
+pub mod github;
 pub mod html;
+pub mod junit;
 mod problems;
+pub mod progress;
 pub mod results;
 
 use crate::eval::CheckResult;

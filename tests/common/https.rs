@@ -13,7 +13,8 @@
 //! `sodaCoreCloudConfiguration` → `{"disableCollectingWarehouseData": true}`,
 //! `sodaCoreAvailableCheckAttributes` → [`attribute_schema`], historic queries →
 //! `{"results": []}`, upload → `{"fileId": "file-N"}`, insert → `{}` with
-//! `X-Soda-Trace-Id: trace-123`.
+//! `X-Soda-Trace-Id: trace-123`, and `webhook` (any path under `/hooks/`, for notification
+//! webhooks) → `{"ok": true}`.
 //!
 //! `soda` trusts the CA through `SSL_CERT_FILE` (write [`Server::ca_pem`] into the test's temp
 //! dir); certificate verification stays on.
@@ -80,6 +81,10 @@ impl Request {
 fn kind_of(path: &str, body: &[u8]) -> String {
     if path == "/api/scan/upload" {
         return "upload".into();
+    }
+    // Notification webhooks (tests/notify.rs) post wherever they are told; tests use /hooks/.
+    if path.starts_with("/hooks/") {
+        return "webhook".into();
     }
     serde_json::from_slice::<Value>(body)
         .ok()
@@ -176,6 +181,7 @@ impl State {
             "sodaCoreInsertScanResults" => {
                 Reply::ok(json!({})).header("X-Soda-Trace-Id", "trace-123")
             }
+            "webhook" => Reply::ok(json!({"ok": true})),
             _ => Reply::status(400, json!({"message": "unknown request"})),
         }
     }

@@ -115,6 +115,16 @@ impl Test {
             .env("HOME", self.path())
             .env_remove("SODA_DATA_SOURCE")
             .env_remove("SODA_SCAN_DEFINITION");
+        // A test run inside a CI job must not pick up that job's CI outputs or colour choice.
+        for k in [
+            "GITHUB_ACTIONS",
+            "GITHUB_STEP_SUMMARY",
+            "GITHUB_WORKSPACE",
+            "CI",
+            "NO_COLOR",
+        ] {
+            cmd.env_remove(k);
+        }
         for k in &self.unset {
             cmd.env_remove(k);
         }
