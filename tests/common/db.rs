@@ -227,6 +227,28 @@ fn spark_run(statements: &[String]) -> Result<Option<i64>, String> {
     Ok(last)
 }
 
+/// The tables of the Spark test database, read directly (to prove a scan created none).
+pub fn spark_tables() -> Vec<String> {
+    let list = || -> Result<Vec<String>, String> {
+        let session = spark_connect::SparkSession::builder()
+            .remote(SPARK_URL)
+            .get_or_create()
+            .map_err(|e| e.to_string())?;
+        let rows = session
+            .sql(&format!("SHOW TABLES IN {SCHEMA}"))
+            .map_err(|e| e.to_string())?
+            .collect()
+            .map_err(|e| e.to_string())?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| r.get(1).and_then(|v| v.as_str()).map(str::to_string))
+            .collect())
+    };
+    std::thread::scope(|s| s.spawn(list).join())
+        .expect("the Spark client panicked")
+        .unwrap_or_else(|e| panic!("list the Spark tables: {e}"))
+}
+
 fn spark_count(sql: &str) -> Result<i64, String> {
     std::thread::scope(|s| s.spawn(|| spark_run(&[sql.to_string()])).join())
         .map_err(|_| "the Spark client panicked".to_string())?
