@@ -691,7 +691,18 @@ mod tests {
         let config = load(&[path], &vars, &mut logs);
         let problems: Vec<String> = logs.records().iter().map(|r| r.message.clone()).collect();
         assert!(!logs.has_errors(), "{problems:?}");
-        assert_eq!(config.data_sources.len(), 3);
+        let types: Vec<&str> = config
+            .data_sources
+            .iter()
+            .map(|d| d.engine.type_name())
+            .collect();
+        assert_eq!(types, ["postgres", "mysql", "sqlite", "spark"]);
+        let spark = &config.data_sources[3];
+        assert_eq!(
+            spark.schema.as_deref(),
+            Some("sales"),
+            "database is the table prefix"
+        );
         assert!(config.cloud.is_some());
         assert_eq!(config.notifications.map(|n| n.webhooks.len()), Some(1));
     }
