@@ -31,7 +31,7 @@ install() {
   if [ -n "$(spark_home)" ]; then return 0; fi
   log "installing pyspark==$PYSPARK_VERSION into $VENV"
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q "pyspark==$PYSPARK_VERSION"
+  "$VENV/bin/python" -m pip install -q "pyspark==$PYSPARK_VERSION"
 }
 
 start() {

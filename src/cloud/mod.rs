@@ -457,8 +457,9 @@ fn to_bytes(v: &Value) -> Vec<u8> {
     crate::python::json::to_python_json(v).into_bytes()
 }
 
-/// A transport error without the URL's query or anything else that could hold a secret.
-fn describe(e: &reqwest::Error) -> String {
+/// A transport error without the URL (reqwest puts it in its message, and a URL can hold a
+/// secret: a webhook's path, a query string); shared by the Cloud client and the webhooks.
+pub fn describe(e: &reqwest::Error) -> String {
     let kind = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {

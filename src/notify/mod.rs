@@ -114,7 +114,7 @@ async fn post(client: &reqwest::Client, w: &Webhook, body: Vec<u8>) -> Result<()
         .send()
         .await
         .map_err(|e| Failure {
-            message: transport(&e),
+            message: crate::cloud::describe(&e),
             retry: true,
         })?;
     let status = response.status();
@@ -127,24 +127,3 @@ async fn post(client: &reqwest::Client, w: &Webhook, body: Vec<u8>) -> Result<()
     })
 }
 
-/// A transport error in words, without the URL reqwest would put in its message.
-fn transport(e: &reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "could not connect"
-    } else {
-        "request failed"
-    };
-    let mut cause = String::new();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        cause = s.to_string();
-        source = s.source();
-    }
-    if cause.is_empty() {
-        kind.to_string()
-    } else {
-        format!("{kind}: {cause}")
-    }
-}
