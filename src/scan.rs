@@ -739,6 +739,9 @@ impl Session {
             }
         }
         log_queries(&outcome.executed, logs);
+        for note in &outcome.notes {
+            logs.debug(note.clone());
+        }
         outcome
     }
 
@@ -979,11 +982,7 @@ mod robustness {
             let model = parser.model;
             let _ = model.ordered_checks();
             let plan = crate::plan::Planner::new("s", "ds", &vars).plan(&model, &mut logs);
-            let out = crate::measure::Measurements {
-                values: vec![None; plan.metrics.len()],
-                rows: vec![None; plan.metrics.len()],
-                executed: Vec::new(),
-            };
+            let out = crate::measure::Measurements::empty(plan.metrics.len());
             for check in model.ordered_checks() {
                 let _ = crate::eval::evaluate(
                     check,

@@ -70,6 +70,18 @@ pub trait Dialect: Send + Sync {
         None
     }
 
+    /// The query listing the table's primary key and unique constraints as rows of (key name,
+    /// column name), key by key; `None` where the engine has no such keys (Spark). A part
+    /// that is an expression comes back with a NULL column name; partial keys are left out.
+    fn unique_keys_query(
+        &self,
+        _table: &str,
+        _schema: Option<&str>,
+        _database: Option<&str>,
+    ) -> Option<String> {
+        None
+    }
+
     /// The query listing a table's columns: name, data type, nullability, in column order.
     fn schema_query(&self, table: &str, schema: Option<&str>, database: Option<&str>) -> String;
 

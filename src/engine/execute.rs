@@ -3,6 +3,7 @@
 //! the values and rows collected by metric id, with a record of every executed statement.
 
 use super::dialect::{self, Post, ReferenceSelect, RenderedQuery};
+use super::unique::UniqueKeys;
 use super::{Connection, Connections};
 use crate::measure::progress::Progress;
 use crate::measure::{EngineError, Executed, Measurements, Rows, Value, MAX_KEPT_ROWS};
@@ -13,6 +14,8 @@ use std::time::{Duration, Instant};
 #[derive(Default)]
 struct QueryRun {
     executed: Vec<Executed>,
+    /// Why a query was not needed, for the scan log.
+    notes: Vec<String>,
     values: Vec<(usize, Value)>,
     rows: Vec<(usize, Rows)>,
 }
@@ -39,11 +42,12 @@ impl QueryRun {
 /// follows which queries run and how many are done.
 pub async fn execute(conns: &Connections, plan: &Plan, progress: &Progress) -> Measurements {
     let mut out = Measurements::empty(plan.metrics.len());
+    let keys = UniqueKeys::default();
     let mut runs = Vec::new();
     progress.begin(plan.queries.len());
     for q in &plan.queries {
         match conns.get(&q.data_source) {
-            Ok(conn) => runs.push(observed(progress, &q.name, run_one(conn, plan, q))),
+            Ok(conn) => runs.push(observed(progress, &q.name, run_one(conn, plan, q, &keys))),
             Err(e) => {
                 let mut failed = QueryRun::default();
                 failed.record(q, q.name.clone(), "", Err(e), Duration::ZERO);
@@ -65,6 +69,7 @@ pub async fn execute(conns: &Connections, plan: &Plan, progress: &Progress) -> M
             }
         }
         out.executed.extend(run.executed);
+        out.notes.extend(run.notes);
     }
     out
 }
@@ -81,11 +86,14 @@ async fn observed<T>(
     out
 }
 
-async fn run_one(conn: Connection, plan: &Plan, q: &Query) -> QueryRun {
+async fn run_one(conn: Connection, plan: &Plan, q: &Query, keys: &UniqueKeys) -> QueryRun {
     let mut run = QueryRun::default();
     match &q.kind {
         QueryKind::Aggregate { items } => run_aggregate(&conn, plan, q, items, &mut run).await,
         QueryKind::Duplicate { metric } => {
+            if answered_by_a_key(&conn, plan, q, *metric, keys, &mut run).await {
+                return run;
+            }
             let rendered = dialect::render_duplicate(plan, q, conn.schema.as_deref());
             let (result, took) = timed(conn.fetch(&rendered.sql)).await;
             let result = result.map(|rows| {
@@ -158,6 +166,41 @@ async fn run_aggregate(
             took,
         );
     }
+}
+
+/// A duplicate count that a unique key of the table makes 0: set without its query, and
+/// said in the scan log (`-V`).
+async fn answered_by_a_key(
+    conn: &Connection,
+    plan: &Plan,
+    q: &Query,
+    metric: usize,
+    keys: &UniqueKeys,
+    run: &mut QueryRun,
+) -> bool {
+    let MetricKind::DuplicateCount(columns) = &plan.metrics[metric].kind else {
+        return false;
+    };
+    let found = keys.covering(conn, &q.dataset.table, columns).await;
+    if let Some(e) = found.executed {
+        run.executed.push(Executed {
+            data_source: q.data_source.clone(),
+            ..e
+        });
+    }
+    let Some(key) = found.key else {
+        return false;
+    };
+    run.values.push((metric, Value::Int(0)));
+    run.notes.push(format!(
+        "Query {} not run: duplicate_count({}) is 0 because {} is unique by {} ({})",
+        q.name,
+        columns.join(", "),
+        crate::measure::unquoted_table(&q.dataset.table),
+        key.name,
+        key.columns.join(", ")
+    ));
+    true
 }
 
 /// The SQL of a metric that has a query of its own.

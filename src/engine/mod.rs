@@ -19,6 +19,7 @@ pub mod samples;
 #[cfg(feature = "spark")]
 pub mod spark;
 pub mod sqlite;
+pub mod unique;
 
 use crate::config::{DataSource, Engine as EngineConfig};
 use crate::measure::{EngineError, Rows, Value};

@@ -44,6 +44,23 @@ impl Dialect for MySql {
         format!("SELECT table_name FROM (SELECT table_name AS name, table_name, table_schema FROM information_schema.tables) t \nWHERE ({name_filter})\n  AND {schema_cond}")
     }
 
+    fn unique_keys_query(
+        &self,
+        table: &str,
+        schema: Option<&str>,
+        database: Option<&str>,
+    ) -> Option<String> {
+        let t = crate::measure::unquoted_table(table);
+        let in_schema = match schema.or(database) {
+            Some(s) => self.string_literal(s),
+            None => "DATABASE()".into(),
+        };
+        Some(format!(
+            "SELECT CAST(index_name AS CHAR), CAST(column_name AS CHAR) \nFROM information_schema.statistics \nWHERE table_schema = {in_schema} AND table_name = {} AND non_unique = 0 \nORDER BY index_name, seq_in_index",
+            self.string_literal(&t)
+        ))
+    }
+
     // Soda Core's own query, spacing included, so `-V` output reads the same.
     fn schema_query(&self, table: &str, schema: Option<&str>, database: Option<&str>) -> String {
         let t = crate::measure::unquoted_table(table);

@@ -34,6 +34,20 @@ impl Dialect for Postgres {
         format!("SELECT table_name FROM (SELECT table_name AS name, table_name, table_schema FROM information_schema.tables) t \nWHERE ({name_filter})\n  AND {schema_cond}")
     }
 
+    // `to_regclass` resolves the name as the scan's queries do (search_path included).
+    fn unique_keys_query(
+        &self,
+        table: &str,
+        schema: Option<&str>,
+        _database: Option<&str>,
+    ) -> Option<String> {
+        let name = super::dialect::qualified_table(schema, table);
+        Some(format!(
+            "SELECT k.relname::text, a.attname::text \nFROM pg_index i \nJOIN pg_class k ON k.oid = i.indexrelid \nJOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) \nWHERE i.indrelid = to_regclass({}) \n  AND i.indisunique AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL \nORDER BY 1",
+            self.string_literal(&name)
+        ))
+    }
+
     fn schema_query(&self, table: &str, schema: Option<&str>, database: Option<&str>) -> String {
         let t = crate::measure::unquoted_table(table).to_lowercase();
         let mut sql = format!(

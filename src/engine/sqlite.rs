@@ -40,6 +40,20 @@ impl Dialect for Sqlite {
         )
     }
 
+    // The primary key from the table's columns (an INTEGER PRIMARY KEY has no index), the
+    // unique constraints and indexes from the index list.
+    fn unique_keys_query(
+        &self,
+        table: &str,
+        _schema: Option<&str>,
+        _database: Option<&str>,
+    ) -> Option<String> {
+        let t = self.string_literal(&crate::measure::unquoted_table(table));
+        Some(format!(
+            "SELECT 'primary key', name FROM pragma_table_info({t}) WHERE pk > 0 \nUNION ALL \nSELECT il.name, ii.name FROM pragma_index_list({t}) il, pragma_index_info(il.name) ii \nWHERE il.\"unique\" = 1 AND il.partial = 0"
+        ))
+    }
+
     fn table_discovery(&self, name_filter: &str, _schema: Option<&str>) -> String {
         format!("SELECT name FROM sqlite_master \nWHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'\n  AND ({name_filter})")
     }

@@ -99,6 +99,8 @@ pub struct Measurements {
     /// Result rows of metrics whose value is a table (schema, group by, fail query).
     pub rows: Vec<Option<Rows>>,
     pub executed: Vec<Executed>,
+    /// Work the engine saved and why (a duplicate count a unique key answers), for `-V`.
+    pub notes: Vec<String>,
 }
 
 impl Measurements {
@@ -108,6 +110,7 @@ impl Measurements {
             values: vec![None; n],
             rows: vec![None; n],
             executed: Vec::new(),
+            notes: Vec::new(),
         }
     }
 }

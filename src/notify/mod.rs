@@ -126,4 +126,3 @@ async fn post(client: &reqwest::Client, w: &Webhook, body: Vec<u8>) -> Result<()
         retry: status.is_server_error() || status.as_u16() == 429,
     })
 }
-

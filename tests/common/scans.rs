@@ -475,6 +475,42 @@ pub fn session_changes_do_not_outlive_a_query(db: Database) {
     );
 }
 
+/// A duplicate count over columns that include the table's primary key is 0 by the catalogue,
+/// without its GROUP BY (said with `-V`); other duplicate counts still run, and the key lookup
+/// runs once per table. Spark has no keys: there every count runs.
+pub fn duplicates_answered_by_keys(db: Database) {
+    let t = Test::with(&db);
+    t.write(
+        "checks.yml",
+        "
+        checks for customers:
+          - duplicate_count(id) = 0
+          - duplicate_count(email, id) = 0
+          - duplicate_count(email) = 1
+        ",
+    );
+    let run = t.scan(&["-V", "checks.yml"]);
+    run.expect_code(0);
+    let r = t.results();
+    let names: Vec<&str> = r
+        .queries()
+        .iter()
+        .filter_map(|q| q["name"].as_str())
+        .collect();
+    let lookups = names.iter().filter(|n| n.ends_with("unique_keys")).count();
+    let counted = names
+        .iter()
+        .filter(|n| n.ends_with("duplicate_count"))
+        .count();
+    let skipped = run.stdout.matches(" not run: duplicate_count(").count();
+    if db == Database::Spark {
+        assert_eq!((lookups, counted, skipped), (0, 3, 0), "{names:?}\n{run}");
+    } else {
+        assert_eq!((lookups, counted, skipped), (1, 1, 2), "{names:?}\n{run}");
+        run.expect_stdout_contains("is 0 because customers is unique by");
+    }
+}
+
 /// The `#[test]`s every engine runs, for the `DB` of the calling module.
 macro_rules! shared_scan_tests {
     () => {
@@ -511,6 +547,11 @@ macro_rules! shared_scan_tests {
         #[test]
         fn failing_check_is_isolated() {
             $crate::common::scans::failing_check_is_isolated(DB);
+        }
+
+        #[test]
+        fn duplicates_answered_by_keys() {
+            $crate::common::scans::duplicates_answered_by_keys(DB);
         }
 
         #[test]
