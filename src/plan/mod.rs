@@ -16,6 +16,7 @@ use crate::sodacl::model::{
     Validity,
 };
 use crate::template::Vars;
+use std::collections::HashMap;
 
 pub use crate::sodacl::model::{Aggregate, PercentOf};
 
@@ -127,8 +128,9 @@ pub struct Query {
 pub struct Plan {
     pub metrics: Vec<Metric>,
     pub queries: Vec<Query>,
-    /// For each check (by `seq`): the metrics it reads, first = the check's value.
-    pub check_metrics: Vec<(usize, Vec<usize>)>,
+    /// For each check (by `seq`): the metrics it reads, first = the check's value. A map, so
+    /// that evaluating n checks costs n look-ups, not n².
+    pub check_metrics: HashMap<usize, Vec<usize>>,
     /// The number the next query (a failed-rows sample) gets in its name.
     pub next_query_number: usize,
     pub scan_definition: String,
@@ -137,10 +139,7 @@ pub struct Plan {
 
 impl Plan {
     pub fn metrics_of(&self, seq: usize) -> &[usize] {
-        self.check_metrics
-            .iter()
-            .find(|(s, _)| *s == seq)
-            .map_or(&[], |(_, m)| m.as_slice())
+        self.check_metrics.get(&seq).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -202,7 +201,8 @@ pub struct Planner<'a> {
     pub data_source: &'a str,
     pub vars: &'a Vars,
     plan: Plan,
-    keys: Vec<String>,
+    /// Metric keys → metric ids: a map, so that planning n metrics stays linear.
+    keys: HashMap<String, usize>,
 }
 
 #[derive(Clone)]
@@ -236,7 +236,7 @@ impl<'a> Planner<'a> {
             data_source,
             vars,
             plan: Plan::default(),
-            keys: Vec::new(),
+            keys: HashMap::new(),
         }
     }
 
@@ -244,7 +244,7 @@ impl<'a> Planner<'a> {
     pub fn plan(mut self, model: &ChecksModel, logs: &mut Logs) -> Plan {
         for check in model.ordered_checks() {
             if let Some(metrics) = self.plan_check(model, check, logs) {
-                self.plan.check_metrics.push((check.seq, metrics));
+                self.plan.check_metrics.entry(check.seq).or_insert(metrics);
             }
         }
         self.group_queries(model, logs);
@@ -297,8 +297,8 @@ impl<'a> Planner<'a> {
             "{identity}|{:?}|{:?}|{:?}|{:?}|{:?}",
             r.kind, r.validity, r.sql_column, r.deps, r.data_source
         );
-        if let Some(i) = self.keys.iter().position(|k| *k == key) {
-            return i;
+        if let Some(i) = self.keys.get(&key) {
+            return *i;
         }
         let id = self.plan.metrics.len();
         self.plan.metrics.push(Metric {
@@ -315,7 +315,7 @@ impl<'a> Planner<'a> {
             deps: r.deps,
             data_source: r.data_source,
         });
-        self.keys.push(key);
+        self.keys.insert(key, id);
         id
     }
 

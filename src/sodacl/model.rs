@@ -8,6 +8,7 @@ use super::line::{Arg, Operand};
 use crate::diagnostic::Location;
 pub use crate::measure::Dataset;
 use crate::yaml::Node;
+use std::collections::HashMap;
 
 /// One bound set of a threshold (Soda's "zone"): a value is *in* the zone when it satisfies
 /// every present bound, or, for a split zone, all lower bounds or all upper bounds.
@@ -435,17 +436,16 @@ impl ChecksModel {
             | CheckKind::Anomaly(_) => c.column.clone(),
             _ => None,
         };
-        let mut column_order: Vec<(Dataset, String)> = Vec::new();
+        // Positions in maps: ordering n checks stays O(n log n) however many columns there are.
+        let mut column_order: HashMap<(&Dataset, String), usize> = HashMap::new();
         for check in &self.checks {
-            if let Some(col) = &grouping(check) {
-                let key = (check.dataset.clone(), col.clone());
-                if !column_order.contains(&key) {
-                    column_order.push(key);
-                }
+            if let Some(col) = grouping(check) {
+                let next = column_order.len();
+                column_order.entry((&check.dataset, col)).or_insert(next);
             }
         }
         let mut ordered: Vec<&Check> = self.checks.iter().collect();
-        ordered.sort_by_key(|c| {
+        ordered.sort_by_cached_key(|c| {
             let table = self
                 .table_order
                 .iter()
@@ -456,10 +456,10 @@ impl ChecksModel {
                 .iter()
                 .position(|d| *d == c.dataset)
                 .unwrap_or(usize::MAX);
-            let col = grouping(c).as_ref().map_or(0, |col| {
+            let col = grouping(c).map_or(0, |col| {
                 1 + column_order
-                    .iter()
-                    .position(|(d, cc)| *d == c.dataset && cc == col)
+                    .get(&(&c.dataset, col))
+                    .copied()
                     .unwrap_or(usize::MAX - 1)
             });
             (table, part, col, c.seq)
