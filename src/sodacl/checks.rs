@@ -485,7 +485,7 @@ impl Parser<'_> {
                 "fail query",
                 "fail sql_file",
                 "samples limit",
-                "samples columns",
+                // Not "samples columns": Soda Core 3.5.6 rejects it here (and never uses it).
                 "attributes",
                 "identity",
             ],
