@@ -63,7 +63,11 @@ fn averages_are_mysql_decimals_and_failed_rows_carry_their_total() {
         ("avg(size) > 0", serde_json::json!(48.0 / 9.0)),
         ("avg_length(name) > 0", serde_json::json!(4.3333)),
     ] {
-        assert_eq!(r.check(name)["diagnostics"]["value"], value, "{name}\n{run}");
+        assert_eq!(
+            r.check(name)["diagnostics"]["value"],
+            value,
+            "{name}\n{run}"
+        );
     }
     for (name, total) in [
         ("missing_count(age) = 0", 1),

@@ -57,6 +57,11 @@ const METRIC_CONFIG_KEYS: &[&str] = &[
     "take_over_existing_anomaly_score_check",
 ];
 
+/// The most checks one scan may hold: their checks, plans and results stay within a few
+/// hundred MB (README, Limits). The scan of a file with more is refused at the check after
+/// the limit, before anything runs.
+pub const MAX_CHECKS: usize = 40_000;
+
 /// Context shared while parsing the files of one scan.
 pub struct Parser<'a> {
     pub vars: &'a mut Vars,
@@ -70,6 +75,8 @@ pub struct Parser<'a> {
     file_partitions: Vec<Dataset>,
     /// The `- attributes:` item of the section being parsed.
     section_attributes: Option<Node>,
+    /// More than [`MAX_CHECKS`] checks were found (reported once): nothing may run.
+    pub over_limit: bool,
 }
 
 /// The file column of byte `offset` inside the text of scalar `node` (in characters, after
@@ -137,6 +144,7 @@ impl<'a> Parser<'a> {
             extra: Vec::new(),
             file_partitions: Vec::new(),
             section_attributes: None,
+            over_limit: false,
         }
     }
 
@@ -740,6 +748,13 @@ impl<'a> Parser<'a> {
         let mut dataset_attributes: Vec<(String, serde_json::Value)> = Vec::new();
         self.section_attributes = None;
         for item in items {
+            if self.model.checks.len() >= MAX_CHECKS {
+                if !self.over_limit {
+                    self.over_limit = true;
+                    self.error(file, item, format!("more than {MAX_CHECKS} checks in one scan; the scan is refused (split the checks over several scans)"));
+                }
+                return;
+            }
             let (line_node, config) = match &item.kind {
                 NodeKind::Scalar {
                     value: Scalar::Str(_),

@@ -368,7 +368,8 @@ pub struct Patterns {
 /// Everything the checks files declared for one scan.
 #[derive(Debug, Clone, Default)]
 pub struct ChecksModel {
-    pub checks: Vec<Check>,
+    /// Boxed: a `Check` is most of a kilobyte, and the list grows by doubling.
+    pub checks: Vec<Box<Check>>,
     pub partitions: Vec<Partition>,
     /// `configurations for T`: per table, per column.
     pub column_configs: Vec<(String, String, Validity)>,
@@ -444,7 +445,7 @@ impl ChecksModel {
                 column_order.entry((&check.dataset, col)).or_insert(next);
             }
         }
-        let mut ordered: Vec<&Check> = self.checks.iter().collect();
+        let mut ordered: Vec<&Check> = self.checks.iter().map(|c| &**c).collect();
         ordered.sort_by_cached_key(|c| {
             let table = self
                 .table_order
