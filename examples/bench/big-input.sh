@@ -5,10 +5,12 @@
 # 1. checks files of 10,000, 20,000 and 40,000 checks (1x, 2x, 4x), with and without -srf:
 #    time and peak RSS grow linearly with the file.
 # 2. one check whose `valid values` is a single-line flow list of 0.25, 0.5 and 1 MB.
-# 3. a 10 MB checks file of 250,000 checks: refused at once (4 MiB file size limit); the same
+# 3. checks spread over 5,000, 10,000 and 20,000 sections (datasets; their tables do not
+#    exist, so every query fails fast) and 10,000 to 40,000 `filter` declarations.
+# 4. a 10 MB checks file of 250,000 checks: refused at once (4 MiB file size limit); the same
 #    checks split in files of 2.5 MB: refused at check 50,001 (the checks limit), before any
 #    query runs.
-# 4. an alias bomb (10^9 nodes if expanded): refused at the alias that crosses 100,000 nodes.
+# 5. an alias bomb (10^9 nodes if expanded): refused at the alias that crosses 100,000 nodes.
 #
 # Target: each under 10 s and 300 MB. Usage: examples/bench/big-input.sh [SODA_BIN]
 set -euo pipefail
@@ -52,6 +54,16 @@ for b in 250000 500000 1000000; do
   flow "$b" "flow$b.yml"
   run "valid values list of $((b / 1000)) KB" "flow$b.yml"
   run "valid values list of $((b / 1000)) KB, -srf" "flow$b.yml" -srf results.json
+done
+
+echo "== many sections, many filters (linear growth: 1x, 2x, 4x)"
+for n in 5000 10000 20000; do
+  awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) printf "checks for t%d:\n  - row_count > 0\n", i }' > "sections$n.yml"
+  run "$n sections of one check" "sections$n.yml"
+done
+for n in 10000 20000 40000; do
+  awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) printf "filter orders [p%d]:\n  where: quantity > %d\n", i, i; print "checks for orders [p0]:\n  - row_count > 0" }' > "filters$n.yml"
+  run "$n filters" "filters$n.yml"
 done
 
 echo "== limits"

@@ -72,7 +72,7 @@ pub struct Parser<'a> {
     /// Variables of the `for each` copy being expanded (`ALIAS = table`).
     extra: Vec<(String, String)>,
     /// Partitions declared so far in the file being parsed (filters are file-scoped).
-    file_partitions: Vec<Dataset>,
+    file_partitions: std::collections::HashSet<Dataset>,
     /// The `- attributes:` item of the section being parsed.
     section_attributes: Option<Node>,
     /// More than [`MAX_CHECKS`] checks were found (reported once): nothing may run.
@@ -142,7 +142,7 @@ impl<'a> Parser<'a> {
             model: ChecksModel::default(),
             seq: 0,
             extra: Vec::new(),
-            file_partitions: Vec::new(),
+            file_partitions: std::collections::HashSet::new(),
             section_attributes: None,
             over_limit: false,
         }
@@ -455,7 +455,7 @@ impl<'a> Parser<'a> {
                 return;
             }
         };
-        if let Some(existing) = self.model.partitions.iter().find(|p| p.dataset == dataset) {
+        if let Some(existing) = self.model.partition(&dataset) {
             if existing.where_sql != where_sql {
                 self.error(file, key, format!(
                     "Filter {} [{}] is already declared with a different condition; partition names must be unique per dataset",
@@ -465,13 +465,13 @@ impl<'a> Parser<'a> {
                 return;
             }
         } else {
-            self.model.partitions.push(Partition {
+            self.model.add_partition(Partition {
                 dataset: dataset.clone(),
                 where_sql,
             });
         }
         self.model.touch_table(&dataset.table);
-        self.file_partitions.push(dataset);
+        self.file_partitions.insert(dataset);
     }
 
     fn add_for_each(&mut self, file: &str, key: &Node, alias: &str, value: &Node) {

@@ -384,28 +384,58 @@ pub struct ChecksModel {
     pub profile_columns: Option<Patterns>,
     pub discover_datasets: Option<Patterns>,
     pub sample_datasets: Option<Patterns>,
+    /// Positions in `table_order`, `dataset_order` and `partitions`: look-ups by map keep a
+    /// file of many sections, tables or filters linear to read and order.
+    table_index: HashMap<String, usize>,
+    dataset_index: HashMap<Dataset, usize>,
+    partition_index: HashMap<Dataset, usize>,
 }
 
 impl ChecksModel {
     pub fn touch_table(&mut self, table: &str) {
-        if !self.table_order.iter().any(|t| t == table) {
+        if !self.table_index.contains_key(table) {
+            self.table_index
+                .insert(table.to_string(), self.table_order.len());
             self.table_order.push(table.to_string());
         }
     }
 
     pub fn touch_dataset(&mut self, dataset: &Dataset) {
         self.touch_table(&dataset.table);
-        if !self.dataset_order.contains(dataset) {
+        if !self.dataset_index.contains_key(dataset) {
+            self.dataset_index
+                .insert(dataset.clone(), self.dataset_order.len());
             self.dataset_order.push(dataset.clone());
         }
     }
 
+    /// Where the table was first seen, among the tables.
+    pub fn table_position(&self, table: &str) -> Option<usize> {
+        self.table_index.get(table).copied()
+    }
+
+    /// Where the dataset was first used, among the datasets.
+    pub fn dataset_position(&self, dataset: &Dataset) -> Option<usize> {
+        self.dataset_index.get(dataset).copied()
+    }
+
+    /// The `filter T [p]` declared for the dataset.
+    pub fn partition(&self, dataset: &Dataset) -> Option<&Partition> {
+        self.partition_index
+            .get(dataset)
+            .and_then(|i| self.partitions.get(*i))
+    }
+
+    /// Declares a partition (the caller checked it is new).
+    pub fn add_partition(&mut self, partition: Partition) {
+        self.partition_index
+            .insert(partition.dataset.clone(), self.partitions.len());
+        self.partitions.push(partition);
+    }
+
     pub fn partition_where(&self, dataset: &Dataset) -> Option<&str> {
         dataset.partition.as_ref()?;
-        self.partitions
-            .iter()
-            .find(|p| p.dataset == *dataset)
-            .map(|p| p.where_sql.as_str())
+        self.partition(dataset).map(|p| p.where_sql.as_str())
     }
 
     /// True when there is anything to ask the database.
@@ -447,16 +477,8 @@ impl ChecksModel {
         }
         let mut ordered: Vec<&Check> = self.checks.iter().map(|c| &**c).collect();
         ordered.sort_by_cached_key(|c| {
-            let table = self
-                .table_order
-                .iter()
-                .position(|t| *t == c.dataset.table)
-                .unwrap_or(usize::MAX);
-            let part = self
-                .dataset_order
-                .iter()
-                .position(|d| *d == c.dataset)
-                .unwrap_or(usize::MAX);
+            let table = self.table_position(&c.dataset.table).unwrap_or(usize::MAX);
+            let part = self.dataset_position(&c.dataset).unwrap_or(usize::MAX);
             let col = grouping(c).map_or(0, |col| {
                 1 + column_order
                     .get(&(&c.dataset, col))

@@ -12,7 +12,7 @@
 pub mod emit;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A 1-based line and column in a source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -403,6 +403,7 @@ impl<'t> Loader<'t> {
                     pos,
                     flow,
                     entries: Vec::new(),
+                    keys: HashSet::new(),
                     pending_key: None,
                     anchor,
                 });
@@ -488,6 +489,7 @@ impl<'t> Loader<'t> {
             mut entries,
             pending_key,
             anchor,
+            ..
         }) = self.stack.pop()
         else {
             return Err(unbalanced_structure(pos));
@@ -514,20 +516,19 @@ impl<'t> Loader<'t> {
             Some(Builder::Seq { items, .. }) => items.push(node),
             Some(Builder::Map {
                 entries,
+                keys,
                 pending_key,
                 ..
             }) => match pending_key.take() {
                 None => {
                     if let Some(text) = node.scalar_text() {
-                        if entries
-                            .iter()
-                            .any(|(k, _)| k.scalar_text().as_deref() == Some(text.as_str()))
-                        {
+                        if keys.contains(&text) {
                             return Err(YamlError {
                                 pos: node.pos,
                                 message: format!("found duplicate key \"{text}\""),
                             });
                         }
+                        keys.insert(text);
                     }
                     *pending_key = Some(node);
                 }
@@ -611,6 +612,8 @@ enum Builder {
         pos: Pos,
         flow: bool,
         entries: Vec<(Node, Node)>,
+        /// The text of every scalar key so far: duplicates found by set, not by scanning.
+        keys: HashSet<String>,
         pending_key: Option<Node>,
         anchor: usize,
     },
