@@ -6,7 +6,8 @@
 #    time and peak RSS grow linearly with the file.
 # 2. one check whose `valid values` is a single-line flow list of 0.25, 0.5 and 1 MB.
 # 3. checks spread over 5,000, 10,000 and 20,000 sections (datasets; their tables do not
-#    exist, so every query fails fast) and 10,000 to 40,000 `filter` declarations.
+#    exist, so every query fails fast), 10,000 to 40,000 `filter` declarations, as many
+#    `configurations for` columns (each with its check) and dataset attributes.
 # 4. a 10 MB checks file of 250,000 checks: refused at once (4 MiB file size limit); the same
 #    checks split in files of 2.5 MB: refused at check 50,001 (the checks limit), before any
 #    query runs.
@@ -56,7 +57,7 @@ for b in 250000 500000 1000000; do
   run "valid values list of $((b / 1000)) KB, -srf" "flow$b.yml" -srf results.json
 done
 
-echo "== many sections, many filters (linear growth: 1x, 2x, 4x)"
+echo "== many sections, filters, configured columns, attributes (linear growth: 1x, 2x, 4x)"
 for n in 5000 10000 20000; do
   awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) printf "checks for t%d:\n  - row_count > 0\n", i }' > "sections$n.yml"
   run "$n sections of one check" "sections$n.yml"
@@ -64,6 +65,12 @@ done
 for n in 10000 20000 40000; do
   awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) printf "filter orders [p%d]:\n  where: quantity > %d\n", i, i; print "checks for orders [p0]:\n  - row_count > 0" }' > "filters$n.yml"
   run "$n filters" "filters$n.yml"
+done
+for n in 10000 20000 40000; do
+  awk -v n="$n" 'BEGIN { print "configurations for orders:"; for (i = 0; i < n; i++) printf "  missing values for c%d: [x]\n", i; print "checks for orders:"; for (i = 0; i < n; i++) printf "  - missing_count(c%d) = 0\n", i }' > "columns$n.yml"
+  run "$n configured columns, a check each" "columns$n.yml"
+  awk -v n="$n" 'BEGIN { print "checks for orders:\n  - attributes:"; for (i = 0; i < n; i++) printf "      k%d: v%d\n", i, i; print "  - row_count > 0:\n      attributes:"; for (i = 0; i < n; i++) printf "        k%d: w%d\n", i, i }' > "attributes$n.yml"
+  run "$n attributes, section and check" "attributes$n.yml"
 done
 
 echo "== limits"

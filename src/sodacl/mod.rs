@@ -110,10 +110,11 @@ fn with_attributes(config: Option<&Node>, attrs: &Node) -> Node {
                 if let (NodeKind::Map { entries: own, .. }, Some(extra)) =
                     (&mut existing.kind, attrs.entries())
                 {
-                    for (k, v) in extra {
-                        own.retain(|(ok, _)| ok.scalar_text() != k.scalar_text());
-                        own.push((k.clone(), v.clone()));
-                    }
+                    // The section's keys replace the check's own, in one pass over each.
+                    let replaced: std::collections::HashSet<Option<String>> =
+                        extra.iter().map(|(k, _)| k.scalar_text()).collect();
+                    own.retain(|(ok, _)| !replaced.contains(&ok.scalar_text()));
+                    own.extend(extra.iter().cloned());
                 }
             }
             None => {
@@ -606,10 +607,7 @@ impl<'a> Parser<'a> {
             }
             self.model
                 .column_configs
-                .retain(|(t, c, _)| !(t == table && *c == column));
-            self.model
-                .column_configs
-                .push((table.to_string(), column, validity));
+                .insert((table.to_string(), column), validity);
         }
     }
 
@@ -618,7 +616,12 @@ impl<'a> Parser<'a> {
     /// place before hashing, so those checks' identities include the column's values. Kept
     /// for history continuity in Soda Cloud.
     pub fn finalize_identities(&mut self) {
-        let lists = self.model.column_lists.clone();
+        // The last list of each (table, column, setting), by map: linear in checks and lists.
+        let mut lists: std::collections::HashMap<(&str, &str, &str), &Node> =
+            std::collections::HashMap::new();
+        for (t, c, s, node) in &self.model.column_lists {
+            lists.insert((t.as_str(), c.as_str(), s.as_str()), node);
+        }
         for check in &mut self.model.checks {
             let (Some(column), Some(config)) = (check.column.clone(), check.config.as_ref()) else {
                 continue;
@@ -631,9 +634,9 @@ impl<'a> Parser<'a> {
             if let NodeKind::Map { entries, .. } = &mut config.kind {
                 for (k, v) in entries.iter_mut() {
                     let key = k.scalar_text().unwrap_or_default();
-                    let Some((_, _, _, extra)) = lists.iter().rev().find(|(t, c, s, _)| {
-                        *t == check.dataset.table && *c == column && *s == key
-                    }) else {
+                    let Some(extra) =
+                        lists.get(&(check.dataset.table.as_str(), column.as_str(), key.as_str()))
+                    else {
                         continue;
                     };
                     if let (NodeKind::Seq { items, .. }, Some(more)) = (&mut v.kind, extra.items())
@@ -924,10 +927,11 @@ impl<'a> Parser<'a> {
             Some(a) => self.attributes(file, a),
             None => Vec::new(),
         };
-        for (k, v) in dataset_attributes {
-            attributes.retain(|(ek, _)| ek != k);
-            attributes.push((k.clone(), v.clone()));
-        }
+        // The section's attributes replace the check's own (one pass, not one per key).
+        let replaced: std::collections::HashSet<&String> =
+            dataset_attributes.iter().map(|(k, _)| k).collect();
+        attributes.retain(|(ek, _)| !replaced.contains(ek));
+        attributes.extend(dataset_attributes.iter().cloned());
         let identity_v4 = get("identity").and_then(|v| v.scalar_text());
         let samples_limit = match get("samples limit").map(|v| v.scalar()) {
             Some(Some(Scalar::Int(i))) => Some(*i),

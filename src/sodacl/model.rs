@@ -372,7 +372,7 @@ pub struct ChecksModel {
     pub checks: Vec<Box<Check>>,
     pub partitions: Vec<Partition>,
     /// `configurations for T`: per table, per column.
-    pub column_configs: Vec<(String, String, Validity)>,
+    pub column_configs: HashMap<(String, String), Validity>,
     /// The YAML lists of `missing values for C` / `valid values for C` (for identities).
     pub column_lists: Vec<(String, String, String, Node)>,
     /// Tables in the order they were first seen (drives check and query order).
@@ -449,9 +449,7 @@ impl ChecksModel {
 
     pub fn column_validity(&self, table: &str, column: &str) -> Option<&Validity> {
         self.column_configs
-            .iter()
-            .find(|(t, c, _)| t == table && c == column)
-            .map(|(_, _, v)| v)
+            .get(&(table.to_string(), column.to_string()))
     }
 
     /// Checks in Soda Core's order (sodacl.md §8.4): per table in first-seen order, per
