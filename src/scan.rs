@@ -11,7 +11,7 @@ use crate::eval;
 use crate::exit::ExitStatus;
 use crate::measure::{EngineError, Measurements};
 use crate::plan::Planner;
-use crate::report::{self, ScanReport};
+use crate::report::{self, CheckRef, ScanReport};
 use crate::sodacl;
 use crate::sodacl::model::ChecksModel;
 use crate::store::recorder::Recorder;
@@ -461,6 +461,11 @@ fn parse_checks(files: &[PathBuf], vars: &mut Vars, logs: &mut Logs, ds: &str) -
     for f in files {
         parser.add_file(f);
     }
+    if parser.over_limit {
+        // Refused whole: running only the first checks would look like a complete scan.
+        parser.model.checks.clear();
+        return parser.model;
+    }
     parser.finalize_identities();
     parser.model
 }
@@ -500,24 +505,27 @@ fn expand_for_each(
             parser.expand_for_each(t, &table);
         }
     }
+    if parser.over_limit {
+        parser.model.checks.clear();
+    }
     parser.finalize_identities();
     parser.model
 }
 
 /// Evaluates every check in Soda Core's order; group-by checks add one result per group.
-fn evaluate(
-    model: &ChecksModel,
+fn evaluate<'m>(
+    model: &'m ChecksModel,
     plan: &crate::plan::Plan,
     outcome: &Measurements,
     history: &eval::history::HistoryMap,
     vars: &Vars,
     (session, data_time): (&Session, DateTime<Utc>),
     logs: &mut Logs,
-) -> Vec<(sodacl::model::Check, eval::CheckResult)> {
+) -> Vec<(CheckRef<'m>, eval::CheckResult)> {
     let connected = session.connections.default.is_some();
     let unconnected = Measurements::default();
     let mut messages = Vec::new();
-    let mut checks = Vec::new();
+    let mut checks = Vec::with_capacity(model.checks.len());
     for check in model.ordered_checks() {
         // Unconnected, every check is unevaluated without one error each.
         let results = if connected {
@@ -535,7 +543,10 @@ fn evaluate(
             eval::evaluate(check, plan, &unconnected, history, vars, data_time, quiet)
         };
         for r in results {
-            let c = r.child.as_deref().cloned().unwrap_or_else(|| check.clone());
+            let c = match &r.child {
+                Some(child) => CheckRef::Child(child.clone()),
+                None => CheckRef::Model(check),
+            };
             checks.push((c, r));
         }
     }
@@ -583,8 +594,13 @@ fn save_results_file(args: &ScanArgs, report: &ScanReport, logs: &mut Logs) -> E
         return ExitStatus::Pass;
     };
     logs.print_raw(&format!("Saving scan results to {}", path.display()));
-    let text = report::results::document(report, logs).to_text();
-    match std::fs::write(path, text) {
+    let document = report::results::document(report, logs);
+    let written = std::fs::File::create(path).and_then(|file| {
+        let mut out = std::io::BufWriter::new(file);
+        document.write_text(&mut out)?;
+        std::io::Write::flush(&mut out)
+    });
+    match written {
         Ok(()) => ExitStatus::Pass,
         Err(e) => {
             logs.log(
@@ -749,7 +765,7 @@ impl Session {
     fn collect_samples(
         &self,
         sampling: &Sampling,
-        checks: &mut [(sodacl::model::Check, eval::CheckResult)],
+        checks: &mut [(CheckRef<'_>, eval::CheckResult)],
         default_limit: Option<i64>,
         number: &mut usize,
     ) -> Vec<crate::measure::Executed> {

@@ -45,6 +45,10 @@ pub struct ReadError {
     pub at: Option<(usize, usize)>,
 }
 
+/// The largest checks or configuration file read (4 MiB): larger files are refused before
+/// they are read. A big real checks file holds a few thousand checks in a few hundred KB.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Reads a checks or configuration file as UTF-8 text. Anything but a regular file (a FIFO,
 /// `/dev/zero`, a socket) is refused at once, before reading could block or never end; bytes
 /// that are not UTF-8 and NUL characters are refused with their line and column.
@@ -57,7 +61,21 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
             path.display()
         )));
     }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(plain(format!(
+            "{} is {} bytes, more than the {} MiB a checks or configuration file may have; refused",
+            path.display(),
+            meta.len(),
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
     let bytes = std::fs::read(path).map_err(|e| plain(e.to_string()))?;
+    decode_text(bytes)
+}
+
+/// The bytes of a checks or configuration file as text: not UTF-8 and NUL characters are
+/// refused with their line and column.
+pub fn decode_text(bytes: Vec<u8>) -> Result<String, ReadError> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         ReadError {

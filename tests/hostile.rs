@@ -225,3 +225,73 @@ fn an_impossible_port_is_a_located_configuration_error() {
         assert!(!run.stdout.contains("Successfully connected"), "{run}");
     }
 }
+
+/// `n` checks of the example table: `- row_count > i`, one a line from line 2.
+fn many_checks(n: usize) -> String {
+    let mut text = String::from("checks for customers:\n");
+    for i in 0..n {
+        text.push_str(&format!("  - row_count > {i}\n"));
+    }
+    text
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
+    // 4 MiB + 1 byte of nothing (sparse): the size alone refuses it, for checks and
+    // configuration files alike.
+    let t = Test::with(&Database::Sqlite);
+    for name in ["big.yml", "big-config.yml"] {
+        let file = std::fs::File::create(t.join(name)).expect("create");
+        file.set_len(4 * 1024 * 1024 + 1).expect("set_len");
+    }
+    let run = t.scan(&["big.yml"]);
+    run.expect_code(3);
+    run.expect_stdout_contains("Could not read SodaCL file big.yml: big.yml is 4194305 bytes, more than the 4 MiB a checks or configuration file may have; refused");
+    let config = t.soda(["scan", "-d", "lite", "-c", "big-config.yml", "big.yml"]);
+    config.expect_code(3);
+    config.expect_stdout_contains(
+        "big-config.yml is 4194305 bytes, more than the 4 MiB a checks or configuration file may have; refused",
+    );
+}
+
+#[test]
+fn more_checks_than_the_limit_refuse_the_whole_scan_at_the_first_check_over_it() {
+    // 40,001 checks (1 MB): refused at the 40,001st, on line 40,002; no query runs.
+    let (_, run) = scan_checks(many_checks(40_001).as_bytes());
+    run.expect_code(3);
+    run.expect_stdout_contains(
+        "more than 40000 checks in one scan; the scan is refused (split the checks over several scans)\n  +-> line=40002,col=5 in checks.yml",
+    );
+    assert!(!run.stdout.contains("[PASSED]"), "nothing runs: {run}");
+    // At the limit, every check runs.
+    let (_, run) = scan_checks(many_checks(40_000).as_bytes());
+    run.expect_code(2);
+    run.expect_stdout_contains("Oops! 39990 failures. 0 warnings. 0 errors. 10 pass.");
+}
+
+#[test]
+fn a_yaml_file_of_more_than_500000_nodes_is_refused_at_the_node_over_the_limit() {
+    let text = format!("x: [{}]\n", vec!["a"; 500_000].join(","));
+    let (_, run) = scan_checks(text.as_bytes());
+    run.expect_code(3);
+    // The mapping, `x` and the list are nodes 1 to 3: item 499,998 (column 5 + 2 * 499,997)
+    // is node 500,001.
+    run.expect_stdout_contains(&format!(
+        "more than 500000 YAML nodes in one file; refused\n  +-> line=1,col={} in checks.yml",
+        5 + 2 * 499_997
+    ));
+}
+
+#[test]
+fn a_one_megabyte_single_line_flow_list_is_read() {
+    // 125,000 valid values on one line: the check runs (no status is in the list).
+    let values: Vec<String> = (0..125_000).map(|i| format!("v{i:06}")).collect();
+    let text = format!(
+        "checks for customers:\n  - invalid_count(country) = 0:\n      valid values: [{}]\n",
+        values.join(", ")
+    );
+    assert!(text.len() > 1_000_000);
+    let (_, run) = scan_checks(text.as_bytes());
+    run.expect_code(2);
+    run.expect_stdout_contains("invalid_count(country) = 0 [FAILED]");
+}

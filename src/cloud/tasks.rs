@@ -252,7 +252,7 @@ impl CloudSession {
     pub fn upload_samples(
         &mut self,
         rt: &tokio::runtime::Runtime,
-        checks: &mut [(Check, CheckResult)],
+        checks: &mut [(crate::report::CheckRef<'_>, CheckResult)],
         scan_definition: &str,
         data_timestamp_digits: &str,
         logs: &mut Logs,

@@ -273,12 +273,24 @@ fn load_file(path: &Path, vars: &Vars, logs: &mut Logs, config: &mut Configurati
             return;
         }
     };
-    let rendered = vars.render(&text);
+    add_text(&display, &text, vars, logs, config);
+}
+
+/// Reads configuration text, as if from the file `display`; problems are logged.
+pub fn load_text(display: &str, text: &str, vars: &Vars, logs: &mut Logs) -> Configuration {
+    let mut config = Configuration::default();
+    add_text(display, text, vars, logs, &mut config);
+    config
+}
+
+/// Adds the data sources, Soda Cloud and store settings of one configuration text.
+fn add_text(display: &str, text: &str, vars: &Vars, logs: &mut Logs, config: &mut Configuration) {
+    let rendered = vars.render(text);
     logs.problems_at(rendered.problems(&format!(" in {display}")), None);
     let doc = match yaml::parse(&rendered.text) {
         Ok(Some(doc)) => doc,
         Ok(None) => return,
-        Err(e) => return logs.yaml_error(&display, (e.pos.line, e.pos.col), e.message),
+        Err(e) => return logs.yaml_error(display, (e.pos.line, e.pos.col), e.message),
     };
     let mut problems = Vec::new();
     let raw = raw::read(&doc, &mut problems);
@@ -301,7 +313,7 @@ fn load_file(path: &Path, vars: &Vars, logs: &mut Logs, config: &mut Configurati
         logs.error_at(
             p.message,
             Some(Location {
-                file: path.display().to_string(),
+                file: display.to_string(),
                 line: p.pos.line,
                 col: p.pos.col,
             }),

@@ -83,10 +83,8 @@ impl Dialect for MySql {
         format!("`{}`", name.replace('`', "``"))
     }
 
-    // AVG of integers and decimals is a DECIMAL with only 4 more decimals; average doubles.
-    fn avg(&self, expr: &str) -> String {
-        format!("AVG(CAST({expr} AS DOUBLE))")
-    }
+    // No `avg` here: MySQL's own AVG (a DECIMAL with 4 more decimals than an integer or
+    // decimal input, `div_precision_increment`) is the value Soda Core 3.5.6 reports.
 
     // Count characters, not bytes (Soda Core's LENGTH counts bytes on MySQL).
     fn length(&self, expr: &str) -> String {

@@ -205,7 +205,13 @@ impl Reading {
         let millis = freshness.map_or(0, |d| {
             (d.num_microseconds().unwrap_or(0) as f64 / 1000.0).round() as i64
         });
-        result.value = Some(Value::Int(millis));
+        // Without "now" (its variable undefined or unreadable) Soda Core reports no value;
+        // without a newest value it reports 0.
+        result.value = Some(if now.is_none() {
+            Value::Null
+        } else {
+            Value::Int(millis)
+        });
         let x = &mut result.extra;
         x.insert("measure".into(), json!("time"));
         x.insert(

@@ -246,6 +246,29 @@ pub fn schema_changes(
     ))
 }
 
+/// True when neither Soda Cloud nor a results store keeps history for this scan.
+pub fn has_no_source(history: Option<&History>) -> bool {
+    matches!(history, None | Some(History::NoSource))
+}
+
+/// Marks a check that compares with history as not evaluated, with an error (exit 3): there
+/// is no history to compare with at all. Soda Core says "Soda Core must be configured to
+/// connect to Soda Cloud"; we also have the results store to offer.
+pub fn no_history_source(
+    result: &mut CheckResult,
+    messages: &mut Vec<Message>,
+    check: &Check,
+    condition: &'static str,
+) {
+    result.outcome = None;
+    result.outcome_reasons.clear();
+    messages.push(Message {
+        level: Level::Error,
+        problem: Problem::NoHistoryFor { condition },
+        location: location(check),
+    });
+}
+
 /// Marks a check as waiting for history (outcome reason `notEnoughHistory`, saying `problem`).
 pub fn not_enough_history(
     result: &mut CheckResult,

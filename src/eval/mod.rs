@@ -265,7 +265,9 @@ pub fn evaluate(
             let rows = out.rows.get(ids[0]).cloned().flatten().unwrap_or_default();
             schema::evaluate(warn, fail, &rows, input.history, &mut result);
             let compares = !warn.changes.is_empty() || !fail.changes.is_empty();
-            if compares
+            if compares && history::has_no_source(input.history) {
+                history::no_history_source(&mut result, messages, check, "schema changes");
+            } else if compares
                 && !input
                     .history
                     .is_some_and(history::History::has_measurements)
@@ -280,7 +282,11 @@ pub fn evaluate(
         }
         CheckKind::GroupEvolution(g) => {
             let rows = out.rows.get(ids[0]).cloned().flatten().unwrap_or_default();
-            if !groups::evaluate(&g.warn, &g.fail, &rows, input.history, &mut result) {
+            let compares = !g.warn.changes.is_empty() || !g.fail.changes.is_empty();
+            let evaluated = groups::evaluate(&g.warn, &g.fail, &rows, input.history, &mut result);
+            if compares && history::has_no_source(input.history) {
+                history::no_history_source(&mut result, messages, check, "groups change");
+            } else if !evaluated {
                 history::not_enough_history(
                     &mut result,
                     messages,

@@ -13,6 +13,8 @@ pub enum Problem {
     NoHistoricValue,
     /// A history-based check runs where no history can be read (no Soda Cloud, no store).
     NoHistorySource { anomaly: bool },
+    /// A schema or group evolution check compares (`when <condition>`) without history.
+    NoHistoryFor { condition: &'static str },
     /// Reading the history failed; `from_cloud` when it was Soda Cloud that failed.
     HistoryFailed {
         check: String,

@@ -16,6 +16,7 @@ use crate::sodacl::model::{
     Validity,
 };
 use crate::template::Vars;
+use std::collections::HashMap;
 
 pub use crate::sodacl::model::{Aggregate, PercentOf};
 
@@ -127,8 +128,9 @@ pub struct Query {
 pub struct Plan {
     pub metrics: Vec<Metric>,
     pub queries: Vec<Query>,
-    /// For each check (by `seq`): the metrics it reads, first = the check's value.
-    pub check_metrics: Vec<(usize, Vec<usize>)>,
+    /// For each check (by `seq`): the metrics it reads, first = the check's value. A map, so
+    /// that evaluating n checks costs n look-ups, not n².
+    pub check_metrics: HashMap<usize, Vec<usize>>,
     /// The number the next query (a failed-rows sample) gets in its name.
     pub next_query_number: usize,
     pub scan_definition: String,
@@ -137,10 +139,7 @@ pub struct Plan {
 
 impl Plan {
     pub fn metrics_of(&self, seq: usize) -> &[usize] {
-        self.check_metrics
-            .iter()
-            .find(|(s, _)| *s == seq)
-            .map_or(&[], |(_, m)| m.as_slice())
+        self.check_metrics.get(&seq).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -202,7 +201,8 @@ pub struct Planner<'a> {
     pub data_source: &'a str,
     pub vars: &'a Vars,
     plan: Plan,
-    keys: Vec<String>,
+    /// Metric keys → metric ids: a map, so that planning n metrics stays linear.
+    keys: HashMap<String, usize>,
 }
 
 #[derive(Clone)]
@@ -236,7 +236,7 @@ impl<'a> Planner<'a> {
             data_source,
             vars,
             plan: Plan::default(),
-            keys: Vec::new(),
+            keys: HashMap::new(),
         }
     }
 
@@ -244,7 +244,7 @@ impl<'a> Planner<'a> {
     pub fn plan(mut self, model: &ChecksModel, logs: &mut Logs) -> Plan {
         for check in model.ordered_checks() {
             if let Some(metrics) = self.plan_check(model, check, logs) {
-                self.plan.check_metrics.push((check.seq, metrics));
+                self.plan.check_metrics.entry(check.seq).or_insert(metrics);
             }
         }
         self.group_queries(model, logs);
@@ -297,8 +297,8 @@ impl<'a> Planner<'a> {
             "{identity}|{:?}|{:?}|{:?}|{:?}|{:?}",
             r.kind, r.validity, r.sql_column, r.deps, r.data_source
         );
-        if let Some(i) = self.keys.iter().position(|k| *k == key) {
-            return i;
+        if let Some(i) = self.keys.get(&key) {
+            return *i;
         }
         let id = self.plan.metrics.len();
         self.plan.metrics.push(Metric {
@@ -315,7 +315,7 @@ impl<'a> Planner<'a> {
             deps: r.deps,
             data_source: r.data_source,
         });
-        self.keys.push(key);
+        self.keys.insert(key, id);
         id
     }
 
@@ -655,7 +655,13 @@ impl<'a> Planner<'a> {
     /// Core numbers them.
     fn group_queries(&mut self, model: &ChecksModel, logs: &mut Logs) {
         let mut counter = 0;
+        // Metric ids by dataset, in creation order: one pass, however many datasets.
+        let mut by_dataset: HashMap<Dataset, Vec<usize>> = HashMap::new();
+        for m in &self.plan.metrics {
+            by_dataset.entry(m.dataset.clone()).or_default().push(m.id);
+        }
         for dataset in self.ordered_datasets(model) {
+            let ids = by_dataset.remove(&dataset).unwrap_or_default();
             let partition_where = model.partition_where(&dataset).map(|w| {
                 let r = self.vars.render(w);
                 let place = format!(
@@ -666,8 +672,8 @@ impl<'a> Planner<'a> {
                 logs.problems_at(r.problems(&place), None);
                 r.text
             });
-            self.aggregate_queries(&dataset, &partition_where, &mut counter);
-            self.duplicate_queries(&dataset, &partition_where, &mut counter);
+            self.aggregate_queries(&dataset, &ids, &partition_where, &mut counter);
+            self.duplicate_queries(&dataset, &ids, &partition_where, &mut counter);
         }
         self.own_queries(model, &mut counter);
         self.plan.next_query_number = counter + 1;
@@ -677,20 +683,16 @@ impl<'a> Planner<'a> {
     /// checks; datasets only read by other checks (`row_count same as T`) last.
     fn ordered_datasets(&self, model: &ChecksModel) -> Vec<Dataset> {
         let mut datasets: Vec<Dataset> = model.dataset_order.clone();
+        let mut seen: std::collections::HashSet<&Dataset> = model.dataset_order.iter().collect();
         for m in &self.plan.metrics {
-            if !m.dataset.table.is_empty() && !datasets.contains(&m.dataset) {
+            if !m.dataset.table.is_empty() && seen.insert(&m.dataset) {
                 datasets.push(m.dataset.clone());
             }
         }
-        let position = |list: &[Dataset], d: &Dataset| list.iter().position(|x| x == d);
-        datasets.sort_by_key(|d| {
+        datasets.sort_by_cached_key(|d| {
             (
-                model
-                    .table_order
-                    .iter()
-                    .position(|t| *t == d.table)
-                    .unwrap_or(usize::MAX),
-                position(&model.dataset_order, d).unwrap_or(usize::MAX),
+                model.table_position(&d.table).unwrap_or(usize::MAX),
+                model.dataset_position(d).unwrap_or(usize::MAX),
             )
         });
         datasets
@@ -714,25 +716,34 @@ impl<'a> Planner<'a> {
     fn aggregate_queries(
         &mut self,
         dataset: &Dataset,
+        ids: &[usize],
         partition_where: &Option<String>,
         counter: &mut usize,
     ) {
-        let items_of = |m: &&Metric| m.dataset == *dataset && m.is_aggregate_item();
+        let metrics = &self.plan.metrics;
+        let aggregates: Vec<&Metric> = ids
+            .iter()
+            .map(|i| &metrics[*i])
+            .filter(|m| m.is_aggregate_item())
+            .collect();
         let mut sources: Vec<Option<String>> = Vec::new();
-        for m in self.plan.metrics.iter().filter(items_of) {
+        for m in &aggregates {
             if !sources.contains(&m.data_source) {
                 sources.push(m.data_source.clone());
             }
         }
-        for source in sources {
-            let items: Vec<usize> = self
-                .plan
-                .metrics
-                .iter()
-                .filter(items_of)
-                .filter(|m| m.data_source == source)
-                .map(|m| m.id)
-                .collect();
+        let by_source: Vec<(Option<String>, Vec<usize>)> = sources
+            .into_iter()
+            .map(|source| {
+                let items = aggregates
+                    .iter()
+                    .filter(|m| m.data_source == source)
+                    .map(|m| m.id)
+                    .collect();
+                (source, items)
+            })
+            .collect();
+        for (source, items) in by_source {
             let prefix = self.query_prefix(dataset, source.as_deref());
             for (i, chunk) in items.chunks(50).enumerate() {
                 *counter += 1;
@@ -754,15 +765,15 @@ impl<'a> Planner<'a> {
     fn duplicate_queries(
         &mut self,
         dataset: &Dataset,
+        ids: &[usize],
         partition_where: &Option<String>,
         counter: &mut usize,
     ) {
         let prefix = self.query_prefix(dataset, None);
-        let dups: Vec<(usize, Option<String>)> = self
-            .plan
-            .metrics
+        let dups: Vec<(usize, Option<String>)> = ids
             .iter()
-            .filter(|m| m.dataset == *dataset && matches!(m.kind, MetricKind::DuplicateCount(_)))
+            .map(|i| &self.plan.metrics[*i])
+            .filter(|m| matches!(m.kind, MetricKind::DuplicateCount(_)))
             .map(|m| (m.id, m.column.clone()))
             .collect();
         for (id, column) in dups {

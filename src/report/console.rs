@@ -85,24 +85,28 @@ fn outcome_group(report: &ScanReport, outcome: Option<Outcome>, label: &str, log
         tone: None,
         essential: mark.essential,
     };
-    let mut titles: Vec<Option<String>> = Vec::new();
-    for (check, _) in &members {
+    // The members by dataset title, titles in order of first appearance (grouped through a
+    // map: a scan of many datasets stays linear).
+    let mut groups: Vec<(Option<String>, Vec<usize>)> = Vec::new();
+    let mut index: std::collections::HashMap<Option<String>, usize> =
+        std::collections::HashMap::new();
+    for (i, (check, _)) in members.iter().enumerate() {
         let title = title(check, report.data_source);
-        if !titles.contains(&title) {
-            titles.push(title);
-        }
+        let g = *index.entry(title.clone()).or_insert_with(|| {
+            groups.push((title, Vec::new()));
+            groups.len() - 1
+        });
+        groups[g].1.push(i);
     }
     // Checks of no dataset come after the dataset groups.
-    titles.sort_by_key(Option::is_none);
-    for t in titles {
+    groups.sort_by_key(|(t, _)| t.is_none());
+    for (t, group) in groups {
         let indent = if t.is_some() { "      " } else { "    " };
         if let Some(t) = &t {
             logs.info_marked(format!("    {t}"), plain);
         }
-        for (check, result) in members
-            .iter()
-            .filter(|(c, _)| title(c, report.data_source) == t)
-        {
+        for i in group {
+            let (check, result) = members[i];
             check_lines(check, result, outcome, label, indent, logs);
         }
     }

@@ -168,6 +168,43 @@ impl ScanResults {
         crate::python::json::to_python_json(&self.to_json())
     }
 
+    /// Writes what [`ScanResults::to_text`] returns, one metric, check and log record at a
+    /// time: the document of a scan of many checks never exists whole as one JSON value or
+    /// one string (a 250,000-check document would need gigabytes).
+    pub fn write_text(mut self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        use crate::python::json::to_python_json;
+        fn items<T: Serialize>(items: &[T], out: &mut impl std::io::Write) -> std::io::Result<()> {
+            out.write_all(b"[")?;
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b", ")?;
+                }
+                let value = serde_json::to_value(item).unwrap_or(Json::Null);
+                out.write_all(to_python_json(&value).as_bytes())?;
+            }
+            out.write_all(b"]")
+        }
+        let metrics = std::mem::take(&mut self.metrics);
+        let checks = std::mem::take(&mut self.checks);
+        let logs = std::mem::take(&mut self.logs);
+        let skeleton = self.to_json();
+        out.write_all(b"{")?;
+        for (i, (key, value)) in skeleton.as_object().into_iter().flatten().enumerate() {
+            if i > 0 {
+                out.write_all(b", ")?;
+            }
+            out.write_all(to_python_json(&Json::String(key.clone())).as_bytes())?;
+            out.write_all(b": ")?;
+            match key.as_str() {
+                "metrics" => items(&metrics, out)?,
+                "checks" => items(&checks, out)?,
+                "logs" => items(&logs, out)?,
+                _ => out.write_all(to_python_json(value).as_bytes())?,
+            }
+        }
+        out.write_all(b"}")
+    }
+
     /// The document as an ordered JSON value.
     pub fn to_json(&self) -> Json {
         // Serializing plain structs of strings, numbers and JSON values cannot fail.
@@ -186,6 +223,11 @@ mod tests {
         let text = r#"{"definitionName": "d", "defaultDataSource": "ds", "dataTimestamp": "2024-05-01T10:00:00+00:00", "scanStartTimestamp": "2024-05-01T10:00:00+00:00", "scanEndTimestamp": "2024-05-01T10:00:01+00:00", "hasErrors": false, "hasWarnings": true, "hasFailures": false, "metrics": [{"identity": "metric-d-ds-t-row_count", "metricName": "row_count", "value": 5}, {"identity": "metric-d-ds-t-schema", "metricName": "schema", "dataSourceName": "ds", "tableName": "t", "partitionName": null, "columnName": null, "value": [{"columnName": "id", "sourceDataType": "integer"}]}], "checks": [{"identity": "abc", "identities": {"v1": "a", "v2": "b", "v3": "abc"}, "migratedIdentities": null, "name": "row_count > 10", "type": "generic", "definition": "checks for t:\n  - row_count > 10", "resourceAttributes": [], "location": {"filePath": "c.yml", "line": 2, "col": 5}, "dataSource": "ds", "table": "t", "column": null, "metrics": ["metric-d-ds-t-row_count"], "outcome": "warn", "diagnostics": {"blocks": [], "value": 5, "warn": {"lessThanOrEqual": 10.0}}, "source": "soda-core"}], "queries": [{"name": "q", "dataSource": "ds", "table": "t", "partition": null, "column": null, "sql": "SELECT 1", "exception": null, "duration": "0:00:00.001000"}], "automatedMonitoringChecks": [], "profiling": [], "metadata": [], "logs": [{"level": "info", "message": "m", "timestamp": "2024-05-01T10:00:00+00:00", "index": 0}], "sourceOwner": "soda-core"}"#;
         let doc: ScanResults = serde_json::from_str(text).expect("a results document");
         assert_eq!(doc.to_text(), text);
+        let mut streamed = Vec::new();
+        doc.clone()
+            .write_text(&mut streamed)
+            .expect("writes to memory");
+        assert_eq!(String::from_utf8_lossy(&streamed), text);
         assert!(doc.metrics[0].origin.is_none());
         assert_eq!(
             doc.metrics[1]

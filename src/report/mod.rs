@@ -21,6 +21,7 @@ use crate::measure::{Executed, Rows, Value};
 use crate::plan::Plan;
 use crate::sodacl::model::Check;
 use chrono::{DateTime, Utc};
+use std::ops::Deref;
 
 /// Everything a finished scan knows, for reporting.
 pub struct ScanReport<'a> {
@@ -29,8 +30,9 @@ pub struct ScanReport<'a> {
     pub data_timestamp: DateTime<Utc>,
     pub scan_start: DateTime<Utc>,
     pub scan_end: DateTime<Utc>,
-    /// Checks in Soda Core's order, with their results.
-    pub checks: Vec<(Check, CheckResult)>,
+    /// Checks in Soda Core's order, with their results: borrowed from the checks model (a
+    /// scan of many checks keeps one copy of each), owned for group-by children.
+    pub checks: Vec<(CheckRef<'a>, CheckResult)>,
     pub plan: &'a Plan,
     pub values: &'a [Option<Value>],
     pub rows: &'a [Option<Rows>],
@@ -41,3 +43,23 @@ pub struct ScanReport<'a> {
 }
 
 pub use crate::measure::unquoted_table;
+
+/// A check as the report sees it: the model's own (borrowed: a scan of many checks keeps one
+/// copy of each) or a group-by child made during evaluation. Two words, where a `Cow` would
+/// hold a whole `Check` inline in every result.
+#[derive(Debug, Clone)]
+pub enum CheckRef<'a> {
+    Model(&'a Check),
+    Child(Box<Check>),
+}
+
+impl Deref for CheckRef<'_> {
+    type Target = Check;
+
+    fn deref(&self) -> &Check {
+        match self {
+            CheckRef::Model(c) => c,
+            CheckRef::Child(c) => c,
+        }
+    }
+}

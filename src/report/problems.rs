@@ -59,6 +59,10 @@ impl fmt::Display for Problem {
             Problem::NoHistorySource { anomaly: true } => f.write_str(
                 "Anomaly checks compare with the metric's history: configure Soda Cloud or a results store (results_store: or --store)",
             ),
+            Problem::NoHistoryFor { condition } => write!(
+                f,
+                "Checks with \"when {condition}\" compare with history: configure Soda Cloud or a results store (results_store: or --store)"
+            ),
             Problem::HistoryFailed {
                 check,
                 reason,

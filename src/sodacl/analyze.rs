@@ -164,7 +164,7 @@ impl Parser<'_> {
                 CheckKind::Anomaly(Box::new(mc))
             }
         };
-        self.model.checks.push(check);
+        self.model.checks.push(Box::new(check));
     }
 
     /// Thresholds: an inline threshold wins; otherwise warn/fail blocks describe bad zones.

@@ -227,7 +227,7 @@ impl Parser<'_> {
         }
         check.column = Some(column);
         check.kind = CheckKind::Freshness(fc);
-        self.model.checks.push(check);
+        self.model.checks.push(Box::new(check));
     }
 
     pub(super) fn finish_schema(
@@ -283,7 +283,7 @@ impl Parser<'_> {
             warn: Box::new(warn),
             fail: Box::new(fail),
         };
-        self.model.checks.push(check);
+        self.model.checks.push(Box::new(check));
     }
 
     /// One `when ...` validation of a schema check's `warn` or `fail` block, into its rules.
@@ -428,7 +428,7 @@ impl Parser<'_> {
             target,
             must_exist,
         });
-        self.model.checks.push(check);
+        self.model.checks.push(Box::new(check));
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -464,7 +464,7 @@ impl Parser<'_> {
             other,
             other_data_source,
         };
-        self.model.checks.push(check);
+        self.model.checks.push(Box::new(check));
     }
 
     pub(super) fn finish_failed_rows(
@@ -485,7 +485,7 @@ impl Parser<'_> {
                 "fail query",
                 "fail sql_file",
                 "samples limit",
-                "samples columns",
+                // Not "samples columns": Soda Core 3.5.6 rejects it here (and never uses it).
                 "attributes",
                 "identity",
             ],
@@ -513,7 +513,7 @@ impl Parser<'_> {
         check.warn = warn.as_ref().map(bad_zone);
         check.fail = fail.as_ref().map(bad_zone);
         check.kind = CheckKind::FailedRows { condition, query };
-        self.model.checks.push(check);
+        self.model.checks.push(Box::new(check));
     }
 
     pub(super) fn finish_group_evolution(
@@ -593,7 +593,7 @@ impl Parser<'_> {
             warn,
             fail,
         }));
-        self.model.checks.push(check);
+        self.model.checks.push(Box::new(check));
     }
 
     pub(super) fn finish_group_by(
@@ -640,7 +640,7 @@ impl Parser<'_> {
             checks,
             group_limit,
         }));
-        self.model.checks.push(check);
+        self.model.checks.push(Box::new(check));
     }
 
     /// One nested check of a group by: `result_column threshold` or `result_column:` with

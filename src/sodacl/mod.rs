@@ -57,6 +57,11 @@ const METRIC_CONFIG_KEYS: &[&str] = &[
     "take_over_existing_anomaly_score_check",
 ];
 
+/// The most checks one scan may hold: their checks, plans and results stay within a few
+/// hundred MB (README, Limits). The scan of a file with more is refused at the check after
+/// the limit, before anything runs.
+pub const MAX_CHECKS: usize = 40_000;
+
 /// Context shared while parsing the files of one scan.
 pub struct Parser<'a> {
     pub vars: &'a mut Vars,
@@ -67,9 +72,11 @@ pub struct Parser<'a> {
     /// Variables of the `for each` copy being expanded (`ALIAS = table`).
     extra: Vec<(String, String)>,
     /// Partitions declared so far in the file being parsed (filters are file-scoped).
-    file_partitions: Vec<Dataset>,
+    file_partitions: std::collections::HashSet<Dataset>,
     /// The `- attributes:` item of the section being parsed.
     section_attributes: Option<Node>,
+    /// More than [`MAX_CHECKS`] checks were found (reported once): nothing may run.
+    pub over_limit: bool,
 }
 
 /// The file column of byte `offset` inside the text of scalar `node` (in characters, after
@@ -103,10 +110,11 @@ fn with_attributes(config: Option<&Node>, attrs: &Node) -> Node {
                 if let (NodeKind::Map { entries: own, .. }, Some(extra)) =
                     (&mut existing.kind, attrs.entries())
                 {
-                    for (k, v) in extra {
-                        own.retain(|(ok, _)| ok.scalar_text() != k.scalar_text());
-                        own.push((k.clone(), v.clone()));
-                    }
+                    // The section's keys replace the check's own, in one pass over each.
+                    let replaced: std::collections::HashSet<Option<String>> =
+                        extra.iter().map(|(k, _)| k.scalar_text()).collect();
+                    own.retain(|(ok, _)| !replaced.contains(&ok.scalar_text()));
+                    own.extend(extra.iter().cloned());
                 }
             }
             None => {
@@ -135,8 +143,9 @@ impl<'a> Parser<'a> {
             model: ChecksModel::default(),
             seq: 0,
             extra: Vec::new(),
-            file_partitions: Vec::new(),
+            file_partitions: std::collections::HashSet::new(),
             section_attributes: None,
+            over_limit: false,
         }
     }
 
@@ -447,7 +456,7 @@ impl<'a> Parser<'a> {
                 return;
             }
         };
-        if let Some(existing) = self.model.partitions.iter().find(|p| p.dataset == dataset) {
+        if let Some(existing) = self.model.partition(&dataset) {
             if existing.where_sql != where_sql {
                 self.error(file, key, format!(
                     "Filter {} [{}] is already declared with a different condition; partition names must be unique per dataset",
@@ -457,13 +466,13 @@ impl<'a> Parser<'a> {
                 return;
             }
         } else {
-            self.model.partitions.push(Partition {
+            self.model.add_partition(Partition {
                 dataset: dataset.clone(),
                 where_sql,
             });
         }
         self.model.touch_table(&dataset.table);
-        self.file_partitions.push(dataset);
+        self.file_partitions.insert(dataset);
     }
 
     fn add_for_each(&mut self, file: &str, key: &Node, alias: &str, value: &Node) {
@@ -598,10 +607,7 @@ impl<'a> Parser<'a> {
             }
             self.model
                 .column_configs
-                .retain(|(t, c, _)| !(t == table && *c == column));
-            self.model
-                .column_configs
-                .push((table.to_string(), column, validity));
+                .insert((table.to_string(), column), validity);
         }
     }
 
@@ -610,7 +616,12 @@ impl<'a> Parser<'a> {
     /// place before hashing, so those checks' identities include the column's values. Kept
     /// for history continuity in Soda Cloud.
     pub fn finalize_identities(&mut self) {
-        let lists = self.model.column_lists.clone();
+        // The last list of each (table, column, setting), by map: linear in checks and lists.
+        let mut lists: std::collections::HashMap<(&str, &str, &str), &Node> =
+            std::collections::HashMap::new();
+        for (t, c, s, node) in &self.model.column_lists {
+            lists.insert((t.as_str(), c.as_str(), s.as_str()), node);
+        }
         for check in &mut self.model.checks {
             let (Some(column), Some(config)) = (check.column.clone(), check.config.as_ref()) else {
                 continue;
@@ -623,9 +634,9 @@ impl<'a> Parser<'a> {
             if let NodeKind::Map { entries, .. } = &mut config.kind {
                 for (k, v) in entries.iter_mut() {
                     let key = k.scalar_text().unwrap_or_default();
-                    let Some((_, _, _, extra)) = lists.iter().rev().find(|(t, c, s, _)| {
-                        *t == check.dataset.table && *c == column && *s == key
-                    }) else {
+                    let Some(extra) =
+                        lists.get(&(check.dataset.table.as_str(), column.as_str(), key.as_str()))
+                    else {
                         continue;
                     };
                     if let (NodeKind::Seq { items, .. }, Some(more)) = (&mut v.kind, extra.items())
@@ -740,6 +751,13 @@ impl<'a> Parser<'a> {
         let mut dataset_attributes: Vec<(String, serde_json::Value)> = Vec::new();
         self.section_attributes = None;
         for item in items {
+            if self.model.checks.len() >= MAX_CHECKS {
+                if !self.over_limit {
+                    self.over_limit = true;
+                    self.error(file, item, format!("more than {MAX_CHECKS} checks in one scan; the scan is refused (split the checks over several scans)"));
+                }
+                return;
+            }
             let (line_node, config) = match &item.kind {
                 NodeKind::Scalar {
                     value: Scalar::Str(_),
@@ -909,10 +927,11 @@ impl<'a> Parser<'a> {
             Some(a) => self.attributes(file, a),
             None => Vec::new(),
         };
-        for (k, v) in dataset_attributes {
-            attributes.retain(|(ek, _)| ek != k);
-            attributes.push((k.clone(), v.clone()));
-        }
+        // The section's attributes replace the check's own (one pass, not one per key).
+        let replaced: std::collections::HashSet<&String> =
+            dataset_attributes.iter().map(|(k, _)| k).collect();
+        attributes.retain(|(ek, _)| !replaced.contains(ek));
+        attributes.extend(dataset_attributes.iter().cloned());
         let identity_v4 = get("identity").and_then(|v| v.scalar_text());
         let samples_limit = match get("samples limit").map(|v| v.scalar()) {
             Some(Some(Scalar::Int(i))) => Some(*i),

@@ -8,6 +8,7 @@ use super::line::{Arg, Operand};
 use crate::diagnostic::Location;
 pub use crate::measure::Dataset;
 use crate::yaml::Node;
+use std::collections::HashMap;
 
 /// One bound set of a threshold (Soda's "zone"): a value is *in* the zone when it satisfies
 /// every present bound, or, for a split zone, all lower bounds or all upper bounds.
@@ -367,10 +368,11 @@ pub struct Patterns {
 /// Everything the checks files declared for one scan.
 #[derive(Debug, Clone, Default)]
 pub struct ChecksModel {
-    pub checks: Vec<Check>,
+    /// Boxed: a `Check` is most of a kilobyte, and the list grows by doubling.
+    pub checks: Vec<Box<Check>>,
     pub partitions: Vec<Partition>,
     /// `configurations for T`: per table, per column.
-    pub column_configs: Vec<(String, String, Validity)>,
+    pub column_configs: HashMap<(String, String), Validity>,
     /// The YAML lists of `missing values for C` / `valid values for C` (for identities).
     pub column_lists: Vec<(String, String, String, Node)>,
     /// Tables in the order they were first seen (drives check and query order).
@@ -382,28 +384,58 @@ pub struct ChecksModel {
     pub profile_columns: Option<Patterns>,
     pub discover_datasets: Option<Patterns>,
     pub sample_datasets: Option<Patterns>,
+    /// Positions in `table_order`, `dataset_order` and `partitions`: look-ups by map keep a
+    /// file of many sections, tables or filters linear to read and order.
+    table_index: HashMap<String, usize>,
+    dataset_index: HashMap<Dataset, usize>,
+    partition_index: HashMap<Dataset, usize>,
 }
 
 impl ChecksModel {
     pub fn touch_table(&mut self, table: &str) {
-        if !self.table_order.iter().any(|t| t == table) {
+        if !self.table_index.contains_key(table) {
+            self.table_index
+                .insert(table.to_string(), self.table_order.len());
             self.table_order.push(table.to_string());
         }
     }
 
     pub fn touch_dataset(&mut self, dataset: &Dataset) {
         self.touch_table(&dataset.table);
-        if !self.dataset_order.contains(dataset) {
+        if !self.dataset_index.contains_key(dataset) {
+            self.dataset_index
+                .insert(dataset.clone(), self.dataset_order.len());
             self.dataset_order.push(dataset.clone());
         }
     }
 
+    /// Where the table was first seen, among the tables.
+    pub fn table_position(&self, table: &str) -> Option<usize> {
+        self.table_index.get(table).copied()
+    }
+
+    /// Where the dataset was first used, among the datasets.
+    pub fn dataset_position(&self, dataset: &Dataset) -> Option<usize> {
+        self.dataset_index.get(dataset).copied()
+    }
+
+    /// The `filter T [p]` declared for the dataset.
+    pub fn partition(&self, dataset: &Dataset) -> Option<&Partition> {
+        self.partition_index
+            .get(dataset)
+            .and_then(|i| self.partitions.get(*i))
+    }
+
+    /// Declares a partition (the caller checked it is new).
+    pub fn add_partition(&mut self, partition: Partition) {
+        self.partition_index
+            .insert(partition.dataset.clone(), self.partitions.len());
+        self.partitions.push(partition);
+    }
+
     pub fn partition_where(&self, dataset: &Dataset) -> Option<&str> {
         dataset.partition.as_ref()?;
-        self.partitions
-            .iter()
-            .find(|p| p.dataset == *dataset)
-            .map(|p| p.where_sql.as_str())
+        self.partition(dataset).map(|p| p.where_sql.as_str())
     }
 
     /// True when there is anything to ask the database.
@@ -417,9 +449,7 @@ impl ChecksModel {
 
     pub fn column_validity(&self, table: &str, column: &str) -> Option<&Validity> {
         self.column_configs
-            .iter()
-            .find(|(t, c, _)| t == table && c == column)
-            .map(|(_, _, v)| v)
+            .get(&(table.to_string(), column.to_string()))
     }
 
     /// Checks in Soda Core's order (sodacl.md §8.4): per table in first-seen order, per
@@ -435,31 +465,22 @@ impl ChecksModel {
             | CheckKind::Anomaly(_) => c.column.clone(),
             _ => None,
         };
-        let mut column_order: Vec<(Dataset, String)> = Vec::new();
+        // Positions in maps: ordering n checks stays O(n log n) however many columns there are.
+        let mut column_order: HashMap<(&Dataset, String), usize> = HashMap::new();
         for check in &self.checks {
-            if let Some(col) = &grouping(check) {
-                let key = (check.dataset.clone(), col.clone());
-                if !column_order.contains(&key) {
-                    column_order.push(key);
-                }
+            if let Some(col) = grouping(check) {
+                let next = column_order.len();
+                column_order.entry((&check.dataset, col)).or_insert(next);
             }
         }
-        let mut ordered: Vec<&Check> = self.checks.iter().collect();
-        ordered.sort_by_key(|c| {
-            let table = self
-                .table_order
-                .iter()
-                .position(|t| *t == c.dataset.table)
-                .unwrap_or(usize::MAX);
-            let part = self
-                .dataset_order
-                .iter()
-                .position(|d| *d == c.dataset)
-                .unwrap_or(usize::MAX);
-            let col = grouping(c).as_ref().map_or(0, |col| {
+        let mut ordered: Vec<&Check> = self.checks.iter().map(|c| &**c).collect();
+        ordered.sort_by_cached_key(|c| {
+            let table = self.table_position(&c.dataset.table).unwrap_or(usize::MAX);
+            let part = self.dataset_position(&c.dataset).unwrap_or(usize::MAX);
+            let col = grouping(c).map_or(0, |col| {
                 1 + column_order
-                    .iter()
-                    .position(|(d, cc)| *d == c.dataset && cc == col)
+                    .get(&(&c.dataset, col))
+                    .copied()
                     .unwrap_or(usize::MAX - 1)
             });
             (table, part, col, c.seq)

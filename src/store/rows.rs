@@ -4,7 +4,7 @@
 
 use crate::eval::CheckResult as CheckOutcome;
 use crate::report::document::{CheckResult, ScanResults};
-use crate::sodacl::model::Check;
+use crate::report::CheckRef;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
@@ -28,7 +28,7 @@ pub struct CheckSamples {
 }
 
 /// The failed rows the checks of a scan kept, by check identity.
-pub fn samples_of(checks: &[(Check, CheckOutcome)]) -> Vec<CheckSamples> {
+pub fn samples_of(checks: &[(CheckRef<'_>, CheckOutcome)]) -> Vec<CheckSamples> {
     checks
         .iter()
         .filter_map(|(c, r)| {

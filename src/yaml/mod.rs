@@ -12,6 +12,7 @@
 pub mod emit;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use std::collections::{HashMap, HashSet};
 
 /// A 1-based line and column in a source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -237,6 +238,10 @@ pub const MAX_DEPTH: usize = 200;
 /// "billion laughs") are refused at the alias that crosses it.
 pub const MAX_ALIAS_NODES: usize = 100_000;
 
+/// How many nodes one file may hold (a node costs about 200 bytes in memory; a check line
+/// is one to three nodes): larger trees are refused at the node that crosses it.
+pub const MAX_NODES: usize = 500_000;
+
 /// Parses one YAML document. An empty document gives `Ok(None)`.
 ///
 /// Duplicate keys in one mapping are an error, as with Soda Core's loader; so is a second
@@ -293,32 +298,45 @@ fn node_count(node: &Node) -> usize {
 /// anchored nodes kept for their aliases.
 struct Loader<'t> {
     text: &'t str,
-    /// Byte offset of each character: the parser's spans count characters.
-    chars: Vec<(usize, char)>,
+    /// Byte offset of each character (the parser's spans count characters); `None` for ASCII
+    /// text, where they are the same. 4 bytes a character: the file size limit keeps offsets
+    /// far below `u32::MAX`.
+    chars: Option<Vec<u32>>,
     stack: Vec<Builder>,
     root: Option<Node>,
-    /// Anchored nodes with their node counts.
-    anchors: Vec<(usize, Node, usize)>,
+    /// Anchored nodes with their node counts, by anchor id (a map: many aliases of many
+    /// anchors stay linear).
+    anchors: HashMap<usize, (Node, usize)>,
     /// Nodes added by aliases so far.
     alias_nodes: usize,
+    /// Nodes so far, aliases' copies included.
+    nodes: usize,
 }
 
 impl<'t> Loader<'t> {
     fn new(text: &'t str) -> Loader<'t> {
         Loader {
             text,
-            chars: text.char_indices().collect(),
+            chars: (!text.is_ascii()).then(|| {
+                text.char_indices()
+                    .map(|(b, _)| u32::try_from(b).unwrap_or(u32::MAX))
+                    .collect()
+            }),
             stack: Vec::new(),
             root: None,
-            anchors: Vec::new(),
+            anchors: HashMap::new(),
             alias_nodes: 0,
+            nodes: 0,
         }
     }
 
     fn byte_at(&self, char_index: usize) -> usize {
-        self.chars
-            .get(char_index)
-            .map_or(self.text.len(), |(b, _)| *b)
+        match &self.chars {
+            None => char_index.min(self.text.len()),
+            Some(chars) => chars
+                .get(char_index)
+                .map_or(self.text.len(), |b| *b as usize),
+        }
     }
 
     /// Takes one event. Returns `true` once the first document is complete.
@@ -327,12 +345,23 @@ impl<'t> Loader<'t> {
             line: span.start.line(),
             col: span.start.col() + 1,
         };
+        self.nodes += match &event {
+            Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..) => 1,
+            Event::Alias(id) => self.anchors.get(id).map_or(0, |(_, size)| *size),
+            _ => 0,
+        };
+        if self.nodes > MAX_NODES {
+            return Err(YamlError {
+                pos,
+                message: format!("more than {MAX_NODES} YAML nodes in one file; refused"),
+            });
+        }
         let (node, anchor) = match event {
             Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => return Ok(false),
             Event::StreamEnd | Event::DocumentEnd => return Ok(self.root.is_some()),
             // An alias stands for a copy of the node its anchor named (YAML 1.2, as ruamel).
-            Event::Alias(id) => match self.anchors.iter().find(|(a, _, _)| *a == id) {
-                Some((_, node, size)) => {
+            Event::Alias(id) => match self.anchors.get(&id) {
+                Some((node, size)) => {
                     self.alias_nodes += size;
                     if self.alias_nodes > MAX_ALIAS_NODES {
                         return Err(YamlError {
@@ -374,6 +403,7 @@ impl<'t> Loader<'t> {
                     pos,
                     flow,
                     entries: Vec::new(),
+                    keys: HashSet::new(),
                     pending_key: None,
                     anchor,
                 });
@@ -384,7 +414,7 @@ impl<'t> Loader<'t> {
         };
         if anchor > 0 {
             let size = node_count(&node);
-            self.anchors.push((anchor, node.clone(), size));
+            self.anchors.insert(anchor, (node.clone(), size));
         }
         self.attach(node)?;
         Ok(false)
@@ -459,6 +489,7 @@ impl<'t> Loader<'t> {
             mut entries,
             pending_key,
             anchor,
+            ..
         }) = self.stack.pop()
         else {
             return Err(unbalanced_structure(pos));
@@ -485,20 +516,19 @@ impl<'t> Loader<'t> {
             Some(Builder::Seq { items, .. }) => items.push(node),
             Some(Builder::Map {
                 entries,
+                keys,
                 pending_key,
                 ..
             }) => match pending_key.take() {
                 None => {
                     if let Some(text) = node.scalar_text() {
-                        if entries
-                            .iter()
-                            .any(|(k, _)| k.scalar_text().as_deref() == Some(text.as_str()))
-                        {
+                        if keys.contains(&text) {
                             return Err(YamlError {
                                 pos: node.pos,
                                 message: format!("found duplicate key \"{text}\""),
                             });
                         }
+                        keys.insert(text);
                     }
                     *pending_key = Some(node);
                 }
@@ -582,6 +612,8 @@ enum Builder {
         pos: Pos,
         flow: bool,
         entries: Vec<(Node, Node)>,
+        /// The text of every scalar key so far: duplicates found by set, not by scanning.
+        keys: HashSet<String>,
         pending_key: Option<Node>,
         anchor: usize,
     },

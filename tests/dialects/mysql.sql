@@ -12,7 +12,7 @@ SELECT
   COUNT(CASE WHEN NOT (email IS NULL) AND NOT (email RLIKE '^[a-zA-ZÀ-ÿĀ-ſƀ-ȳ0-9.\\-_%+]+@[a-zA-ZÀ-ÿĀ-ſƀ-ȳ0-9.\\-_%]+\\.[A-Za-z]{2,4}$') THEN 1 END),
   COUNT(CASE WHEN NOT (size IS NULL) AND NOT (size IN ('S','M','O''Brien')) THEN 1 END),
   COUNT(CASE WHEN NOT (score IS NULL) AND NOT (score RLIKE '^[[:blank:]]*[-+]?[[:blank:]]*[[:digit:]]*[\\.,]*[[:digit:]]*[[:blank:]]*$') THEN 1 END),
-  AVG(CAST(score AS DOUBLE)),
+  AVG(score),
   STDDEV_SAMP(score),
   (SELECT soda_v FROM (SELECT soda_v, ROW_NUMBER() OVER (ORDER BY soda_v) AS soda_rn, COUNT(*) OVER () AS soda_n FROM (SELECT score AS soda_v FROM mart.customers) soda_a WHERE soda_v IS NOT NULL) soda_b WHERE soda_rn >= 0.95 * soda_n ORDER BY soda_rn LIMIT 1),
   MAX(CHAR_LENGTH(name)),
