@@ -1,6 +1,8 @@
 //! Who may call the server. API keys are an id and a secret; the store keeps only an Argon2id
 //! hash of the secret (a PHC string with its own random salt), and a login recomputes it on a
-//! blocking thread and compares in constant time. A login issues a random token that expires
+//! blocking thread and compares in constant time. A pair that verified is remembered for ten
+//! minutes as a salted SHA-256 fingerprint in memory, so hosts that scan often do not queue on
+//! the slow hash; a wrong secret always pays it. A login issues a random token that expires
 //! after the configured time; the server keeps only the tokens' SHA-256 hashes, in memory, so
 //! a restart ends every session (clients log in again on the 401, as Soda Core does).
 //!
@@ -23,8 +25,13 @@ use subtle::ConstantTimeEq;
 /// How often a live token's key is checked again for revocation.
 const RECHECK: Duration = Duration::from_secs(30);
 
-/// Above this many sessions, a login first drops the expired ones.
+/// Above this many sessions (or remembered verifications), a login first drops expired ones.
 const PRUNE_AT: usize = 4096;
+
+/// How long a key pair that verified is remembered, so that a host that scans every few
+/// seconds does not pay the slow hash at each login. Only successes are remembered: a wrong
+/// secret always costs a full Argon2 computation.
+const VERIFIED_FOR: Duration = Duration::from_secs(600);
 
 /// The session cookie of the pages.
 pub const COOKIE: &str = "soda_session";
@@ -32,6 +39,10 @@ pub const COOKIE: &str = "soda_session";
 /// The sessions the server issued, by the SHA-256 of their token.
 pub struct Auth {
     sessions: Mutex<HashMap<[u8; 32], Session>>,
+    /// Key pairs that verified recently: SHA-256 of a per-process random salt, the key id, the
+    /// secret and the stored hash (a key re-created with a new secret never matches), and when.
+    verified: Mutex<HashMap<[u8; 32], Instant>>,
+    salt: String,
     ttl: Duration,
     /// Argon2 takes tens of milliseconds and 19 MiB per hash: no more at once than cores.
     hashing: tokio::sync::Semaphore,
@@ -96,6 +107,11 @@ fn decoy() -> &'static str {
     DECOY.get_or_init(|| hash_secret(&random_hex(32)).unwrap_or_default())
 }
 
+/// A panic while holding a lock leaves the maps usable: they hold plain values.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn token_hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
@@ -105,14 +121,15 @@ impl Auth {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Auth {
             sessions: Mutex::new(HashMap::new()),
+            verified: Mutex::new(HashMap::new()),
+            salt: random_hex(32),
             ttl,
             hashing: tokio::sync::Semaphore::new(cores),
         }
     }
 
     fn sessions(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], Session>> {
-        // A panic while holding the lock leaves the map usable: it holds plain values.
-        self.sessions.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.sessions)
     }
 
     /// Checks a key pair; a token when it is right and not revoked.
@@ -122,18 +139,56 @@ impl Auth {
         key_id: &str,
         secret: &str,
     ) -> Result<Option<String>, StoreError> {
+        // The stored hash is read at every login, so a revoked key stops at once.
         let hash = store.active_key_hash(key_id).await?;
-        let known = hash.is_some();
-        let phc = hash.unwrap_or_else(|| decoy().to_string());
-        let secret = secret.to_string();
-        let permit = self.hashing.acquire().await;
-        let matches = tokio::task::spawn_blocking(move || verify(&secret, &phc))
-            .await
-            .unwrap_or(false);
-        drop(permit);
-        if !(known && matches) {
-            return Ok(None);
+        let verified = match hash {
+            Some(phc) => self.verify_remembered(key_id, secret, phc).await,
+            None => {
+                // An unknown id takes as long to refuse as a wrong secret.
+                self.verify_slowly(secret, decoy().to_string()).await;
+                false
+            }
+        };
+        Ok(verified.then(|| self.issue(key_id)))
+    }
+
+    /// Verifies against the stored hash, remembering a success for [`VERIFIED_FOR`].
+    async fn verify_remembered(&self, key_id: &str, secret: &str, phc: String) -> bool {
+        let mut h = Sha256::new();
+        for part in [self.salt.as_str(), key_id, secret, phc.as_str()] {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
         }
+        let fingerprint: [u8; 32] = h.finalize().into();
+        let now = Instant::now();
+        let remembered = lock(&self.verified)
+            .get(&fingerprint)
+            .is_some_and(|at| now.duration_since(*at) < VERIFIED_FOR);
+        if remembered {
+            return true;
+        }
+        if !self.verify_slowly(secret, phc).await {
+            return false;
+        }
+        let mut verified = lock(&self.verified);
+        if verified.len() >= PRUNE_AT {
+            verified.retain(|_, at| now.duration_since(*at) < VERIFIED_FOR);
+        }
+        verified.insert(fingerprint, now);
+        true
+    }
+
+    /// Argon2 on a blocking thread, no more at once than there are cores.
+    async fn verify_slowly(&self, secret: &str, phc: String) -> bool {
+        let secret = secret.to_string();
+        let _permit = self.hashing.acquire().await;
+        tokio::task::spawn_blocking(move || verify(&secret, &phc))
+            .await
+            .unwrap_or(false)
+    }
+
+    /// A new token for the key.
+    fn issue(&self, key_id: &str) -> String {
         let token = random_hex(32);
         let now = Instant::now();
         let mut sessions = self.sessions();
@@ -148,7 +203,7 @@ impl Auth {
                 checked: now,
             },
         );
-        Ok(Some(token))
+        token
     }
 
     /// The key id of a live token (not expired, key not revoked).
