@@ -45,6 +45,7 @@ impl Store {
         let stamp = |t: chrono::DateTime<chrono::Utc>| {
             t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
         };
+        let _turn = self.write_turn().await;
         sqlx::query(&self.sql("DELETE FROM soda_uploads WHERE uploaded_at < ?"))
             .bind(stamp(now - chrono::Duration::days(UPLOAD_DAYS)))
             .execute(&self.pool)

@@ -48,6 +48,10 @@ pub struct Store {
     schema: Option<String>,
     /// Where it is, for messages (never a password).
     pub location: String,
+    /// SQLite has one writer at a time: writers of this process take turns here instead of in
+    /// SQLite's busy handler, which sleeps in steps of up to 100 ms and holds a pooled
+    /// connection while it does (readers would wait for one).
+    writer: tokio::sync::Mutex<()>,
 }
 
 /// Why the store could not be used; the text never holds a password.
@@ -144,6 +148,7 @@ impl Store {
             backend,
             schema,
             location: config.describe(),
+            writer: tokio::sync::Mutex::new(()),
         };
         store.migrate().await?;
         Ok(store)
@@ -166,6 +171,15 @@ impl Store {
                 }
                 out
             }
+        }
+    }
+
+    /// This process's turn to write, on SQLite (PostgreSQL writers queue per scan key on an
+    /// advisory lock instead).
+    async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.writer.lock().await),
+            Backend::Postgres => None,
         }
     }
 
@@ -281,6 +295,7 @@ impl Store {
             "{}\n{}\n{}",
             scan.definition, scan.data_source, scan.data_timestamp
         );
+        let _turn = self.write_turn().await;
         let mut conn = self.pool.acquire().await?;
         self.begin(&mut conn, &key).await?;
         let mut id = 0;
