@@ -54,16 +54,15 @@ impl Server {
     /// `soda server --store store.sqlite` on `127.0.0.1:0` in the test's dir, over HTTPS
     /// with the test certificate unless `tls` is false; waits for its "listening" line.
     fn start(t: &Test, tls: bool, extra: &[&str]) -> Server {
+        Server::start_on(t, "store.sqlite", tls, extra)
+    }
+
+    /// Like [`Server::start`], on the store `store` (a path or a `postgres://` URL).
+    fn start_on(t: &Test, store: &str, tls: bool, extra: &[&str]) -> Server {
         static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let log = t.join(&format!("server-{n}.log"));
-        let mut args = vec![
-            "server",
-            "--store",
-            "store.sqlite",
-            "--listen",
-            "127.0.0.1:0",
-        ];
+        let mut args = vec!["server", "--store", store, "--listen", "127.0.0.1:0"];
         if tls {
             args.extend(["--tls-cert", "server.pem", "--tls-key", "server.key"]);
         }
@@ -139,7 +138,11 @@ impl Drop for Server {
 
 /// `soda server keys create NAME`: the key id and secret it printed.
 fn create_key(t: &Test, name: &str) -> (String, String) {
-    let run = t.soda(["server", "keys", "create", name, "--store", "store.sqlite"]);
+    create_key_in(t, name, "store.sqlite")
+}
+
+fn create_key_in(t: &Test, name: &str, store: &str) -> (String, String) {
+    let run = t.soda(["server", "keys", "create", name, "--store", store]);
     run.expect_code(0);
     let field = |key: &str| {
         run.stdout
@@ -419,6 +422,45 @@ fn history_checks_evaluate_from_the_server() {
         .collect();
     assert_eq!(values.len(), 7, "{}", answer.text);
     assert_eq!(values[0], &json!(7), "newest first");
+}
+
+/// A team's server on PostgreSQL: keys, inserts that replace, history, the read API.
+#[test]
+fn a_postgresql_store_serves_the_same_api() {
+    let url = crate::store::postgres_database("soda_rs_server");
+    let t = setup();
+    let key = create_key_in(&t, "team", &url);
+    let server = Server::start_on(&t, &url, true, &[]);
+    connect(&t, &server, (&key.0, &key.1));
+    t.write(
+        "checks.yml",
+        "
+        filter customers [upto]:
+          where: id <= ${N}
+        checks for customers [upto]:
+          - change for row_count = 3
+        ",
+    );
+    scan(&t, &["-t", "2024-05-01T12:00:00+00:00", "-v", "N=4"]).expect_code(0);
+    let second = scan(&t, &["-t", "2024-05-02T12:00:00+00:00", "-v", "N=7"]);
+    second.expect_code(0);
+    assert_eq!(
+        t.results().number("change for row_count = 3"),
+        3.0,
+        "{second}"
+    );
+    // Sent again: it replaces day 2 (its history now holds day 2's first recording, as
+    // Cloud's would: the query does not say which scan asks).
+    scan(&t, &["-t", "2024-05-02T12:00:00+00:00", "-v", "N=7"]);
+    let tok = token(&login(&t, &server, (&key.0, &key.1)));
+    let scans = read(&t, &server, &tok, "/api/v1/scans");
+    assert_eq!(
+        scans.body["scans"].as_array().map(Vec::len),
+        Some(2),
+        "{}",
+        scans.text
+    );
+    assert!(!server.log().contains(&key.1));
 }
 
 /// A wrong secret, an unknown id and a revoked key cannot log in; the results wait in the
