@@ -629,6 +629,7 @@ fn pages_and_read_api_need_credentials() {
             && cookie.contains("SameSite=Strict")
     );
     let session = cookie.split(';').next().expect("name=value").to_string();
+    let secret_token = session.split('=').nth(1).expect("a token").to_string();
     let again = request(
         &t,
         "GET",
@@ -637,6 +638,11 @@ fn pages_and_read_api_need_credentials() {
         None,
     );
     assert_eq!(again.status, 200, "{}", again.text);
+    let log = server.log();
+    assert!(
+        !log.contains(&secret_token) && !log.contains(&key.1),
+        "{log}"
+    );
     drop(server);
 
     let open = Server::start(&t, true, &["--allow-anonymous-read"]);
@@ -653,9 +659,10 @@ fn pages_and_read_api_need_credentials() {
     assert_eq!(insert.status, 401, "writing still needs a key");
 }
 
-/// Plain HTTP only on loopback; SIGTERM stops the server cleanly.
+/// Plain HTTP only on loopback; SIGTERM lets a request in flight finish, then stops.
 #[test]
-fn plain_http_only_on_loopback_and_sigterm_stops() {
+fn plain_http_only_on_loopback_and_sigterm_lets_requests_finish() {
+    use std::io::{Read, Write};
     let t = setup();
     let refused = t.soda(["server", "--store", "store.sqlite", "--listen", "0.0.0.0:0"]);
     refused.expect_code(3);
@@ -665,10 +672,36 @@ fn plain_http_only_on_loopback_and_sigterm_stops() {
             .contains("plain HTTP is only served on a loopback address"),
         "{refused}"
     );
+    let key = create_key(&t, "drain");
     let mut server = Server::start(&t, false, &[]);
+    // A login whose body is half sent when SIGTERM arrives.
+    let body = json!({"type": "login", "apiKeyId": key.0, "apiKeySecret": key.1}).to_string();
+    let (first, rest) = body.split_at(body.len() / 2);
+    let mut conn = std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    write!(
+        conn,
+        "POST /api/command HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{first}",
+        body.len()
+    )
+    .expect("send the first half");
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        server.child.try_wait().expect("wait").is_none(),
+        "the server waits for the request in flight"
+    );
+    conn.write_all(rest.as_bytes()).expect("send the rest");
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).expect("the answer");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"token\""), "{answer}");
     let status = server.terminate();
     assert!(status.success(), "{status}: {}", server.log());
     assert!(server.log().contains("soda server stopped"));
+    assert!(!server.log().contains(&key.1), "no secret in the log");
 }
 
 /// A check named `<script>…` stays text in the live page, in the real Chromium, and the
