@@ -723,7 +723,10 @@ fn a_script_in_a_check_name_is_text_in_chromium() {
         ),
     );
     scan(&t, &["-t", T]).expect_code(2);
-    let url = format!("http://{}:{}@127.0.0.1:{}/", key.0, key.1, server.port);
+    let url = format!(
+        "http://{}:{}@127.0.0.1:{}/?refresh=30",
+        key.0, key.1, server.port
+    );
     let dom = crate::report_html::dump_dom(&url);
     assert!(
         dom.contains("<html lang=\"en\" class=\"js\">"),
@@ -736,4 +739,8 @@ fn a_script_in_a_check_name_is_text_in_chromium() {
     assert!(!dom.contains(HOSTILE), "no script element from the name");
     assert_eq!(dom.matches("<script").count(), 1, "only the router script");
     assert!(dom.contains("data-outcome=\"fail\""));
+    assert!(
+        dom.contains("<meta http-equiv=\"refresh\" content=\"30\">"),
+        "live"
+    );
 }

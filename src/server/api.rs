@@ -308,6 +308,29 @@ fn time_of(operand: &Operand) -> Result<String, String> {
 mod tests {
     use super::*;
 
+    /// `soda ingest dbt` sends no queries and no check attributes (cli-and-cloud.md §6.9).
+    #[test]
+    fn dbt_ingest_documents_decode() {
+        let body = json!({
+            "definitionName": "Ingest - dbt", "defaultDataSource": "dwh",
+            "dataTimestamp": "2024-05-01T10:00:00+00:00",
+            "scanStartTimestamp": "2024-05-01T10:00:00+00:00",
+            "scanEndTimestamp": "2024-05-01T10:00:00+00:00",
+            "hasErrors": false, "hasWarnings": false, "hasFailures": true,
+            "metrics": [{"identity": "dbt_metric", "metricName": "dbt_metric", "value": 0}],
+            "checks": [{"identity": "test.shop.not_null_orders_id", "identities": {"v1": "t", "v2": "t", "v3": "t"},
+                        "name": "not_null_orders_id", "type": "generic", "definition": "not_null",
+                        "location": {"filePath": "models/schema.yml", "line": 0, "col": 0},
+                        "dataSource": "dwh", "table": "orders", "column": "id",
+                        "metrics": ["dbt_metric"], "outcome": "fail", "diagnostics": {"value": 0},
+                        "source": "dbt"}],
+            "logs": [], "sourceOwner": "soda-core",
+            "type": "sodaCoreInsertScanResults", "token": "t"});
+        let doc: InsertScanResults = serde_json::from_value(body).expect("a dbt document");
+        assert!(doc.results.queries.is_empty());
+        assert_eq!(doc.results.checks[0].source, "dbt");
+    }
+
     #[test]
     fn history_filters_become_bound_values() {
         let q = Query::history(

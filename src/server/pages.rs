@@ -1,20 +1,33 @@
 //! The report's pages, live: `GET /` renders the store's read model with the same renderer as
 //! `soda report` at each request (the Check Results table, datasets with failed-scan warnings,
 //! a page per check with its history chart, the scans), linked by the report's own `#check-N`,
-//! `#datasets` and `#scans` routes. The page may run exactly one script, the report's router,
+//! `#datasets` and `#scans` routes; `/?refresh=60` reloads it every minute. The page may run exactly one script, the report's router,
 //! pinned by its hash in the Content-Security-Policy: even text that escaped escaping could
 //! not run.
 
 use super::auth;
 use super::http::{self, with_kind};
 use super::Shared;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
+/// `?refresh=N`: the page reloads itself every N seconds (a wall display).
+#[derive(Debug, serde::Deserialize)]
+pub struct Options {
+    refresh: Option<u32>,
+}
+
+/// Reload intervals a page may ask for, in seconds.
+const REFRESH: std::ops::RangeInclusive<u32> = 5..=3600;
+
 /// `GET /`: the whole report, rendered from the store now.
-pub async fn index(State(state): State<Shared>, headers: HeaderMap) -> Response {
+pub async fn index(
+    State(state): State<Shared>,
+    Query(options): Query<Options>,
+    headers: HeaderMap,
+) -> Response {
     let reader = match auth::reader(&state, &headers).await {
         Ok(r) => r,
         Err(r) => return with_kind(r, "page", None),
@@ -27,7 +40,18 @@ pub async fn index(State(state): State<Shared>, headers: HeaderMap) -> Response 
             return with_kind(r, "page", Some(&reader.key_id));
         }
     };
-    let html = crate::report::html::render(&data);
+    let mut html = crate::report::html::render(&data);
+    if let Some(seconds) = options
+        .refresh
+        .map(|s| s.clamp(*REFRESH.start(), *REFRESH.end()))
+    {
+        // A meta refresh reloads the same URL, so the view in its `#…` route stays.
+        html = html.replacen(
+            "<head>",
+            &format!("<head><meta http-equiv=\"refresh\" content=\"{seconds}\">"),
+            1,
+        );
+    }
     let mut response = (StatusCode::OK, page_headers(&html)).into_response();
     *response.body_mut() = axum::body::Body::from(html);
     auth::set_cookie(&mut response, &reader, state.tls);
