@@ -60,7 +60,13 @@ start() {
 stop() {
   local home; home=$(spark_home) || true
   if [ -n "$home" ]; then SPARK_HOME="$home" "$home/sbin/stop-connect-server.sh" >/dev/null || true; fi
-  log "stopped"
+  # The driver closes its port only as it exits: wait, so that a `start` right after does not
+  # find the old one still answering.
+  for _ in $(seq 1 60); do
+    answers || { log "stopped"; return 0; }
+    sleep 0.5
+  done
+  log "still answering on 127.0.0.1:$PORT after 30 s"
 }
 
 case "${1:-}" in

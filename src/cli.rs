@@ -26,6 +26,9 @@ pub enum Command {
     Outbox(OutboxArgs),
     /// Writes the results store as a self-contained HTML report.
     Report(ReportArgs),
+    /// Runs a self-hosted endpoint of Soda Cloud's ingest API with a live Check Results UI,
+    /// or manages its API keys.
+    Server(ServerArgs),
     /// Prints a shell completion script (bash, zsh or fish) for `soda`.
     Completions(CompletionsArgs),
     /// Prints the `soda(1)` man page (roff).
@@ -80,6 +83,94 @@ pub struct ReportArgs {
     /// Prints debug messages.
     #[arg(short = 'V', long = "verbose")]
     pub verbose: bool,
+}
+
+/// `soda server`: serves the Soda Cloud ingest API and the report pages from a results
+/// store, or manages its API keys (`soda server keys ...`).
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ServerArgs {
+    #[command(subcommand)]
+    pub command: Option<ServerCommand>,
+
+    #[command(flatten)]
+    pub store: ServerStoreArgs,
+
+    /// Address to listen on; plain HTTP (without --tls-cert) only on a loopback address.
+    #[arg(long = "listen", value_name = "ADDR", default_value = "127.0.0.1:8443")]
+    pub listen: String,
+
+    /// TLS certificate chain (PEM); with --tls-key the server speaks HTTPS.
+    #[arg(long = "tls-cert", value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// TLS private key (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long = "tls-key", value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Seconds a login token stays valid.
+    #[arg(long = "token-ttl", value_name = "SECONDS", default_value_t = 3600.0)]
+    pub token_ttl: f64,
+
+    /// Largest request body accepted, in bytes (larger ones get 413).
+    #[arg(long = "max-body", value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_body: usize,
+
+    /// The organisation's check attributes, a JSON list of {name, type, allowedValues},
+    /// answered to sodaCoreAvailableCheckAttributes (default: none).
+    #[arg(long = "check-attributes", value_name = "FILE")]
+    pub check_attributes: Option<PathBuf>,
+
+    /// Tells clients not to upload failed-row samples.
+    #[arg(long = "disable-samples")]
+    pub disable_samples: bool,
+
+    /// Serves the pages and the read API without credentials (the ingest API still needs a key).
+    #[arg(long = "allow-anonymous-read")]
+    pub allow_anonymous_read: bool,
+}
+
+/// Where `soda server` keeps everything.
+#[derive(Debug, Args)]
+pub struct ServerStoreArgs {
+    /// Configuration file or folder with a `results_store:` block.
+    #[arg(short = 'c', long = "configuration", value_name = "PATH")]
+    pub configuration: Vec<PathBuf>,
+
+    /// The results store: an SQLite file or postgres://... (default: `results_store:`, else
+    /// results.sqlite in the state directory).
+    #[arg(long = "store", value_name = "PATH|URL")]
+    pub store: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServerCommand {
+    /// Manages the API keys clients log in with.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Creates a key; its id and secret are printed once.
+    Create {
+        /// A name for people: who or what uses the key.
+        name: String,
+        #[command(flatten)]
+        store: ServerStoreArgs,
+    },
+    /// Lists the keys (never their secrets).
+    List {
+        #[command(flatten)]
+        store: ServerStoreArgs,
+    },
+    /// Revokes a key: its logins and tokens stop working.
+    Revoke {
+        /// The key id.
+        id: String,
+        #[command(flatten)]
+        store: ServerStoreArgs,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,7 @@ pub mod plan;
 pub mod python;
 pub mod report;
 pub mod scan;
+pub mod server;
 pub mod sodacl;
 pub mod sources;
 pub mod store;
@@ -69,6 +70,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitStatus {
         cli::Command::TestConnection(a) => scan::test_connection(a, Some(stdout)),
         cli::Command::Outbox(a) => scan::outbox(a, Some(stdout)),
         cli::Command::Report(a) => scan::write_report(a, Some(stdout)),
+        cli::Command::Server(a) => server::run(a, stdout),
         cli::Command::Completions(a) => {
             cli::completions(a.shell, &mut std::io::stdout());
             ExitStatus::Pass

@@ -32,5 +32,7 @@ mod hostile;
 mod ci;
 // Alerts without Soda Cloud: notification webhooks over real HTTPS.
 mod notify;
+// `soda server`: our CLI against the self-hosted ingest endpoint over HTTPS, keys, the pages.
+mod server;
 // The stage rules of src/: which module may use which.
 mod layers;

@@ -99,6 +99,21 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     // Webhook alerts: the report's view of a scan, sent over the Cloud client's HTTPS setup.
     ("notify", &["cloud", "config", "diagnostic", "report"]),
+    // `soda server`: the Cloud API's wire types (shared with the client), the store behind it,
+    // the report's pages; its own arguments and exit status.
+    (
+        "server",
+        &[
+            "cli",
+            "cloud",
+            "config",
+            "diagnostic",
+            "exit",
+            "report",
+            "store",
+            "template",
+        ],
+    ),
     // The walk over all stages, and the crate root.
     ("scan", &["*"]),
     ("lib", &["*"]),

@@ -448,7 +448,7 @@ fn a_failed_scan_is_recorded_apart_from_failed_checks() {
 // ---- PostgreSQL ----
 
 /// A fresh database on the local PostgreSQL server for one test (dropped first if left over).
-fn postgres_database(name: &str) -> String {
+pub(crate) fn postgres_database(name: &str) -> String {
     block_on(async {
         let mut c = sqlx::PgConnection::connect(POSTGRES_URL).await?;
         sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -493,7 +493,8 @@ fn postgres_store_replaces_orders_and_answers_history() {
             &url,
             "SELECT CAST(MAX(version) AS TEXT) FROM soda_store_version"
         ),
-        ["1"]
+        ["2"],
+        "0001_init and 0002_server"
     );
 }
 

@@ -24,6 +24,8 @@ pub struct ScanResults {
     pub has_failures: bool,
     pub metrics: Vec<MetricResult>,
     pub checks: Vec<CheckResult>,
+    /// Absent from `soda ingest dbt` documents (cli-and-cloud.md §6.9).
+    #[serde(default)]
     pub queries: Vec<QueryRecord>,
     #[serde(default)]
     pub automated_monitoring_checks: Vec<Json>,
@@ -80,6 +82,8 @@ pub struct CheckResult {
     #[serde(rename = "type")]
     pub kind: String,
     pub definition: String,
+    /// Absent from `soda ingest dbt` checks.
+    #[serde(default)]
     pub resource_attributes: Vec<Attribute>,
     pub location: Location,
     pub data_source: String,

@@ -10,7 +10,9 @@
 //! past) and [`read`] (the report's read model). The scan never sees SQL: it hands in a
 //! [`rows::StoreRecord`] and gets history back.
 
+pub mod cloud;
 pub mod history;
+pub mod keys;
 pub mod read;
 pub mod recorder;
 pub mod rows;
@@ -23,7 +25,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 /// The migrations, in order; each runs once per store.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_server.sql"),
+];
 
 /// How long a writer waits for another one (SQLite's lock, PostgreSQL's connection).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -43,6 +48,10 @@ pub struct Store {
     schema: Option<String>,
     /// Where it is, for messages (never a password).
     pub location: String,
+    /// SQLite has one writer at a time: writers of this process take turns here instead of in
+    /// SQLite's busy handler, which sleeps in steps of up to 100 ms and holds a pooled
+    /// connection while it does (readers would wait for one).
+    writer: tokio::sync::Mutex<()>,
 }
 
 /// Why the store could not be used; the text never holds a password.
@@ -101,8 +110,13 @@ fn connection_url(config: &StoreConfig) -> String {
 }
 
 impl Store {
-    /// Opens (and creates or migrates) the store.
+    /// Opens (and creates or migrates) the store, with the two connections a scan needs.
     pub async fn open(config: &StoreConfig) -> Result<Store, StoreError> {
+        Store::open_with(config, 2).await
+    }
+
+    /// Opens the store with a pool of `connections` (`soda server` reads while it writes).
+    pub async fn open_with(config: &StoreConfig, connections: u32) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = match config {
             StoreConfig::Sqlite { path } => {
@@ -121,7 +135,7 @@ impl Store {
         };
         let session_schema = schema.clone();
         let pool = AnyPoolOptions::new()
-            .max_connections(2)
+            .max_connections(connections.max(1))
             .acquire_timeout(BUSY_TIMEOUT)
             .after_connect(move |conn, _| {
                 let schema = session_schema.clone();
@@ -134,6 +148,7 @@ impl Store {
             backend,
             schema,
             location: config.describe(),
+            writer: tokio::sync::Mutex::new(()),
         };
         store.migrate().await?;
         Ok(store)
@@ -156,6 +171,15 @@ impl Store {
                 }
                 out
             }
+        }
+    }
+
+    /// This process's turn to write, on SQLite (PostgreSQL writers queue per scan key on an
+    /// advisory lock instead).
+    async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.writer.lock().await),
+            Backend::Postgres => None,
         }
     }
 
@@ -260,22 +284,30 @@ impl Store {
 
     /// Records one scan, replacing an earlier recording with the same key.
     pub async fn record(&self, record: &StoreRecord) -> Result<(), StoreError> {
+        self.record_scan(record).await.map(|_| ())
+    }
+
+    /// Records one scan like [`Store::record`] and returns the id of its `soda_scans` row,
+    /// once the transaction has committed.
+    pub async fn record_scan(&self, record: &StoreRecord) -> Result<i64, StoreError> {
         let scan = record.scan_row();
         let key = format!(
             "{}\n{}\n{}",
             scan.definition, scan.data_source, scan.data_timestamp
         );
+        let _turn = self.write_turn().await;
         let mut conn = self.pool.acquire().await?;
         self.begin(&mut conn, &key).await?;
-        let result = self.replace(&mut conn, record).await;
-        Self::finish(conn, result).await
+        let mut id = 0;
+        let result = self.replace(&mut conn, record).await.map(|i| id = i);
+        Self::finish(conn, result).await.map(|()| id)
     }
 
     async fn replace(
         &self,
         conn: &mut sqlx::AnyConnection,
         record: &StoreRecord,
-    ) -> Result<(), StoreError> {
+    ) -> Result<i64, StoreError> {
         let scan = record.scan_row();
         let key = (&scan.definition, &scan.data_source, &scan.data_timestamp);
         let of_key = "SELECT id FROM soda_scans WHERE definition = ? AND data_source = ? AND data_timestamp = ?";
@@ -311,7 +343,8 @@ impl Store {
         .await?
         .try_get(0)?;
         self.insert_children(conn, record, id, &scan.data_timestamp)
-            .await
+            .await?;
+        Ok(id)
     }
 
     async fn insert_children(
@@ -322,8 +355,8 @@ impl Store {
         data_timestamp: &str,
     ) -> Result<(), StoreError> {
         let check_sql = self.sql(
-            "INSERT INTO soda_check_results (scan_id, identity, name, definition, data_source, dataset, column_name, file, line, data_timestamp, outcome, value, value_text, diagnostics, samples) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO soda_check_results (scan_id, identity, name, definition, data_source, dataset, column_name, file, line, data_timestamp, outcome, value, value_text, diagnostics, samples, identity_v1, metrics) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         );
         for c in record.check_rows() {
             sqlx::query(&check_sql)
@@ -342,6 +375,8 @@ impl Store {
                 .bind(c.value_text)
                 .bind(c.diagnostics)
                 .bind(c.samples)
+                .bind(c.identity_v1)
+                .bind(c.metrics)
                 .execute(&mut *conn)
                 .await?;
         }

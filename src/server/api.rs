@@ -1,0 +1,360 @@
+//! The Soda Cloud ingest API (cli-and-cloud.md §6–§7), decoded with the client's own wire
+//! types (`cloud::payload`): `login` and `sodaCoreInsertScanResults` on `/api/command`, the
+//! configuration, attribute and history queries on `/api/query`, failed-row samples on
+//! `/api/scan/upload`. Queries and commands carry the token in the body, uploads in the
+//! `Authorization` header. Every answer is JSON, a 401 included (Soda Core re-logs in only
+//! after a 401 it could parse).
+
+use super::http::{self, error, json, with_kind};
+use super::{log, Shared};
+use crate::cloud::payload::{Expression, InsertScanResults, Login, Operand, Query};
+use crate::store::cloud::HistoryFilter;
+use crate::store::StoreError;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use serde_json::{json, Map, Value as Json};
+
+/// The largest history a query gets (Soda Core asks for 1000 for anomaly checks, no limit
+/// for the others, and reads the newest first).
+const MAX_HISTORY: u32 = 1000;
+
+/// The organisation id every login answer names (one server, one organisation).
+const ORGANISATION: &str = "soda-server";
+
+type Object = Map<String, Json>;
+
+/// `POST /api/command`: `login` and `sodaCoreInsertScanResults`.
+pub async fn command(State(state): State<Shared>, body: Body) -> Response {
+    let map = match read(&state, body).await {
+        Ok(map) => map,
+        Err(r) => return with_kind(r, "command", None),
+    };
+    match kind_of(&map) {
+        Login::KIND => login(&state, map).await,
+        InsertScanResults::KIND => match caller(&state, &map).await {
+            Ok(key) => with_kind(
+                insert(&state, map).await,
+                InsertScanResults::KIND,
+                Some(&key),
+            ),
+            Err(r) => with_kind(r, InsertScanResults::KIND, None),
+        },
+        _ => with_kind(
+            error(StatusCode::BAD_REQUEST, "unknown command type"),
+            "command",
+            None,
+        ),
+    }
+}
+
+/// `POST /api/query`: the cloud configuration, the attribute schema and history.
+pub async fn query(State(state): State<Shared>, body: Body) -> Response {
+    let map = match read(&state, body).await {
+        Ok(map) => map,
+        Err(r) => return with_kind(r, "query", None),
+    };
+    let kind = known_query(kind_of(&map));
+    let key = match caller(&state, &map).await {
+        Ok(key) => key,
+        Err(r) => return with_kind(r, kind, None),
+    };
+    let response = match kind {
+        Query::CLOUD_CONFIGURATION => json(
+            StatusCode::OK,
+            &json!({"disableCollectingWarehouseData": !state.samples_allowed}),
+        ),
+        Query::CHECK_ATTRIBUTES => json(StatusCode::OK, &json!({"results": state.attributes})),
+        Query::HISTORIC_MEASUREMENTS | Query::HISTORIC_CHECK_RESULTS => {
+            history(&state, kind, map).await
+        }
+        _ => error(StatusCode::BAD_REQUEST, "unknown query type"),
+    };
+    with_kind(response, kind, Some(&key))
+}
+
+/// `POST /api/scan/upload`: a failed-rows sample (JSON lines); answers its new file id.
+pub async fn upload(State(state): State<Shared>, headers: HeaderMap, body: Body) -> Response {
+    let key = match upload_caller(&state, &headers).await {
+        Ok(key) => key,
+        Err(r) => return with_kind(r, "upload", None),
+    };
+    let response = match http::read_body(body, state.max_body).await {
+        Err(r) => r,
+        Ok(bytes) => match std::str::from_utf8(&bytes) {
+            Err(_) => error(StatusCode::BAD_REQUEST, "a sample file is UTF-8 JSON lines"),
+            Ok(text) => save_upload(&state, &headers, text).await,
+        },
+    };
+    with_kind(response, "upload", Some(&key))
+}
+
+async fn save_upload(state: &Shared, headers: &HeaderMap, text: &str) -> Response {
+    let path = headers
+        .get("File-Path")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .chars()
+        .take(1000)
+        .collect::<String>();
+    let id = format!("file-{}", super::auth::random_hex(16));
+    match state.store.save_upload(&id, &path, text).await {
+        Ok(()) => json(StatusCode::OK, &json!({ "fileId": id })),
+        Err(e) => store_failed(&e),
+    }
+}
+
+/// The body as a JSON object, within the size and depth limits.
+async fn read(state: &Shared, body: Body) -> Result<Object, Response> {
+    let bytes = http::read_body(body, state.max_body).await?;
+    http::parse_object(&bytes).map_err(|message| error(StatusCode::BAD_REQUEST, &message))
+}
+
+fn kind_of(map: &Object) -> &str {
+    map.get("type").and_then(Json::as_str).unwrap_or("")
+}
+
+/// The query kind as the log may name it (the client's text is never logged).
+fn known_query(kind: &str) -> &'static str {
+    [
+        Query::CLOUD_CONFIGURATION,
+        Query::CHECK_ATTRIBUTES,
+        Query::HISTORIC_MEASUREMENTS,
+        Query::HISTORIC_CHECK_RESULTS,
+    ]
+    .into_iter()
+    .find(|k| *k == kind)
+    .unwrap_or("query")
+}
+
+fn store_failed(e: &StoreError) -> Response {
+    log::line(&format!("the results store failed: {e}"));
+    error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the results store failed; try again",
+    )
+}
+
+fn unauthorized() -> Response {
+    error(
+        StatusCode::UNAUTHORIZED,
+        "token missing, unknown or expired",
+    )
+}
+
+/// The key id behind the body's token; 401 when it is missing, unknown or expired.
+async fn caller(state: &Shared, map: &Object) -> Result<String, Response> {
+    let token = map
+        .get("token")
+        .and_then(Json::as_str)
+        .ok_or_else(unauthorized)?;
+    match state.auth.check(&state.store, token).await {
+        Ok(Some(key)) => Ok(key),
+        Ok(None) => Err(unauthorized()),
+        Err(e) => Err(store_failed(&e)),
+    }
+}
+
+async fn upload_caller(state: &Shared, headers: &HeaderMap) -> Result<String, Response> {
+    let token = super::auth::upload_token(headers).ok_or_else(unauthorized)?;
+    match state.auth.check(&state.store, &token).await {
+        Ok(Some(key)) => Ok(key),
+        Ok(None) => Err(unauthorized()),
+        Err(e) => Err(store_failed(&e)),
+    }
+}
+
+async fn login(state: &Shared, map: Object) -> Response {
+    let Ok(request) = serde_json::from_value::<Login>(Json::Object(map)) else {
+        return with_kind(
+            error(
+                StatusCode::UNAUTHORIZED,
+                "apiKeyId and apiKeySecret required",
+            ),
+            Login::KIND,
+            None,
+        );
+    };
+    match state
+        .auth
+        .login(&state.store, &request.api_key_id, &request.api_key_secret)
+        .await
+    {
+        Ok(Some(token)) => with_kind(
+            json(
+                StatusCode::OK,
+                &json!({"token": token, "organisationId": ORGANISATION}),
+            ),
+            Login::KIND,
+            Some(&request.api_key_id),
+        ),
+        Ok(None) => with_kind(
+            error(StatusCode::UNAUTHORIZED, "unknown API key or wrong secret"),
+            Login::KIND,
+            None,
+        ),
+        Err(e) => with_kind(store_failed(&e), Login::KIND, None),
+    }
+}
+
+/// Records the document; 200 (with the scan's id as trace id) only after the store committed.
+async fn insert(state: &Shared, map: Object) -> Response {
+    let document = match serde_json::from_value::<InsertScanResults>(Json::Object(map)) {
+        Ok(d) => d.results,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                &format!("not a scan results document: {e}"),
+            )
+        }
+    };
+    match state.store.record_document(document).await {
+        Ok(id) => {
+            let trace = format!("scan-{id}");
+            let mut response = json(StatusCode::OK, &json!({ "scanId": trace }));
+            if let Ok(v) = HeaderValue::from_str(&trace) {
+                response.headers_mut().insert("X-Soda-Trace-Id", v);
+            }
+            response
+        }
+        Err(e) => store_failed(&e),
+    }
+}
+
+/// `sodaCoreHistoricMeasurements` / `sodaCoreHistoricCheckResults`: `{"results": [...]}`,
+/// newest first.
+async fn history(state: &Shared, kind: &str, map: Object) -> Response {
+    let query = match serde_json::from_value::<Query>(Json::Object(map)) {
+        Ok(q) => q,
+        Err(_) => return error(StatusCode::BAD_REQUEST, "not a history query"),
+    };
+    let column = if kind == Query::HISTORIC_MEASUREMENTS {
+        "metric.identity"
+    } else {
+        "check.identity"
+    };
+    let filter = match history_filter(&query, column) {
+        Ok(f) => f,
+        Err(message) => return error(StatusCode::BAD_REQUEST, &message),
+    };
+    let rows = if kind == Query::HISTORIC_MEASUREMENTS {
+        state.store.cloud_measurements(&filter).await
+    } else {
+        state.store.cloud_check_results(&filter).await
+    };
+    match rows {
+        Ok(results) => json(StatusCode::OK, &json!({ "results": results })),
+        Err(e) => store_failed(&e),
+    }
+}
+
+/// The store's reading of a history filter: `identity_column = value`, and data-time bounds.
+/// Anything else in the filter is refused rather than ignored.
+fn history_filter(query: &Query, identity_column: &str) -> Result<HistoryFilter, String> {
+    let mut filter = HistoryFilter {
+        limit: query.limit.unwrap_or(MAX_HISTORY).min(MAX_HISTORY),
+        ..HistoryFilter::default()
+    };
+    let mut conditions = Vec::new();
+    match &query.filter {
+        Some(Expression::And { and_expressions }) => conditions.extend(and_expressions),
+        Some(other) => conditions.push(other),
+        None => {}
+    }
+    for condition in conditions {
+        match condition {
+            Expression::Equals {
+                left,
+                right: Operand::String { value },
+            } if is_column(left, identity_column) => {
+                filter.identity = value.clone();
+            }
+            Expression::GreaterThanOrEqual { left, right } if is_column(left, DATA_TIME) => {
+                filter.from = Some(time_of(right)?);
+            }
+            Expression::LessThanOrEqual { left, right } if is_column(left, DATA_TIME) => {
+                filter.to = Some(time_of(right)?);
+            }
+            _ => return Err("unsupported filter condition".into()),
+        }
+    }
+    if filter.identity.is_empty() {
+        return Err(format!("the filter must name {identity_column}"));
+    }
+    Ok(filter)
+}
+
+const DATA_TIME: &str = "measurement.dataTime";
+
+fn is_column(operand: &Operand, name: &str) -> bool {
+    matches!(operand, Operand::ColumnValue { column_name } if column_name == name)
+}
+
+/// A time bound in the store's form (UTC, `+00:00`, whole seconds), which compares as text.
+fn time_of(operand: &Operand) -> Result<String, String> {
+    let Operand::Time { time, .. } = operand else {
+        return Err("a data-time bound must be a time".into());
+    };
+    chrono::DateTime::parse_from_rfc3339(&time.replace(' ', "T"))
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+        })
+        .map_err(|_| format!("not an ISO 8601 time: {time}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `soda ingest dbt` sends no queries and no check attributes (cli-and-cloud.md §6.9).
+    #[test]
+    fn dbt_ingest_documents_decode() {
+        let body = json!({
+            "definitionName": "Ingest - dbt", "defaultDataSource": "dwh",
+            "dataTimestamp": "2024-05-01T10:00:00+00:00",
+            "scanStartTimestamp": "2024-05-01T10:00:00+00:00",
+            "scanEndTimestamp": "2024-05-01T10:00:00+00:00",
+            "hasErrors": false, "hasWarnings": false, "hasFailures": true,
+            "metrics": [{"identity": "dbt_metric", "metricName": "dbt_metric", "value": 0}],
+            "checks": [{"identity": "test.shop.not_null_orders_id", "identities": {"v1": "t", "v2": "t", "v3": "t"},
+                        "name": "not_null_orders_id", "type": "generic", "definition": "not_null",
+                        "location": {"filePath": "models/schema.yml", "line": 0, "col": 0},
+                        "dataSource": "dwh", "table": "orders", "column": "id",
+                        "metrics": ["dbt_metric"], "outcome": "fail", "diagnostics": {"value": 0},
+                        "source": "dbt"}],
+            "logs": [], "sourceOwner": "soda-core",
+            "type": "sodaCoreInsertScanResults", "token": "t"});
+        let doc: InsertScanResults = serde_json::from_value(body).expect("a dbt document");
+        assert!(doc.results.queries.is_empty());
+        assert_eq!(doc.results.checks[0].source, "dbt");
+    }
+
+    #[test]
+    fn history_filters_become_bound_values() {
+        let q = Query::history(
+            Query::HISTORIC_MEASUREMENTS,
+            None,
+            ("metric.identity", "m-1"),
+        )
+        .and(Expression::GreaterThanOrEqual {
+            left: Operand::column(DATA_TIME),
+            right: Operand::time("2024-05-01T02:00:00+02:00".into()),
+        });
+        let f = history_filter(&q, "metric.identity").unwrap();
+        assert_eq!(f.identity, "m-1");
+        assert_eq!(f.from.as_deref(), Some("2024-05-01T00:00:00+00:00"));
+        assert_eq!(f.limit, MAX_HISTORY);
+        assert!(history_filter(&q, "check.identity").is_err());
+        let wide = Query::history(
+            Query::HISTORIC_CHECK_RESULTS,
+            Some(5000),
+            ("check.identity", "c"),
+        );
+        assert_eq!(
+            history_filter(&wide, "check.identity").unwrap().limit,
+            MAX_HISTORY
+        );
+    }
+}

@@ -1,0 +1,746 @@
+//! `soda server` (issue 12), as a user runs it: the real binary started as a child process on
+//! a free loopback port with a certificate from a throwaway CA, a key made with
+//! `soda server keys create`, and our own `soda scan` pointed at it with `soda_cloud: host:`,
+//! trusting the CA only through `SSL_CERT_FILE`. The pages are opened in headless Chromium.
+//!
+//! The load and kill drills are scripts (`examples/bench/server-load.sh`,
+//! `examples/bench/server-kill-drill.sh`): they run for a minute and are not part of `cargo test`.
+
+use crate::common::{Database, Run, Test};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const T: &str = "2024-06-01T12:00:00+00:00";
+const HOSTILE: &str = "<script>alert(1)</script>";
+
+// ----- The server process ----------------------------------------------------------------
+
+/// PEM files of a throwaway CA and a `localhost`/`127.0.0.1` certificate it signed.
+fn write_certificates(t: &Test) {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
+        KeyUsagePurpose,
+    };
+    let ca_key = KeyPair::generate().expect("CA key");
+    let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(DnType::CommonName, "soda server test CA");
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca_cert = ca.self_signed(&ca_key).expect("self-sign the CA");
+    let key = KeyPair::generate().expect("server key");
+    let mut params = CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".into()])
+        .expect("server params");
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let cert = params
+        .signed_by(&key, &ca_cert, &ca_key)
+        .expect("sign the server certificate");
+    t.write_bytes("ca.pem", ca_cert.pem().as_bytes());
+    t.write_bytes("server.pem", cert.pem().as_bytes());
+    t.write_bytes("server.key", key.serialize_pem().as_bytes());
+}
+
+/// A running `soda server`; SIGKILLed when dropped (tests that care stop it themselves).
+struct Server {
+    child: Child,
+    port: u16,
+    tls: bool,
+    log: PathBuf,
+}
+
+impl Server {
+    /// `soda server --store store.sqlite` on `127.0.0.1:0` in the test's dir, over HTTPS
+    /// with the test certificate unless `tls` is false; waits for its "listening" line.
+    fn start(t: &Test, tls: bool, extra: &[&str]) -> Server {
+        Server::start_on(t, "store.sqlite", tls, extra)
+    }
+
+    /// Like [`Server::start`], on the store `store` (a path or a `postgres://` URL).
+    fn start_on(t: &Test, store: &str, tls: bool, extra: &[&str]) -> Server {
+        static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let log = t.join(&format!("server-{n}.log"));
+        let mut args = vec!["server", "--store", store, "--listen", "127.0.0.1:0"];
+        if tls {
+            args.extend(["--tls-cert", "server.pem", "--tls-key", "server.key"]);
+        }
+        args.extend_from_slice(extra);
+        let child = Command::new(env!("CARGO_BIN_EXE_soda"))
+            .args(&args)
+            .current_dir(t.path())
+            .env("HOME", t.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("the server log"))
+            .spawn()
+            .expect("start soda server");
+        let mut server = Server {
+            child,
+            port: 0,
+            tls,
+            log,
+        };
+        server.port = server.wait_for_port();
+        server
+    }
+
+    fn wait_for_port(&mut self) -> u16 {
+        let pattern = regex::Regex::new(r"listening on https?://127\.0\.0\.1:(\d+)").unwrap();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(30) {
+            if let Some(c) = pattern.captures(&self.log()) {
+                return c[1].parse().expect("a port");
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("soda server exited ({status}): {}", self.log());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("soda server did not start: {}", self.log());
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn url(&self, path: &str) -> String {
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// SIGTERM, then the exit status (SIGKILL after 30 s).
+    fn terminate(&mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(30) {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        panic!("soda server did not stop on SIGTERM: {}", self.log());
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ----- Keys, scans and requests ------------------------------------------------------------
+
+/// `soda server keys create NAME`: the key id and secret it printed.
+fn create_key(t: &Test, name: &str) -> (String, String) {
+    create_key_in(t, name, "store.sqlite")
+}
+
+fn create_key_in(t: &Test, name: &str, store: &str) -> (String, String) {
+    let run = t.soda(["server", "keys", "create", name, "--store", store]);
+    run.expect_code(0);
+    let field = |key: &str| {
+        run.stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_else(|| panic!("no {key} in {}", run.stdout))
+    };
+    (field("api_key_id:"), field("api_key_secret:"))
+}
+
+/// A test with the shared SQLite dataset whose scans trust `ca.pem` only.
+fn setup() -> Test {
+    let mut t = Test::with(&Database::Sqlite)
+        .env("SSL_CERT_FILE", "ca.pem")
+        .env_remove("SSL_CERT_DIR");
+    for proxy in [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        t = t.env_remove(proxy);
+    }
+    let data_source = std::fs::read_to_string(t.join("configuration.yml")).expect("config");
+    t.write_bytes("data-source.yml", data_source.as_bytes());
+    write_certificates(&t);
+    t
+}
+
+/// Points `configuration.yml` at the server with this key pair.
+fn connect(t: &Test, server: &Server, (id, secret): (&str, &str)) {
+    let data_source = std::fs::read_to_string(t.join("data-source.yml")).expect("config");
+    let outbox = t.join("outbox");
+    let scheme = if server.tls { "" } else { "  scheme: http\n" };
+    let text = format!(
+        "{data_source}soda_cloud:\n  host: localhost\n  port: {}\n{scheme}  api_key_id: {id}\n  api_key_secret: {secret}\n  connect_timeout: 5\n  request_timeout: 30\n  retries: 1\n  retry_backoff: 0.01\n  outbox: {}\n",
+        server.port,
+        outbox.display()
+    );
+    t.write_bytes("configuration.yml", text.as_bytes());
+}
+
+fn scan(t: &Test, args: &[&str]) -> Run {
+    let mut all = args.to_vec();
+    all.push("checks.yml");
+    t.scan(&all)
+}
+
+/// The trace id a scan printed (`Soda Cloud Trace: scan-N`).
+fn trace(run: &Run) -> String {
+    run.stdout
+        .lines()
+        .find_map(|l| l.split("Soda Cloud Trace: ").nth(1))
+        .map(|t| t.trim().to_string())
+        .unwrap_or_else(|| panic!("no trace id in {run}"))
+}
+
+/// One HTTP request to the server (trusting the test CA): status, `Set-Cookie`, JSON body.
+struct Answer {
+    status: u16,
+    cookie: Option<String>,
+    body: Value,
+    text: String,
+}
+
+fn request(
+    t: &Test,
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<Vec<u8>>,
+) -> Answer {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    rt.block_on(async {
+        let mut client = reqwest::Client::builder().use_rustls_tls();
+        if let Ok(pem) = std::fs::read(t.join("ca.pem")) {
+            client = client.add_root_certificate(reqwest::Certificate::from_pem(&pem).expect("CA"));
+        }
+        let client = client.build().expect("a client");
+        let mut req = client.request(method.parse().expect("a method"), url);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(b) = body {
+            req = req.body(b);
+        }
+        let resp = req.send().await.expect("the server answers");
+        let status = resp.status().as_u16();
+        let cookie = resp
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let text = resp.text().await.expect("a body");
+        Answer {
+            status,
+            cookie,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+            text,
+        }
+    })
+}
+
+fn post_json(t: &Test, server: &Server, path: &str, body: &Value) -> Answer {
+    request(
+        t,
+        "POST",
+        &server.url(path),
+        &[("Content-Type", "application/json")],
+        Some(body.to_string().into_bytes()),
+    )
+}
+
+fn login(t: &Test, server: &Server, (id, secret): (&str, &str)) -> Answer {
+    post_json(
+        t,
+        server,
+        "/api/command",
+        &json!({"type": "login", "apiKeyId": id, "apiKeySecret": secret}),
+    )
+}
+
+/// `GET path` with a `Bearer` token.
+fn read(t: &Test, server: &Server, token: &str, path: &str) -> Answer {
+    let auth = format!("Bearer {token}");
+    request(
+        t,
+        "GET",
+        &server.url(path),
+        &[("Authorization", &auth)],
+        None,
+    )
+}
+
+fn token(answer: &Answer) -> String {
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    answer.body["token"].as_str().expect("a token").to_string()
+}
+
+// ----- Tests ---------------------------------------------------------------------------------
+
+/// Results land (with their failed rows), the trace names the stored scan, and sending the
+/// same `-t` again replaces it rather than adding a second scan.
+#[test]
+fn results_land_and_a_resent_scan_replaces_it() {
+    let t = setup();
+    let key = create_key(&t, "ci");
+    let server = Server::start(&t, true, &[]);
+    connect(&t, &server, (&key.0, &key.1));
+    t.write(
+        "checks.yml",
+        "
+        checks for customers:
+          - row_count > 0
+          - invalid_count(email) = 0:
+              valid format: email
+        ",
+    );
+    let first = scan(&t, &["-t", T]);
+    first.expect_code(2);
+    let first_trace = trace(&first);
+    assert!(first_trace.starts_with("scan-"), "{first}");
+    let second = scan(&t, &["-t", T]);
+    second.expect_code(2);
+    let second_trace = trace(&second);
+
+    let tok = token(&login(&t, &server, (&key.0, &key.1)));
+    let scans = read(&t, &server, &tok, "/api/v1/scans");
+    assert_eq!(scans.status, 200, "{}", scans.text);
+    let list = scans.body["scans"].as_array().expect("scans");
+    assert_eq!(list.len(), 1, "a re-sent scan replaces: {}", scans.text);
+    assert_eq!(list[0]["data_timestamp"], T);
+    let scan = read(&t, &server, &tok, &format!("/api/v1/scans/{second_trace}"));
+    assert_eq!(
+        scan.status, 200,
+        "the trace names the stored scan: {}",
+        scan.text
+    );
+    assert_eq!(scan.body["scan"]["check_count"], 2);
+    let gone = read(&t, &server, &tok, &format!("/api/v1/scans/{first_trace}"));
+    assert_eq!(gone.status, 404, "the first recording was replaced");
+
+    let checks = read(&t, &server, &tok, "/api/v1/checks");
+    let invalid = checks.body["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["name"] == "invalid_count(email) = 0")
+        .expect("the invalid check")
+        .clone();
+    assert_eq!(invalid["outcome"], "fail");
+    assert_eq!(invalid["results"], 1);
+    let identity = invalid["identity"].as_str().expect("an identity");
+    let history = read(&t, &server, &tok, &format!("/api/v1/checks/{identity}"));
+    let samples = &history.body["check"]["samples"];
+    assert_eq!(
+        samples["total"], 3,
+        "the uploaded failed rows: {}",
+        history.text
+    );
+    assert_eq!(samples["rows"].as_array().map(Vec::len), Some(3));
+    assert!(samples["columns"]
+        .as_array()
+        .expect("columns")
+        .contains(&json!("email")));
+    let uploads = server
+        .log()
+        .matches("POST /api/scan/upload upload 200")
+        .count();
+    assert_eq!(uploads, 2, "one upload per scan: {}", server.log());
+}
+
+/// Change-over-time and anomaly checks read their history from the server.
+#[test]
+fn history_checks_evaluate_from_the_server() {
+    let t = setup();
+    let key = create_key(&t, "history");
+    let server = Server::start(&t, true, &[]);
+    connect(&t, &server, (&key.0, &key.1));
+    t.write(
+        "checks.yml",
+        "
+        filter customers [upto]:
+          where: id <= ${N}
+        checks for customers [upto]:
+          - row_count > 0
+          - change for row_count = 2
+          - anomaly detection for row_count
+        ",
+    );
+    for day in 1..=6 {
+        let stamp = format!("2024-05-0{day}T12:00:00+00:00");
+        scan(&t, &["-t", &stamp, "-v", "N=5"]);
+    }
+    let run = scan(&t, &["-t", "2024-05-07T12:00:00+00:00", "-v", "N=7"]);
+    let results = t.results();
+    assert_eq!(results.outcome("change for row_count = 2"), "pass", "{run}");
+    assert_eq!(results.number("change for row_count = 2"), 2.0);
+    let anomaly = results.check("anomaly detection for row_count");
+    assert!(
+        anomaly["outcome"].is_string(),
+        "the anomaly check was evaluated from 6 earlier scans: {run}"
+    );
+    let log = server.log();
+    assert!(log.contains("sodaCoreHistoricMeasurements 200"), "{log}");
+    assert!(log.contains("sodaCoreHistoricCheckResults 200"), "{log}");
+
+    let metric = results.0["metrics"]
+        .as_array()
+        .expect("metrics")
+        .iter()
+        .find(|m| m["metricName"] == "row_count")
+        .and_then(|m| m["identity"].as_str())
+        .expect("the row_count metric")
+        .to_string();
+    let tok = token(&login(&t, &server, (&key.0, &key.1)));
+    let answer = post_json(
+        &t,
+        &server,
+        "/api/query",
+        &json!({"type": "sodaCoreHistoricMeasurements", "filter": {"type": "and", "andExpressions": [
+            {"type": "equals", "left": {"type": "columnValue", "columnName": "metric.identity"},
+             "right": {"type": "string", "value": metric}}]},
+         "token": tok}),
+    );
+    let values: Vec<&Value> = answer.body["results"]
+        .as_array()
+        .unwrap_or_else(|| panic!("results: {}", answer.text))
+        .iter()
+        .map(|m| &m["value"])
+        .collect();
+    assert_eq!(values.len(), 7, "{}", answer.text);
+    assert_eq!(values[0], &json!(7), "newest first");
+}
+
+/// A team's server on PostgreSQL: keys, inserts that replace, history, the read API.
+#[test]
+fn a_postgresql_store_serves_the_same_api() {
+    let url = crate::store::postgres_database("soda_rs_server");
+    let t = setup();
+    let key = create_key_in(&t, "team", &url);
+    let server = Server::start_on(&t, &url, true, &[]);
+    connect(&t, &server, (&key.0, &key.1));
+    t.write(
+        "checks.yml",
+        "
+        filter customers [upto]:
+          where: id <= ${N}
+        checks for customers [upto]:
+          - change for row_count = 3
+        ",
+    );
+    scan(&t, &["-t", "2024-05-01T12:00:00+00:00", "-v", "N=4"]).expect_code(0);
+    let second = scan(&t, &["-t", "2024-05-02T12:00:00+00:00", "-v", "N=7"]);
+    second.expect_code(0);
+    assert_eq!(
+        t.results().number("change for row_count = 3"),
+        3.0,
+        "{second}"
+    );
+    // Sent again: it replaces day 2 (its history now holds day 2's first recording, as
+    // Cloud's would: the query does not say which scan asks).
+    scan(&t, &["-t", "2024-05-02T12:00:00+00:00", "-v", "N=7"]);
+    let tok = token(&login(&t, &server, (&key.0, &key.1)));
+    let scans = read(&t, &server, &tok, "/api/v1/scans");
+    assert_eq!(
+        scans.body["scans"].as_array().map(Vec::len),
+        Some(2),
+        "{}",
+        scans.text
+    );
+    assert!(!server.log().contains(&key.1));
+}
+
+/// A wrong secret, an unknown id and a revoked key cannot log in; the results wait in the
+/// outbox and nothing is stored.
+#[test]
+fn wrong_and_revoked_keys_are_rejected() {
+    let t = setup();
+    let key = create_key(&t, "ops");
+    let server = Server::start(&t, true, &[]);
+    t.write("checks.yml", "checks for customers:\n  - row_count > 0\n");
+    for (id, secret) in [(key.0.as_str(), "wrong"), ("kunknown", key.1.as_str())] {
+        connect(&t, &server, (id, secret));
+        let run = scan(&t, &["-t", T]);
+        run.expect_code(3);
+        run.expect_stdout_contains("Soda Cloud login failed 401. Check credentials.");
+    }
+    assert!(server.log().contains("POST /api/command login 401"));
+    assert!(!server.log().contains(&key.1), "the secret is never logged");
+
+    let listed = t.soda(["server", "keys", "list", "--store", "store.sqlite"]);
+    listed.expect_code(0);
+    assert!(listed.stdout.contains(&key.0) && listed.stdout.contains("active"));
+    assert!(!listed.stdout.contains(&key.1), "list never shows a secret");
+    let tok = token(&login(&t, &server, (&key.0, &key.1)));
+    t.soda([
+        "server",
+        "keys",
+        "revoke",
+        &key.0,
+        "--store",
+        "store.sqlite",
+    ])
+    .expect_code(0);
+    let again = login(&t, &server, (&key.0, &key.1));
+    assert_eq!(again.status, 401, "a revoked key cannot log in");
+    let _ = tok;
+    let store = t.join("store.sqlite");
+    let db = std::fs::read(&store).unwrap_or_default();
+    assert!(
+        !String::from_utf8_lossy(&db).contains(&key.1),
+        "the store keeps only a hash"
+    );
+    t.soda([
+        "server",
+        "keys",
+        "revoke",
+        "nope",
+        "--store",
+        "store.sqlite",
+    ])
+    .expect_code(3);
+}
+
+/// A token past its lifetime gets a JSON 401; the client logs in again and goes on.
+#[test]
+fn an_expired_token_is_refreshed() {
+    let t = setup();
+    let key = create_key(&t, "slow");
+    let server = Server::start(&t, true, &["--token-ttl", "1"]);
+    connect(&t, &server, (&key.0, &key.1));
+    let tok = token(&login(&t, &server, (&key.0, &key.1)));
+    let config = json!({"type": "sodaCoreCloudConfiguration", "token": tok});
+    assert_eq!(post_json(&t, &server, "/api/query", &config).status, 200);
+    std::thread::sleep(Duration::from_millis(1500));
+    let expired = post_json(&t, &server, "/api/query", &config);
+    assert_eq!(expired.status, 401);
+    assert!(
+        expired.body["error"].is_string(),
+        "a JSON 401: {}",
+        expired.text
+    );
+
+    // A scan whose query outlives the token: the insert gets the 401 and logs in again.
+    t.write(
+        "checks.yml",
+        "
+        checks for customers:
+          - slow = 0:
+              slow query: |
+                WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 12000000) SELECT COUNT(*) - 12000000 FROM c
+        ",
+    );
+    let run = scan(&t, &["-t", T]);
+    run.expect_code(0);
+    run.expect_stdout_contains(
+        "Authentication failed. Probably token expired. Re-authenticating...",
+    );
+    assert!(trace(&run).starts_with("scan-"), "{run}");
+    let log = server.log();
+    assert!(log.contains("sodaCoreInsertScanResults 401"), "{log}");
+    assert!(log.contains("sodaCoreInsertScanResults 200"), "{log}");
+}
+
+/// Bodies over `--max-body` get 413 and wait in the outbox; JSON nested too deep gets 400.
+#[test]
+fn a_body_too_large_is_refused() {
+    let t = setup();
+    let key = create_key(&t, "big");
+    let server = Server::start(&t, true, &["--max-body", "1024"]);
+    connect(&t, &server, (&key.0, &key.1));
+    t.write("checks.yml", "checks for customers:\n  - row_count > 0\n");
+    let run = scan(&t, &["-t", T]);
+    run.expect_stdout_contains("Error while executing Soda Cloud command response code: 413");
+    let pending = std::fs::read_dir(t.join("outbox"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(pending, 1, "the refused results wait in the outbox: {run}");
+
+    let deep = format!(
+        "{{\"type\": \"login\", \"x\": {}1{}}}",
+        "[".repeat(100),
+        "]".repeat(100)
+    );
+    let answer = request(
+        &t,
+        "POST",
+        &server.url("/api/command"),
+        &[("Content-Type", "application/json")],
+        Some(deep.into_bytes()),
+    );
+    assert_eq!(answer.status, 400, "{}", answer.text);
+    let huge = request(
+        &t,
+        "POST",
+        &server.url("/api/scan/upload"),
+        &[("Authorization", "x")],
+        Some(vec![b'x'; 10_000]),
+    );
+    assert_eq!(
+        huge.status, 401,
+        "no token, no upload (before reading the body)"
+    );
+}
+
+/// The pages and the read API need credentials (a Bearer token, a cookie, or Basic), unless
+/// anonymous reading is enabled.
+#[test]
+fn pages_and_read_api_need_credentials() {
+    let t = setup();
+    let key = create_key(&t, "reader");
+    let server = Server::start(&t, true, &[]);
+    for path in ["/", "/api/v1/checks", "/api/v1/scans", "/api/v1/datasets"] {
+        let anonymous = request(&t, "GET", &server.url(path), &[], None);
+        assert_eq!(anonymous.status, 401, "{path}");
+    }
+    let bad = read(&t, &server, "not-a-token", "/api/v1/checks");
+    assert_eq!(bad.status, 401);
+    use base64ct::{Base64, Encoding};
+    let basic = format!(
+        "Basic {}",
+        Base64::encode_string(format!("{}:{}", key.0, key.1).as_bytes())
+    );
+    let page = request(
+        &t,
+        "GET",
+        &server.url("/"),
+        &[("Authorization", &basic)],
+        None,
+    );
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("No check results in this store yet."));
+    let cookie = page.cookie.expect("a session cookie");
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("Secure")
+            && cookie.contains("SameSite=Strict")
+    );
+    let session = cookie.split(';').next().expect("name=value").to_string();
+    let secret_token = session.split('=').nth(1).expect("a token").to_string();
+    let again = request(
+        &t,
+        "GET",
+        &server.url("/api/v1/datasets"),
+        &[("Cookie", &session)],
+        None,
+    );
+    assert_eq!(again.status, 200, "{}", again.text);
+    let log = server.log();
+    assert!(
+        !log.contains(&secret_token) && !log.contains(&key.1),
+        "{log}"
+    );
+    drop(server);
+
+    let open = Server::start(&t, true, &["--allow-anonymous-read"]);
+    assert_eq!(
+        request(&t, "GET", &open.url("/api/v1/scans"), &[], None).status,
+        200
+    );
+    let insert = post_json(
+        &t,
+        &open,
+        "/api/command",
+        &json!({"type": "sodaCoreInsertScanResults"}),
+    );
+    assert_eq!(insert.status, 401, "writing still needs a key");
+}
+
+/// Plain HTTP only on loopback; SIGTERM lets a request in flight finish, then stops.
+#[test]
+fn plain_http_only_on_loopback_and_sigterm_lets_requests_finish() {
+    use std::io::{Read, Write};
+    let t = setup();
+    let refused = t.soda(["server", "--store", "store.sqlite", "--listen", "0.0.0.0:0"]);
+    refused.expect_code(3);
+    assert!(
+        refused
+            .stderr
+            .contains("plain HTTP is only served on a loopback address"),
+        "{refused}"
+    );
+    let key = create_key(&t, "drain");
+    let mut server = Server::start(&t, false, &[]);
+    // A login whose body is half sent when SIGTERM arrives.
+    let body = json!({"type": "login", "apiKeyId": key.0, "apiKeySecret": key.1}).to_string();
+    let (first, rest) = body.split_at(body.len() / 2);
+    let mut conn = std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    write!(
+        conn,
+        "POST /api/command HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{first}",
+        body.len()
+    )
+    .expect("send the first half");
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        server.child.try_wait().expect("wait").is_none(),
+        "the server waits for the request in flight"
+    );
+    conn.write_all(rest.as_bytes()).expect("send the rest");
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).expect("the answer");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"token\""), "{answer}");
+    let status = server.terminate();
+    assert!(status.success(), "{status}: {}", server.log());
+    assert!(server.log().contains("soda server stopped"));
+    assert!(!server.log().contains(&key.1), "no secret in the log");
+}
+
+/// A check named `<script>…` stays text in the live page, in the real Chromium, and the
+/// page's policy would block any other script anyway.
+#[test]
+fn a_script_in_a_check_name_is_text_in_chromium() {
+    let t = setup();
+    let key = create_key(&t, "browser");
+    let server = Server::start(&t, false, &[]);
+    connect(&t, &server, (&key.0, &key.1));
+    t.write(
+        "checks.yml",
+        &format!(
+            "
+            checks for customers:
+              - row_count > 100:
+                  name: {HOSTILE}
+            "
+        ),
+    );
+    scan(&t, &["-t", T]).expect_code(2);
+    let url = format!(
+        "http://{}:{}@127.0.0.1:{}/?refresh=30",
+        key.0, key.1, server.port
+    );
+    let dom = crate::report_html::dump_dom(&url);
+    assert!(
+        dom.contains("<html lang=\"en\" class=\"js\">"),
+        "the router ran under the CSP"
+    );
+    assert!(
+        dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the name is text"
+    );
+    assert!(!dom.contains(HOSTILE), "no script element from the name");
+    assert_eq!(dom.matches("<script").count(), 1, "only the router script");
+    assert!(dom.contains("data-outcome=\"fail\""));
+    assert!(
+        dom.contains("<meta http-equiv=\"refresh\" content=\"30\">"),
+        "live"
+    );
+}
