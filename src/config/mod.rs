@@ -91,6 +91,8 @@ pub struct DataSource {
     pub schema: Option<String>,
     pub connect_timeout: Duration,
     pub query_timeout: Duration,
+    /// How many connections (so queries at a time) the scan opens to this data source.
+    pub max_connections: u32,
     pub samples_limit: Option<i64>,
     /// `sampler: disable_samples: true` (or the legacy top-level key): no sample queries.
     pub disable_samples: bool,
@@ -219,6 +221,9 @@ impl Configuration {
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default statement timeout: long enough for big tables, short enough to not hang CI.
 pub const DEFAULT_QUERY_TIMEOUT: Duration = Duration::from_secs(600);
+/// Connections per data source unless `max_connections` says otherwise: enough to overlap a
+/// table's aggregation with its duplicate and schema queries, few enough for a shared server.
+pub const DEFAULT_MAX_CONNECTIONS: u32 = 4;
 
 /// Loads the `-c` paths (or the default file) into one configuration.
 pub fn load(paths: &[PathBuf], vars: &Vars, logs: &mut Logs) -> Configuration {
@@ -360,9 +365,29 @@ fn resolve_data_source(
         schema,
         connect_timeout: seconds(&ds.connection_timeout, DEFAULT_CONNECT_TIMEOUT),
         query_timeout: seconds(&ds.query_timeout, DEFAULT_QUERY_TIMEOUT),
+        max_connections: max_connections(&ds, problems),
         samples_limit: ds.samples_limit.as_ref().map(|s| s.value),
         disable_samples: ds.disable_samples.unwrap_or(false),
     })
+}
+
+/// Queries at a time on one data source: 4 unless configured, from 1 (one after the other)
+/// to 64.
+fn max_connections(ds: &raw::RawDataSource, problems: &mut Vec<raw::Problem>) -> u32 {
+    let Some(n) = &ds.max_connections else {
+        return DEFAULT_MAX_CONNECTIONS;
+    };
+    if n.value.fract() == 0.0 && (1.0..=64.0).contains(&n.value) {
+        return n.value as u32;
+    }
+    problems.push(raw::Problem {
+        pos: n.pos,
+        message: format!(
+            "data_source {}: max_connections must be a whole number from 1 to 64",
+            ds.name
+        ),
+    });
+    DEFAULT_MAX_CONNECTIONS
 }
 
 /// What table names are prefixed with. Spark has no session we keep between queries, so its
@@ -717,6 +742,31 @@ mod tests {
         );
         assert!(config.cloud.is_some());
         assert_eq!(config.notifications.map(|n| n.webhooks.len()), Some(1));
+    }
+
+    #[test]
+    fn max_connections_is_a_whole_number_from_1_to_64() {
+        for (text, expected, errors) in [
+            ("1", 1, 0),
+            ("16", 16, 0),
+            ("0", 4, 1),
+            ("2.5", 4, 1),
+            ("65", 4, 1),
+        ] {
+            let yaml = format!(
+                "data_source lite:\n  type: sqlite\n  path: x.db\n  max_connections: {text}\n"
+            );
+            let dir =
+                std::env::temp_dir().join(format!("soda-max-conn-{}-{text}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join("configuration.yml");
+            std::fs::write(&path, yaml).unwrap();
+            let mut logs = logs();
+            let config = load(&[path], &Vars::default(), &mut logs);
+            assert_eq!(logs.error_count(), errors, "{text}");
+            assert_eq!(config.data_sources[0].max_connections, expected, "{text}");
+            let _ = std::fs::remove_dir_all(&dir);
+        }
     }
 
     #[test]

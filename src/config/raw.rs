@@ -35,6 +35,7 @@ pub struct RawDataSource {
     pub sslmode: Option<Spanned<String>>,
     pub connection_timeout: Option<Spanned<f64>>,
     pub query_timeout: Option<Spanned<f64>>,
+    pub max_connections: Option<Spanned<f64>>,
     pub samples_limit: Option<Spanned<i64>>,
     pub disable_samples: Option<bool>,
     /// Spark: the Connect endpoint's bearer token, TLS, catalog and Soda Core's `method`.
@@ -118,6 +119,7 @@ const DATA_SOURCE_KEYS: &[&str] = &[
     "ssl_mode",
     "connection_timeout",
     "query_timeout",
+    "max_connections",
     "connection",
     "quote_tables",
     "connection_parameters",
@@ -235,6 +237,7 @@ fn read_data_source(
             "sslmode" | "ssl_mode" => ds.sslmode = string(&k, value, problems),
             "connection_timeout" => ds.connection_timeout = number(&k, value, problems),
             "query_timeout" => ds.query_timeout = number(&k, value, problems),
+            "max_connections" => ds.max_connections = number(&k, value, problems),
             "disable_samples" => ds.disable_samples = boolean(&k, value, problems),
             "token" => ds.token = string(&k, value, problems),
             "use_ssl" => ds.use_ssl = boolean(&k, value, problems),

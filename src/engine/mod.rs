@@ -29,9 +29,6 @@ pub use execute::execute;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How many connections (and so concurrent queries) a scan opens per data source.
-pub const POOL_SIZE: u32 = 4;
-
 /// An open data source.
 #[derive(Clone)]
 pub struct Connection {
@@ -92,7 +89,7 @@ impl Connection {
                 ..
             } => {
                 reachable(host, *port, ds.connect_timeout).await?;
-                let driver = postgres::open(ds, POOL_SIZE).await;
+                let driver = postgres::open(ds, ds.max_connections).await;
                 (
                     driver.map_err(|e| driver::engine_error(&e)),
                     database.clone(),
@@ -105,14 +102,14 @@ impl Connection {
                 ..
             } => {
                 reachable(host, *port, ds.connect_timeout).await?;
-                let driver = mysql::open(ds, POOL_SIZE).await;
+                let driver = mysql::open(ds, ds.max_connections).await;
                 (
                     driver.map_err(|e| driver::engine_error(&e)),
                     database.clone(),
                 )
             }
             EngineConfig::Sqlite { .. } => {
-                let driver = sqlite::open(ds, POOL_SIZE).await;
+                let driver = sqlite::open(ds, ds.max_connections).await;
                 (driver.map_err(|e| driver::engine_error(&e)), None)
             }
             EngineConfig::Spark { host, port, .. } => {

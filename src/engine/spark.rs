@@ -138,7 +138,8 @@ pub async fn open(ds: &DataSource) -> Result<Arc<dyn Driver>, EngineError> {
         url.push_str(&format!(";token={t}"));
     }
     let namespace = ds.schema.clone();
-    let connect = tokio::task::spawn_blocking(move || sessions(&url, namespace.as_deref()));
+    let size = ds.max_connections;
+    let connect = tokio::task::spawn_blocking(move || sessions(&url, namespace.as_deref(), size));
     let pool = match tokio::time::timeout(ds.connect_timeout, connect).await {
         Err(_) => {
             return Err(EngineError::ConnectTimeout {
@@ -158,10 +159,14 @@ pub async fn open(ds: &DataSource) -> Result<Arc<dyn Driver>, EngineError> {
 }
 
 /// Opens the pool's sessions, each using `namespace` (`[catalog.]database`) when given.
-fn sessions(url: &str, namespace: Option<&str>) -> spark_connect::Result<Vec<SparkSession>> {
+fn sessions(
+    url: &str,
+    namespace: Option<&str>,
+    size: u32,
+) -> spark_connect::Result<Vec<SparkSession>> {
     let first = SparkSession::builder().remote(url).get_or_create()?;
     let mut all = vec![first.clone()];
-    all.extend((1..super::POOL_SIZE).map(|_| first.new_session()));
+    all.extend((1..size).map(|_| first.new_session()));
     if let Some(ns) = namespace {
         for s in &all {
             s.sql(&format!("USE {ns}"))?.collect()?;
