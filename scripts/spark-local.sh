@@ -16,6 +16,7 @@ PORT="${SODA_SPARK_PORT:-15002}"
 export SPARK_LOCAL_IP=127.0.0.1
 export SPARK_LOG_DIR="${SPARK_LOG_DIR:-$HOME/.cache/soda-rs/spark-logs}"
 export SPARK_PID_DIR="${SPARK_PID_DIR:-$HOME/.cache/soda-rs/spark-pids}"
+WAREHOUSE="$HOME/.cache/soda-rs/spark-warehouse"
 
 log() { echo "[spark] $*"; }
 
@@ -40,12 +41,15 @@ start() {
   local home; home=$(spark_home)
   command -v java >/dev/null || { log "java is required (OpenJDK 17)"; exit 1; }
   mkdir -p "$SPARK_LOG_DIR" "$SPARK_PID_DIR"
+  # The catalogue lives in the driver's memory, so the tables of an earlier cluster are gone
+  # while their files would stop new tables of the same names: start from an empty warehouse.
+  rm -rf "$WAREHOUSE"
   log "starting a local-cluster[2,1,1024] with Spark Connect on 127.0.0.1:$PORT"
   SPARK_HOME="$home" "$home/sbin/start-connect-server.sh" \
     --master 'local-cluster[2,1,1024]' \
     --conf spark.connect.grpc.binding.address=127.0.0.1 \
     --conf "spark.connect.grpc.binding.port=$PORT" \
-    --conf spark.sql.warehouse.dir="$HOME/.cache/soda-rs/spark-warehouse" \
+    --conf spark.sql.warehouse.dir="$WAREHOUSE" \
     --conf spark.ui.enabled=false \
     --driver-memory 1g >/dev/null
   for _ in $(seq 1 120); do

@@ -215,8 +215,22 @@ impl Driver for SparkDriver {
         })
     }
 
+    // Releases the sessions on the server (it would keep them until its idle timeout, one
+    // set per scan); a server that does not answer is not waited for long.
     fn close(&self) -> LocalBoxFuture<'_, ()> {
-        Box::pin(async {})
+        Box::pin(async move {
+            let sessions = self
+                .idle
+                .lock()
+                .map(|mut idle| std::mem::take(&mut *idle))
+                .unwrap_or_default();
+            let release = tokio::task::spawn_blocking(move || {
+                for s in sessions {
+                    let _ = s.stop();
+                }
+            });
+            let _ = tokio::time::timeout(Duration::from_secs(2), release).await;
+        })
     }
 }
 
