@@ -168,8 +168,14 @@ fn sessions(
     let mut all = vec![first.clone()];
     all.extend((1..size).map(|_| first.new_session()));
     if let Some(ns) = namespace {
+        // USE runs as soon as Spark reads it: the names are quoted, never pasted.
+        let quoted: Vec<String> = ns
+            .split('.')
+            .map(|part| Spark.quote_ident(part.trim_matches('`')))
+            .collect();
+        let statement = format!("USE {}", quoted.join("."));
         for s in &all {
-            s.sql(&format!("USE {ns}"))?.collect()?;
+            s.sql(&statement)?.collect()?;
         }
     }
     Ok(all)
