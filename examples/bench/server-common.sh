@@ -1,6 +1,15 @@
 # Shared by server-load.sh and server-kill-drill.sh (sourced, not run): a work folder with a
 # test CA and certificate, the example data and checks, a key; the server started and stopped;
-# the client loops; the figures and the store check. Expects SODA, WORK, CLIENTS set.
+# the client loops; the figures and the store check. Expects SODA, CLIENTS and SECONDS_ set;
+# makes WORK and removes it (and stops the server) however the script ends.
+
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+  [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 
 # Makes the CA, the server certificate, the example data, the checks and one API key.
 setup_work() {
@@ -84,6 +93,15 @@ client_loop() {
     else
       echo "$t kept" >> "$w/c$c/scans"
     fi
+  done
+}
+
+# Starts CLIENTS client loops in the background, each scanning until SECONDS_ have passed.
+start_clients() {
+  END=$(( $(date +%s) + SECONDS_ ))
+  local c
+  for c in $(seq 1 "$CLIENTS"); do
+    client_loop "$WORK" "$c" "$END" &
   done
 }
 

@@ -21,23 +21,13 @@ DOWN="${4:-5}"
 (( CLIENTS >= 1 && CLIENTS <= 200 )) || { echo "CLIENTS must be 1..200" >&2; exit 3; }
 (( SECONDS_ >= 4 && SECONDS_ <= 600 )) || { echo "SECONDS must be 4..600" >&2; exit 3; }
 (( DOWN >= 0 && DOWN <= 60 )) || { echo "DOWN must be 0..60" >&2; exit 3; }
-WORK="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-  [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
 source "$HERE/server-common.sh"
 
 setup_work "$WORK"
 start_server "$WORK"
 echo "server on https://127.0.0.1:$PORT; $CLIENTS clients for ${SECONDS_}s, SIGKILL at $((SECONDS_ / 2))s, down ${DOWN}s ..."
 
-END=$(( $(date +%s) + SECONDS_ ))
-for c in $(seq 1 "$CLIENTS"); do
-  client_loop "$WORK" "$c" "$END" &
-done
+start_clients
 
 sleep $(( SECONDS_ / 2 ))
 acked_before=$(cat "$WORK"/c*/scans 2>/dev/null | grep ' ack$' > "$WORK/acked-before-kill" ; wc -l < "$WORK/acked-before-kill")

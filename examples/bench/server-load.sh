@@ -20,23 +20,13 @@ CLIENTS="${2:-50}"
 SECONDS_="${3:-60}"
 (( CLIENTS >= 1 && CLIENTS <= 200 )) || { echo "CLIENTS must be 1..200" >&2; exit 3; }
 (( SECONDS_ >= 1 && SECONDS_ <= 600 )) || { echo "SECONDS must be 1..600" >&2; exit 3; }
-WORK="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-  [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
 source "$HERE/server-common.sh"
 
 setup_work "$WORK"
 start_server "$WORK"
 echo "server on https://127.0.0.1:$PORT; $CLIENTS clients for ${SECONDS_}s ..."
 
-END=$(( $(date +%s) + SECONDS_ ))
-for c in $(seq 1 "$CLIENTS"); do
-  client_loop "$WORK" "$c" "$END" &
-done
+start_clients
 wait_clients
 stop_server "$WORK"
 
