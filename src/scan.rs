@@ -138,11 +138,14 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
         (Some(c), Some(rt)) => Some(Recorder::open(rt, c, &mut logs)),
         _ => None,
     };
+    session.start_opening(&config, &args.data_source, &mut logs);
     let files = checks_files(args, &mut logs);
     let mut model = parse_checks(&files, &mut vars, &mut logs, &args.data_source);
     logs.debug("Scan execution starts");
     if model.needs_database() {
         session.open(&config, &args.data_source, &mut logs);
+    } else {
+        session.stop_opening();
     }
     model = expand_for_each(model, &session, &mut vars, &mut logs, &args.data_source);
     // With Soda Cloud, one invalid check attribute stops every check (as in Soda Core).
@@ -644,6 +647,8 @@ struct Sampling<'a> {
 struct Session {
     runtime: Option<tokio::runtime::Runtime>,
     connections: engine::Connections,
+    /// The connection to the scan's data source while it is being opened.
+    opening: Option<tokio::task::JoinHandle<Result<Connection, EngineError>>>,
     /// Whether running queries show the progress line on stderr.
     progress_line: bool,
 }
@@ -660,6 +665,28 @@ impl Session {
         self.runtime.as_ref()
     }
 
+    /// Starts connecting to the scan's data source while the checks files are read, so that
+    /// setting up the connection is not on the path of the first query.
+    fn start_opening(
+        &mut self,
+        config: &crate::config::Configuration,
+        name: &str,
+        logs: &mut Logs,
+    ) {
+        let Some(ds) = config.data_source(name).cloned() else {
+            return;
+        };
+        let Some(rt) = self.runtime(logs) else { return };
+        self.opening = Some(rt.spawn(async move { Connection::open(&ds).await }));
+    }
+
+    /// Gives up the connection being opened: the checks need no database.
+    fn stop_opening(&mut self) {
+        if let Some(opening) = self.opening.take() {
+            opening.abort();
+        }
+    }
+
     /// Opens the scan's data source; failures are logged and leave the session unconnected.
     fn open(&mut self, config: &crate::config::Configuration, name: &str, logs: &mut Logs) {
         let Some(ds) = config.data_source(name) else {
@@ -674,8 +701,17 @@ impl Session {
             ));
             return;
         };
+        let opening = self.opening.take();
         let Some(rt) = self.runtime(logs) else { return };
-        match rt.block_on(Connection::open(ds)) {
+        let opened = match opening {
+            Some(opening) => rt.block_on(opening).unwrap_or_else(|e| {
+                Err(EngineError::Configuration(format!(
+                    "the connection task ended: {e}"
+                )))
+            }),
+            None => rt.block_on(Connection::open(ds)),
+        };
+        match opened {
             Ok(c) => self.connections.default = Some(c),
             Err(e) => logs.error(format!(
                 "Could not connect to data source \"{}\": {e}",
@@ -755,8 +791,8 @@ impl Session {
             }
         }
         log_queries(&outcome.executed, logs);
-        for note in &outcome.notes {
-            logs.debug(note.clone());
+        for shortcut in &outcome.shortcuts {
+            logs.debug(report::problems::shortcut(shortcut));
         }
         outcome
     }

@@ -33,7 +33,15 @@ pub struct PooledDriver<DB: sqlx::Database> {
     /// only read (SQLite files opened read-only, with an authorizer).
     pub begin_read_only: Option<&'static str>,
     pub decode: Decode<DB::Row>,
+    /// Sessions kept between statements. sqlx hands a session back to its pool with a ping
+    /// in a task of its own, and a statement that starts meanwhile finds none idle and opens
+    /// a new session: on PostgreSQL a new backend whose cold caches cost more than a small
+    /// scan's queries.
+    pub idle: Idle<DB>,
 }
+
+/// The sessions a [`PooledDriver`] keeps between statements.
+pub type Idle<DB> = std::sync::Mutex<Vec<sqlx::pool::PoolConnection<DB>>>;
 
 impl<DB> Driver for PooledDriver<DB>
 where
@@ -52,9 +60,7 @@ where
     ) -> LocalBoxFuture<'a, Result<Rows, EngineError>> {
         Box::pin(async move {
             let rows = match self.begin_read_only {
-                Some(begin) => {
-                    in_read_only_transaction(&self.pool, begin, sql, keep, self.decode).await
-                }
+                Some(begin) => self.in_read_only_transaction(begin, sql, keep).await,
                 None => stream_rows(&self.pool, sql, keep, self.decode).await,
             };
             rows.map_err(|e| engine_error(&e))
@@ -62,7 +68,48 @@ where
     }
 
     fn close(&self) -> LocalBoxFuture<'_, ()> {
+        // The pool waits for every session it lent, so the kept ones go back first.
+        drop(self.take_all_idle());
         Box::pin(self.pool.close())
+    }
+}
+
+impl<DB> PooledDriver<DB>
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> <DB as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+{
+    /// Runs one statement in its own read-only transaction that is rolled back: whatever a
+    /// statement changes in the session (even the read-only default) does not outlive it.
+    async fn in_read_only_transaction(
+        &self,
+        begin: &'static str,
+        sql: &str,
+        keep: usize,
+    ) -> Result<Rows, sqlx::Error> {
+        let kept = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let mut conn = match kept {
+            Some(conn) => conn,
+            None => self.pool.acquire().await?,
+        };
+        sqlx::raw_sql(begin).execute(&mut *conn).await?;
+        // Collected before ROLLBACK is sent, so that a failing query still reaches it.
+        let result = stream_rows(&mut *conn, sql, keep, self.decode).await;
+        if sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_err() {
+            // A connection whose transaction cannot be ended is not reused.
+            conn.detach();
+        } else if let Ok(mut idle) = self.idle.lock() {
+            idle.push(conn);
+        }
+        result
+    }
+
+    fn take_all_idle(&self) -> Vec<sqlx::pool::PoolConnection<DB>> {
+        self.idle
+            .lock()
+            .map(|mut idle| std::mem::take(&mut *idle))
+            .unwrap_or_default()
     }
 }
 
@@ -133,31 +180,4 @@ fn name_untyped_columns(out: &mut Rows) {
             .to_string();
         }
     }
-}
-
-/// Runs one statement in its own read-only transaction that is rolled back: whatever a
-/// statement changes in the session (even the read-only default) does not outlive it.
-fn in_read_only_transaction<'a, DB>(
-    pool: &'a sqlx::Pool<DB>,
-    begin: &'static str,
-    sql: &'a str,
-    keep: usize,
-    decode: Decode<DB::Row>,
-) -> LocalBoxFuture<'a, Result<Rows, sqlx::Error>>
-where
-    DB: sqlx::Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> <DB as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
-{
-    Box::pin(async move {
-        let mut conn = pool.acquire().await?;
-        sqlx::raw_sql(begin).execute(&mut *conn).await?;
-        // Collected before ROLLBACK is sent, so that a failing query still reaches it.
-        let result = stream_rows(&mut *conn, sql, keep, decode).await;
-        if sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_err() {
-            // A connection whose transaction cannot be ended is not reused.
-            conn.detach();
-        }
-        result
-    })
 }

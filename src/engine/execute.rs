@@ -6,7 +6,7 @@ use super::dialect::{self, Post, ReferenceSelect, RenderedQuery};
 use super::unique::UniqueKeys;
 use super::{Connection, Connections};
 use crate::measure::progress::Progress;
-use crate::measure::{EngineError, Executed, Measurements, Rows, Value, MAX_KEPT_ROWS};
+use crate::measure::{EngineError, Executed, Measurements, Rows, Shortcut, Value, MAX_KEPT_ROWS};
 use crate::plan::{Metric, MetricKind, Plan, Query, QueryKind};
 use std::time::{Duration, Instant};
 
@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 #[derive(Default)]
 struct QueryRun {
     executed: Vec<Executed>,
-    /// Why a query was not needed, for the scan log.
-    notes: Vec<String>,
+    /// Queries that were not needed, and why.
+    shortcuts: Vec<Shortcut>,
     values: Vec<(usize, Value)>,
     rows: Vec<(usize, Rows)>,
 }
@@ -69,7 +69,7 @@ pub async fn execute(conns: &Connections, plan: &Plan, progress: &Progress) -> M
             }
         }
         out.executed.extend(run.executed);
-        out.notes.extend(run.notes);
+        out.shortcuts.extend(run.shortcuts);
     }
     out
 }
@@ -169,7 +169,7 @@ async fn run_aggregate(
 }
 
 /// A duplicate count that a unique key of the table makes 0: set without its query, and
-/// said in the scan log (`-V`).
+/// recorded as a [`Shortcut`].
 async fn answered_by_a_key(
     conn: &Connection,
     plan: &Plan,
@@ -192,14 +192,14 @@ async fn answered_by_a_key(
         return false;
     };
     run.values.push((metric, Value::Int(0)));
-    run.notes.push(format!(
-        "Query {} not run: duplicate_count({}) is 0 because {} is unique by {} ({})",
-        q.name,
-        columns.join(", "),
-        crate::measure::unquoted_table(&q.dataset.table),
-        key.name,
-        key.columns.join(", ")
-    ));
+    run.shortcuts.push(Shortcut {
+        metric,
+        query: q.name.clone(),
+        table: crate::measure::unquoted_table(&q.dataset.table),
+        columns: columns.clone(),
+        key: key.name,
+        key_columns: key.columns,
+    });
     true
 }
 

@@ -3,7 +3,8 @@
 //! Each database (`postgres.rs`, `mysql.rs`, `sqlite.rs`) is one implementation of the
 //! [`driver::Driver`] trait (open read-only sessions, run one statement in a read-only
 //! transaction, decode its values) and of the [`dialect::Dialect`] trait (how it spells SQL).
-//! [`Connection`] wraps a driver with the single-statement [`guard`] and a timeout;
+//! [`Connection`] wraps a driver with the single-statement [`guard`], a timeout and the
+//! [`lanes`] that decide how many statements run at once;
 //! [`Connection::open`] is the one place a configured type becomes a driver. `execute.rs` runs
 //! a plan's queries concurrently; `samples.rs` and `profiling.rs` run the queries of failed-row
 //! samples and of the profiling sections.
@@ -12,6 +13,7 @@ pub mod dialect;
 pub mod driver;
 mod execute;
 pub mod guard;
+pub mod lanes;
 pub mod mysql;
 pub mod postgres;
 pub mod profiling;
@@ -33,6 +35,8 @@ use std::time::Duration;
 #[derive(Clone)]
 pub struct Connection {
     driver: Arc<dyn Driver>,
+    /// How many of its statements run at once.
+    lanes: Arc<lanes::Lanes>,
     pub schema: Option<String>,
     /// The configured database name (schema queries filter on it).
     pub database: Option<String>,
@@ -119,6 +123,7 @@ impl Connection {
         };
         Ok(Connection {
             driver: driver?,
+            lanes: Arc::new(lanes::Lanes::new(ds.max_connections as usize)),
             schema: ds.schema.clone(),
             database,
             query_timeout: ds.query_timeout,
@@ -138,6 +143,7 @@ impl Connection {
     /// Runs one statement; keeps at most `keep` rows but counts them all.
     pub async fn fetch_rows(&self, sql: &str, keep: usize) -> Result<Rows, EngineError> {
         let sql = guard::single_statement(sql, self.dialect().quoting())?;
+        let _lane = self.lanes.enter().await;
         let run = self.driver.fetch_rows(&sql, keep);
         // The server-side timeout is the real guard; this one catches a dead connection.
         match tokio::time::timeout(self.query_timeout + Duration::from_secs(5), run).await {

@@ -12,6 +12,10 @@ use std::sync::Arc;
 
 pub struct Postgres;
 
+/// information_schema's `data_type` of a column: the base type of a domain, `ARRAY` for
+/// arrays, the type's own name for built-in types and `USER-DEFINED` for the rest.
+const PG_DATA_TYPE: &str = "CASE WHEN t.typtype = 'd' THEN CASE WHEN bt.typelem <> 0 AND bt.typlen = -1 THEN 'ARRAY' WHEN bt.typnamespace = 'pg_catalog'::regnamespace THEN format_type(t.typbasetype, NULL) ELSE 'USER-DEFINED' END WHEN t.typelem <> 0 AND t.typlen = -1 THEN 'ARRAY' WHEN t.typnamespace = 'pg_catalog'::regnamespace THEN format_type(a.atttypid, NULL) ELSE 'USER-DEFINED' END";
+
 impl Dialect for Postgres {
     fn regex_flavor(&self) -> RegexFlavor {
         RegexFlavor::Postgres
@@ -48,26 +52,29 @@ impl Dialect for Postgres {
         ))
     }
 
+    // From the system catalogues: the same rows information_schema.columns gives (its
+    // `data_type` rule, arrays and user-defined types included), without the view's privilege
+    // joins, which made it the slowest query of a small scan (8-18 ms against 0.5-7 ms).
     fn schema_query(&self, table: &str, schema: Option<&str>, database: Option<&str>) -> String {
         let t = crate::measure::unquoted_table(table).to_lowercase();
         let mut sql = format!(
-            "SELECT column_name, data_type, is_nullable \nFROM information_schema.columns \nWHERE lower(table_name) = {}",
+            "SELECT a.attname::text AS column_name, \n  {PG_DATA_TYPE} AS data_type, \n  CASE WHEN a.attnotnull OR (t.typtype = 'd' AND t.typnotnull) THEN 'NO' ELSE 'YES' END AS is_nullable \nFROM pg_attribute a \nJOIN pg_class c ON c.oid = a.attrelid \nJOIN pg_namespace n ON n.oid = c.relnamespace \nJOIN pg_type t ON t.oid = a.atttypid \nLEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype \nWHERE lower(c.relname) = {} \n  AND c.relkind IN ('r', 'v', 'f', 'p') AND a.attnum > 0 AND NOT a.attisdropped",
             self.string_literal(&t)
         );
         if let Some(db) = database {
             sql.push_str(&format!(
-                " \n  AND lower(table_catalog) = {}",
+                " \n  AND lower(current_database()) = {}",
                 self.string_literal(&db.to_lowercase())
             ));
         }
         match schema {
             Some(s) => sql.push_str(&format!(
-                " \n  AND lower(table_schema) = {}",
+                " \n  AND lower(n.nspname) = {}",
                 self.string_literal(&s.to_lowercase())
             )),
-            None => sql.push_str(" \n  AND table_schema = current_schema()"),
+            None => sql.push_str(" \n  AND n.nspname = current_schema()"),
         }
-        sql.push_str("\nORDER BY ORDINAL_POSITION");
+        sql.push_str("\nORDER BY a.attnum");
         sql
     }
 
@@ -111,6 +118,7 @@ pub async fn open(ds: &DataSource, pool_size: u32) -> Result<Arc<dyn Driver>, sq
         dialect: &Postgres,
         begin_read_only: Some("BEGIN READ ONLY"),
         decode: value,
+        idle: Default::default(),
     }))
 }
 

@@ -311,9 +311,47 @@ pub fn evaluate(
             );
         }
         CheckKind::RowCountComparison { .. } => row_count_comparison(&input, &mut result),
-        _ => metric_outcome(&input, &mut result, messages),
+        _ => {
+            metric_outcome(&input, &mut result, messages);
+            shortcut_blocks(&input, &mut result);
+        }
     }
     vec![result]
+}
+
+/// A CSV block per metric of the check that a unique key answered without its query, so
+/// the results say why a duplicate count is 0 without a query to show for it.
+fn shortcut_blocks(input: &Input, result: &mut CheckResult) {
+    let Some(blocks) = result.blocks.as_mut() else {
+        return;
+    };
+    let answered = input
+        .out
+        .shortcuts
+        .iter()
+        .filter(|s| input.ids.contains(&s.metric));
+    for s in answered {
+        let text = format!(
+            "Table,Columns,Unique key,Key columns,Query not run\n{},{},{},{},{}",
+            csv_field(&s.table),
+            csv_field(&s.columns.join(" ")),
+            csv_field(&s.key),
+            csv_field(&s.key_columns.join(" ")),
+            csv_field(&s.query)
+        );
+        blocks.push(
+            serde_json::json!({"type": "csv", "text": text, "title": "Answered by a unique key"}),
+        );
+    }
+}
+
+/// A CSV field, quoted when it holds a separator, a quote or a line break.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
 }
 
 /// What evaluating one check reads.

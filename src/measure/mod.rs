@@ -99,8 +99,23 @@ pub struct Measurements {
     /// Result rows of metrics whose value is a table (schema, group by, fail query).
     pub rows: Vec<Option<Rows>>,
     pub executed: Vec<Executed>,
-    /// Work the engine saved and why (a duplicate count a unique key answers), for `-V`.
-    pub notes: Vec<String>,
+    /// Queries the engine did not need to run, and why.
+    pub shortcuts: Vec<Shortcut>,
+}
+
+/// A duplicate count answered by the catalogue: a unique key of the table covers some of the
+/// checked columns, so the count is 0 and its GROUP BY query was not sent. Said in the scan
+/// log (`-V`) and in the diagnostics of the checks that read the metric.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shortcut {
+    pub metric: usize,
+    /// The name of the query that was not run.
+    pub query: String,
+    pub table: String,
+    pub columns: Vec<String>,
+    /// The key's name in the catalogue and its columns.
+    pub key: String,
+    pub key_columns: Vec<String>,
 }
 
 impl Measurements {
@@ -110,7 +125,7 @@ impl Measurements {
             values: vec![None; n],
             rows: vec![None; n],
             executed: Vec::new(),
-            notes: Vec::new(),
+            shortcuts: Vec::new(),
         }
     }
 }

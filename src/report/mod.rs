@@ -12,7 +12,7 @@ pub mod document;
 pub mod github;
 pub mod html;
 pub mod junit;
-mod problems;
+pub mod problems;
 pub mod progress;
 pub mod results;
 

@@ -1,10 +1,11 @@
 //! The words for problems that cross stages as data: a failed connection or statement
 //! ([`EngineError`]) and a check that could not be evaluated ([`Problem`]). The stages that
 //! find them keep a kind and a location; this is the one place they become text, so a message
-//! is changed (or translated, or shown differently in a report) here and nowhere else.
+//! is changed (or translated, or shown differently in a report) here and nowhere else. The
+//! scan-log line of a query the engine skipped ([`Shortcut`]) is here for the same reason.
 
 use crate::eval::{GroupByProblem, Problem, ThresholdProblem};
-use crate::measure::EngineError;
+use crate::measure::{EngineError, Shortcut};
 use std::fmt;
 
 impl fmt::Display for EngineError {
@@ -141,4 +142,16 @@ impl fmt::Display for GroupByProblem {
             ),
         }
     }
+}
+
+/// The scan-log line of a query the engine did not need to run.
+pub fn shortcut(s: &Shortcut) -> String {
+    format!(
+        "Query {} not run: duplicate_count({}) is 0 because {} is unique by {} ({})",
+        s.query,
+        s.columns.join(", "),
+        s.table,
+        s.key,
+        s.key_columns.join(", ")
+    )
 }

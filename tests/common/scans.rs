@@ -509,6 +509,35 @@ pub fn duplicates_answered_by_keys(db: Database) {
         assert_eq!((lookups, counted, skipped), (1, 1, 2), "{names:?}\n{run}");
         run.expect_stdout_contains("is 0 because customers is unique by");
     }
+    // The check's diagnostics say which key answered it, the way Soda Cloud shows tables.
+    let key_block = |name: &str| {
+        r.check(name)["diagnostics"]["blocks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|b| b["title"] == "Answered by a unique key")
+            .map(|b| b["text"].as_str().unwrap_or_default().to_string())
+    };
+    let keyed = key_block("duplicate_count(email, id) = 0");
+    let unkeyed = key_block("duplicate_count(email) = 1");
+    if db == Database::Spark {
+        assert_eq!((keyed, unkeyed), (None, None));
+    } else {
+        let text = keyed.expect("a block naming the key");
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next(),
+            Some("Table,Columns,Unique key,Key columns,Query not run")
+        );
+        let row: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+        assert_eq!(
+            (row[0], row[1], row[3]),
+            ("customers", "email id", "id"),
+            "{text}"
+        );
+        assert!(row[4].ends_with("duplicate_count"), "{text}");
+        assert_eq!(unkeyed, None);
+    }
 }
 
 /// The `#[test]`s every engine runs, for the `DB` of the calling module.

@@ -44,12 +44,19 @@ WHERE frequency > 1;
 SELECT AVG(CASE WHEN late THEN 1 ELSE 0 END) FROM orders;
 
 -- 6.shop.customers.schema[customers]
-SELECT column_name, data_type, is_nullable 
-FROM information_schema.columns 
-WHERE lower(table_name) = 'customers' 
-  AND lower(table_catalog) = 'shop' 
-  AND lower(table_schema) = 'mart'
-ORDER BY ORDINAL_POSITION;
+SELECT a.attname::text AS column_name, 
+  CASE WHEN t.typtype = 'd' THEN CASE WHEN bt.typelem <> 0 AND bt.typlen = -1 THEN 'ARRAY' WHEN bt.typnamespace = 'pg_catalog'::regnamespace THEN format_type(t.typbasetype, NULL) ELSE 'USER-DEFINED' END WHEN t.typelem <> 0 AND t.typlen = -1 THEN 'ARRAY' WHEN t.typnamespace = 'pg_catalog'::regnamespace THEN format_type(a.atttypid, NULL) ELSE 'USER-DEFINED' END AS data_type, 
+  CASE WHEN a.attnotnull OR (t.typtype = 'd' AND t.typnotnull) THEN 'NO' ELSE 'YES' END AS is_nullable 
+FROM pg_attribute a 
+JOIN pg_class c ON c.oid = a.attrelid 
+JOIN pg_namespace n ON n.oid = c.relnamespace 
+JOIN pg_type t ON t.oid = a.atttypid 
+LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype 
+WHERE lower(c.relname) = 'customers' 
+  AND c.relkind IN ('r', 'v', 'f', 'p') AND a.attnum > 0 AND NOT a.attisdropped 
+  AND lower(current_database()) = 'shop' 
+  AND lower(n.nspname) = 'mart'
+ORDER BY a.attnum;
 
 -- 7.shop.customers.reference[country]
 SELECT COUNT(*)
