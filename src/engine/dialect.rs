@@ -64,6 +64,18 @@ pub trait Dialect: Send + Sync {
     /// on the column `name` built by [`render_table_discovery`].
     fn table_discovery(&self, name_filter: &str, schema: Option<&str>) -> String;
 
+    /// The statement asking the planner how many groups a GROUP BY query makes (the first
+    /// line of its answer says `rows=N`); `None` where the engine's plan does not change.
+    fn group_estimate(&self, _group_by: &str) -> Option<String> {
+        None
+    }
+
+    /// Settings for a duplicate GROUP BY expected to make `groups` groups: the fastest exact
+    /// plan measured on the engine.
+    fn group_by_settings(&self, _groups: u64) -> &'static [&'static str] {
+        &[]
+    }
+
     /// For engines that cannot filter a table listing in SQL: the statement listing every
     /// table (names in column `tableName` or the first), filtered with the patterns in Rust.
     fn table_listing(&self, _schema: Option<&str>) -> Option<String> {
@@ -585,27 +597,29 @@ fn duplicate_where(cols: &[String], partition_where: Option<&str>, m: &Metric) -
     clauses.join(" \n  AND ")
 }
 
-/// Renders a duplicate-count query (sodacl.md §6.6).
-pub fn render_duplicate(plan: &Plan, q: &Query, schema: Option<&str>) -> RenderedQuery {
+/// The GROUP BY of a duplicate count: one row per group of the checked columns, with its
+/// frequency.
+pub fn duplicate_groups(plan: &Plan, q: &Query, schema: Option<&str>) -> Option<String> {
     let QueryKind::Duplicate { metric } = &q.kind else {
-        return RenderedQuery {
-            sql: String::new(),
-            posts: vec![],
-        };
+        return None;
     };
     let m = &plan.metrics[*metric];
     let MetricKind::DuplicateCount(cols) = &m.kind else {
-        return RenderedQuery {
-            sql: String::new(),
-            posts: vec![],
-        };
+        return None;
     };
-    let sql = format!(
-        "WITH frequencies AS (\n    SELECT COUNT(*) AS frequency\n    FROM {}\n    WHERE {}\n    GROUP BY {})\nSELECT COUNT(*)\nFROM frequencies\nWHERE frequency > 1",
+    Some(format!(
+        "SELECT COUNT(*) AS frequency\n    FROM {}\n    WHERE {}\n    GROUP BY {}",
         qualified_table(schema, &q.dataset.table),
         duplicate_where(cols, q.partition_where.as_deref(), m),
         cols.join(", ")
-    );
+    ))
+}
+
+/// Renders a duplicate-count query (sodacl.md §6.6).
+pub fn render_duplicate(plan: &Plan, q: &Query, schema: Option<&str>) -> RenderedQuery {
+    let sql = duplicate_groups(plan, q, schema).map_or_else(String::new, |groups| {
+        format!("WITH frequencies AS (\n    {groups})\nSELECT COUNT(*)\nFROM frequencies\nWHERE frequency > 1")
+    });
     RenderedQuery {
         sql,
         posts: vec![Post::None],

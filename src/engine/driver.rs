@@ -14,10 +14,13 @@ pub trait Driver: Send + Sync {
     fn dialect(&self) -> &dyn Dialect;
 
     /// Runs one statement in a read-only session; keeps at most `keep` rows but counts them all.
+    /// `settings` (constant statements from the dialect, such as `SET LOCAL work_mem`) apply
+    /// to this statement only; engines without transactions ignore them.
     fn fetch_rows<'a>(
         &'a self,
         sql: &'a str,
         keep: usize,
+        settings: &'a [&'static str],
     ) -> LocalBoxFuture<'a, Result<Rows, EngineError>>;
 
     /// Closes the pool.
@@ -57,10 +60,14 @@ where
         &'a self,
         sql: &'a str,
         keep: usize,
+        settings: &'a [&'static str],
     ) -> LocalBoxFuture<'a, Result<Rows, EngineError>> {
         Box::pin(async move {
             let rows = match self.begin_read_only {
-                Some(begin) => self.in_read_only_transaction(begin, sql, keep).await,
+                Some(begin) => {
+                    self.in_read_only_transaction(begin, settings, sql, keep)
+                        .await
+                }
                 None => stream_rows(&self.pool, sql, keep, self.decode).await,
             };
             rows.map_err(|e| engine_error(&e))
@@ -81,10 +88,12 @@ where
     for<'q> <DB as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
 {
     /// Runs one statement in its own read-only transaction that is rolled back: whatever a
-    /// statement changes in the session (even the read-only default) does not outlive it.
+    /// statement changes in the session (even the read-only default), and the `settings`
+    /// made for it, do not outlive it.
     async fn in_read_only_transaction(
         &self,
         begin: &'static str,
+        settings: &[&'static str],
         sql: &str,
         keep: usize,
     ) -> Result<Rows, sqlx::Error> {
@@ -94,6 +103,9 @@ where
             None => self.pool.acquire().await?,
         };
         sqlx::raw_sql(begin).execute(&mut *conn).await?;
+        for setting in settings {
+            sqlx::raw_sql(setting).execute(&mut *conn).await?;
+        }
         // Collected before ROLLBACK is sent, so that a failing query still reaches it.
         let result = stream_rows(&mut *conn, sql, keep, self.decode).await;
         if sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_err() {

@@ -142,9 +142,19 @@ impl Connection {
 
     /// Runs one statement; keeps at most `keep` rows but counts them all.
     pub async fn fetch_rows(&self, sql: &str, keep: usize) -> Result<Rows, EngineError> {
+        self.fetch_rows_with(&[], sql, keep).await
+    }
+
+    /// Runs one statement with session `settings` that last for it alone.
+    pub async fn fetch_rows_with(
+        &self,
+        settings: &[&'static str],
+        sql: &str,
+        keep: usize,
+    ) -> Result<Rows, EngineError> {
         let sql = guard::single_statement(sql, self.dialect().quoting())?;
         let _lane = self.lanes.enter().await;
-        let run = self.driver.fetch_rows(&sql, keep);
+        let run = self.driver.fetch_rows(&sql, keep, settings);
         // The server-side timeout is the real guard; this one catches a dead connection.
         match tokio::time::timeout(self.query_timeout + Duration::from_secs(5), run).await {
             Ok(r) => r,

@@ -12,6 +12,9 @@ use std::sync::Arc;
 
 pub struct Postgres;
 
+/// The planner's group estimate from which a duplicate count groups by sorting.
+const SORTED_GROUP_BY_FROM: u64 = 50_000;
+
 /// information_schema's `data_type` of a column: the base type of a domain, `ARRAY` for
 /// arrays, the type's own name for built-in types and `USER-DEFINED` for the rest.
 const PG_DATA_TYPE: &str = "CASE WHEN t.typtype = 'd' THEN CASE WHEN bt.typelem <> 0 AND bt.typlen = -1 THEN 'ARRAY' WHEN bt.typnamespace = 'pg_catalog'::regnamespace THEN format_type(t.typbasetype, NULL) ELSE 'USER-DEFINED' END WHEN t.typelem <> 0 AND t.typlen = -1 THEN 'ARRAY' WHEN t.typnamespace = 'pg_catalog'::regnamespace THEN format_type(a.atttypid, NULL) ELSE 'USER-DEFINED' END";
@@ -80,6 +83,25 @@ impl Dialect for Postgres {
 
     fn fold_pattern(&self, pattern: &str) -> String {
         pattern.to_lowercase()
+    }
+
+    fn group_estimate(&self, group_by: &str) -> Option<String> {
+        Some(format!("EXPLAIN {group_by}"))
+    }
+
+    // Measured on 5 million rows (examples/bench/duplicates-bench.sh): from about 100,000
+    // groups on, a sorted GROUP BY beats the hash aggregate PostgreSQL picks (0.56 s against
+    // 0.81 s at 100,000 groups, 1.7 s against 3.3 s at 5 million); at 1,000 groups the hash
+    // is 3.5x faster. The sort gets up to 128 MB, for this statement only.
+    fn group_by_settings(&self, groups: u64) -> &'static [&'static str] {
+        if groups >= SORTED_GROUP_BY_FROM {
+            &[
+                "SET LOCAL enable_hashagg = off",
+                "SET LOCAL work_mem = '128MB'",
+            ]
+        } else {
+            &[]
+        }
     }
 
     // Names that are not plain lower-case identifiers must be quoted to be found again.

@@ -190,6 +190,7 @@ impl Driver for SparkDriver {
         &'a self,
         sql: &'a str,
         keep: usize,
+        _settings: &'a [&'static str],
     ) -> LocalBoxFuture<'a, Result<Rows, EngineError>> {
         Box::pin(async move {
             let statement = read_only_statement(sql)?;
