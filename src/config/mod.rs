@@ -48,6 +48,8 @@ pub enum Engine {
         password: Option<Secret>,
         database: Option<String>,
         sslmode: Option<String>,
+        /// `max_parallel_workers_per_gather` of the scan's sessions; the server's when unset.
+        parallel_workers: Option<u32>,
     },
     MySql {
         host: String,
@@ -359,6 +361,18 @@ fn resolve_data_source(
         s.as_ref()
             .map_or(default, |v| Duration::from_secs_f64(v.value.max(0.001)))
     };
+    if let (Some(n), false) = (
+        &ds.parallel_workers,
+        matches!(engine, Engine::Postgres { .. }),
+    ) {
+        problems.push(raw::Problem {
+            pos: n.pos,
+            message: format!(
+                "data_source {}: parallel_workers applies to postgres data sources only",
+                ds.name
+            ),
+        });
+    }
     Some(DataSource {
         name: ds.name.clone(),
         engine,
@@ -466,7 +480,24 @@ fn postgres_engine(ds: &raw::RawDataSource, problems: &mut Vec<raw::Problem>) ->
         password: secret(&ds.password),
         database: value(&ds.database),
         sslmode: value(&ds.sslmode),
+        parallel_workers: parallel_workers(ds, problems),
     })
+}
+
+/// Parallel workers per query on PostgreSQL, from 0 (each query on one core) to 64.
+fn parallel_workers(ds: &raw::RawDataSource, problems: &mut Vec<raw::Problem>) -> Option<u32> {
+    let n = ds.parallel_workers.as_ref()?;
+    if n.value.fract() == 0.0 && (0.0..=64.0).contains(&n.value) {
+        return Some(n.value as u32);
+    }
+    problems.push(raw::Problem {
+        pos: n.pos,
+        message: format!(
+            "data_source {}: parallel_workers must be a whole number from 0 to 64",
+            ds.name
+        ),
+    });
+    None
 }
 
 fn mysql_engine(ds: &raw::RawDataSource, problems: &mut Vec<raw::Problem>) -> Option<Engine> {
@@ -765,6 +796,46 @@ mod tests {
             let config = load(&[path], &Vars::default(), &mut logs);
             assert_eq!(logs.error_count(), errors, "{text}");
             assert_eq!(config.data_sources[0].max_connections, expected, "{text}");
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+
+    #[test]
+    fn parallel_workers_are_for_postgres_from_0_to_64() {
+        for (body, expected, errors) in [
+            (
+                "type: postgres\n  host: h\n  parallel_workers: 0",
+                Some(0),
+                0,
+            ),
+            (
+                "type: postgres\n  host: h\n  parallel_workers: 3",
+                Some(3),
+                0,
+            ),
+            ("type: postgres\n  host: h\n  parallel_workers: 65", None, 1),
+            ("type: postgres\n  host: h\n  parallel_workers: -1", None, 1),
+            ("type: postgres\n  host: h", None, 0),
+            ("type: sqlite\n  path: x.db\n  parallel_workers: 2", None, 1),
+        ] {
+            let dir = std::env::temp_dir().join(format!(
+                "soda-parallel-{}-{}",
+                std::process::id(),
+                body.len()
+            ));
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join("configuration.yml");
+            std::fs::write(&path, format!("data_source db:\n  {body}\n")).unwrap();
+            let mut logs = logs();
+            let config = load(&[path], &Vars::default(), &mut logs);
+            assert_eq!(logs.error_count(), errors, "{body}");
+            let workers = match &config.data_sources[0].engine {
+                Engine::Postgres {
+                    parallel_workers, ..
+                } => *parallel_workers,
+                _ => None,
+            };
+            assert_eq!(workers, expected, "{body}");
             let _ = std::fs::remove_dir_all(&dir);
         }
     }

@@ -36,6 +36,8 @@ pub struct RawDataSource {
     pub connection_timeout: Option<Spanned<f64>>,
     pub query_timeout: Option<Spanned<f64>>,
     pub max_connections: Option<Spanned<f64>>,
+    /// PostgreSQL: parallel workers each query may use.
+    pub parallel_workers: Option<Spanned<f64>>,
     pub samples_limit: Option<Spanned<i64>>,
     pub disable_samples: Option<bool>,
     /// Spark: the Connect endpoint's bearer token, TLS, catalog and Soda Core's `method`.
@@ -120,6 +122,7 @@ const DATA_SOURCE_KEYS: &[&str] = &[
     "connection_timeout",
     "query_timeout",
     "max_connections",
+    "parallel_workers",
     "connection",
     "quote_tables",
     "connection_parameters",
@@ -238,6 +241,7 @@ fn read_data_source(
             "connection_timeout" => ds.connection_timeout = number(&k, value, problems),
             "query_timeout" => ds.query_timeout = number(&k, value, problems),
             "max_connections" => ds.max_connections = number(&k, value, problems),
+            "parallel_workers" => ds.parallel_workers = number(&k, value, problems),
             "disable_samples" => ds.disable_samples = boolean(&k, value, problems),
             "token" => ds.token = string(&k, value, problems),
             "use_ssl" => ds.use_ssl = boolean(&k, value, problems),

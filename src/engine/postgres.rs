@@ -153,6 +153,7 @@ async fn connect(ds: &DataSource, pool_size: u32) -> Result<PgPool, sqlx::Error>
         password,
         database,
         sslmode,
+        parallel_workers,
     } = &ds.engine
     else {
         return Err(sqlx::Error::Configuration(
@@ -185,6 +186,9 @@ async fn connect(ds: &DataSource, pool_size: u32) -> Result<PgPool, sqlx::Error>
         ("statement_timeout", timeout_ms),
         ("standard_conforming_strings", "on".to_string()),
     ]);
+    if let Some(n) = parallel_workers {
+        opts = opts.options([("max_parallel_workers_per_gather", n.to_string())]);
+    }
     let schema = ds.schema.clone();
     PgPoolOptions::new()
         .max_connections(pool_size)
