@@ -39,8 +39,9 @@ pub struct PooledDriver<DB: sqlx::Database> {
     /// Sessions kept between statements. sqlx hands a session back to its pool with a ping
     /// in a task of its own, and a statement that starts meanwhile finds none idle and opens
     /// a new session: on PostgreSQL a new backend whose cold caches cost more than a small
-    /// scan's queries.
-    pub idle: Idle<DB>,
+    /// scan's queries. `None` where sessions must pass the pool's `after_release` (MySQL puts
+    /// its session settings back there, since a statement may change them).
+    pub idle: Option<Idle<DB>>,
 }
 
 /// The sessions a [`PooledDriver`] keeps between statements.
@@ -97,7 +98,11 @@ where
         sql: &str,
         keep: usize,
     ) -> Result<Rows, sqlx::Error> {
-        let kept = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let kept = self
+            .idle
+            .as_ref()
+            .and_then(|idle| idle.lock().ok())
+            .and_then(|mut idle| idle.pop());
         let mut conn = match kept {
             Some(conn) => conn,
             None => self.pool.acquire().await?,
@@ -111,7 +116,7 @@ where
         if sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_err() {
             // A connection whose transaction cannot be ended is not reused.
             conn.detach();
-        } else if let Ok(mut idle) = self.idle.lock() {
+        } else if let Some(Ok(mut idle)) = self.idle.as_ref().map(|idle| idle.lock()) {
             idle.push(conn);
         }
         result
@@ -119,7 +124,8 @@ where
 
     fn take_all_idle(&self) -> Vec<sqlx::pool::PoolConnection<DB>> {
         self.idle
-            .lock()
+            .as_ref()
+            .and_then(|idle| idle.lock().ok())
             .map(|mut idle| std::mem::take(&mut *idle))
             .unwrap_or_default()
     }

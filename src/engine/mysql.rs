@@ -114,7 +114,7 @@ pub async fn open(ds: &DataSource, pool_size: u32) -> Result<Arc<dyn Driver>, sq
         dialect: &MySql,
         begin_read_only: Some("START TRANSACTION READ ONLY"),
         decode: value,
-        idle: Default::default(),
+        idle: None,
     }))
 }
 

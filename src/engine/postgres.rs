@@ -140,7 +140,7 @@ pub async fn open(ds: &DataSource, pool_size: u32) -> Result<Arc<dyn Driver>, sq
         dialect: &Postgres,
         begin_read_only: Some("BEGIN READ ONLY"),
         decode: value,
-        idle: Default::default(),
+        idle: Some(Default::default()),
     }))
 }
 

@@ -91,7 +91,7 @@ pub async fn open(ds: &DataSource, pool_size: u32) -> Result<Arc<dyn Driver>, sq
         dialect: &Sqlite,
         begin_read_only: None,
         decode: value,
-        idle: Default::default(),
+        idle: Some(Default::default()),
     }))
 }
 
