@@ -65,7 +65,7 @@ fn rendered(d: &dyn Dialect) -> String {
             QueryKind::Aggregate { items } => {
                 dialect::render_aggregate(d, &plan, q, items, schema).sql
             }
-            QueryKind::Duplicate { .. } => dialect::render_duplicate(&plan, q, schema).sql,
+            QueryKind::Duplicate { .. } => dialect::render_duplicate(d, &plan, q, schema).sql,
             QueryKind::Own { metric } => {
                 let m = &plan.metrics[*metric];
                 match &m.kind {

@@ -70,6 +70,12 @@ pub trait Dialect: Send + Sync {
         None
     }
 
+    /// Written after `SELECT` in a duplicate count's GROUP BY: the engine's fastest exact
+    /// grouping where it is not the engine's own choice.
+    fn group_by_modifier(&self) -> &'static str {
+        ""
+    }
+
     /// Settings for a duplicate GROUP BY expected to make `groups` groups: the fastest exact
     /// plan measured on the engine.
     fn group_by_settings(&self, _groups: u64) -> &'static [&'static str] {
@@ -599,7 +605,12 @@ fn duplicate_where(cols: &[String], partition_where: Option<&str>, m: &Metric) -
 
 /// The GROUP BY of a duplicate count: one row per group of the checked columns, with its
 /// frequency.
-pub fn duplicate_groups(plan: &Plan, q: &Query, schema: Option<&str>) -> Option<String> {
+pub fn duplicate_groups(
+    d: &dyn Dialect,
+    plan: &Plan,
+    q: &Query,
+    schema: Option<&str>,
+) -> Option<String> {
     let QueryKind::Duplicate { metric } = &q.kind else {
         return None;
     };
@@ -608,7 +619,8 @@ pub fn duplicate_groups(plan: &Plan, q: &Query, schema: Option<&str>) -> Option<
         return None;
     };
     Some(format!(
-        "SELECT COUNT(*) AS frequency\n    FROM {}\n    WHERE {}\n    GROUP BY {}",
+        "SELECT {}COUNT(*) AS frequency\n    FROM {}\n    WHERE {}\n    GROUP BY {}",
+        d.group_by_modifier(),
         qualified_table(schema, &q.dataset.table),
         duplicate_where(cols, q.partition_where.as_deref(), m),
         cols.join(", ")
@@ -616,8 +628,13 @@ pub fn duplicate_groups(plan: &Plan, q: &Query, schema: Option<&str>) -> Option<
 }
 
 /// Renders a duplicate-count query (sodacl.md §6.6).
-pub fn render_duplicate(plan: &Plan, q: &Query, schema: Option<&str>) -> RenderedQuery {
-    let sql = duplicate_groups(plan, q, schema).map_or_else(String::new, |groups| {
+pub fn render_duplicate(
+    d: &dyn Dialect,
+    plan: &Plan,
+    q: &Query,
+    schema: Option<&str>,
+) -> RenderedQuery {
+    let sql = duplicate_groups(d, plan, q, schema).map_or_else(String::new, |groups| {
         format!("WITH frequencies AS (\n    {groups})\nSELECT COUNT(*)\nFROM frequencies\nWHERE frequency > 1")
     });
     RenderedQuery {

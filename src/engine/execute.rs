@@ -94,7 +94,8 @@ async fn run_one(conn: Connection, plan: &Plan, q: &Query, keys: &UniqueKeys) ->
             if answered_by_a_key(&conn, plan, q, *metric, keys, &mut run).await {
                 return run;
             }
-            let rendered = dialect::render_duplicate(plan, q, conn.schema.as_deref());
+            let rendered =
+                dialect::render_duplicate(conn.dialect(), plan, q, conn.schema.as_deref());
             let settings = duplicate_settings(&conn, plan, q, &mut run).await;
             let (result, took) =
                 timed(conn.fetch_rows_with(settings, &rendered.sql, usize::MAX)).await;
@@ -215,7 +216,7 @@ async fn duplicate_settings(
     run: &mut QueryRun,
 ) -> &'static [&'static str] {
     let dialect = conn.dialect();
-    let Some(explain) = dialect::duplicate_groups(plan, q, conn.schema.as_deref())
+    let Some(explain) = dialect::duplicate_groups(dialect, plan, q, conn.schema.as_deref())
         .and_then(|groups| dialect.group_estimate(&groups))
     else {
         return &[];

@@ -14,6 +14,14 @@ use std::sync::Arc;
 pub struct MySql;
 
 impl Dialect for MySql {
+    // Measured on 5 million rows of MariaDB 10.11: grouping by sorting (SQL_BIG_RESULT)
+    // instead of through a temporary table took 3.8 s against 15.4 s for 1,000 groups of a
+    // utf8mb4 text column, 1.7 s against 11.5 s for 5 million groups and 1.8 s against 2.1 s
+    // for 100,000 (examples/bench/big-scan.sh has the whole scan).
+    fn group_by_modifier(&self) -> &'static str {
+        "SQL_BIG_RESULT "
+    }
+
     fn regex_flavor(&self) -> RegexFlavor {
         RegexFlavor::MySql
     }

@@ -21,7 +21,7 @@ FROM mart.customers;
 
 -- 3.shop.customers.duplicate_count
 WITH frequencies AS (
-    SELECT COUNT(*) AS frequency
+    SELECT SQL_BIG_RESULT COUNT(*) AS frequency
     FROM mart.customers
     WHERE country IS NOT NULL 
   AND zip IS NOT NULL
@@ -32,7 +32,7 @@ WHERE frequency > 1;
 
 -- 4.shop.customers.email.duplicate_count
 WITH frequencies AS (
-    SELECT COUNT(*) AS frequency
+    SELECT SQL_BIG_RESULT COUNT(*) AS frequency
     FROM mart.customers
     WHERE email IS NOT NULL
     GROUP BY email)
