@@ -9,6 +9,9 @@
 #   floor       the same two queries, written by hand, each in its own psql / mariadb process
 #               started at the same time (soda sends them concurrently);
 #   sequential  the same two queries one after the other in one client;
+# (on MariaDB, which runs a query on one core, soda splits the aggregation query of this big
+# table in two halves that run at once; the floor stays the two statements a person writes,
+# and the check below compares the halves' select items with the one query's);
 # then soda/floor, sequential/soda, soda's peak RSS, the load average and soda's own timing
 # of each query. It fails (exit 1) unless every check evaluated (a scan exit code of 3 or
 # more is an error), soda read the table with exactly these two statements, word for word,
@@ -220,6 +223,15 @@ SQL
   esac
 }
 
+# The select items of the queries in soda's -V output whose names match a regex (or of a
+# hand-written file), one per line, sorted: the aggregation split in parts on MariaDB has the
+# items of the one query, in two statements.
+select_items() { # select_items OUT NAME_REGEX | select_items - < FILE
+  if [ "$1" = - ]; then cat; else
+    RE="$2" awk '/^\[..:..:..\] / { n = $3; sub(/:$/, "", n); on = ($2 == "Query" && n ~ ENVIRON["RE"]); next } on' "$1"
+  fi | sed 's/^ *//; s/[ ,;]*$//' | grep -v -e '^SELECT$' -e '^FROM ' -e '^$' | sort
+}
+
 # The SQL of one query in soda's -V output (its name matching a regex), whitespace folded.
 soda_sql() { # soda_sql OUT NAME_REGEX
   RE="$2" awk '/^\[..:..:..\] / { n = $3; sub(/:$/, "", n); on = ($2 == "Query" && n ~ ENVIRON["RE"]); next } on' "$1" | fold_sql
@@ -284,12 +296,12 @@ soda_value() { # soda_value OUT CHECK_NAME
 }
 
 # The names of the two queries that read the table, in soda's log and recap.
-AGG_QUERY='^[0-9]+\.bench\.orders_big\.aggregation\[0\]$'
+AGG_QUERY='^[0-9]+\.bench\.orders_big\.aggregation\[0\](\.part\[[0-9]\])?$'
 DUP_QUERY='^[0-9]+\.bench\.orders_big\.customer_id\.duplicate_count$'
 
 # A query's duration in soda's recap (`  1.bench.orders_big.aggregation[0] [OK] 0:00:04.047761`).
 query_seconds() { # query_seconds OUT NAME_REGEX
-  RE="$2" awk '$2 ~ ENVIRON["RE"] && $3 == "[OK]" { split($4, t, ":"); printf "%.3f", t[1] * 3600 + t[2] * 60 + t[3] }' "$1"
+  RE="$2" awk '$2 ~ ENVIRON["RE"] && $3 == "[OK]" { split($4, t, ":"); printf "%.3f\n", t[1] * 3600 + t[2] * 60 + t[3] }' "$1"
 }
 
 # Counts must be equal; other values within 1e-6 (the mariadb client prints a double with six
@@ -343,7 +355,7 @@ bench_engine() { # bench_engine ENGINE
   checks=$(grep -cE '\[(PASSED|WARNED|FAILED)\]$' "$out" || true)
   reads=$(A="$AGG_QUERY" D="$DUP_QUERY" awk '/^\[..:..:..\] Query / { n = $3; sub(/:$/, "", n); c += (n ~ ENVIRON["A"] || n ~ ENVIRON["D"]) } END { print c + 0 }' "$out")
   lookups=$(( $(grep -c '^\[..:..:..\] Query ' "$out" || true) - reads ))
-  if [ "$(soda_sql "$out" "$AGG_QUERY")" != "$(fold_sql < "$WORK/$engine.aggregate.sql")" ] ||
+  if [ "$(select_items "$out" "$AGG_QUERY")" != "$(select_items - < "$WORK/$engine.aggregate.sql")" ] ||
      [ "$(soda_sql "$out" "$DUP_QUERY")" != "$(fold_sql < "$WORK/$engine.duplicate.sql")" ]; then
     same=NO
   fi
@@ -372,7 +384,7 @@ bench_engine() { # bench_engine ENGINE
   mq=$(echo "${seq_t[*]}" | median)
   echo
   echo "$engine, $ROWS rows, median of $RUNS runs (1-minute load average $load_before before, $(cut -d' ' -f1 /proc/loadavg) after)"
-  printf '  %-44s %9s s   (%s)\n' "soda scan: 15 checks, 2 queries + $lookups lookups" "$ms" "${soda_t[*]}"
+  printf '  %-44s %9s s   (%s)\n' "soda scan: 15 checks, $reads queries + $lookups lookups" "$ms" "${soda_t[*]}"
   printf '  %-44s %9s s   (%s)\n' "floor: the 2 queries at once, 2 clients" "$mf" "${floor_t[*]}"
   printf '  %-44s %9s s   (%s)\n' "sequential: the 2 queries in 1 client" "$mq" "${seq_t[*]}"
   printf '  %-44s %9sx\n' "soda / floor" "$(awk -v a="$ms" -v b="$mf" 'BEGIN{printf "%.2f", a/b}')"
@@ -381,10 +393,10 @@ bench_engine() { # bench_engine ENGINE
   printf '  %-44s %9s\n' "checks evaluated (exit code $rc)" "$checks of 15"
   printf '  %-44s %9s\n' "duplicate_count(customer_id), soda = SQL" "$dup"
   printf '  %-44s %9s\n' "hand SQL = soda's SQL, word for word" "$same"
-  printf '  %-44s %9s s\n' "soda's recap, last run: aggregation query" "$(query_seconds "$out" "$AGG_QUERY")"
+  printf '  %-44s %9s s\n' "soda's recap, last run: aggregation queries" "$(query_seconds "$out" "$AGG_QUERY" | tr '\n' ' ')"
   printf '  %-44s %9s s\n' "soda's recap, last run: duplicate query" "$(query_seconds "$out" "$DUP_QUERY")"
   echo
-  if [ "$checks" != 15 ] || [ "$reads" != 2 ] || [ "$same" != yes ] || [ "$bad" != 0 ]; then
+  if [ "$checks" != 15 ] || [ "$reads" -lt 2 ] || [ "$reads" -gt 3 ] || [ "$same" != yes ] || [ "$bad" != 0 ]; then
     echo "UNEXPECTED on $engine: $checks checks evaluated, $reads queries read the table, hand SQL = soda's: $same; the scan said:"
     cat "$out"
     exit 1

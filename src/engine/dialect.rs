@@ -70,6 +70,12 @@ pub trait Dialect: Send + Sync {
         None
     }
 
+    /// The statement listing the row estimates of the data source's tables (name, rows), for
+    /// engines whose big aggregations are split because one query runs on one core.
+    fn table_sizes_query(&self, _schema: Option<&str>, _database: Option<&str>) -> Option<String> {
+        None
+    }
+
     /// Written after `SELECT` in a duplicate count's GROUP BY: the engine's fastest exact
     /// grouping where it is not the engine's own choice.
     fn group_by_modifier(&self) -> &'static str {

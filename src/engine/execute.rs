@@ -129,8 +129,8 @@ pub(crate) fn apply(post: Post, v: Value) -> Value {
     }
 }
 
-/// One aggregation query for all items; when it fails, each item alone, so one bad column or
-/// expression errors only the checks that use it (Soda Core loses them all: soda-core#629).
+/// One aggregation query for all items, or, on a big table of an engine that runs a query on
+/// one core, two halves at once (see [`super::sizes`]).
 async fn run_aggregate(
     conn: &Connection,
     plan: &Plan,
@@ -138,6 +138,52 @@ async fn run_aggregate(
     items: &[usize],
     run: &mut QueryRun,
 ) {
+    let (rows, lookup) = if items.len() > 1 {
+        conn.sizes.rows(conn, &q.dataset.table).await
+    } else {
+        (None, None)
+    };
+    if let Some(e) = lookup {
+        run.executed.push(Executed {
+            data_source: q.data_source.clone(),
+            ..e
+        });
+    }
+    if rows.is_none_or(|n| n < super::sizes::SPLIT_FROM_ROWS) {
+        return run_aggregate_part(conn, plan, q, items, q.name.clone(), run).await;
+    }
+    let schema = conn.schema.as_deref();
+    let weight = |id: usize| {
+        dialect::render_aggregate(conn.dialect(), plan, q, &[id], schema)
+            .sql
+            .len()
+    };
+    let halves = super::sizes::halves(items, weight);
+    let parts = halves.iter().enumerate().map(|(i, part)| async move {
+        let mut part_run = QueryRun::default();
+        let name = format!("{}.part[{i}]", q.name);
+        run_aggregate_part(conn, plan, q, part, name, &mut part_run).await;
+        part_run
+    });
+    for part in futures_util::future::join_all(parts).await {
+        run.values.extend(part.values);
+        run.executed.extend(part.executed);
+    }
+}
+
+/// One aggregation query for `items`; when it fails, each item alone, so one bad column or
+/// expression errors only the checks that use it (Soda Core loses them all: soda-core#629).
+async fn run_aggregate_part(
+    conn: &Connection,
+    plan: &Plan,
+    q: &Query,
+    items: &[usize],
+    name: String,
+    run: &mut QueryRun,
+) {
+    if items.is_empty() {
+        return;
+    }
     let schema = conn.schema.as_deref();
     let rendered = dialect::render_aggregate(conn.dialect(), plan, q, items, schema);
     let (result, took) = timed(conn.fetch(&rendered.sql)).await;
@@ -150,7 +196,7 @@ async fn run_aggregate(
             run.values.push((*id, apply(post, v)));
         }
     });
-    run.record(q, q.name.clone(), &rendered.sql, result, took);
+    run.record(q, name.clone(), &rendered.sql, result, took);
     if !failed || items.len() < 2 {
         return;
     }
@@ -163,7 +209,7 @@ async fn run_aggregate(
         });
         run.record(
             q,
-            format!("{}.isolated[{i}]", q.name),
+            format!("{name}.isolated[{i}]"),
             &single.sql,
             result,
             took,

@@ -18,6 +18,7 @@ pub mod mysql;
 pub mod postgres;
 pub mod profiling;
 pub mod samples;
+pub mod sizes;
 #[cfg(feature = "spark")]
 pub mod spark;
 pub mod sqlite;
@@ -37,6 +38,8 @@ pub struct Connection {
     driver: Arc<dyn Driver>,
     /// How many of its statements run at once.
     lanes: Arc<lanes::Lanes>,
+    /// Row estimates of its tables, read once when an aggregation asks.
+    pub sizes: Arc<sizes::TableSizes>,
     pub schema: Option<String>,
     /// The configured database name (schema queries filter on it).
     pub database: Option<String>,
@@ -124,6 +127,7 @@ impl Connection {
         Ok(Connection {
             driver: driver?,
             lanes: Arc::new(lanes::Lanes::new(ds.max_connections as usize)),
+            sizes: Arc::default(),
             schema: ds.schema.clone(),
             database,
             query_timeout: ds.query_timeout,

@@ -52,6 +52,16 @@ impl Dialect for MySql {
         format!("SELECT table_name FROM (SELECT table_name AS name, table_name, table_schema FROM information_schema.tables) t \nWHERE ({name_filter})\n  AND {schema_cond}")
     }
 
+    fn table_sizes_query(&self, schema: Option<&str>, database: Option<&str>) -> Option<String> {
+        let in_schema = match schema.or(database) {
+            Some(s) => self.string_literal(s),
+            None => "DATABASE()".into(),
+        };
+        Some(format!(
+            "SELECT CAST(table_name AS CHAR), CAST(table_rows AS SIGNED) \nFROM information_schema.tables \nWHERE table_schema = {in_schema}"
+        ))
+    }
+
     fn unique_keys_query(
         &self,
         table: &str,
