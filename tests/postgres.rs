@@ -74,24 +74,18 @@ fn schema_types_are_information_schema_types() {
 /// `parallel_workers` sets how many parallel workers each of the scan's queries may use.
 #[test]
 fn parallel_workers_reach_the_sessions() {
-    let t = crate::common::Test::with_config(&DB, "  parallel_workers: 0\n");
-    t.write(
-        "checks.yml",
-        "
+    for workers in [0, 3] {
+        let t = crate::common::Test::with_config(&DB, &format!("  parallel_workers: {workers}\n"));
+        t.write(
+            "checks.yml",
+            &format!(
+                "
         checks for customers:
-          - workers = 0:
+          - workers = {workers}:
               workers query: SELECT CAST(current_setting('max_parallel_workers_per_gather') AS INT)
-        ",
-    );
-    t.scan(&["checks.yml"]).expect_code(0);
-    let t = crate::common::Test::with_config(&DB, "  parallel_workers: 3\n");
-    t.write(
-        "checks.yml",
         "
-        checks for customers:
-          - workers = 3:
-              workers query: SELECT CAST(current_setting('max_parallel_workers_per_gather') AS INT)
-        ",
-    );
-    t.scan(&["checks.yml"]).expect_code(0);
+            ),
+        );
+        t.scan(&["checks.yml"]).expect_code(0);
+    }
 }

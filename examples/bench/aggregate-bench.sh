@@ -15,21 +15,12 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 PSQL=(psql -h 127.0.0.1 -U postgres -d test -qtAX -v ON_ERROR_STOP=1)
 
-echo "loading $ROWS rows into bench.orders_5m ..."
-"${PSQL[@]}" <<SQL
-CREATE SCHEMA IF NOT EXISTS bench;
-DROP TABLE IF EXISTS bench.orders_5m;
-CREATE TABLE bench.orders_5m AS
-SELECT i AS id,
-       (i % 100000) AS customer_id,
-       round(((i * 37) % 100000) / 100.0, 2)::numeric(10,2) AS amount,
-       1 + (i % 9) AS quantity,
-       CASE WHEN i % 50 = 0 THEN NULL ELSE 'user' || (i % 1000) || '@example.com' END AS email,
-       CASE i % 4 WHEN 0 THEN 'shipped' WHEN 1 THEN 'pending' WHEN 2 THEN 'cancelled' ELSE 'returned' END AS status,
-       timestamp '2024-01-01' + (i % 100000) * interval '1 minute' AS ordered_at
-FROM generate_series(1, $ROWS) AS s(i);
-ANALYZE bench.orders_5m;
-SQL
+# shellcheck source=orders-table.sh
+. "$HERE/orders-table.sh"
+if [ "$(orders_postgres_rows)" != "$ROWS" ]; then
+  echo "loading $ROWS rows into bench.orders_big ..."
+  load_orders_postgres "$ROWS" >/dev/null
+fi
 
 cat > "$WORK/configuration.yml" <<YML
 data_source bench:
@@ -41,7 +32,7 @@ data_source bench:
   schema: bench
 YML
 cat > "$WORK/checks.yml" <<'YML'
-checks for orders_5m:
+checks for orders_big:
   - row_count > 0
   - missing_count(email) < 200000
   - missing_percent(email) < 5
@@ -62,26 +53,26 @@ YML
 
 # Baseline: one query per metric, as written in SQL by hand.
 cat > "$WORK/baseline.sql" <<'SQL'
-SELECT COUNT(*) FROM bench.orders_5m;
-SELECT COUNT(CASE WHEN email IS NULL THEN 1 END) FROM bench.orders_5m;
-SELECT COUNT(CASE WHEN email IS NULL THEN 1 END) * 100.0 / COUNT(*) FROM bench.orders_5m;
-SELECT COUNT(CASE WHEN status IS NOT NULL AND status NOT IN ('shipped','pending','cancelled','returned') THEN 1 END) FROM bench.orders_5m;
-SELECT COUNT(email) FROM bench.orders_5m;
-SELECT MIN(amount) FROM bench.orders_5m;
-SELECT MAX(amount) FROM bench.orders_5m;
-SELECT AVG(amount) FROM bench.orders_5m;
-SELECT SUM(quantity) FROM bench.orders_5m;
-SELECT MIN(quantity) FROM bench.orders_5m;
-SELECT MAX(quantity) FROM bench.orders_5m;
-SELECT AVG(LENGTH(email)) FROM bench.orders_5m;
-SELECT MAX(LENGTH(email)) FROM bench.orders_5m;
-SELECT STDDEV(amount) FROM bench.orders_5m;
-SELECT MIN(LENGTH(status)) FROM bench.orders_5m;
+SELECT COUNT(*) FROM bench.orders_big;
+SELECT COUNT(CASE WHEN email IS NULL THEN 1 END) FROM bench.orders_big;
+SELECT COUNT(CASE WHEN email IS NULL THEN 1 END) * 100.0 / COUNT(*) FROM bench.orders_big;
+SELECT COUNT(CASE WHEN status IS NOT NULL AND status NOT IN ('shipped','pending','cancelled','returned') THEN 1 END) FROM bench.orders_big;
+SELECT COUNT(email) FROM bench.orders_big;
+SELECT MIN(amount) FROM bench.orders_big;
+SELECT MAX(amount) FROM bench.orders_big;
+SELECT AVG(amount) FROM bench.orders_big;
+SELECT SUM(quantity) FROM bench.orders_big;
+SELECT MIN(quantity) FROM bench.orders_big;
+SELECT MAX(quantity) FROM bench.orders_big;
+SELECT AVG(LENGTH(email)) FROM bench.orders_big;
+SELECT MAX(LENGTH(email)) FROM bench.orders_big;
+SELECT STDDEV(amount) FROM bench.orders_big;
+SELECT MIN(LENGTH(status)) FROM bench.orders_big;
 SQL
 
 now() { date +%s.%N; }
 # Warm the cache once so neither side pays for the first read.
-"${PSQL[@]}" -c "SELECT COUNT(*) FROM bench.orders_5m" >/dev/null
+"${PSQL[@]}" -c "SELECT COUNT(*) FROM bench.orders_big" >/dev/null
 
 t0=$(now)
 "${PSQL[@]}" -f "$WORK/baseline.sql" >/dev/null
@@ -92,8 +83,8 @@ rc=$?
 set -e
 t2=$(now)
 
-queries=$(grep -c '^\[..:..:..\] Query [0-9]*\.bench\.orders_5m' "$WORK/scan.out" || true)
-aggregations=$(grep -c '^\[..:..:..\] Query [0-9]*\.bench\.orders_5m\.aggregation' "$WORK/scan.out" || true)
+queries=$(grep -c '^\[..:..:..\] Query [0-9]*\.bench\.orders_big' "$WORK/scan.out" || true)
+aggregations=$(grep -c '^\[..:..:..\] Query [0-9]*\.bench\.orders_big\.aggregation' "$WORK/scan.out" || true)
 checks=$(grep -cE '\[(PASSED|WARNED|FAILED)\]$' "$WORK/scan.out" || true)
 base=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')
 ours=$(awk -v a="$t1" -v b="$t2" 'BEGIN{printf "%.2f", b-a}')

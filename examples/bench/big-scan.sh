@@ -28,6 +28,8 @@ SODA="${1:-$HERE/../../target/release/soda}"
 ROWS="${2:-5000000}"
 RUNS="${3:-3}"
 ENGINES="${4:-postgres mariadb}"
+# shellcheck source=orders-table.sh
+. "$HERE/orders-table.sh"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 PSQL=(psql -h 127.0.0.1 -U postgres -d test -qtAX -v ON_ERROR_STOP=1)
@@ -39,23 +41,7 @@ median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR]=$1} END{m=int((NR+1)/2);
 
 # --- loading -------------------------------------------------------------------------------
 
-load_postgres() {
-  "${PSQL[@]}" <<SQL
-SET client_min_messages TO warning;
-CREATE SCHEMA IF NOT EXISTS bench;
-DROP TABLE IF EXISTS bench.orders_big;
-CREATE TABLE bench.orders_big AS
-SELECT i AS id,
-       (i % 100000) AS customer_id,
-       round(((i * 37) % 100000) / 100.0, 2)::numeric(10,2) AS amount,
-       1 + (i % 9) AS quantity,
-       CASE WHEN i % 50 = 0 THEN NULL ELSE 'user' || (i % 1000) || '@example.com' END AS email,
-       CASE i % 4 WHEN 0 THEN 'shipped' WHEN 1 THEN 'pending' WHEN 2 THEN 'cancelled' ELSE 'returned' END AS status,
-       timestamp '2024-01-01' + (i % 100000) * interval '1 minute' AS ordered_at
-FROM generate_series(1, $ROWS) AS s(i);
-VACUUM ANALYZE bench.orders_big;
-SQL
-}
+load_postgres() { load_orders_postgres "$ROWS"; }
 
 # The numbers 1..ROWS as a derived table `nums(i)`: MariaDB's SEQUENCE engine when the server
 # has it, else a cross join of digit tables.
@@ -106,7 +92,7 @@ SQL
 
 count_rows() { # count_rows ENGINE -> rows in the table, 0 when it does not exist
   case $1 in
-    postgres) "${PSQL[@]}" -c "SELECT COUNT(*) FROM bench.orders_big" 2>/dev/null || echo 0 ;;
+    postgres) orders_postgres_rows ;;
     mariadb) "${MARIA[@]}" -e "SELECT COUNT(*) FROM bench.orders_big" 2>/dev/null || echo 0 ;;
   esac
 }

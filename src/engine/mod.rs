@@ -39,7 +39,7 @@ pub struct Connection {
     /// How many of its statements run at once.
     lanes: Arc<lanes::Lanes>,
     /// Row estimates of its tables, read once when an aggregation asks.
-    pub sizes: Arc<sizes::TableSizes>,
+    sizes: Arc<sizes::TableSizes>,
     pub schema: Option<String>,
     /// The configured database name (schema queries filter on it).
     pub database: Option<String>,
@@ -166,6 +166,26 @@ impl Connection {
                 seconds: self.query_timeout.as_secs(),
             }),
         }
+    }
+
+    /// Runs a catalogue lookup of the scan's own (unique keys, table sizes): its rows, `None`
+    /// when it failed (what it informs then runs as usual), and its record for the scan's list
+    /// of queries.
+    pub(crate) async fn lookup(
+        &self,
+        name: String,
+        sql: String,
+        table: Option<&str>,
+    ) -> (Option<Vec<Vec<Value>>>, crate::measure::Executed) {
+        let start = std::time::Instant::now();
+        let result = self.fetch(&sql).await;
+        let on = table.map(|t| crate::measure::Dataset {
+            table: t.to_string(),
+            partition: None,
+        });
+        let ok = result.as_ref().map(|_| ()).map_err(Clone::clone);
+        let executed = crate::measure::Executed::new(name, sql, (on, None), ok, start.elapsed());
+        (result.ok(), executed)
     }
 
     /// Lists the tables matching `for each dataset` patterns, as they must be written in SQL.

@@ -53,12 +53,9 @@ impl Dialect for MySql {
     }
 
     fn table_sizes_query(&self, schema: Option<&str>, database: Option<&str>) -> Option<String> {
-        let in_schema = match schema.or(database) {
-            Some(s) => self.string_literal(s),
-            None => "DATABASE()".into(),
-        };
         Some(format!(
-            "SELECT CAST(table_name AS CHAR), CAST(table_rows AS SIGNED) \nFROM information_schema.tables \nWHERE table_schema = {in_schema}"
+            "SELECT CAST(table_name AS CHAR), CAST(table_rows AS SIGNED) \nFROM information_schema.tables \nWHERE table_schema = {}",
+            self.schema_of(schema, database)
         ))
     }
 
@@ -69,12 +66,9 @@ impl Dialect for MySql {
         database: Option<&str>,
     ) -> Option<String> {
         let t = crate::measure::unquoted_table(table);
-        let in_schema = match schema.or(database) {
-            Some(s) => self.string_literal(s),
-            None => "DATABASE()".into(),
-        };
         Some(format!(
-            "SELECT CAST(index_name AS CHAR), CAST(column_name AS CHAR) \nFROM information_schema.statistics \nWHERE table_schema = {in_schema} AND table_name = {} AND non_unique = 0 \nORDER BY index_name, seq_in_index",
+            "SELECT CAST(index_name AS CHAR), CAST(column_name AS CHAR) \nFROM information_schema.statistics \nWHERE table_schema = {} AND table_name = {} AND non_unique = 0 \nORDER BY index_name, seq_in_index",
+            self.schema_of(schema, database),
             self.string_literal(&t)
         ))
     }
@@ -242,4 +236,14 @@ fn value(row: &MySqlRow, i: usize) -> Value {
         }),
     };
     decoded.unwrap_or_else(|_| Value::Text(format!("<{ty} value>")))
+}
+
+impl MySql {
+    /// The schema the catalogue queries look in: the configured one, else the connection's.
+    fn schema_of(&self, schema: Option<&str>, database: Option<&str>) -> String {
+        match schema.or(database) {
+            Some(s) => self.string_literal(s),
+            None => "DATABASE()".into(),
+        }
+    }
 }

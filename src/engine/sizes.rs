@@ -10,7 +10,6 @@
 use super::Connection;
 use crate::measure::{Executed, Value};
 use std::collections::HashMap;
-use std::time::Instant;
 use tokio::sync::OnceCell;
 
 /// From this many estimated rows on, an aggregation query is split.
@@ -47,11 +46,8 @@ async fn read_sizes(conn: &Connection) -> (HashMap<String, u64>, Option<Executed
     else {
         return (HashMap::new(), None);
     };
-    let start = Instant::now();
-    let result = conn.fetch(&sql).await;
-    let ok = result.as_ref().map(|_| ()).map_err(Clone::clone);
-    let executed = Executed::new("table_sizes".into(), sql, (None, None), ok, start.elapsed());
-    let sizes = result.map(|rows| by_name(&rows)).unwrap_or_default();
+    let (rows, executed) = conn.lookup("table_sizes".into(), sql, None).await;
+    let sizes = rows.map(|rows| by_name(&rows)).unwrap_or_default();
     (sizes, Some(executed))
 }
 

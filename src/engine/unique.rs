@@ -12,7 +12,6 @@ use super::Connection;
 use crate::measure::{Executed, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 use tokio::sync::OnceCell;
 
 /// A unique key of a table: its name in the catalogue and its columns.
@@ -68,19 +67,9 @@ async fn read_keys(conn: &Connection, table: &str) -> (Vec<Key>, Option<Executed
     else {
         return (Vec::new(), None);
     };
-    let start = Instant::now();
-    let result = conn.fetch(&sql).await;
-    let on = (
-        Some(crate::measure::Dataset {
-            table: table.to_string(),
-            partition: None,
-        }),
-        None,
-    );
     let name = format!("{}.unique_keys", crate::measure::unquoted_table(table));
-    let ok = result.as_ref().map(|_| ()).map_err(Clone::clone);
-    let executed = Executed::new(name, sql, on, ok, start.elapsed());
-    let keys = result.map(|rows| group(&rows)).unwrap_or_default();
+    let (rows, executed) = conn.lookup(name, sql, Some(table)).await;
+    let keys = rows.map(|rows| group(&rows)).unwrap_or_default();
     (keys, Some(executed))
 }
 
