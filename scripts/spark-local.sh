@@ -20,10 +20,13 @@ WAREHOUSE="$HOME/.cache/soda-rs/spark-warehouse"
 
 log() { echo "[spark] $*"; }
 
+# A glob rather than `ls | head`: under pipefail a pipe can fail on SIGPIPE or a missing venv.
 spark_home() {
   local home
-  home=$(ls -d "$VENV"/lib/python3*/site-packages/pyspark 2>/dev/null | head -1)
-  [ -n "$home" ] && [ -x "$home/sbin/start-connect-server.sh" ] && echo "$home"
+  for home in "$VENV"/lib/python3*/site-packages/pyspark; do
+    if [ -x "$home/sbin/start-connect-server.sh" ]; then echo "$home"; return 0; fi
+  done
+  return 1
 }
 
 answers() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
