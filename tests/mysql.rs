@@ -84,12 +84,12 @@ fn averages_are_mysql_decimals_and_failed_rows_carry_their_total() {
 }
 
 /// MariaDB runs a query on one core, so the aggregation query of a table estimated at a
-/// million rows or more is split in two that run at once; the values are those of one query.
+/// million rows or more is split into statements that run at once: two unless
+/// `parallel_workers` says otherwise, none when it is 1. The values are those of one query.
 #[test]
-fn big_aggregations_are_split_in_two() {
+fn big_aggregations_are_split_as_configured() {
     use crate::common::db::{block_on, MARIADB_URL, SCHEMA};
     use sqlx::Connection;
-    let t = Test::with(&DB);
     let setup = format!(
         "CREATE TABLE IF NOT EXISTS {SCHEMA}.big_split AS \
          SELECT seq AS id, seq % 7 AS bucket, CONCAT('user', seq % 100, '@example.com') AS email \
@@ -101,27 +101,38 @@ fn big_aggregations_are_split_in_two() {
         sqlx::raw_sql(&setup).execute(&mut c).await.map(|_| ())
     })
     .expect("create big_split");
-    t.write(
-        "checks.yml",
-        "
-        checks for big_split:
-          - row_count = 1200000
-          - sum(bucket) = 3599998
-          - max(id) = 1200000
-          - missing_count(email) = 0
-          - invalid_count(email) = 0:
-              valid format: email
-        ",
-    );
-    let run = t.scan(&["checks.yml"]);
-    run.expect_code(0);
-    let r = t.results();
-    let names: Vec<&str> = r
-        .queries()
-        .iter()
-        .filter_map(|q| q["name"].as_str())
-        .collect();
-    let parts: Vec<&&str> = names.iter().filter(|n| n.contains(".part[")).collect();
-    assert_eq!(parts.len(), 2, "{names:?}\n{run}");
-    assert!(names.contains(&"table_sizes"), "{names:?}");
+    for (extra, parts, sizes_read) in [
+        ("", 2, true),
+        ("  parallel_workers: 3\n", 3, true),
+        ("  parallel_workers: 1\n", 0, false),
+    ] {
+        let t = Test::with_config(&DB, extra);
+        t.write(
+            "checks.yml",
+            "
+            checks for big_split:
+              - row_count = 1200000
+              - sum(bucket) = 3599998
+              - max(id) = 1200000
+              - missing_count(email) = 0
+              - invalid_count(email) = 0:
+                  valid format: email
+            ",
+        );
+        let run = t.scan(&["checks.yml"]);
+        run.expect_code(0);
+        let r = t.results();
+        let names: Vec<&str> = r
+            .queries()
+            .iter()
+            .filter_map(|q| q["name"].as_str())
+            .collect();
+        let split = names.iter().filter(|n| n.contains(".part[")).count();
+        assert_eq!(split, parts, "{extra:?}: {names:?}\n{run}");
+        assert_eq!(
+            names.contains(&"table_sizes"),
+            sizes_read,
+            "{extra:?}: {names:?}"
+        );
+    }
 }

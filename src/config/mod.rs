@@ -58,6 +58,9 @@ pub enum Engine {
         password: Option<Secret>,
         database: Option<String>,
         ssl_mode: Option<String>,
+        /// How many statements the aggregation query of a big table is split into (see
+        /// `engine::sizes`); two when unset, and 0 or 1 never splits.
+        parallel_workers: Option<u32>,
     },
     Sqlite {
         path: PathBuf,
@@ -363,12 +366,12 @@ fn resolve_data_source(
     };
     if let (Some(n), false) = (
         &ds.parallel_workers,
-        matches!(engine, Engine::Postgres { .. }),
+        matches!(engine, Engine::Postgres { .. } | Engine::MySql { .. }),
     ) {
         problems.push(raw::Problem {
             pos: n.pos,
             message: format!(
-                "data_source {}: parallel_workers applies to postgres data sources only",
+                "data_source {}: parallel_workers applies to postgres and mysql data sources only",
                 ds.name
             ),
         });
@@ -484,7 +487,8 @@ fn postgres_engine(ds: &raw::RawDataSource, problems: &mut Vec<raw::Problem>) ->
     })
 }
 
-/// Parallel workers per query on PostgreSQL, from 0 (each query on one core) to 64.
+/// How many cores one query may use, from 0 to 64: PostgreSQL's parallel workers per query
+/// (0: each query on one core), MySQL's statements per big aggregation (0 and 1: one).
 fn parallel_workers(ds: &raw::RawDataSource, problems: &mut Vec<raw::Problem>) -> Option<u32> {
     let n = ds.parallel_workers.as_ref()?;
     if n.value.fract() == 0.0 && (0.0..=64.0).contains(&n.value) {
@@ -510,6 +514,7 @@ fn mysql_engine(ds: &raw::RawDataSource, problems: &mut Vec<raw::Problem>) -> Op
         password: secret(&ds.password),
         database: value(&ds.database),
         ssl_mode: value(&ds.sslmode),
+        parallel_workers: parallel_workers(ds, problems),
     })
 }
 
@@ -801,7 +806,7 @@ mod tests {
     }
 
     #[test]
-    fn parallel_workers_are_for_postgres_from_0_to_64() {
+    fn parallel_workers_are_for_postgres_and_mysql_from_0_to_64() {
         for (body, expected, errors) in [
             (
                 "type: postgres\n  host: h\n  parallel_workers: 0",
@@ -816,6 +821,8 @@ mod tests {
             ("type: postgres\n  host: h\n  parallel_workers: 65", None, 1),
             ("type: postgres\n  host: h\n  parallel_workers: -1", None, 1),
             ("type: postgres\n  host: h", None, 0),
+            ("type: mysql\n  host: h\n  parallel_workers: 4", Some(4), 0),
+            ("type: mysql\n  host: h\n  parallel_workers: 2.5", None, 1),
             ("type: sqlite\n  path: x.db\n  parallel_workers: 2", None, 1),
         ] {
             let dir = std::env::temp_dir().join(format!(
@@ -831,6 +838,9 @@ mod tests {
             assert_eq!(logs.error_count(), errors, "{body}");
             let workers = match &config.data_sources[0].engine {
                 Engine::Postgres {
+                    parallel_workers, ..
+                }
+                | Engine::MySql {
                     parallel_workers, ..
                 } => *parallel_workers,
                 _ => None,

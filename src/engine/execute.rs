@@ -130,7 +130,7 @@ pub(crate) fn apply(post: Post, v: Value) -> Value {
 }
 
 /// One aggregation query for all items, or, on a big table of an engine that runs a query on
-/// one core, two halves at once (see [`super::sizes`]).
+/// one core, several parts at once (see [`super::sizes`]).
 async fn run_aggregate(
     conn: &Connection,
     plan: &Plan,
@@ -138,7 +138,7 @@ async fn run_aggregate(
     items: &[usize],
     run: &mut QueryRun,
 ) {
-    let (rows, lookup) = if items.len() > 1 {
+    let (rows, lookup) = if items.len() > 1 && conn.split > 1 {
         conn.sizes.rows(conn, &q.dataset.table).await
     } else {
         (None, None)
@@ -158,8 +158,8 @@ async fn run_aggregate(
             .sql
             .len()
     };
-    let halves = super::sizes::halves(items, weight);
-    let parts = halves.iter().enumerate().map(|(i, part)| async move {
+    let parts = super::sizes::balanced_parts(items, conn.split, weight);
+    let parts = parts.iter().enumerate().map(|(i, part)| async move {
         let mut part_run = QueryRun::default();
         let name = format!("{}.part[{i}]", q.name);
         run_aggregate_part(conn, plan, q, part, name, &mut part_run).await;

@@ -40,6 +40,8 @@ pub struct Connection {
     lanes: Arc<lanes::Lanes>,
     /// Row estimates of its tables, read once when an aggregation asks.
     sizes: Arc<sizes::TableSizes>,
+    /// How many statements the aggregation query of a big table runs as (1: never split).
+    split: usize,
     pub schema: Option<String>,
     /// The configured database name (schema queries filter on it).
     pub database: Option<String>,
@@ -128,6 +130,7 @@ impl Connection {
             driver: driver?,
             lanes: Arc::new(lanes::Lanes::new(ds.max_connections as usize)),
             sizes: Arc::default(),
+            split: sizes::split_of(&ds.engine),
             schema: ds.schema.clone(),
             database,
             query_timeout: ds.query_timeout,

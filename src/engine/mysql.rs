@@ -139,6 +139,7 @@ async fn connect(ds: &DataSource, pool_size: u32) -> Result<MySqlPool, sqlx::Err
         password,
         database,
         ssl_mode,
+        ..
     } = &ds.engine
     else {
         return Err(sqlx::Error::Configuration("not a mysql data source".into()));
