@@ -122,11 +122,7 @@ fn big_aggregations_are_split_as_configured() {
         let run = t.scan(&["checks.yml"]);
         run.expect_code(0);
         let r = t.results();
-        let names: Vec<&str> = r
-            .queries()
-            .iter()
-            .filter_map(|q| q["name"].as_str())
-            .collect();
+        let names = r.query_names();
         let split = names.iter().filter(|n| n.contains(".part[")).count();
         assert_eq!(split, parts, "{extra:?}: {names:?}\n{run}");
         assert_eq!(

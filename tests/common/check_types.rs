@@ -562,11 +562,7 @@ pub fn reference(db: Database) {
         "multi-column reference checks are table-level"
     );
     assert!(blocks(&r, "values in (customer_id) must exist in customers (id)").is_empty());
-    let names: Vec<&str> = r
-        .queries()
-        .iter()
-        .filter_map(|q| q["name"].as_str())
-        .collect();
+    let names = r.query_names();
     for (name, total, stored) in [
         (
             "values in (customer_id) must not exist in customers (id)",

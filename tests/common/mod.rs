@@ -378,6 +378,14 @@ impl Results {
     pub fn queries(&self) -> &[Value] {
         self.0["queries"].as_array().expect("queries is an array")
     }
+
+    /// The names of the queries, in the document's order.
+    pub fn query_names(&self) -> Vec<&str> {
+        self.queries()
+            .iter()
+            .filter_map(|q| q["name"].as_str())
+            .collect()
+    }
 }
 
 /// Asserts that `got` is within `rel` relative distance of `expected`.

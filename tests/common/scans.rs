@@ -492,11 +492,7 @@ pub fn duplicates_answered_by_keys(db: Database) {
     let run = t.scan(&["-V", "checks.yml"]);
     run.expect_code(0);
     let r = t.results();
-    let names: Vec<&str> = r
-        .queries()
-        .iter()
-        .filter_map(|q| q["name"].as_str())
-        .collect();
+    let names = r.query_names();
     let lookups = names.iter().filter(|n| n.ends_with("unique_keys")).count();
     let counted = names
         .iter()
