@@ -22,7 +22,7 @@ pub const SPLIT_FROM_ROWS: u64 = 1_000_000;
 const DEFAULT_SPLIT: u32 = 2;
 
 /// How many statements a big aggregation of this engine runs as; 1 where the engine spreads
-/// one query over its cores itself, or could not say how big a table is.
+/// one query over its cores itself (PostgreSQL, Spark) or runs in the scan's process (SQLite).
 pub fn split_of(engine: &Engine) -> usize {
     match engine {
         Engine::MySql {
