@@ -83,13 +83,15 @@ fn by_name(rows: &[Vec<Value>]) -> HashMap<String, u64> {
 /// original order: the heaviest item goes first, each to the lightest part so far.
 pub fn balanced_parts<T: Copy>(items: &[T], n: usize, weight: impl Fn(T) -> usize) -> Vec<Vec<T>> {
     let n = n.clamp(1, items.len().max(1));
+    // Each weight once: the caller's weight renders SQL.
+    let weights: Vec<usize> = items.iter().map(|&item| weight(item)).collect();
     let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(weight(items[i])));
+    order.sort_by_key(|&i| std::cmp::Reverse(weights[i]));
     let mut parts: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut loads = vec![0usize; n];
     for i in order {
         let lightest = (0..n).min_by_key(|&p| loads[p]).unwrap_or(0);
-        loads[lightest] += weight(items[i]);
+        loads[lightest] += weights[i];
         parts[lightest].push(i);
     }
     parts
