@@ -3,11 +3,15 @@
 //!
 //! The pipeline, one module per stage: [`cli`] (arguments as typed) → [`config`] (data
 //! sources) → [`sodacl`] (checks files → checks model) → [`plan`] (checks → grouped queries)
-//! → [`engine`] (SQL per dialect, executed) → [`eval`] (outcomes) → [`report`] (console,
-//! results document). [`scan`] is the only module that walks them all.
+//! → [`engine`] (SQL per dialect, executed) → [`eval`] (outcomes) → [`results`] (what a scan
+//! leaves behind: the results document, the store's record and read model, typed times) →
+//! [`report`] (console, JUnit, GitHub, HTML), [`store`], [`cloud`], [`notify`], [`server`].
+//! [`commands`] holds one file per command; `commands::scan` is the only code that walks
+//! every stage.
 
 pub mod cli;
 pub mod cloud;
+pub mod commands;
 pub mod config;
 pub mod diagnostic;
 pub mod engine;
@@ -19,7 +23,8 @@ pub mod outbox;
 pub mod plan;
 pub mod python;
 pub mod report;
-pub mod scan;
+pub mod results;
+pub mod runtime;
 pub mod server;
 pub mod sodacl;
 pub mod sources;
@@ -30,15 +35,6 @@ pub mod yaml;
 use clap::Parser;
 use exit::ExitStatus;
 use std::ffi::OsString;
-
-/// Prints a usage problem as one line on stderr.
-#[expect(
-    clippy::print_stderr,
-    reason = "usage errors go to stderr, before any scan log exists"
-)]
-pub fn print_usage_error(message: &str) {
-    eprintln!("error: {message}");
-}
 
 /// Runs the `soda` command line and returns how it ended.
 pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitStatus {
@@ -60,29 +56,12 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitStatus {
                     ExitStatus::Pass
                 };
             }
-            print_usage_error(&one_line(&e.render().to_string()));
+            commands::print_usage_error(&one_line(&e.render().to_string()));
             return ExitStatus::Error;
         }
     };
     let stdout: diagnostic::Sink = Box::new(std::io::stdout());
-    match &cli.command {
-        cli::Command::Scan(a) => scan::scan(a, Some(stdout)),
-        cli::Command::TestConnection(a) => scan::test_connection(a, Some(stdout)),
-        cli::Command::Outbox(a) => scan::outbox(a, Some(stdout)),
-        cli::Command::Report(a) => scan::write_report(a, Some(stdout)),
-        cli::Command::Server(a) => server::run(a, stdout),
-        cli::Command::Completions(a) => {
-            cli::completions(a.shell, &mut std::io::stdout());
-            ExitStatus::Pass
-        }
-        cli::Command::Man => match cli::man_page(&mut std::io::stdout()) {
-            Ok(()) => ExitStatus::Pass,
-            Err(e) => {
-                print_usage_error(&format!("could not write the man page: {e}"));
-                ExitStatus::Error
-            }
-        },
-    }
+    commands::run(&cli, stdout)
 }
 
 /// Squeezes clap's multi-line message into one line.

@@ -12,8 +12,9 @@
 //! ```
 
 use chrono::{Duration, NaiveDate};
-use soda::report::html::{
-    render, CheckHistory, CheckPoint, LogLine, ReportData, SampleRows, ScanSummary, Zone,
+use soda::report::html::render;
+use soda::results::stored::{
+    CheckHistory, CheckPoint, FailedRows, LogLine, ReportData, SampleRows, ScanSummary, Zone,
 };
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -303,20 +304,22 @@ fn store(n_checks: usize, days: usize, hostile: bool) -> ReportData {
         }
         let samples = (t.name == "No missing customer ids").then(|| SampleRows {
             data_timestamp: stamp(days - 1, 6, 0, 0),
-            columns: ["order_id", "customer_id", "amount", "created_at"]
-                .map(Into::into)
-                .to_vec(),
-            rows: (0..7)
-                .map(|r| {
-                    vec![
-                        format!("{}", 100_231 + r * 17),
-                        "NULL".into(),
-                        format!("{:.2}", 20.0 + 13.5 * r as f64),
-                        stamp(days - 1, 3, r as u32 * 7, 0),
-                    ]
-                })
-                .collect(),
-            total: 42,
+            sample: FailedRows {
+                columns: ["order_id", "customer_id", "amount", "created_at"]
+                    .map(Into::into)
+                    .to_vec(),
+                rows: (0..7)
+                    .map(|r| {
+                        vec![
+                            format!("{}", 100_231 + r * 17),
+                            "NULL".into(),
+                            format!("{:.2}", 20.0 + 13.5 * r as f64),
+                            stamp(days - 1, 3, r as u32 * 7, 0),
+                        ]
+                    })
+                    .collect(),
+                total: 42,
+            },
         });
         checks.push(CheckHistory {
             identity: format!(

@@ -15,7 +15,7 @@ pub mod payload;
 pub mod tasks;
 
 use crate::config::{Cloud as CloudConfig, Secret};
-use crate::report::document::ScanResults;
+use crate::results::document::ScanResults;
 use anyhow::{anyhow, Context};
 use serde_json::{Map, Value};
 use std::time::Duration;

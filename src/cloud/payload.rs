@@ -2,7 +2,7 @@
 //! attribute schema, history with their filters) and the results insert, shared by the client
 //! that sends them and whoever receives them.
 
-use crate::report::document::ScanResults;
+use crate::results::document::ScanResults;
 use serde::{Deserialize, Serialize};
 
 /// `sodaCoreInsertScanResults`: the results document plus the command type (the client adds

@@ -10,7 +10,7 @@ use crate::eval::CheckResult;
 use crate::measure::history::{History, HistoryMap};
 use crate::measure::Sample;
 use crate::plan::Plan;
-use crate::report::document::ScanResults;
+use crate::results::document::ScanResults;
 use crate::sodacl::model::{Check, CheckKind};
 use chrono::{DateTime, Local, Utc};
 use serde_json::Value;
@@ -252,7 +252,7 @@ impl CloudSession {
     pub fn upload_samples(
         &mut self,
         rt: &tokio::runtime::Runtime,
-        checks: &mut [(crate::report::CheckRef<'_>, CheckResult)],
+        checks: &mut [(crate::results::scan::CheckRef<'_>, CheckResult)],
         scan_definition: &str,
         data_timestamp_digits: &str,
         logs: &mut Logs,

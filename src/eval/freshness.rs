@@ -3,6 +3,7 @@
 use super::{location, CheckResult, Message, Outcome, Problem};
 use crate::diagnostic::Level;
 use crate::measure::Value;
+use crate::python::datetime::{fromisoformat, IsoTime};
 use crate::sodacl::model::{Check, FreshnessCheck};
 use crate::template::Vars;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
@@ -10,30 +11,7 @@ use serde_json::json;
 
 /// Parses an ISO 8601 date or date-time like Python's `fromisoformat`; naive values are UTC.
 pub fn parse_iso(text: &str) -> Option<DateTime<Utc>> {
-    let t = text.trim().replace(' ', "T");
-    let t = t
-        .strip_suffix('Z')
-        .map_or(t.clone(), |s| format!("{s}+00:00"));
-    if let Ok(dt) = DateTime::parse_from_rfc3339(&t) {
-        return Some(dt.with_timezone(&Utc));
-    }
-    for f in [
-        "%Y-%m-%dT%H:%M:%S%.f%:z",
-        "%Y-%m-%dT%H:%M%:z",
-        "%Y-%m-%dT%H:%M:%S%.f%z",
-    ] {
-        if let Ok(dt) = DateTime::parse_from_str(&t, f) {
-            return Some(dt.with_timezone(&Utc));
-        }
-    }
-    for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H"] {
-        if let Ok(n) = NaiveDateTime::parse_from_str(&t, f) {
-            return Some(n.and_utc());
-        }
-    }
-    NaiveDate::parse_from_str(&t, "%Y-%m-%d")
-        .ok()
-        .map(|d| d.and_time(NaiveTime::MIN).and_utc())
+    fromisoformat(text).map(IsoTime::naive_as_utc)
 }
 
 /// Python's `str(datetime)`: microseconds only when non-zero.

@@ -3,8 +3,8 @@
 
 use crate::diagnostic::Logs;
 use crate::report::checklist::{self, Status, Verdict};
-use crate::report::results::timestamp;
 use crate::report::ScanReport;
+use crate::results::time::soda as timestamp;
 use serde::Serialize;
 
 /// The generic JSON alert (`format: json`).
@@ -79,7 +79,7 @@ pub fn alert(report: &ScanReport, logs: &Logs, verdict: Verdict) -> Alert {
         outcome: verdict.as_str().to_string(),
         scan_definition: report.definition_name.to_string(),
         data_source: report.data_source.to_string(),
-        data_timestamp: timestamp(report.data_timestamp),
+        data_timestamp: report.data_timestamp.soda(),
         scan_start_timestamp: timestamp(report.scan_start),
         scan_end_timestamp: timestamp(report.scan_end),
         counts: Counts {

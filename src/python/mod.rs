@@ -4,6 +4,7 @@
 //! `timedelta` (`str(timedelta)`), [`json`] (`json.dumps`) and [`hash`] (Soda's consistent
 //! hash builder). Every stage may use this module; it uses none of them.
 
+pub mod datetime;
 pub mod hash;
 pub mod json;
 

@@ -297,10 +297,7 @@ fn time_of(operand: &Operand) -> Result<String, String> {
         return Err("a data-time bound must be a time".into());
     };
     chrono::DateTime::parse_from_rfc3339(&time.replace(' ', "T"))
-        .map(|t| {
-            t.with_timezone(&chrono::Utc)
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
-        })
+        .map(|t| crate::results::time::soda(t.with_timezone(&chrono::Utc)))
         .map_err(|_| format!("not an ISO 8601 time: {time}"))
 }
 

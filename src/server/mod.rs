@@ -85,10 +85,7 @@ fn store_config(args: &ServerStoreArgs) -> Result<StoreConfig, String> {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("could not start the async runtime: {e}"))
+    crate::runtime::start(crate::runtime::Threads::Server)
 }
 
 /// The server's settings, checked before anything listens.

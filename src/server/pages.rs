@@ -106,7 +106,7 @@ mod tests {
 
     #[test]
     fn only_the_report_script_is_allowed() {
-        let html = crate::report::html::render(&crate::report::html::ReportData::default());
+        let html = crate::report::html::render(&crate::results::stored::ReportData::default());
         let source = script_source(&html);
         assert!(
             source.starts_with("'sha256-") && source.len() > 40,

@@ -6,7 +6,7 @@
 use super::auth;
 use super::http::{self, json, with_kind};
 use super::Shared;
-use crate::report::html::{CheckHistory, ReportData, ScanSummary};
+use crate::results::stored::{CheckHistory, ReportData, ScanSummary};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;

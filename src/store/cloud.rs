@@ -3,9 +3,9 @@
 //! queries (`sodaCoreHistoricMeasurements`, `sodaCoreHistoricCheckResults`) answered in
 //! Cloud's shapes, newest data time first. Every value reaches SQL as a bound parameter.
 
-use super::rows::{uploaded_samples, StoreRecord};
 use super::{Store, StoreError};
-use crate::report::document::ScanResults;
+use crate::results::document::ScanResults;
+use crate::results::record::{uploaded_samples, StoreRecord};
 use serde_json::{json, Value as Json};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -42,9 +42,7 @@ impl Store {
     /// older than a week that no insert came for.
     pub async fn save_upload(&self, id: &str, path: &str, text: &str) -> Result<(), StoreError> {
         let now = chrono::Utc::now();
-        let stamp = |t: chrono::DateTime<chrono::Utc>| {
-            t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
-        };
+        let stamp = crate::results::time::soda;
         let _turn = self.write_turn().await;
         sqlx::query(&self.sql("DELETE FROM soda_uploads WHERE uploaded_at < ?"))
             .bind(stamp(now - chrono::Duration::days(UPLOAD_DAYS)))

@@ -18,7 +18,7 @@ impl Store {
         request: &HistoryRequest,
         now: DateTime<Utc>,
     ) -> Result<Vec<HistoricMeasurement>, StoreError> {
-        let stamp = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+        let stamp = crate::results::time::soda;
         let mut from = String::new();
         let mut to = stamp(now);
         let mut sql = "SELECT value, data_timestamp FROM soda_metrics WHERE identity = ? AND data_timestamp < ?".to_string();

@@ -15,7 +15,7 @@ pub struct ApiKey {
 }
 
 fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    crate::results::time::soda(chrono::Utc::now())
 }
 
 impl Store {

@@ -8,7 +8,7 @@
 //! sqlx's `Any` driver with the same SQL; only the primary key type, the transaction start and
 //! the placeholders differ. Readers: [`history`] (measurements for checks that compare with the
 //! past) and [`read`] (the report's read model). The scan never sees SQL: it hands in a
-//! [`rows::StoreRecord`] and gets history back.
+//! [`StoreRecord`] and gets history back.
 
 pub mod cloud;
 pub mod history;
@@ -18,7 +18,7 @@ pub mod recorder;
 pub mod rows;
 
 use crate::config::StoreConfig;
-use rows::StoreRecord;
+use crate::results::record::StoreRecord;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Row};
 use std::str::FromStr;
@@ -338,7 +338,7 @@ impl Store {
         .bind(i64::from(scan.has_warnings))
         .bind(i64::from(scan.has_failures))
         .bind(scan.logs.clone())
-        .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+        .bind(crate::results::time::soda(chrono::Utc::now()))
         .fetch_one(&mut *conn)
         .await?
         .try_get(0)?;

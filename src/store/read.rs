@@ -1,9 +1,9 @@
 //! The store's read model for the HTML report: every scan, and every check with its results
 //! in data-time order and the failed rows of its latest run that kept some.
 
-use super::rows::CheckSamples;
 use super::{Store, StoreError};
-use crate::report::html::{
+use crate::results::record::CheckSamples;
+use crate::results::stored::{
     CheckHistory, CheckPoint, LogLine, ReportData, SampleRows, ScanSummary, Zone,
 };
 use serde_json::Value as Json;
@@ -21,7 +21,7 @@ impl Store {
     /// Everything `soda report` shows.
     pub async fn read_model(&self) -> Result<ReportData, StoreError> {
         Ok(ReportData {
-            generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            generated_at: crate::results::time::soda(chrono::Utc::now()),
             store: self.location.clone(),
             scans: self.scans().await?,
             checks: self.checks().await?,
@@ -146,9 +146,7 @@ impl Store {
             if let Ok(s) = serde_json::from_str::<CheckSamples>(&text) {
                 checks[at].samples = Some(SampleRows {
                     data_timestamp: row.try_get(1)?,
-                    columns: s.columns,
-                    rows: s.rows,
-                    total: s.total,
+                    sample: s.sample,
                 });
             }
         }

@@ -3,13 +3,13 @@
 //! be written, the results wait in the outbox, and the scan says so and fails (exit 3): a
 //! record of a scan is never silently lost.
 
-use super::rows::StoreRecord;
 use super::{Store, StoreError};
 use crate::config::StoreConfig;
 use crate::diagnostic::Logs;
 use crate::eval::history::HistoryMap;
 use crate::measure::history::History;
 use crate::plan::Plan;
+use crate::results::record::StoreRecord;
 use crate::sodacl::model::Check;
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;

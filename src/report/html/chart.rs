@@ -8,7 +8,7 @@
 use super::escape::Esc;
 use super::facts::{bounds, covered, number, pretty_sign, Outcome};
 use super::time::{format_date, format_minute, parse_millis, short};
-use super::{CheckHistory, CheckPoint, Zone};
+use crate::results::stored::{CheckHistory, CheckPoint, Zone};
 use std::fmt::{self, Write};
 
 const WIDTH: f64 = 900.0;

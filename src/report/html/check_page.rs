@@ -8,7 +8,7 @@ use super::escape::Esc;
 use super::facts::{current, zone_text, Outcome};
 use super::page::{outcome_badge, plural, Context};
 use super::time::short;
-use super::{CheckHistory, SampleRows, Zone};
+use crate::results::stored::{CheckHistory, SampleRows, Zone};
 use std::fmt::{self, Write};
 
 pub fn write_pages(out: &mut String, ctx: &Context<'_>) -> fmt::Result {
@@ -128,8 +128,8 @@ fn meta(out: &mut String, term: &str, value: &str) -> fmt::Result {
 }
 
 fn write_samples(out: &mut String, samples: &SampleRows) -> fmt::Result {
-    let shown = samples.rows.len();
-    let total = samples.total.max(shown);
+    let shown = samples.sample.rows.len();
+    let total = samples.sample.total.max(shown);
     write!(
         out,
         "<h3>Failed rows</h3><p class=\"samples-note\">Showing {shown} of {} (data time {}).</p>",
@@ -141,22 +141,23 @@ fn write_samples(out: &mut String, samples: &SampleRows) -> fmt::Result {
     }
     // A row longer than the header still shows all its cells, under unnamed columns.
     let width = samples
+        .sample
         .rows
         .iter()
         .map(Vec::len)
         .max()
         .unwrap_or(0)
-        .max(samples.columns.len());
+        .max(samples.sample.columns.len());
     out.push_str("<div class=\"card scroll\"><table class=\"data failed-rows\"><thead><tr>");
     for c in 0..width {
         write!(
             out,
             "<th>{}</th>",
-            Esc(samples.columns.get(c).map_or("", String::as_str))
+            Esc(samples.sample.columns.get(c).map_or("", String::as_str))
         )?;
     }
     out.push_str("</tr></thead><tbody>");
-    for row in &samples.rows {
+    for row in &samples.sample.rows {
         out.push_str("<tr class=\"failed-row\">");
         for c in 0..width {
             write!(

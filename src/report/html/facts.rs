@@ -6,7 +6,7 @@
 //! carries the failed-scan warning) are tested on their own.
 
 use super::time::parse_millis;
-use super::{CheckHistory, CheckPoint, ReportData, ScanSummary, Zone};
+use crate::results::stored::{CheckHistory, CheckPoint, ReportData, ScanSummary, Zone};
 use std::collections::BTreeMap;
 
 /// A check result's outcome, as the report shows it.

@@ -7,7 +7,8 @@ use super::escape::Esc;
 use super::facts::{
     dataset_rows, latest_scans, outcome_counts, Counts, DatasetRow, Outcome, ScanStatus,
 };
-use super::{check_page, checks, datasets, scans, ReportData, ScanSummary};
+use super::{check_page, checks, datasets, scans};
+use crate::results::stored::{ReportData, ScanSummary};
 use std::collections::BTreeMap;
 use std::fmt::{self, Write};
 

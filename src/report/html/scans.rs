@@ -6,7 +6,7 @@ use super::escape::Esc;
 use super::facts::{scan_order_key, ScanStatus};
 use super::page::{plural, scan_badge, Context};
 use super::time::{clock, short};
-use super::LogLine;
+use crate::results::stored::LogLine;
 use std::fmt::{self, Write};
 
 /// How much of the first error message the status cell shows; the log has all of it.

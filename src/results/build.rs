@@ -5,19 +5,15 @@ use super::document::{
     Attribute, CheckResult, Identities, Location, LogRecord, MetricOrigin, MetricResult,
     QueryRecord, ScanResults, SchemaColumn, Zone,
 };
-use super::{unquoted_table, ScanReport};
+use super::scan::ScanReport;
+use super::time::soda as timestamp;
 use crate::diagnostic::{Level, Logs};
 use crate::eval::{CheckResult as CheckOutcome, NumZone, Outcome};
+use crate::measure::unquoted_table;
 use crate::plan::MetricKind;
 use crate::python;
 use crate::sodacl::model::{Check, CheckKind};
-use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
-
-/// Soda Core's timestamp format: UTC, whole seconds, `+00:00`.
-pub fn timestamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, false)
-}
 
 fn zone(z: &NumZone) -> Zone {
     Zone {
@@ -67,13 +63,21 @@ fn sample_block(sample: &crate::eval::Sample) -> Value {
     })
 }
 
+/// Brings a document's log, and the `hasErrors` that follows from it, up to date: a scan's
+/// outputs are written one after the other, and each carries the log as it stands then (the
+/// Cloud upload ends with its own `Sending results` line, as in Soda Core).
+pub fn update_logs(doc: &mut ScanResults, logs: &Logs) {
+    doc.has_errors = logs.has_errors();
+    doc.logs = log_records(logs);
+}
+
 /// Builds the document (keys in Soda Core's order).
 pub fn document(report: &ScanReport, logs: &Logs) -> ScanResults {
     let outcome_present = |o: Outcome| report.checks.iter().any(|(_, r)| r.outcome == Some(o));
     ScanResults {
         definition_name: report.definition_name.to_string(),
         default_data_source: report.data_source.to_string(),
-        data_timestamp: timestamp(report.data_timestamp),
+        data_timestamp: report.data_timestamp.soda(),
         scan_start_timestamp: timestamp(report.scan_start),
         scan_end_timestamp: timestamp(report.scan_end),
         has_errors: logs.has_errors(),

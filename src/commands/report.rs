@@ -1,0 +1,54 @@
+//! `soda report`: the results store as one self-contained HTML file.
+
+use crate::cli::ReportArgs;
+use crate::diagnostic::{Logs, Sink};
+use crate::exit::ExitStatus;
+use crate::report;
+use crate::template::Vars;
+
+/// Runs `soda report`: the results store as one HTML file.
+pub fn run(args: &ReportArgs, sink: Option<Sink>) -> ExitStatus {
+    let mut logs = Logs::new(args.verbose, sink);
+    logs.info(super::banner());
+    let config = crate::config::load(&args.configuration, &Vars::default(), &mut logs);
+    let Ok(store_config) = super::store_config(args.store.as_deref(), &config) else {
+        return ExitStatus::Error;
+    };
+    let Some(store_config) = store_config else {
+        logs.error("No results store: configure results_store: or pass --store");
+        return ExitStatus::Error;
+    };
+    let data = crate::runtime::start(crate::runtime::Threads::Command).and_then(|rt| {
+        rt.block_on(async {
+            let store = crate::store::Store::open(&store_config).await?;
+            let data = store.read_model().await;
+            store.close().await;
+            data
+        })
+        .map_err(|e| {
+            format!(
+                "Could not read the results store {}: {e}",
+                store_config.describe()
+            )
+        })
+    });
+    let data = match data {
+        Ok(d) => d,
+        Err(e) => {
+            logs.error(e);
+            return ExitStatus::Error;
+        }
+    };
+    let html = report::html::render(&data);
+    if let Err(e) = std::fs::write(&args.output, html) {
+        logs.error(format!("Could not write {}: {e}", args.output.display()));
+        return ExitStatus::Error;
+    }
+    logs.info(format!(
+        "Report of {} checks and {} scans written to {}",
+        data.checks.len(),
+        data.scans.len(),
+        args.output.display()
+    ));
+    ExitStatus::Pass
+}

@@ -1,0 +1,101 @@
+//! The stored-scan read model: what the results store gives back (every scan it holds and
+//! every check's history, with its failed-row samples), and what `soda report`, the server's
+//! pages and its JSON API render. The store builds it (`store/read.rs`); rendering is a pure
+//! function of it.
+
+use serde::{Deserialize, Serialize};
+
+/// Everything the report shows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportData {
+    /// When the report was made (ISO 8601, UTC).
+    pub generated_at: String,
+    /// Where the data comes from, for the title (a file path or a database, never a password).
+    pub store: String,
+    /// Scans, newest data timestamp first.
+    pub scans: Vec<ScanSummary>,
+    /// Every check ever recorded, one entry per check identity.
+    pub checks: Vec<CheckHistory>,
+}
+
+/// One recorded scan.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScanSummary {
+    pub id: i64,
+    pub definition: String,
+    pub data_source: String,
+    pub data_timestamp: String,
+    pub scan_start: String,
+    pub scan_end: String,
+    /// The scan failed to complete: a query, connection or checks-file error.
+    pub has_errors: bool,
+    pub has_warnings: bool,
+    pub has_failures: bool,
+    /// Check results recorded for it.
+    pub check_count: usize,
+    /// The scan log (errors included), in order.
+    pub logs: Vec<LogLine>,
+}
+
+/// One line of a scan log.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LogLine {
+    pub level: String,
+    pub message: String,
+    pub timestamp: String,
+}
+
+/// The history of one check (by Soda's check identity).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CheckHistory {
+    pub identity: String,
+    pub name: String,
+    pub definition: String,
+    pub data_source: String,
+    /// The dataset (table) name; `None` for data-source level checks.
+    pub dataset: Option<String>,
+    pub column: Option<String>,
+    /// Where the check is written, as of its latest result.
+    pub file: String,
+    pub line: usize,
+    /// Its results, oldest data timestamp first; the last one is the current outcome.
+    pub results: Vec<CheckPoint>,
+    /// The failed-row samples of its most recent run that warned or failed with samples.
+    pub samples: Option<SampleRows>,
+}
+
+/// One result of a check.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CheckPoint {
+    pub scan_id: i64,
+    pub data_timestamp: String,
+    /// `pass`, `warn`, `fail`, or `None` (not evaluated).
+    pub outcome: Option<String>,
+    /// The check's value as a number, when it is one (what the chart plots).
+    pub value: Option<f64>,
+    /// The value as shown in the table (`None` shows as empty).
+    pub value_text: String,
+    /// The fail and warn zones in force for this result.
+    pub fail: Option<Zone>,
+    pub warn: Option<Zone>,
+}
+
+/// A threshold zone (the results document's own type: the pages draw what was recorded).
+pub use super::document::Zone;
+
+/// The failed rows of a check's most recent run that kept some, with its data time.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SampleRows {
+    pub data_timestamp: String,
+    #[serde(flatten)]
+    pub sample: FailedRows,
+}
+
+/// Failed rows a check kept: a sample of them as text, and how many failed in total (the
+/// sample may hold fewer). The one shape of samples, stored and shown.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FailedRows {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub total: usize,
+}
