@@ -8,17 +8,18 @@
 //! without SQL. The plan is plain data: rendering SQL is the engine's job.
 
 use crate::diagnostic::Logs;
+use crate::measure::metric::{Literal, Validity};
 use crate::python::hash::HashBuilder;
 use crate::sodacl::formats;
 use crate::sodacl::line::Arg;
 use crate::sodacl::model::{
-    Check, CheckKind, ChecksModel, Dataset, Literal, MetricCheck, MetricName, ReferenceCheck,
-    Validity,
+    Check, CheckKind, ChecksModel, Dataset, MetricCheck, MetricName, ReferenceCheck,
 };
 use crate::template::Vars;
 use std::collections::HashMap;
 
-pub use crate::sodacl::model::{Aggregate, PercentOf};
+pub use crate::measure::metric::Aggregate;
+pub use crate::sodacl::model::PercentOf;
 
 /// What a metric measures.
 #[derive(Debug, Clone, PartialEq)]
