@@ -19,6 +19,9 @@ use crate::template::Vars;
 use std::collections::HashMap;
 
 pub use crate::measure::metric::Aggregate;
+/// The regex the checks language defines behind each format name: the engine renders it,
+/// rewritten for its own regex flavour, and so needs no checks-language module of its own.
+pub use crate::sodacl::formats::{all_format_names, format_pattern};
 pub use crate::sodacl::model::PercentOf;
 
 /// What a metric measures.
