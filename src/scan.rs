@@ -159,7 +159,12 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     );
     let mut outcome = session.measure(&config, &plan, &mut logs);
     let mut query_number = plan.next_query_number;
-    let sections = session.run_sections(&args.data_source, &model, &mut query_number, &mut logs);
+    let sections = session.run_sections(
+        &args.data_source,
+        &plan.sections,
+        &mut query_number,
+        &mut logs,
+    );
     outcome.executed.extend(sections.executed);
     eval::derive_percentages(&plan, &mut outcome.values);
     // History comes from Soda Cloud when it is configured (as in Soda Core), else the store.
@@ -187,10 +192,8 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     if session.connections.default.is_some() && !data_source.is_some_and(|d| d.disable_samples) {
         let limit = data_source.and_then(|d| d.samples_limit);
         let sampling = Sampling {
-            model: &model,
             plan: &plan,
             outcome: &outcome,
-            vars: &vars,
         };
         let executed = session.collect_samples(&sampling, &mut checks, limit, &mut query_number);
         log_queries(&executed, &mut logs);
@@ -636,10 +639,8 @@ fn log_queries(executed: &[crate::measure::Executed], logs: &mut Logs) {
 
 /// What failed-row samples are collected from.
 struct Sampling<'a> {
-    model: &'a ChecksModel,
     plan: &'a crate::plan::Plan,
     outcome: &'a Measurements,
-    vars: &'a Vars,
 }
 
 /// The database side of a scan: a runtime and, once opened, the connections.
@@ -746,12 +747,12 @@ impl Session {
     fn run_sections(
         &self,
         name: &str,
-        model: &ChecksModel,
+        planned: &crate::plan::Sections,
         counter: &mut usize,
         logs: &mut Logs,
     ) -> engine::profiling::SectionResults {
         let sections = match (&self.runtime, &self.connections.default) {
-            (Some(rt), Some(c)) => rt.block_on(engine::profiling::run(c, name, model, counter)),
+            (Some(rt), Some(c)) => rt.block_on(engine::profiling::run(c, name, planned, counter)),
             _ => engine::profiling::SectionResults::default(),
         };
         for line in &sections.infos {
@@ -823,15 +824,8 @@ impl Session {
             if limit == 0 {
                 continue;
             }
-            let Sampling {
-                model,
-                plan,
-                outcome,
-                vars,
-            } = sampling;
-            let sample = engine::samples::collect(
-                rt, conn, model, plan, outcome, vars, source, limit, number,
-            );
+            let Sampling { plan, outcome } = sampling;
+            let sample = engine::samples::collect(rt, conn, plan, outcome, source, limit, number);
             if let Some((sample, exec)) = sample {
                 if let Some(e) = exec {
                     executed.push(e);

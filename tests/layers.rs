@@ -43,15 +43,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     (
         "engine",
-        &[
-            "config",
-            "diagnostic",
-            "measure",
-            "plan",
-            "python",
-            "sodacl",
-            "template",
-        ],
+        &["config", "diagnostic", "measure", "plan", "python"],
     ),
     (
         "eval",

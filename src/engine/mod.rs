@@ -8,7 +8,8 @@
 //! [`Connection::open`] is the one place a configured type becomes a driver, and [`formats`]
 //! holds each dialect's reading of the named-format regexes. `execute.rs` runs a plan's
 //! queries concurrently; `samples.rs` and `profiling.rs` run the queries of failed-row samples
-//! and of the profiling sections.
+//! and of the profiling sections. Everything comes from the plan: the engine never reads the
+//! checks files' model.
 
 pub mod dialect;
 pub mod driver;
