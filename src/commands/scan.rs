@@ -62,7 +62,12 @@ pub fn run(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     );
     let mut outcome = session.measure(&config, &plan, &mut logs);
     let mut query_number = plan.next_query_number;
-    let sections = session.run_sections(&args.data_source, &model, &mut query_number, &mut logs);
+    let sections = session.run_sections(
+        &args.data_source,
+        &plan.sections,
+        &mut query_number,
+        &mut logs,
+    );
     outcome.executed.extend(sections.executed);
     eval::derive_percentages(&plan, &mut outcome.values);
     let history = history(
@@ -83,10 +88,8 @@ pub fn run(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
         &mut logs,
     );
     let sampling = Sampling {
-        model: &model,
         plan: &plan,
         outcome: &outcome,
-        vars: &vars,
     };
     let executed = collect_samples(
         &session,

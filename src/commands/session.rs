@@ -10,16 +10,12 @@ use crate::measure::{EngineError, Measurements};
 use crate::report;
 use crate::results::scan::CheckRef;
 use crate::sodacl;
-use crate::sodacl::model::ChecksModel;
-use crate::template::Vars;
 use std::sync::Arc;
 
 /// What failed-row samples are collected from.
 pub struct Sampling<'a> {
-    pub model: &'a ChecksModel,
     pub plan: &'a crate::plan::Plan,
     pub outcome: &'a Measurements,
-    pub vars: &'a Vars,
 }
 
 /// The database side of a scan: a runtime and, once opened, the connections.
@@ -134,12 +130,12 @@ impl Session {
     pub fn run_sections(
         &self,
         name: &str,
-        model: &ChecksModel,
+        planned: &crate::plan::Sections,
         counter: &mut usize,
         logs: &mut Logs,
     ) -> engine::profiling::SectionResults {
         let sections = match (&self.runtime, &self.connections.default) {
-            (Some(rt), Some(c)) => rt.block_on(engine::profiling::run(c, name, model, counter)),
+            (Some(rt), Some(c)) => rt.block_on(engine::profiling::run(c, name, planned, counter)),
             _ => engine::profiling::SectionResults::default(),
         };
         for line in &sections.infos {
@@ -211,15 +207,8 @@ impl Session {
             if limit == 0 {
                 continue;
             }
-            let Sampling {
-                model,
-                plan,
-                outcome,
-                vars,
-            } = sampling;
-            let sample = engine::samples::collect(
-                rt, conn, model, plan, outcome, vars, source, limit, number,
-            );
+            let Sampling { plan, outcome } = sampling;
+            let sample = engine::samples::collect(rt, conn, plan, outcome, source, limit, number);
             if let Some((sample, exec)) = sample {
                 if let Some(e) = exec {
                     executed.push(e);

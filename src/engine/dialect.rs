@@ -6,10 +6,10 @@
 //! cannot end the statement), regex matches work on non-text columns, and the statistical
 //! metrics and percentiles exist on every engine with PostgreSQL's meaning.
 
+use super::formats::{self, RegexFlavor};
+use crate::measure::metric::{Literal, Validity};
 use crate::plan::{numeric_format, Aggregate, Metric, MetricKind, Plan, Query, QueryKind};
 use crate::python::float_repr as python_float_repr;
-use crate::sodacl::formats::{self, RegexFlavor};
-use crate::sodacl::model::{Literal, Validity};
 
 /// SQL spelling differences between engines.
 pub trait Dialect: Send + Sync {

@@ -5,13 +5,16 @@
 //! transaction, decode its values) and of the [`dialect::Dialect`] trait (how it spells SQL).
 //! [`Connection`] wraps a driver with the single-statement [`guard`], a timeout and the
 //! [`lanes`] that decide how many statements run at once;
-//! [`Connection::open`] is the one place a configured type becomes a driver. `execute.rs` runs
-//! a plan's queries concurrently; `samples.rs` and `profiling.rs` run the queries of failed-row
-//! samples and of the profiling sections.
+//! [`Connection::open`] is the one place a configured type becomes a driver, and [`formats`]
+//! holds each dialect's reading of the named-format regexes. `execute.rs` runs a plan's
+//! queries concurrently; `samples.rs` and `profiling.rs` run the queries of failed-row samples
+//! and of the profiling sections. Everything comes from the plan: the engine never reads the
+//! checks files' model.
 
 pub mod dialect;
 pub mod driver;
 mod execute;
+pub mod formats;
 pub mod guard;
 pub mod lanes;
 pub mod mysql;

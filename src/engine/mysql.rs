@@ -2,10 +2,10 @@
 
 use super::dialect::{Dialect, Post};
 use super::driver::{Driver, PooledDriver};
+use super::formats::RegexFlavor;
 use crate::config::{DataSource, Engine as EngineConfig};
 use crate::measure::Value;
 use crate::plan::Aggregate;
-use crate::sodacl::formats::RegexFlavor;
 use sqlx::mysql::{MySqlConnectOptions, MySqlPool, MySqlPoolOptions, MySqlRow, MySqlSslMode};
 use sqlx::{Column, Executor, Row, TypeInfo, ValueRef};
 use std::str::FromStr;

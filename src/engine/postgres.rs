@@ -2,9 +2,9 @@
 
 use super::dialect::Dialect;
 use super::driver::{Driver, PooledDriver};
+use super::formats::RegexFlavor;
 use crate::config::{DataSource, Engine as EngineConfig};
 use crate::measure::Value;
-use crate::sodacl::formats::RegexFlavor;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow, PgSslMode};
 use sqlx::{Column, Row, TypeInfo, ValueRef};
 use std::str::FromStr;

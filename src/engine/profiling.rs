@@ -6,9 +6,10 @@
 use super::dialect::qualified_table;
 use super::Connection;
 use crate::measure::unquoted_table;
+use crate::measure::Patterns;
 use crate::measure::Value;
-use crate::measure::{Executed, Rows};
-use crate::sodacl::model::{ChecksModel, Patterns};
+use crate::measure::{Dataset, Executed, Rows};
+use crate::plan::Sections;
 use serde_json::{json, Value as Json};
 use std::time::Instant;
 
@@ -59,7 +60,7 @@ impl Runner<'_> {
         *self.counter += 1;
         let start = Instant::now();
         let result = self.conn.fetch_rows(&sql, 100).await;
-        let dataset = table.map(|t| crate::sodacl::model::Dataset {
+        let dataset = table.map(|t| Dataset {
             table: t.to_string(),
             partition: None,
         });
@@ -140,11 +141,11 @@ fn number(v: Option<&Value>) -> Json {
     v.map_or(Json::Null, Value::to_json)
 }
 
-/// Runs the data-source sections declared in the checks files.
+/// Runs the data-source sections the plan carries from the checks files.
 pub async fn run(
     conn: &Connection,
     data_source: &str,
-    model: &ChecksModel,
+    sections: &Sections,
     counter: &mut usize,
 ) -> SectionResults {
     let mut r = Runner {
@@ -153,10 +154,10 @@ pub async fn run(
         counter,
         out: SectionResults::default(),
     };
-    if let Some(p) = &model.profile_columns {
+    if let Some(p) = &sections.profile_columns {
         profile(&mut r, p).await;
     }
-    if let Some(p) = &model.discover_datasets {
+    if let Some(p) = &sections.discover_datasets {
         r.out.infos.push(format!(
             "Running discover datasets for data source: {data_source}"
         ));
@@ -173,7 +174,7 @@ pub async fn run(
             );
         }
     }
-    if let Some(p) = &model.sample_datasets {
+    if let Some(p) = &sections.sample_datasets {
         r.out.infos.push(format!(
             "Running sample tables for data source: {data_source}"
         ));

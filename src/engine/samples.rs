@@ -6,19 +6,14 @@ use super::Connection;
 use crate::measure::{Executed, Measurements as Outcome, Rows};
 use crate::measure::{Sample, SampleSource};
 use crate::plan::{Metric, MetricKind, Plan};
-use crate::sodacl::model::ChecksModel;
-use crate::template::Vars;
 use std::time::{Duration, Instant};
 
 /// Collects one check's sample. Returns the sample and the query that was run, if any.
-#[allow(clippy::too_many_arguments)]
 pub fn collect(
     rt: &tokio::runtime::Runtime,
     conn: &Connection,
-    model: &ChecksModel,
     plan: &Plan,
     outcome: &Outcome,
-    vars: &Vars,
     source: SampleSource,
     limit: usize,
     number: &mut usize,
@@ -48,13 +43,10 @@ pub fn collect(
         };
         return Some((sample, None));
     }
-    let partition_where = model
-        .partition_where(&m.dataset)
-        .map(|w| vars.render(w).text);
     let target = Target {
         conn,
         metric: m,
-        partition_where: partition_where.as_deref(),
+        partition_where: plan.partition_where(&m.dataset),
         prefix: query_prefix(plan, m, *number),
         limit,
     };

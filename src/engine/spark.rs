@@ -19,9 +19,9 @@
 
 use super::dialect::Dialect;
 use super::driver::Driver;
+use super::formats::RegexFlavor;
 use crate::config::{DataSource, Engine as EngineConfig};
 use crate::measure::{ColumnInfo, EngineError, Rows, Value};
-use crate::sodacl::formats::RegexFlavor;
 use chrono::{DateTime, NaiveDate, TimeDelta};
 use futures_util::future::LocalBoxFuture;
 use spark_connect::row::Value as SparkValue;

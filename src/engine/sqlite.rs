@@ -2,10 +2,10 @@
 
 use super::dialect::{Dialect, Post};
 use super::driver::{Driver, PooledDriver};
+use super::formats::RegexFlavor;
 use crate::config::{DataSource, Engine as EngineConfig};
 use crate::measure::Value;
 use crate::plan::Aggregate;
-use crate::sodacl::formats::RegexFlavor;
 use libsqlite3_sys as ffi;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow};
 use sqlx::{Row, TypeInfo, ValueRef};

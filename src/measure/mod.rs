@@ -1,13 +1,16 @@
 //! The data the stages hand each other: what engine measures and eval, report, cloud and the
 //! results store read. Values and rows read back from a database, the executed queries, the
 //! measurements of a plan, failed-row samples, the history of earlier scans and the progress of
-//! running queries.
+//! running queries. Also what the plan asks the engine to measure where the checks language
+//! defines it: a metric's aggregate and validity settings ([`metric`]) and the table patterns
+//! of the data-source sections ([`Patterns`]).
 //!
 //! Every stage may use this module; it uses none of them (only the Python helpers), so moving
 //! a stage never drags another one along.
 
 mod error;
 pub mod history;
+pub mod metric;
 pub mod progress;
 mod value;
 
@@ -23,6 +26,13 @@ pub struct Dataset {
     /// The table name as written (quotes kept: they go into SQL verbatim).
     pub table: String,
     pub partition: Option<String>,
+}
+
+/// Include and exclude patterns (SQL `LIKE`, `%` wildcards) of a data-source section.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Patterns {
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
 }
 
 /// Soda Core shows dataset names without their quotes in reports and metadata queries.

@@ -6,19 +6,29 @@
 //! partition go into one aggregation query (one pass over the table, up to 50 items per query
 //! as in Soda Core); duplicate counts get a query each; percentages are derived afterwards
 //! without SQL. The plan is plain data: rendering SQL is the engine's job.
+//!
+//! The plan is all the engine sees of the checks files: besides the queries it carries the
+//! rendered partitions the failed-row samples select from and the data-source sections
+//! (`profile columns`, `discover datasets`, `sample datasets`), so the engine needs no part of
+//! the checks language.
 
 use crate::diagnostic::Logs;
+use crate::measure::metric::{Literal, Validity};
+use crate::measure::Patterns;
 use crate::python::hash::HashBuilder;
 use crate::sodacl::formats;
 use crate::sodacl::line::Arg;
 use crate::sodacl::model::{
-    Check, CheckKind, ChecksModel, Dataset, Literal, MetricCheck, MetricName, ReferenceCheck,
-    Validity,
+    Check, CheckKind, ChecksModel, Dataset, MetricCheck, MetricName, ReferenceCheck,
 };
 use crate::template::Vars;
 use std::collections::HashMap;
 
-pub use crate::sodacl::model::{Aggregate, PercentOf};
+pub use crate::measure::metric::Aggregate;
+/// The regex the checks language defines behind each format name: the engine renders it,
+/// rewritten for its own regex flavour, and so needs no checks-language module of its own.
+pub use crate::sodacl::formats::{all_format_names, format_pattern};
+pub use crate::sodacl::model::PercentOf;
 
 /// What a metric measures.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,11 +145,41 @@ pub struct Plan {
     pub next_query_number: usize,
     pub scan_definition: String,
     pub data_source: String,
+    /// The rendered `filter T [p]` of each partitioned dataset a metric reads: the failed-rows
+    /// samples, built after evaluation, select from the same rows as their metric.
+    pub partition_wheres: HashMap<Dataset, String>,
+    /// The data-source sections to run beside the checks.
+    pub sections: Sections,
 }
 
 impl Plan {
     pub fn metrics_of(&self, seq: usize) -> &[usize] {
         self.check_metrics.get(&seq).map_or(&[], Vec::as_slice)
+    }
+
+    /// The rendered partition `WHERE` of a dataset; `None` for a whole table.
+    pub fn partition_where(&self, dataset: &Dataset) -> Option<&str> {
+        self.partition_wheres.get(dataset).map(String::as_str)
+    }
+}
+
+/// The data-source sections of the checks files, which run without checks: `profile columns`
+/// (`table.column` patterns), `discover datasets` and `sample datasets` (table patterns).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sections {
+    pub profile_columns: Option<Patterns>,
+    pub discover_datasets: Option<Patterns>,
+    pub sample_datasets: Option<Patterns>,
+}
+
+impl Sections {
+    /// The sections the checks files declared.
+    pub fn of(model: &ChecksModel) -> Sections {
+        Sections {
+            profile_columns: model.profile_columns.clone(),
+            discover_datasets: model.discover_datasets.clone(),
+            sample_datasets: model.sample_datasets.clone(),
+        }
     }
 }
 
@@ -248,9 +288,27 @@ impl<'a> Planner<'a> {
             }
         }
         self.group_queries(model, logs);
+        self.record_partitions(model);
+        self.plan.sections = Sections::of(model);
         self.plan.scan_definition = self.scan_definition.to_string();
         self.plan.data_source = self.data_source.to_string();
         self.plan
+    }
+
+    /// Keeps the rendered partition of every dataset a metric reads, for its samples. Rendered
+    /// silently: the aggregation queries already reported the filter's template problems.
+    fn record_partitions(&mut self, model: &ChecksModel) {
+        for m in &self.plan.metrics {
+            if self.plan.partition_wheres.contains_key(&m.dataset) {
+                continue;
+            }
+            if let Some(w) = model.partition_where(&m.dataset) {
+                let rendered = self.vars.render(w).text;
+                self.plan
+                    .partition_wheres
+                    .insert(m.dataset.clone(), rendered);
+            }
+        }
     }
 
     fn identity(&self, r: &Request) -> String {

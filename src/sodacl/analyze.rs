@@ -252,7 +252,7 @@ impl Parser<'_> {
         let formats_known = [&v.missing_format, &v.valid_format, &v.invalid_format]
             .into_iter()
             .flatten()
-            .all(|f| formats::format_regex(f, formats::RegexFlavor::Postgres).is_some());
+            .all(|f| formats::format_pattern(f).is_some());
         if !formats_known {
             check.invalid = true;
         }

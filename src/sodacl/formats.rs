@@ -1,23 +1,11 @@
 //! The named formats of SodaCL (`valid format`, `invalid format`, `missing format`): the
-//! regex behind each name, per SQL dialect, and which names are numeric (sodacl.md §4.5.1,
-//! §4.5.3).
+//! regex behind each name and which names are numeric (sodacl.md §4.5.1, §4.5.3).
 //!
 //! The patterns are reproduced byte for byte because they end up inside the SQL text that users
 //! see in query logs and scan results; their quirks (the loosely anchored `credit card number`,
-//! the unescaped `.` in `money point`) are deliberate.
-
-/// The regex engine a pattern is written for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RegexFlavor {
-    /// POSIX ARE via `~`: the base table unchanged.
-    Postgres,
-    /// ICU via `RLIKE`: seven entries are replaced by POSIX-class variants.
-    MySql,
-    /// Our SQLite `REGEXP` function, backed by Rust's `regex` crate.
-    Sqlite,
-    /// Spark's `RLIKE`: `java.util.regex`, which reads every base pattern as written.
-    Java,
-}
+//! the unescaped `.` in `money point`) are deliberate. They are the patterns as the language
+//! defines them, for no engine in particular: an engine whose regex operator reads some of them
+//! differently (MySQL) rewrites those where its SQL is rendered, in the engine.
 
 // One macro invocation keeps the pattern table and the public name list from drifting apart.
 macro_rules! format_table {
@@ -76,40 +64,6 @@ format_table! {
     "credit card number" => r"^[0-9]{14}|[0-9]{15}|[0-9]{16}|[0-9]{17}|[0-9]{18}|[0-9]{19}|([0-9]{4}-){3}[0-9]{4}|([0-9]{4} ){3}[0-9]{4}$",
 }
 
-// The MySQL data source swaps these in (the Python original mutates a shared dictionary; a
-// per-dialect table avoids that leaking into other data sources). `date iso 8601` is the base
-// pattern with `[[:digit:]]` for `\d` and the timezone hour narrowed to `(0[0-9]|1[012])`.
-const MYSQL_OVERRIDES: &[(&str, &str)] = &[
-    ("email", EMAIL),
-    (
-        "percentage",
-        r"^[[:blank:]]*[-+]?[[:blank:]]*([[:digit:]]+([\.,][[:digit:]]+)?|([\.,][[:digit:]]+))[[:blank:]]*%[[:blank:]]*$",
-    ),
-    (
-        "decimal",
-        r"^[[:blank:]]*[-+]?[[:blank:]]*[[:digit:]]*[\.,]*[[:digit:]]*[[:blank:]]*$",
-    ),
-    ("integer", r"^[[:blank:]]*[-+]?[[:blank:]]*[[:digit:]]+$"),
-    (
-        "positive integer",
-        r"^[[:blank:]]*[+]?[[:blank:]]*[[:digit:]]+$",
-    ),
-    (
-        "negative integer",
-        r"^[[:blank:]]*(-[[:blank:]]*[[:digit:]]+|0)[[:blank:]]*$",
-    ),
-    (
-        "date iso 8601",
-        r"^ *[12][0-9]{3}-?((0[1-9]|1[012])-?(0[1-9]|[12][0-9]|3[01])|W[0-5][[:digit:]](-?[1-7])?|[0-3][[:digit:]][[:digit:]])([ T](0?[0-9]|[01][[:digit:]]|2[0-3])(:?[0-5][0-9](:?[0-5][0-9]([.,][[:digit:]]+)?)?)?([+-](0[0-9]|1[012]):?[0-5][0-9]|Z)?)? *$",
-    ),
-];
-
-// Every base pattern is accepted by the `regex` crate as written (regex-syntax 0.8 allows `\,`
-// and `\-`), so SQLite needs no replacements; the hook stays so a future syntax gap has one
-// obvious place to go. Semantics are close but not identical to Postgres under a libc locale:
-// the crate's `\d` and `\s` are Unicode-aware (`١` is a digit) and `.` does not match `\n`.
-const SQLITE_OVERRIDES: &[(&str, &str)] = &[];
-
 // sodacl.md §4.5.3: these trigger the cast-to-number treatment of aggregates and valid min/max.
 const NUMERIC_FORMATS: &[&str] = &[
     "integer",
@@ -145,17 +99,10 @@ fn lookup(table: &[(&'static str, &'static str)], name: &str) -> Option<&'static
         .map(|(_, pattern)| *pattern)
 }
 
-/// The regex for a format name as the given engine should receive it, or `None` for an unknown
-/// name (the caller logs `Format <name> is not supported.`). Names match exactly, case included.
-/// MySQL backslash doubling (§4.5.2) is the SQL builder's job, not done here.
-pub fn format_regex(name: &str, flavor: RegexFlavor) -> Option<&'static str> {
-    let overrides = match flavor {
-        RegexFlavor::Postgres => &[][..],
-        RegexFlavor::MySql => MYSQL_OVERRIDES,
-        RegexFlavor::Sqlite => SQLITE_OVERRIDES,
-        RegexFlavor::Java => &[][..],
-    };
-    lookup(overrides, name).or_else(|| lookup(BASE, name))
+/// The regex SodaCL defines for a format name, or `None` for an unknown name (the caller logs
+/// `Format <name> is not supported.`). Names match exactly, case included.
+pub fn format_pattern(name: &str) -> Option<&'static str> {
+    lookup(BASE, name)
 }
 
 /// Whether `valid format: <name>` makes aggregates and `valid min`/`valid max` work on the value
@@ -174,16 +121,8 @@ mod tests {
     use super::*;
     use regex::Regex;
 
-    const ALL_FLAVORS: [RegexFlavor; 4] = [
-        RegexFlavor::Postgres,
-        RegexFlavor::MySql,
-        RegexFlavor::Sqlite,
-        RegexFlavor::Java,
-    ];
-
-    fn sqlite(name: &str) -> Regex {
-        let pattern = format_regex(name, RegexFlavor::Sqlite).expect("known format");
-        Regex::new(pattern).expect("pattern compiles")
+    fn pattern(name: &str) -> Regex {
+        Regex::new(format_pattern(name).expect("known format")).expect("pattern compiles")
     }
 
     fn assert_vectors(name: &str, re: &Regex, pass: &[&str], fail: &[&str]) {
@@ -196,18 +135,13 @@ mod tests {
     }
 
     #[test]
-    fn every_pattern_of_every_flavor_compiles_with_the_regex_crate() {
-        for flavor in ALL_FLAVORS {
-            for name in all_format_names() {
-                let pattern = format_regex(name, flavor).expect("listed name resolves");
-                assert!(
-                    Regex::new(pattern).is_ok(),
-                    "{name} ({flavor:?}) does not compile: {pattern}"
-                );
-            }
-        }
-        for (name, pattern) in BASE {
-            assert!(Regex::new(pattern).is_ok(), "base {name} does not compile");
+    fn every_pattern_compiles_with_the_regex_crate() {
+        for name in all_format_names() {
+            let pattern = format_pattern(name).expect("listed name resolves");
+            assert!(
+                Regex::new(pattern).is_ok(),
+                "{name} does not compile: {pattern}"
+            );
         }
     }
 
@@ -239,83 +173,21 @@ mod tests {
 
     #[test]
     fn unknown_names_resolve_to_nothing() {
-        for flavor in ALL_FLAVORS {
-            assert_eq!(format_regex("non existing format", flavor), None);
-            assert_eq!(format_regex("Integer", flavor), None);
-            assert_eq!(format_regex(" integer", flavor), None);
-        }
-        for (name, _) in MYSQL_OVERRIDES.iter().chain(SQLITE_OVERRIDES) {
-            assert!(NAMES.contains(name), "override for unknown {name}");
-        }
+        assert_eq!(format_pattern("non existing format"), None);
+        assert_eq!(format_pattern("Integer"), None);
+        assert_eq!(format_pattern(" integer"), None);
     }
 
     #[test]
-    fn postgres_uses_the_base_table_verbatim() {
+    fn patterns_are_the_table_verbatim() {
+        assert_eq!(format_pattern("integer"), Some(r"^ *[-+]? *[0-9]+ *$"));
         assert_eq!(
-            format_regex("integer", RegexFlavor::Postgres),
-            Some(r"^ *[-+]? *[0-9]+ *$")
-        );
-        assert_eq!(
-            format_regex("money point", RegexFlavor::Postgres),
+            format_pattern("money point"),
             Some(r"^ *[-+]? *\d{1,3}(\,\d\d\d)*(.\d+)? *([A-Z]{3}|[a-z]{3}) *$")
         );
-        assert_eq!(
-            format_regex("ipv4 address", RegexFlavor::Postgres),
-            format_regex("ip address", RegexFlavor::Postgres)
-        );
+        assert_eq!(format_pattern("ipv4 address"), format_pattern("ip address"));
         for (name, pattern) in BASE {
-            assert_eq!(format_regex(name, RegexFlavor::Postgres), Some(*pattern));
-        }
-    }
-
-    #[test]
-    fn mysql_differs_from_base_only_for_its_overrides() {
-        let changed = [
-            "percentage",
-            "decimal",
-            "integer",
-            "positive integer",
-            "negative integer",
-            "date iso 8601",
-        ];
-        for name in all_format_names() {
-            let base = format_regex(name, RegexFlavor::Postgres);
-            let mysql = format_regex(name, RegexFlavor::MySql);
-            if changed.contains(name) {
-                assert_ne!(base, mysql, "{name} should be overridden");
-            } else {
-                assert_eq!(base, mysql, "{name} should be the base pattern");
-            }
-        }
-        assert_eq!(MYSQL_OVERRIDES.len(), 7);
-        assert_eq!(
-            format_regex("email", RegexFlavor::MySql),
-            format_regex("email", RegexFlavor::Postgres)
-        );
-    }
-
-    #[test]
-    fn mysql_date_iso_8601_is_derived_from_the_base_as_described() {
-        let derived = format_regex("date iso 8601", RegexFlavor::Postgres)
-            .expect("base")
-            .replace(r"\d", "[[:digit:]]")
-            .replace(
-                "([+-](0?[0-9]|[01][[:digit:]]|2[0-3])",
-                "([+-](0[0-9]|1[012])",
-            );
-        assert_eq!(
-            Some(derived.as_str()),
-            format_regex("date iso 8601", RegexFlavor::MySql)
-        );
-    }
-
-    #[test]
-    fn sqlite_matches_base_because_no_pattern_needs_rewriting() {
-        for name in all_format_names() {
-            assert_eq!(
-                format_regex(name, RegexFlavor::Sqlite),
-                format_regex(name, RegexFlavor::Postgres)
-            );
+            assert_eq!(format_pattern(name), Some(*pattern));
         }
     }
 
@@ -323,19 +195,19 @@ mod tests {
     fn integer_vectors() {
         assert_vectors(
             "integer",
-            &sqlite("integer"),
+            &pattern("integer"),
             &["0", "1234567890", "-0", "- 1234567890", "+0", "+1"],
             &["", "a", " ", "1.5", "4,2"],
         );
         assert_vectors(
             "positive integer",
-            &sqlite("positive integer"),
+            &pattern("positive integer"),
             &["0", "+0", "+1"],
             &["-0", "- 1234567890"],
         );
         assert_vectors(
             "negative integer",
-            &sqlite("negative integer"),
+            &pattern("negative integer"),
             &["0", "-0", "- 1234567890"],
             &["1234567890", "+0", "+1"],
         );
@@ -345,7 +217,7 @@ mod tests {
     fn percentage_vectors() {
         assert_vectors(
             "percentage",
-            &sqlite("percentage"),
+            &pattern("percentage"),
             &[
                 "0%", " 0 % ", "- 0 %", "+ 0 %", "010%", "0.0 %", "0,0  %", ".0 %", ",0 %",
                 "99.99%",
@@ -358,7 +230,7 @@ mod tests {
     fn email_vectors() {
         assert_vectors(
             "email",
-            &sqlite("email"),
+            &pattern("email"),
             &[
                 "info@soda.io",
                 "some+email@gmail.com",
@@ -373,7 +245,7 @@ mod tests {
     fn date_vectors() {
         assert_vectors(
             "date us",
-            &sqlite("date us"),
+            &pattern("date us"),
             &[
                 "1/1/2020",
                 "01/06/2020",
@@ -394,13 +266,13 @@ mod tests {
         );
         assert_vectors(
             "date eu",
-            &sqlite("date eu"),
+            &pattern("date eu"),
             &["31/12/1925", "13-11-1981"],
             &["11-13-1981", "12/31/1925"],
         );
         assert_vectors(
             "date inverse",
-            &sqlite("date inverse"),
+            &pattern("date inverse"),
             &["2020/1/1", "1925-12-31", "2000/9/05"],
             &["1981-13-11", "1925/31/12"],
         );
@@ -434,81 +306,32 @@ mod tests {
     fn date_iso_8601_vectors() {
         assert_vectors(
             "date iso 8601",
-            &sqlite("date iso 8601"),
+            &pattern("date iso 8601"),
             &ISO_PASS,
             &ISO_FAIL,
-        );
-    }
-
-    #[test]
-    fn mysql_overrides_behave_as_documented() {
-        let mysql = |name: &str| {
-            Regex::new(format_regex(name, RegexFlavor::MySql).expect("known")).expect("compiles")
-        };
-        // The vectors hold on MySQL too: their timezone hours all fit 00..12.
-        assert_vectors(
-            "date iso 8601",
-            &mysql("date iso 8601"),
-            &ISO_PASS,
-            &ISO_FAIL,
-        );
-        assert!(!mysql("date iso 8601").is_match("2020-02-08 09+13:00"));
-        assert!(sqlite("date iso 8601").is_match("2020-02-08 09+13:00"));
-        // Looser decimal: empty string and doubled separators pass.
-        assert_vectors(
-            "decimal",
-            &mysql("decimal"),
-            &["", "1..2", " -1,5 "],
-            &["a", "1 2"],
-        );
-        // Integer allows no trailing blanks on MySQL.
-        assert_vectors(
-            "integer",
-            &mysql("integer"),
-            &[" - 12", "+3"],
-            &["12 ", "1.5"],
-        );
-        assert_vectors(
-            "negative integer",
-            &mysql("negative integer"),
-            &["0", "- 7 ", "-0"],
-            &["00", "7", "+0"],
-        );
-        assert_vectors(
-            "percentage",
-            &mysql("percentage"),
-            &["0%", " 0 % ", "99.99%", ",0 %"],
-            &["", "%", "0"],
         );
     }
 
     #[test]
     fn documented_quirks_are_kept() {
-        let card = sqlite("credit card number");
+        let card = pattern("credit card number");
         // Only the first alternative is anchored at the start and the last at the end.
         assert!(card.is_match("12345678901234 trailing junk"));
         assert!(card.is_match("junk 1234-5678-9012-3456 junk"));
         assert!(card.is_match("junk 1234 5678 9012 3456"));
         assert!(!card.is_match("1234"));
         // The unescaped `.` in `money point` accepts any separator before the fraction.
-        let money_point = sqlite("money point");
+        let money_point = pattern("money point");
         assert!(money_point.is_match("1,234.50 EUR"));
         assert!(money_point.is_match("1,234x50 EUR"));
         assert!(!money_point.is_match("1234,50 EUR"));
     }
 
     #[test]
-    fn sqlite_digit_classes_are_unicode_aware() {
-        // Recorded divergence from Postgres (libc locale), see SQLITE_OVERRIDES.
-        assert!(sqlite("decimal").is_match("\u{661}\u{662}"));
-        assert!(!sqlite("integer").is_match("\u{661}\u{662}"));
-    }
-
-    #[test]
     fn other_formats_behave_sensibly() {
         assert_vectors(
             "uuid",
-            &sqlite("uuid"),
+            &pattern("uuid"),
             &["123e4567-e89b-12d3-a456-426614174000"],
             &[
                 "123e4567e89b12d3a456426614174000",
@@ -517,13 +340,13 @@ mod tests {
         );
         assert_vectors(
             "ip address",
-            &sqlite("ipv4 address"),
+            &pattern("ipv4 address"),
             &["192.168.0.1", "999.999.999.999"],
             &["1.2.3", "1.2.3.4.5"],
         );
         assert_vectors(
             "ipv6 address",
-            &sqlite("ipv6 address"),
+            &pattern("ipv6 address"),
             &[
                 "2001:db8::1",
                 "::1",
@@ -535,43 +358,43 @@ mod tests {
         );
         assert_vectors(
             "phone number",
-            &sqlite("phone number"),
+            &pattern("phone number"),
             &["+1 (555) 123-4567", "555.123.4567", "123-4567"],
             &["1234567", "phone"],
         );
         assert_vectors(
             "time 24h",
-            &sqlite("time 24h"),
+            &pattern("time 24h"),
             &["23:59", "7:05:09", "00:00:00.123"],
             &["24:00", "12:60"],
         );
         assert_vectors(
             "time 12h nosec",
-            &sqlite("time 12h nosec"),
+            &pattern("time 12h nosec"),
             &["12:30"],
             &["13:00", "1:00:00"],
         );
         assert_vectors(
             "timestamp 24h",
-            &sqlite("timestamp 24h"),
+            &pattern("timestamp 24h"),
             &["23:59:59,5"],
             &["23:59"],
         );
         assert_vectors(
             "money",
-            &sqlite("money"),
+            &pattern("money"),
             &["-12,50 EUR", "3 usd"],
             &["12 Eur", "12"],
         );
         assert_vectors(
             "money comma",
-            &sqlite("money comma"),
+            &pattern("money comma"),
             &["1.234,50 EUR"],
             &["1,234.50 EUR"],
         );
         assert_vectors(
             "negative decimal point",
-            &sqlite("negative decimal point"),
+            &pattern("negative decimal point"),
             &["-1.5", "0.00", "- .5"],
             &["1.5", "-1,5"],
         );

@@ -84,7 +84,7 @@ impl Parser<'_> {
         let Some(name) = self.string_value(file, key, v) else {
             return;
         };
-        if formats::format_regex(&name, formats::RegexFlavor::Postgres).is_none() {
+        if formats::format_pattern(&name).is_none() {
             // Soda Core ignores unknown formats silently; we refuse them (README).
             self.error(
                 file,
