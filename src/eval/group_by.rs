@@ -7,10 +7,11 @@ use crate::diagnostic::{Level, Location};
 use crate::measure::Rows;
 use crate::measure::Value;
 use crate::plan::Plan;
+use crate::python::ruamel as emit;
 use crate::sodacl::identity;
 use crate::sodacl::model::{Check, CheckKind, GroupByCheck, GroupByChild};
 use crate::template::Vars;
-use crate::yaml::{emit, Node, NodeKind, Pos, Scalar, Style};
+use crate::yaml::{Node, NodeKind, Pos, Scalar, Style};
 use serde_json::json;
 use std::path::Path;
 

@@ -5,7 +5,7 @@
 //! parts concatenated without separators, fed the way Python's `str()` would print them), the
 //! Python float `repr` that builder and the JSON output both need, and the v1/v2/v3 check
 //! identities of sodacl.md §7.2. The config text hashed into them comes from
-//! [`crate::yaml::emit::identity_config_yaml`] with [`IDENTITY_DROP_KEYS`].
+//! [`crate::python::ruamel::identity_config_yaml`] with [`IDENTITY_DROP_KEYS`].
 
 use crate::python::hash::HashBuilder;
 
@@ -30,7 +30,7 @@ pub struct Identities {
 
 /// v1 = H(header, line, [config_yaml]); v2 adds the data source name; v3 adds the basename of
 /// the checks file. `config_yaml` is the output of
-/// [`crate::yaml::emit::identity_config_yaml`] (None when the config contributes nothing).
+/// [`crate::python::ruamel::identity_config_yaml`] (None when the config contributes nothing).
 /// Automated-monitoring checks (which feed an extra part) are not supported.
 pub fn check_identities(
     source_header: &str,
@@ -61,7 +61,7 @@ pub fn check_identities(
 mod tests {
     use super::*;
     use crate::python::float_repr as python_float_repr;
-    use crate::yaml::emit::{definition_yaml, identity_config_yaml};
+    use crate::python::ruamel::{definition_yaml, identity_config_yaml};
     use crate::yaml::{parse, Node};
 
     fn ids(v1: &str, v2: &str, v3: &str) -> Identities {

@@ -15,8 +15,9 @@ pub mod model;
 mod validity;
 
 use crate::diagnostic::{Location, Logs};
+use crate::python::ruamel as emit;
 use crate::template::Vars;
-use crate::yaml::{self, emit, Node, NodeKind, Scalar};
+use crate::yaml::{self, Node, NodeKind, Scalar};
 use line::{CheckLine, Comparator, Header, Operand, Threshold};
 use model::{Check, CheckKind, ChecksModel, Dataset, ForEach, Literal, Partition, Zone};
 use std::path::Path;
