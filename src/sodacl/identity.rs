@@ -3,10 +3,12 @@
 //! Soda Cloud keys check history on check identities, so these must match Soda Core 3.5.6 byte
 //! for byte. This module owns the "consistent hash builder" (BLAKE2b with a 4-byte digest over
 //! parts concatenated without separators, fed the way Python's `str()` would print them), the
-//! Python float `repr` that builder and the JSON output both need, and the v1/v2/v3 check
-//! identities of sodacl.md §7.2. The config text hashed into them comes from
-//! [`crate::python::ruamel::identity_config_yaml`] with [`IDENTITY_DROP_KEYS`].
+//! Python float `repr` that builder and the JSON output both need, the v1/v2/v3 check
+//! identities of sodacl.md §7.2 and the metric identities of §7.1. The config text hashed into
+//! check identities comes from [`crate::python::ruamel::identity_config_yaml`] with
+//! [`IDENTITY_DROP_KEYS`].
 
+use super::model::{Dataset, Literal, Validity};
 use crate::python::hash::HashBuilder;
 
 /// Config keys left out of check identities, so renaming a check or changing its attributes
@@ -54,6 +56,118 @@ pub fn check_identities(
         v1: identity(&[]),
         v2: identity(&[data_source]),
         v3: identity(&[data_source, file_basename]),
+    }
+}
+
+/// What a metric identity is made of (sodacl.md §7.1):
+/// `metric-<scan>-<data source>[-<table>[-<partition>]][-<column>]-<name>[-<hash>]`, the hash
+/// over the arguments, the filter and the missing/validity settings.
+pub struct MetricParts<'a> {
+    pub scan_definition: &'a str,
+    pub data_source: &'a str,
+    /// `None` for metrics of user SQL, which name no table.
+    pub dataset: Option<&'a Dataset>,
+    pub column: Option<&'a str>,
+    pub name: &'a str,
+    /// The metric's arguments beyond the column (the columns of a duplicate count).
+    pub args: &'a [String],
+    pub filter: Option<&'a str>,
+    pub validity: Option<&'a Validity>,
+}
+
+/// Soda Core's identity of a metric.
+pub fn metric_identity(m: &MetricParts) -> String {
+    let mut parts = vec![
+        "metric".to_string(),
+        m.scan_definition.to_string(),
+        m.data_source.to_string(),
+    ];
+    if let Some(dataset) = m.dataset.filter(|d| !d.table.is_empty()) {
+        parts.push(dataset.table.clone());
+        if let Some(p) = &dataset.partition {
+            parts.push(p.clone());
+        }
+    }
+    if let Some(c) = m.column {
+        parts.push(c.to_string());
+    }
+    parts.push(m.name.to_string());
+    let mut h = HashBuilder::new();
+    for a in m.args {
+        h.add_str(a);
+    }
+    if let Some(f) = m.filter {
+        h.add_str(f);
+    }
+    if let Some(v) = m.validity {
+        hash_validity(&mut h, v);
+    }
+    if let Some(hash) = h.finish() {
+        parts.push(hash);
+    }
+    parts.join("-")
+}
+
+/// The identity of the metric a group by's nested check reports for one group. Soda Core
+/// names it by the dataset's table alone (no partition) and hashes nothing into it.
+pub fn group_by_metric_identity(
+    scan_definition: &str,
+    data_source: &str,
+    table: &str,
+    name: &str,
+) -> String {
+    format!("metric-{scan_definition}-{data_source}-{table}-{name}")
+}
+
+/// Feeds the missing/validity settings in Soda Core's fixed order (sodacl.md §7.1).
+fn hash_validity(h: &mut HashBuilder, v: &Validity) {
+    let list = |h: &mut HashBuilder, name: &str, l: &Option<Vec<Literal>>| {
+        if let Some(items) = l {
+            h.add_str(name);
+            for item in items {
+                match item {
+                    Literal::Str(s) => h.add_str(s),
+                    Literal::Num {
+                        value,
+                        is_int: true,
+                    } => h.add_i64(*value as i64),
+                    Literal::Num { value, .. } => h.add_f64(*value),
+                }
+            }
+        }
+    };
+    let text = |h: &mut HashBuilder, name: &str, s: &Option<String>| {
+        if let Some(s) = s {
+            h.add_str(name);
+            h.add_str(s);
+        }
+    };
+    let int = |h: &mut HashBuilder, name: &str, n: Option<i64>| {
+        if let Some(n) = n {
+            h.add_str(name);
+            h.add_i64(n);
+        }
+    };
+    let float = |h: &mut HashBuilder, name: &str, n: Option<f64>| {
+        if let Some(n) = n {
+            h.add_str(name);
+            h.add_f64(n);
+        }
+    };
+    list(h, "missing_values", &v.missing_values);
+    text(h, "missing_format", &v.missing_format);
+    text(h, "missing_regex", &v.missing_regex);
+    list(h, "valid_values", &v.valid_values);
+    text(h, "valid_format", &v.valid_format);
+    text(h, "valid_regex", &v.valid_regex);
+    int(h, "valid_length", v.valid_length);
+    int(h, "valid_min_length", v.valid_min_length);
+    int(h, "valid_max_length", v.valid_max_length);
+    float(h, "valid_min", v.valid_min);
+    float(h, "valid_max", v.valid_max);
+    if let Some(b) = v.include_null {
+        h.add_str("include_null");
+        h.add_bool(b);
     }
 }
 
@@ -190,6 +304,56 @@ mod tests {
         for (value, expected) in cases {
             assert_eq!(python_float_repr(*value), *expected, "repr of {value:e}");
         }
+    }
+
+    #[test]
+    fn metric_identities() {
+        let dataset = |partition: Option<&str>| Dataset {
+            table: "customers".into(),
+            partition: partition.map(Into::into),
+        };
+        let plain = MetricParts {
+            scan_definition: "scan",
+            data_source: "pg",
+            dataset: Some(&dataset(None)),
+            column: None,
+            name: "row_count",
+            args: &[],
+            filter: None,
+            validity: None,
+        };
+        assert_eq!(
+            metric_identity(&plain),
+            "metric-scan-pg-customers-row_count"
+        );
+        let be = dataset(Some("be"));
+        let validity = Validity {
+            valid_format: Some("email".into()),
+            ..Validity::default()
+        };
+        let invalid = MetricParts {
+            dataset: Some(&be),
+            column: Some("email"),
+            name: "invalid_count",
+            filter: Some("country = 'BE'"),
+            validity: Some(&validity),
+            ..plain
+        };
+        // The §7.4 hash of the filter and the validity settings.
+        assert_eq!(
+            metric_identity(&invalid),
+            "metric-scan-pg-customers-be-email-invalid_count-7fa29c7f"
+        );
+        let user_sql = MetricParts {
+            dataset: None,
+            name: "late_ratio",
+            ..plain
+        };
+        assert_eq!(metric_identity(&user_sql), "metric-scan-pg-late_ratio");
+        assert_eq!(
+            group_by_metric_identity("scan", "pg", "customers", "avg [NL]"),
+            "metric-scan-pg-customers-avg [NL]"
+        );
     }
 
     // --- sodacl.md Appendix C ----------------------------------------------------------------
