@@ -148,6 +148,7 @@ pub fn scan(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
         session.stop_opening();
     }
     model = expand_for_each(model, &session, &mut vars, &mut logs, &args.data_source);
+    sodacl::identity::assign(&mut model, &args.data_source);
     // With Soda Cloud, one invalid check attribute stops every check (as in Soda Core).
     if let (Some(c), Some(rt)) = (&mut cloud, &session.runtime) {
         if !c.validate_attributes(rt, &model.ordered_checks(), &mut logs) {
@@ -469,7 +470,6 @@ fn parse_checks(files: &[PathBuf], vars: &mut Vars, logs: &mut Logs, ds: &str) -
         parser.model.checks.clear();
         return parser.model;
     }
-    parser.finalize_identities();
     parser.model
 }
 
@@ -511,7 +511,6 @@ fn expand_for_each(
     if parser.over_limit {
         parser.model.checks.clear();
     }
-    parser.finalize_identities();
     parser.model
 }
 
@@ -1030,8 +1029,8 @@ mod robustness {
             let mut logs = Logs::new(false, None);
             let mut parser = Parser::new(&mut vars, &mut logs, "ds");
             parser.add_text("checks.yml", &text);
-            parser.finalize_identities();
-            let model = parser.model;
+            let mut model = parser.model;
+            crate::sodacl::identity::assign(&mut model, "ds");
             let _ = model.ordered_checks();
             let plan = crate::plan::Planner::new("s", "ds", &vars).plan(&model, &mut logs);
             let out = crate::measure::Measurements::empty(plan.metrics.len());

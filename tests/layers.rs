@@ -62,7 +62,6 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "python",
             "sodacl",
             "template",
-            "yaml",
         ],
     ),
     (

@@ -1,15 +1,22 @@
-//! Check identities and the hash primitive behind every Soda identity.
+//! Every Soda identity, computed here and nowhere else: check identities (v1, v2, v3), those of
+//! a group by's nested checks in each group, and metric identities.
 //!
-//! Soda Cloud keys check history on check identities, so these must match Soda Core 3.5.6 byte
-//! for byte. This module owns the "consistent hash builder" (BLAKE2b with a 4-byte digest over
-//! parts concatenated without separators, fed the way Python's `str()` would print them), the
-//! Python float `repr` that builder and the JSON output both need, the v1/v2/v3 check
-//! identities of sodacl.md §7.2 and the metric identities of §7.1. The config text hashed into
-//! check identities comes from [`crate::python::ruamel::identity_config_yaml`] with
-//! [`IDENTITY_DROP_KEYS`].
+//! Soda Cloud keys check and metric history on identities, so these must match Soda Core 3.5.6
+//! byte for byte. A check identity hashes the check's header, line and configuration (as
+//! ruamel dumps it: [`crate::python::ruamel::identity_config_yaml`] without
+//! [`IDENTITY_DROP_KEYS`]), then the data source, then the checks file's name (sodacl.md §7.2).
+//! [`assign`] computes them once the whole model is read, because a column's `missing values`
+//! and `valid values` from any `configurations for` section, in any file, change the identities
+//! of that column's checks. Group-by checks carry a [`GroupIdentity`] so that evaluation, which
+//! is the first to know the groups, can name their nested checks without touching YAML. Metric
+//! identities (§7.1) are built by [`metric_identity`] for the planner.
 
-use super::model::{Dataset, Literal, Validity};
+use super::model::{CheckKind, ChecksModel, Dataset, GroupByChild, Literal, Validity};
 use crate::python::hash::HashBuilder;
+use crate::python::ruamel;
+use crate::yaml::{self, Node, NodeKind, Pos, Scalar};
+use std::collections::HashMap;
+use std::path::Path;
 
 /// Config keys left out of check identities, so renaming a check or changing its attributes
 /// keeps its history.
@@ -56,6 +63,162 @@ pub fn check_identities(
         v1: identity(&[]),
         v2: identity(&[data_source]),
         v3: identity(&[data_source, file_basename]),
+    }
+}
+
+/// The identities of a check with configuration `config` (if any).
+fn identities_of(
+    header: &str,
+    line: &str,
+    config: Option<&Node>,
+    data_source: &str,
+    file_basename: &str,
+) -> Identities {
+    let yaml = config.and_then(|c| ruamel::identity_config_yaml(c, IDENTITY_DROP_KEYS));
+    check_identities(header, line, yaml.as_deref(), data_source, file_basename)
+}
+
+/// The checks file's name without its folders: Soda Core hashes only the name, so a check
+/// keeps its identity wherever the scan is run from.
+fn file_basename(file: &str) -> String {
+    Path::new(file)
+        .file_name()
+        .map_or_else(|| file.to_string(), |n| n.to_string_lossy().to_string())
+}
+
+/// Fills in the identities of every check of the model, and the [`GroupIdentity`] of every
+/// group by. Call it once, after every checks file and `for each` expansion has been read:
+/// only then are all `configurations for` lists known.
+pub fn assign(model: &mut ChecksModel, data_source: &str) {
+    // The last list of each (table, column, setting), by map: linear in checks and lists.
+    let mut lists: ColumnLists = HashMap::new();
+    for (t, c, s, node) in &model.column_lists {
+        lists.insert((t.as_str(), c.as_str(), s.as_str()), node);
+    }
+    for check in &mut model.checks {
+        let file_basename = file_basename(&check.file);
+        let extended = with_column_lists(check, &lists);
+        let ids = identities_of(
+            &check.source_header,
+            &check.source_line,
+            extended.as_ref().or(check.config.as_ref()),
+            data_source,
+            &file_basename,
+        );
+        check.identity_v1 = ids.v1;
+        check.identity_v2 = ids.v2;
+        check.identity_v3 = ids.v3;
+        if let Some(config) = &extended {
+            // Soda Core extends the check's own lists in place, so its definition shows the
+            // column's values too (and no longer the section's attributes).
+            check.definition =
+                ruamel::definition_yaml(&check.source_header, &check.source_line, Some(config));
+        }
+        if let CheckKind::GroupBy(group_by) = &mut check.kind {
+            group_by.identity = GroupIdentity {
+                data_source: data_source.to_string(),
+                file_basename,
+            };
+        }
+    }
+}
+
+/// `configurations for` lists by (table, column, setting).
+type ColumnLists<'m> = HashMap<(&'m str, &'m str, &'m str), &'m Node>;
+
+/// The configuration Soda Core hashes for a metric check on a column whose `missing values` /
+/// `valid values` list has more values in `configurations for`: its own list with those
+/// appended (Soda Core appends them in place before hashing; kept for history continuity in
+/// Soda Cloud). `None` when nothing is appended.
+fn with_column_lists(check: &super::model::Check, lists: &ColumnLists) -> Option<Node> {
+    let (Some(column), Some(config)) = (&check.column, &check.config) else {
+        return None;
+    };
+    if !matches!(check.kind, CheckKind::Metric(_)) {
+        return None;
+    }
+    let mut config = config.clone();
+    let mut changed = false;
+    if let NodeKind::Map { entries, .. } = &mut config.kind {
+        for (k, v) in entries.iter_mut() {
+            let key = k.scalar_text().unwrap_or_default();
+            let table = check.dataset.table.as_str();
+            let Some(extra) = lists.get(&(table, column.as_str(), key.as_str())) else {
+                continue;
+            };
+            if let (NodeKind::Seq { items, .. }, Some(more)) = (&mut v.kind, extra.items()) {
+                items.extend(more.iter().cloned());
+                changed = true;
+            }
+        }
+    }
+    changed.then_some(config)
+}
+
+/// What the identities of a group by's nested checks are made of besides the group, set by
+/// [`assign`]: evaluation learns the groups, and with this it names each nested check per
+/// group without building YAML itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupIdentity {
+    data_source: String,
+    file_basename: String,
+}
+
+/// A group by's nested check as it stands in one group.
+#[derive(Debug, Clone)]
+pub struct InGroup {
+    /// The nested check's configuration with the group added.
+    pub config: Node,
+    pub definition: String,
+    pub identities: Identities,
+}
+
+impl GroupIdentity {
+    /// Nested check `child` of the group by under `header`, in the group labelled `label`: its
+    /// configuration gains `group_value: '[label]'` (as in Soda Core), which gives each group
+    /// identities of its own.
+    pub fn in_group(&self, header: &str, child: &GroupByChild, label: &str) -> InGroup {
+        let pos = Pos {
+            line: child.pos.0,
+            col: child.pos.1,
+        };
+        let mut config = child.config.clone().unwrap_or(Node {
+            pos,
+            kind: NodeKind::Map {
+                entries: Vec::new(),
+                flow: false,
+            },
+        });
+        if let NodeKind::Map { entries, .. } = &mut config.kind {
+            entries.push((
+                text_node("group_value", yaml::Style::Plain, pos),
+                text_node(&format!("[{label}]"), yaml::Style::Single, pos),
+            ));
+        }
+        InGroup {
+            identities: identities_of(
+                header,
+                &child.line,
+                Some(&config),
+                &self.data_source,
+                &self.file_basename,
+            ),
+            definition: ruamel::definition_yaml(header, &child.line, Some(&config)),
+            config,
+        }
+    }
+}
+
+/// A string scalar written in `style`.
+fn text_node(text: &str, style: yaml::Style, pos: Pos) -> Node {
+    Node {
+        pos,
+        kind: NodeKind::Scalar {
+            value: Scalar::Str(text.to_string()),
+            style,
+            raw: text.to_string(),
+            block_header: String::new(),
+        },
     }
 }
 
@@ -354,6 +517,66 @@ mod tests {
             group_by_metric_identity("scan", "pg", "customers", "avg [NL]"),
             "metric-scan-pg-customers-avg [NL]"
         );
+    }
+
+    /// A checks file parsed, then its identities assigned for data source `pg`.
+    fn assigned(src: &str, file: &str) -> ChecksModel {
+        let mut vars = crate::template::Vars::default();
+        let mut logs = crate::diagnostic::Logs::new(false, None);
+        let mut parser = super::super::Parser::new(&mut vars, &mut logs, "pg");
+        parser.add_text(file, src);
+        let mut model = parser.model;
+        assign(&mut model, "pg");
+        model
+    }
+
+    #[test]
+    fn column_lists_read_later_are_in_the_identity() {
+        // The `configurations for` section comes after the check, in the same scan.
+        let src = "checks for customers:\n  - missing_count(id) = 0:\n      missing values: [N/A]\n  - missing_count(email) = 0:\n      missing values: [N/A]\nconfigurations for customers:\n  missing values for id: ['-']\n";
+        let model = assigned(src, "some/folder/vectors.yml");
+        let id = &model.checks[0];
+        // The Appendix C row of `missing values: [N/A, '-']`.
+        assert_eq!(
+            [&id.identity_v1, &id.identity_v2, &id.identity_v3],
+            ["5d7178f1", "7a3e8513", "65546cfe"]
+        );
+        assert_eq!(
+            id.definition,
+            "checks for customers:\n  - missing_count(id) = 0:\n      missing values: [N/A, '-']\n"
+        );
+        let email = &model.checks[1];
+        let own = check_identities(
+            "checks for customers",
+            "missing_count(email) = 0",
+            Some("!!omap\n  - missing values: [N/A]\n"),
+            "pg",
+            "vectors.yml",
+        );
+        assert_eq!(email.identity_v3, own.v3);
+    }
+
+    #[test]
+    fn group_by_children_have_identities_per_group() {
+        let src = "checks for customers:\n  - group by:\n      query: SELECT country, AVG(d) AS avg_distance FROM customers GROUP BY country\n      fields: [country]\n      checks:\n        - avg_distance:\n            name: average distance\n            fail: when > 500\n";
+        let model = assigned(src, "checks.yml");
+        let CheckKind::GroupBy(group_by) = &model.checks[0].kind else {
+            panic!("a group by: {:?}", model.checks[0].kind);
+        };
+        let child = &group_by.checks[0];
+        let nl = group_by
+            .identity
+            .in_group("checks for customers", child, "NL");
+        // The Appendix C row of `group_value: '[NL]'`.
+        assert_eq!(nl.identities.v3, "e51f3908");
+        assert_eq!(
+            nl.definition,
+            "checks for customers:\n  - avg_distance:\n      name: average distance\n      fail: when > 500\n      group_value: '[NL]'\n"
+        );
+        let be = group_by
+            .identity
+            .in_group("checks for customers", child, "BE");
+        assert_ne!(be.identities.v3, nl.identities.v3);
     }
 
     // --- sodacl.md Appendix C ----------------------------------------------------------------
