@@ -11,7 +11,7 @@
 //! is the first to know the groups, can name their nested checks without touching YAML. Metric
 //! identities (§7.1) are built by [`metric_identity`] for the planner.
 
-use super::model::{CheckKind, ChecksModel, Dataset, GroupByChild, Literal, Validity};
+use super::model::{Check, CheckKind, ChecksModel, Dataset, GroupByChild, Literal, Validity};
 use crate::python::hash::HashBuilder;
 use crate::python::ruamel;
 use crate::yaml::{self, Node, NodeKind, Pos, Scalar};
@@ -130,7 +130,7 @@ type ColumnLists<'m> = HashMap<(&'m str, &'m str, &'m str), &'m Node>;
 /// `valid values` list has more values in `configurations for`: its own list with those
 /// appended (Soda Core appends them in place before hashing; kept for history continuity in
 /// Soda Cloud). `None` when nothing is appended.
-fn with_column_lists(check: &super::model::Check, lists: &ColumnLists) -> Option<Node> {
+fn with_column_lists(check: &Check, lists: &ColumnLists) -> Option<Node> {
     let (Some(column), Some(config)) = (&check.column, &check.config) else {
         return None;
     };
