@@ -6,7 +6,7 @@ use crate::common::expect::assert_expected;
 use soda::diagnostic::Logs;
 use soda::engine::dialect::{self, Dialect, ReferenceSelect, RowsQuery};
 use soda::plan::{MetricKind, Planner, QueryKind};
-use soda::sodacl::Parser;
+use soda::sodacl::{identity, Parser};
 use soda::template::Vars;
 use std::path::Path;
 
@@ -51,8 +51,8 @@ fn rendered(d: &dyn Dialect) -> String {
     let mut logs = Logs::new(false, None);
     let mut parser = Parser::new(&mut vars, &mut logs, "shop");
     parser.add_text("checks.yml", CHECKS);
-    parser.finalize_identities();
-    let model = parser.model;
+    let mut model = parser.model;
+    identity::assign(&mut model, "shop");
     let plan = Planner::new("scan", "shop", &vars).plan(&model, &mut logs);
     assert!(
         !logs.has_errors(),

@@ -16,8 +16,9 @@ fuzz_target!(|data: &[u8]| {
     let model = {
         let mut parser = soda::sodacl::Parser::new(&mut vars, &mut logs, "fuzz");
         parser.add_text("checks.yml", &text);
-        parser.finalize_identities();
-        parser.model
+        let mut model = parser.model;
+        soda::sodacl::identity::assign(&mut model, "fuzz");
+        model
     };
     let _ = model.ordered_checks();
     let _ = soda::plan::Planner::new("fuzz scan", "fuzz", &vars).plan(&model, &mut logs);

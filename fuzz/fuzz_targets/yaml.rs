@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(Some(node)) = soda::yaml::parse(&text) {
-        let _ = soda::yaml::emit::identity_config_yaml(&node, &["name"]);
-        let _ = soda::yaml::emit::definition_yaml("checks for t", "row_count > 0", Some(&node));
+        let _ = soda::python::ruamel::identity_config_yaml(&node, &["name"]);
+        let _ = soda::python::ruamel::definition_yaml("checks for t", "row_count > 0", Some(&node));
     }
 });

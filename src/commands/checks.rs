@@ -38,7 +38,6 @@ pub fn parse_checks(files: &[PathBuf], vars: &mut Vars, logs: &mut Logs, ds: &st
         parser.model.checks.clear();
         return parser.model;
     }
-    parser.finalize_identities();
     parser.model
 }
 
@@ -80,6 +79,5 @@ pub fn expand_for_each(
     if parser.over_limit {
         parser.model.checks.clear();
     }
-    parser.finalize_identities();
     parser.model
 }

@@ -176,7 +176,9 @@ fn read_checks(
     } else {
         session.stop_opening();
     }
-    expand_for_each(model, session, vars, logs, &args.data_source)
+    let mut model = expand_for_each(model, session, vars, logs, &args.data_source);
+    crate::sodacl::identity::assign(&mut model, &args.data_source);
+    model
 }
 
 /// With Soda Cloud, one invalid check attribute stops every check (as in Soda Core).
@@ -371,8 +373,8 @@ mod robustness {
             let mut logs = Logs::new(false, None);
             let mut parser = Parser::new(&mut vars, &mut logs, "ds");
             parser.add_text("checks.yml", &text);
-            parser.finalize_identities();
-            let model = parser.model;
+            let mut model = parser.model;
+            crate::sodacl::identity::assign(&mut model, "ds");
             let _ = model.ordered_checks();
             let plan = crate::plan::Planner::new("s", "ds", &vars).plan(&model, &mut logs);
             let out = crate::measure::Measurements::empty(plan.metrics.len());

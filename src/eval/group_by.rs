@@ -7,28 +7,10 @@ use crate::diagnostic::{Level, Location};
 use crate::measure::Rows;
 use crate::measure::Value;
 use crate::plan::Plan;
-use crate::sodacl::identity;
+use crate::sodacl::identity::{self, GroupIdentity};
 use crate::sodacl::model::{Check, CheckKind, GroupByCheck, GroupByChild};
 use crate::template::Vars;
-use crate::yaml::{emit, Node, NodeKind, Pos, Scalar, Style};
 use serde_json::json;
-use std::path::Path;
-
-fn group_value_node(label: &str, pos: Pos) -> (Node, Node) {
-    let scalar = |text: &str, style: Style| Node {
-        pos,
-        kind: NodeKind::Scalar {
-            value: Scalar::Str(text.to_string()),
-            style,
-            raw: text.to_string(),
-            block_header: String::new(),
-        },
-    };
-    (
-        scalar("group_value", Style::Plain),
-        scalar(&format!("[{label}]"), Style::Single),
-    )
-}
 
 pub fn evaluate(
     check: &Check,
@@ -40,14 +22,11 @@ pub fn evaluate(
     messages: &mut Vec<Message>,
 ) -> Vec<CheckResult> {
     parent.local_only = true;
-    let basename = Path::new(&check.file)
-        .file_name()
-        .map_or_else(|| check.file.clone(), |n| n.to_string_lossy().to_string());
     let ctx = Parent {
         check,
         plan,
         vars,
-        basename,
+        identity: &g.identity,
     };
     let children = match ctx.children(g, rows, messages) {
         Ok(children) => children,
@@ -112,8 +91,8 @@ struct Parent<'a> {
     check: &'a Check,
     plan: &'a Plan,
     vars: &'a Vars,
-    /// The checks file's name, part of the children's identities.
-    basename: String,
+    /// What the children's identities are made of besides their group.
+    identity: &'a GroupIdentity,
 }
 
 impl Parent<'_> {
@@ -154,9 +133,11 @@ impl Parent<'_> {
         let check = self.check;
         let synthesized = self.child_check(child, label);
         let name = synthesized.name.clone();
-        let metric_identity = format!(
-            "metric-{}-{}-{}-{name}",
-            self.plan.scan_definition, self.plan.data_source, check.dataset.table
+        let metric_identity = identity::group_by_metric_identity(
+            &self.plan.scan_definition,
+            &self.plan.data_source,
+            &check.dataset.table,
+            &name,
         );
         let mut r = CheckResult {
             seq: check.seq,
@@ -196,32 +177,10 @@ impl Parent<'_> {
         r
     }
 
-    /// The check a nested check stands for in one group: its configuration gains the group
-    /// value, which makes its identities differ per group.
+    /// The check a nested check stands for in one group (its identities differ per group).
     fn child_check(&self, child: &GroupByChild, label: &str) -> Check {
         let check = self.check;
-        let pos = Pos {
-            line: child.pos.0,
-            col: child.pos.1,
-        };
-        let mut config = child.config.clone().unwrap_or(Node {
-            pos,
-            kind: NodeKind::Map {
-                entries: Vec::new(),
-                flow: false,
-            },
-        });
-        if let NodeKind::Map { entries, .. } = &mut config.kind {
-            entries.push(group_value_node(label, pos));
-        }
-        let config_yaml = emit::identity_config_yaml(&config, identity::IDENTITY_DROP_KEYS);
-        let ids = identity::check_identities(
-            &check.source_header,
-            &child.line,
-            config_yaml.as_deref(),
-            &self.plan.data_source,
-            &self.basename,
-        );
+        let in_group = self.identity.in_group(&check.source_header, child, label);
         Check {
             seq: check.seq,
             file: check.file.clone(),
@@ -229,14 +188,14 @@ impl Parent<'_> {
             col: child.pos.1,
             source_header: check.source_header.clone(),
             source_line: child.line.clone(),
-            config: Some(config.clone()),
+            config: Some(in_group.config),
             dataset: check.dataset.clone(),
             column: None,
             name: format!("{} [{label}]", child.name),
-            definition: emit::definition_yaml(&check.source_header, &child.line, Some(&config)),
-            identity_v1: ids.v1,
-            identity_v2: ids.v2,
-            identity_v3: ids.v3,
+            definition: in_group.definition,
+            identity_v1: in_group.identities.v1,
+            identity_v2: in_group.identities.v2,
+            identity_v3: in_group.identities.v3,
             identity_v4: None,
             attributes: check.attributes.clone(),
             fail: child.fail.clone(),

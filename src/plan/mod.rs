@@ -13,10 +13,10 @@
 //! the checks language.
 
 use crate::diagnostic::Logs;
-use crate::measure::metric::{Literal, Validity};
+use crate::measure::metric::Validity;
 use crate::measure::Patterns;
-use crate::python::hash::HashBuilder;
 use crate::sodacl::formats;
+use crate::sodacl::identity::{self, MetricParts};
 use crate::sodacl::line::Arg;
 use crate::sodacl::model::{
     Check, CheckKind, ChecksModel, Dataset, MetricCheck, MetricName, ReferenceCheck,
@@ -183,58 +183,6 @@ impl Sections {
     }
 }
 
-/// Feeds the missing/validity settings in Soda Core's fixed order (sodacl.md §7.1).
-fn hash_validity(h: &mut HashBuilder, v: &Validity) {
-    let list = |h: &mut HashBuilder, name: &str, l: &Option<Vec<Literal>>| {
-        if let Some(items) = l {
-            h.add_str(name);
-            for item in items {
-                match item {
-                    Literal::Str(s) => h.add_str(s),
-                    Literal::Num {
-                        value,
-                        is_int: true,
-                    } => h.add_i64(*value as i64),
-                    Literal::Num { value, .. } => h.add_f64(*value),
-                }
-            }
-        }
-    };
-    let text = |h: &mut HashBuilder, name: &str, s: &Option<String>| {
-        if let Some(s) = s {
-            h.add_str(name);
-            h.add_str(s);
-        }
-    };
-    let int = |h: &mut HashBuilder, name: &str, n: Option<i64>| {
-        if let Some(n) = n {
-            h.add_str(name);
-            h.add_i64(n);
-        }
-    };
-    let float = |h: &mut HashBuilder, name: &str, n: Option<f64>| {
-        if let Some(n) = n {
-            h.add_str(name);
-            h.add_f64(n);
-        }
-    };
-    list(h, "missing_values", &v.missing_values);
-    text(h, "missing_format", &v.missing_format);
-    text(h, "missing_regex", &v.missing_regex);
-    list(h, "valid_values", &v.valid_values);
-    text(h, "valid_format", &v.valid_format);
-    text(h, "valid_regex", &v.valid_regex);
-    int(h, "valid_length", v.valid_length);
-    int(h, "valid_min_length", v.valid_min_length);
-    int(h, "valid_max_length", v.valid_max_length);
-    float(h, "valid_min", v.valid_min);
-    float(h, "valid_max", v.valid_max);
-    if let Some(b) = v.include_null {
-        h.add_str("include_null");
-        h.add_bool(b);
-    }
-}
-
 /// Builds plans; holds the scan-wide naming inputs.
 pub struct Planner<'a> {
     pub scan_definition: &'a str,
@@ -312,39 +260,16 @@ impl<'a> Planner<'a> {
     }
 
     fn identity(&self, r: &Request) -> String {
-        let mut parts = vec![
-            "metric".to_string(),
-            self.scan_definition.to_string(),
-            r.data_source
-                .clone()
-                .unwrap_or_else(|| self.data_source.to_string()),
-        ];
-        if !r.no_table && !r.dataset.table.is_empty() {
-            parts.push(r.dataset.table.clone());
-            if let Some(p) = &r.dataset.partition {
-                parts.push(p.clone());
-            }
-        }
-        if let Some(c) = &r.column {
-            parts.push(c.clone());
-        }
-        parts.push(r.name.clone());
-        let mut h = HashBuilder::new();
-        if !r.plain_hash {
-            for a in &r.extra_args {
-                h.add_str(a);
-            }
-        }
-        if let Some(f) = &r.filter {
-            h.add_str(f);
-        }
-        if !r.plain_hash {
-            hash_validity(&mut h, &r.validity);
-        }
-        if let Some(hash) = h.finish() {
-            parts.push(hash);
-        }
-        parts.join("-")
+        identity::metric_identity(&MetricParts {
+            scan_definition: self.scan_definition,
+            data_source: r.data_source.as_deref().unwrap_or(self.data_source),
+            dataset: (!r.no_table).then_some(&r.dataset),
+            column: r.column.as_deref(),
+            name: &r.name,
+            args: if r.plain_hash { &[] } else { &r.extra_args },
+            filter: r.filter.as_deref(),
+            validity: (!r.plain_hash).then_some(&r.validity),
+        })
     }
 
     fn request(&mut self, r: Request) -> usize {

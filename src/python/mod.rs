@@ -1,12 +1,15 @@
 //! Python compatibility: the few behaviours of CPython that Soda Core's output depends on and
 //! that soda-rs reproduces byte for byte, so that identities, `-srf` documents and Cloud
 //! payloads stay interchangeable with Soda Core's. `float_repr` (Python's `repr(float)`),
-//! `timedelta` (`str(timedelta)`), [`json`] (`json.dumps`) and [`hash`] (Soda's consistent
-//! hash builder). Every stage may use this module; it uses none of them.
+//! `timedelta` (`str(timedelta)`), [`json`] (`json.dumps`), [`hash`] (Soda's consistent hash
+//! builder) and [`ruamel`] (the YAML text `ruamel.yaml` dumps, hashed into check identities).
+//! Every stage may use this module; it uses none of them, only the spanned YAML tree of
+//! [`crate::yaml`] that the emitter writes out.
 
 pub mod datetime;
 pub mod hash;
 pub mod json;
+pub mod ruamel;
 
 use std::time::Duration;
 

@@ -639,6 +639,7 @@ impl Parser<'_> {
             fields,
             checks,
             group_limit,
+            identity: Default::default(),
         }));
         self.model.checks.push(Box::new(check));
     }

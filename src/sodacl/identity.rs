@@ -1,13 +1,22 @@
-//! Check identities and the hash primitive behind every Soda identity.
+//! Every Soda identity, computed here and nowhere else: check identities (v1, v2, v3), those of
+//! a group by's nested checks in each group, and metric identities.
 //!
-//! Soda Cloud keys check history on check identities, so these must match Soda Core 3.5.6 byte
-//! for byte. This module owns the "consistent hash builder" (BLAKE2b with a 4-byte digest over
-//! parts concatenated without separators, fed the way Python's `str()` would print them), the
-//! Python float `repr` that builder and the JSON output both need, and the v1/v2/v3 check
-//! identities of sodacl.md §7.2. The config text hashed into them comes from
-//! [`crate::yaml::emit::identity_config_yaml`] with [`IDENTITY_DROP_KEYS`].
+//! Soda Cloud keys check and metric history on identities, so these must match Soda Core 3.5.6
+//! byte for byte. A check identity hashes the check's header, line and configuration (as
+//! ruamel dumps it: [`crate::python::ruamel::identity_config_yaml`] without
+//! [`IDENTITY_DROP_KEYS`]), then the data source, then the checks file's name (sodacl.md §7.2).
+//! [`assign`] computes them once the whole model is read, because a column's `missing values`
+//! and `valid values` from any `configurations for` section, in any file, change the identities
+//! of that column's checks. Group-by checks carry a [`GroupIdentity`] so that evaluation, which
+//! is the first to know the groups, can name their nested checks without touching YAML. Metric
+//! identities (§7.1) are built by [`metric_identity`] for the planner.
 
+use super::model::{Check, CheckKind, ChecksModel, Dataset, GroupByChild, Literal, Validity};
 use crate::python::hash::HashBuilder;
+use crate::python::ruamel;
+use crate::yaml::{self, Node, NodeKind, Pos, Scalar};
+use std::collections::HashMap;
+use std::path::Path;
 
 /// Config keys left out of check identities, so renaming a check or changing its attributes
 /// keeps its history.
@@ -30,7 +39,7 @@ pub struct Identities {
 
 /// v1 = H(header, line, [config_yaml]); v2 adds the data source name; v3 adds the basename of
 /// the checks file. `config_yaml` is the output of
-/// [`crate::yaml::emit::identity_config_yaml`] (None when the config contributes nothing).
+/// [`crate::python::ruamel::identity_config_yaml`] (None when the config contributes nothing).
 /// Automated-monitoring checks (which feed an extra part) are not supported.
 pub fn check_identities(
     source_header: &str,
@@ -57,11 +66,279 @@ pub fn check_identities(
     }
 }
 
+/// The identities of a check with configuration `config` (if any).
+fn identities_of(
+    header: &str,
+    line: &str,
+    config: Option<&Node>,
+    data_source: &str,
+    file_basename: &str,
+) -> Identities {
+    let yaml = config.and_then(|c| ruamel::identity_config_yaml(c, IDENTITY_DROP_KEYS));
+    check_identities(header, line, yaml.as_deref(), data_source, file_basename)
+}
+
+/// The checks file's name without its folders: Soda Core hashes only the name, so a check
+/// keeps its identity wherever the scan is run from.
+fn file_basename(file: &str) -> String {
+    Path::new(file)
+        .file_name()
+        .map_or_else(|| file.to_string(), |n| n.to_string_lossy().to_string())
+}
+
+/// Fills in the identities of every check of the model, and the [`GroupIdentity`] of every
+/// group by. Call it once, after every checks file and `for each` expansion has been read:
+/// only then are all `configurations for` lists known.
+pub fn assign(model: &mut ChecksModel, data_source: &str) {
+    // The last list of each (table, column, setting), by map: linear in checks and lists.
+    let mut lists: ColumnLists = HashMap::new();
+    for (t, c, s, node) in &model.column_lists {
+        lists.insert((t.as_str(), c.as_str(), s.as_str()), node);
+    }
+    for check in &mut model.checks {
+        let file_basename = file_basename(&check.file);
+        let extended = with_column_lists(check, &lists);
+        let ids = identities_of(
+            &check.source_header,
+            &check.source_line,
+            extended.as_ref().or(check.config.as_ref()),
+            data_source,
+            &file_basename,
+        );
+        check.identity_v1 = ids.v1;
+        check.identity_v2 = ids.v2;
+        check.identity_v3 = ids.v3;
+        if let Some(config) = &extended {
+            // Soda Core extends the check's own lists in place, so its definition shows the
+            // column's values too (and no longer the section's attributes).
+            check.definition =
+                ruamel::definition_yaml(&check.source_header, &check.source_line, Some(config));
+        }
+        if let CheckKind::GroupBy(group_by) = &mut check.kind {
+            group_by.identity = GroupIdentity {
+                data_source: data_source.to_string(),
+                file_basename,
+            };
+        }
+    }
+}
+
+/// `configurations for` lists by (table, column, setting).
+type ColumnLists<'m> = HashMap<(&'m str, &'m str, &'m str), &'m Node>;
+
+/// The configuration Soda Core hashes for a metric check on a column whose `missing values` /
+/// `valid values` list has more values in `configurations for`: its own list with those
+/// appended (Soda Core appends them in place before hashing; kept for history continuity in
+/// Soda Cloud). `None` when nothing is appended.
+fn with_column_lists(check: &Check, lists: &ColumnLists) -> Option<Node> {
+    let (Some(column), Some(config)) = (&check.column, &check.config) else {
+        return None;
+    };
+    if !matches!(check.kind, CheckKind::Metric(_)) {
+        return None;
+    }
+    let mut config = config.clone();
+    let mut changed = false;
+    if let NodeKind::Map { entries, .. } = &mut config.kind {
+        for (k, v) in entries.iter_mut() {
+            let key = k.scalar_text().unwrap_or_default();
+            let table = check.dataset.table.as_str();
+            let Some(extra) = lists.get(&(table, column.as_str(), key.as_str())) else {
+                continue;
+            };
+            if let (NodeKind::Seq { items, .. }, Some(more)) = (&mut v.kind, extra.items()) {
+                items.extend(more.iter().cloned());
+                changed = true;
+            }
+        }
+    }
+    changed.then_some(config)
+}
+
+/// What the identities of a group by's nested checks are made of besides the group, set by
+/// [`assign`]: evaluation learns the groups, and with this it names each nested check per
+/// group without building YAML itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupIdentity {
+    data_source: String,
+    file_basename: String,
+}
+
+/// A group by's nested check as it stands in one group.
+#[derive(Debug, Clone)]
+pub struct InGroup {
+    /// The nested check's configuration with the group added.
+    pub config: Node,
+    pub definition: String,
+    pub identities: Identities,
+}
+
+impl GroupIdentity {
+    /// Nested check `child` of the group by under `header`, in the group labelled `label`: its
+    /// configuration gains `group_value: '[label]'` (as in Soda Core), which gives each group
+    /// identities of its own.
+    pub fn in_group(&self, header: &str, child: &GroupByChild, label: &str) -> InGroup {
+        let pos = Pos {
+            line: child.pos.0,
+            col: child.pos.1,
+        };
+        let mut config = child.config.clone().unwrap_or(Node {
+            pos,
+            kind: NodeKind::Map {
+                entries: Vec::new(),
+                flow: false,
+            },
+        });
+        if let NodeKind::Map { entries, .. } = &mut config.kind {
+            entries.push((
+                text_node("group_value", yaml::Style::Plain, pos),
+                text_node(&format!("[{label}]"), yaml::Style::Single, pos),
+            ));
+        }
+        InGroup {
+            identities: identities_of(
+                header,
+                &child.line,
+                Some(&config),
+                &self.data_source,
+                &self.file_basename,
+            ),
+            definition: ruamel::definition_yaml(header, &child.line, Some(&config)),
+            config,
+        }
+    }
+}
+
+/// A string scalar written in `style`.
+fn text_node(text: &str, style: yaml::Style, pos: Pos) -> Node {
+    Node {
+        pos,
+        kind: NodeKind::Scalar {
+            value: Scalar::Str(text.to_string()),
+            style,
+            raw: text.to_string(),
+            block_header: String::new(),
+        },
+    }
+}
+
+/// What a metric identity is made of (sodacl.md §7.1):
+/// `metric-<scan>-<data source>[-<table>[-<partition>]][-<column>]-<name>[-<hash>]`, the hash
+/// over the arguments, the filter and the missing/validity settings.
+pub struct MetricParts<'a> {
+    pub scan_definition: &'a str,
+    pub data_source: &'a str,
+    /// `None` for metrics of user SQL, which name no table.
+    pub dataset: Option<&'a Dataset>,
+    pub column: Option<&'a str>,
+    pub name: &'a str,
+    /// The metric's arguments beyond the column (the columns of a duplicate count).
+    pub args: &'a [String],
+    pub filter: Option<&'a str>,
+    pub validity: Option<&'a Validity>,
+}
+
+/// Soda Core's identity of a metric.
+pub fn metric_identity(m: &MetricParts) -> String {
+    let mut parts = vec![
+        "metric".to_string(),
+        m.scan_definition.to_string(),
+        m.data_source.to_string(),
+    ];
+    if let Some(dataset) = m.dataset.filter(|d| !d.table.is_empty()) {
+        parts.push(dataset.table.clone());
+        if let Some(p) = &dataset.partition {
+            parts.push(p.clone());
+        }
+    }
+    if let Some(c) = m.column {
+        parts.push(c.to_string());
+    }
+    parts.push(m.name.to_string());
+    let mut h = HashBuilder::new();
+    for a in m.args {
+        h.add_str(a);
+    }
+    if let Some(f) = m.filter {
+        h.add_str(f);
+    }
+    if let Some(v) = m.validity {
+        hash_validity(&mut h, v);
+    }
+    if let Some(hash) = h.finish() {
+        parts.push(hash);
+    }
+    parts.join("-")
+}
+
+/// The identity of the metric a group by's nested check reports for one group. Soda Core
+/// names it by the dataset's table alone (no partition) and hashes nothing into it.
+pub fn group_by_metric_identity(
+    scan_definition: &str,
+    data_source: &str,
+    table: &str,
+    name: &str,
+) -> String {
+    format!("metric-{scan_definition}-{data_source}-{table}-{name}")
+}
+
+/// Feeds the missing/validity settings in Soda Core's fixed order (sodacl.md §7.1).
+fn hash_validity(h: &mut HashBuilder, v: &Validity) {
+    let list = |h: &mut HashBuilder, name: &str, l: &Option<Vec<Literal>>| {
+        if let Some(items) = l {
+            h.add_str(name);
+            for item in items {
+                match item {
+                    Literal::Str(s) => h.add_str(s),
+                    Literal::Num {
+                        value,
+                        is_int: true,
+                    } => h.add_i64(*value as i64),
+                    Literal::Num { value, .. } => h.add_f64(*value),
+                }
+            }
+        }
+    };
+    let text = |h: &mut HashBuilder, name: &str, s: &Option<String>| {
+        if let Some(s) = s {
+            h.add_str(name);
+            h.add_str(s);
+        }
+    };
+    let int = |h: &mut HashBuilder, name: &str, n: Option<i64>| {
+        if let Some(n) = n {
+            h.add_str(name);
+            h.add_i64(n);
+        }
+    };
+    let float = |h: &mut HashBuilder, name: &str, n: Option<f64>| {
+        if let Some(n) = n {
+            h.add_str(name);
+            h.add_f64(n);
+        }
+    };
+    list(h, "missing_values", &v.missing_values);
+    text(h, "missing_format", &v.missing_format);
+    text(h, "missing_regex", &v.missing_regex);
+    list(h, "valid_values", &v.valid_values);
+    text(h, "valid_format", &v.valid_format);
+    text(h, "valid_regex", &v.valid_regex);
+    int(h, "valid_length", v.valid_length);
+    int(h, "valid_min_length", v.valid_min_length);
+    int(h, "valid_max_length", v.valid_max_length);
+    float(h, "valid_min", v.valid_min);
+    float(h, "valid_max", v.valid_max);
+    if let Some(b) = v.include_null {
+        h.add_str("include_null");
+        h.add_bool(b);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::python::float_repr as python_float_repr;
-    use crate::yaml::emit::{definition_yaml, identity_config_yaml};
+    use crate::python::ruamel::{definition_yaml, identity_config_yaml};
     use crate::yaml::{parse, Node};
 
     fn ids(v1: &str, v2: &str, v3: &str) -> Identities {
@@ -190,6 +467,116 @@ mod tests {
         for (value, expected) in cases {
             assert_eq!(python_float_repr(*value), *expected, "repr of {value:e}");
         }
+    }
+
+    #[test]
+    fn metric_identities() {
+        let dataset = |partition: Option<&str>| Dataset {
+            table: "customers".into(),
+            partition: partition.map(Into::into),
+        };
+        let plain = MetricParts {
+            scan_definition: "scan",
+            data_source: "pg",
+            dataset: Some(&dataset(None)),
+            column: None,
+            name: "row_count",
+            args: &[],
+            filter: None,
+            validity: None,
+        };
+        assert_eq!(
+            metric_identity(&plain),
+            "metric-scan-pg-customers-row_count"
+        );
+        let be = dataset(Some("be"));
+        let validity = Validity {
+            valid_format: Some("email".into()),
+            ..Validity::default()
+        };
+        let invalid = MetricParts {
+            dataset: Some(&be),
+            column: Some("email"),
+            name: "invalid_count",
+            filter: Some("country = 'BE'"),
+            validity: Some(&validity),
+            ..plain
+        };
+        // The §7.4 hash of the filter and the validity settings.
+        assert_eq!(
+            metric_identity(&invalid),
+            "metric-scan-pg-customers-be-email-invalid_count-7fa29c7f"
+        );
+        let user_sql = MetricParts {
+            dataset: None,
+            name: "late_ratio",
+            ..plain
+        };
+        assert_eq!(metric_identity(&user_sql), "metric-scan-pg-late_ratio");
+        assert_eq!(
+            group_by_metric_identity("scan", "pg", "customers", "avg [NL]"),
+            "metric-scan-pg-customers-avg [NL]"
+        );
+    }
+
+    /// A checks file parsed, then its identities assigned for data source `pg`.
+    fn assigned(src: &str, file: &str) -> ChecksModel {
+        let mut vars = crate::template::Vars::default();
+        let mut logs = crate::diagnostic::Logs::new(false, None);
+        let mut parser = super::super::Parser::new(&mut vars, &mut logs, "pg");
+        parser.add_text(file, src);
+        let mut model = parser.model;
+        assign(&mut model, "pg");
+        model
+    }
+
+    #[test]
+    fn column_lists_read_later_are_in_the_identity() {
+        // The `configurations for` section comes after the check, in the same scan.
+        let src = "checks for customers:\n  - missing_count(id) = 0:\n      missing values: [N/A]\n  - missing_count(email) = 0:\n      missing values: [N/A]\nconfigurations for customers:\n  missing values for id: ['-']\n";
+        let model = assigned(src, "some/folder/vectors.yml");
+        let id = &model.checks[0];
+        // The Appendix C row of `missing values: [N/A, '-']`.
+        assert_eq!(
+            [&id.identity_v1, &id.identity_v2, &id.identity_v3],
+            ["5d7178f1", "7a3e8513", "65546cfe"]
+        );
+        assert_eq!(
+            id.definition,
+            "checks for customers:\n  - missing_count(id) = 0:\n      missing values: [N/A, '-']\n"
+        );
+        let email = &model.checks[1];
+        let own = check_identities(
+            "checks for customers",
+            "missing_count(email) = 0",
+            Some("!!omap\n  - missing values: [N/A]\n"),
+            "pg",
+            "vectors.yml",
+        );
+        assert_eq!(email.identity_v3, own.v3);
+    }
+
+    #[test]
+    fn group_by_children_have_identities_per_group() {
+        let src = "checks for customers:\n  - group by:\n      query: SELECT country, AVG(d) AS avg_distance FROM customers GROUP BY country\n      fields: [country]\n      checks:\n        - avg_distance:\n            name: average distance\n            fail: when > 500\n";
+        let model = assigned(src, "checks.yml");
+        let CheckKind::GroupBy(group_by) = &model.checks[0].kind else {
+            panic!("a group by: {:?}", model.checks[0].kind);
+        };
+        let child = &group_by.checks[0];
+        let nl = group_by
+            .identity
+            .in_group("checks for customers", child, "NL");
+        // The Appendix C row of `group_value: '[NL]'`.
+        assert_eq!(nl.identities.v3, "e51f3908");
+        assert_eq!(
+            nl.definition,
+            "checks for customers:\n  - avg_distance:\n      name: average distance\n      fail: when > 500\n      group_value: '[NL]'\n"
+        );
+        let be = group_by
+            .identity
+            .in_group("checks for customers", child, "BE");
+        assert_ne!(be.identities.v3, nl.identities.v3);
     }
 
     // --- sodacl.md Appendix C ----------------------------------------------------------------

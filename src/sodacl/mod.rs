@@ -15,8 +15,9 @@ pub mod model;
 mod validity;
 
 use crate::diagnostic::{Location, Logs};
+use crate::python::ruamel as emit;
 use crate::template::Vars;
-use crate::yaml::{self, emit, Node, NodeKind, Scalar};
+use crate::yaml::{self, Node, NodeKind, Scalar};
 use line::{CheckLine, Comparator, Header, Operand, Threshold};
 use model::{Check, CheckKind, ChecksModel, Dataset, ForEach, Literal, Partition, Zone};
 use std::path::Path;
@@ -611,63 +612,6 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Recomputes identities the way Soda Core ends up computing them: it appends a column's
-    /// `missing values` / `valid values` from `configurations for` to the check's own list in
-    /// place before hashing, so those checks' identities include the column's values. Kept
-    /// for history continuity in Soda Cloud.
-    pub fn finalize_identities(&mut self) {
-        // The last list of each (table, column, setting), by map: linear in checks and lists.
-        let mut lists: std::collections::HashMap<(&str, &str, &str), &Node> =
-            std::collections::HashMap::new();
-        for (t, c, s, node) in &self.model.column_lists {
-            lists.insert((t.as_str(), c.as_str(), s.as_str()), node);
-        }
-        for check in &mut self.model.checks {
-            let (Some(column), Some(config)) = (check.column.clone(), check.config.as_ref()) else {
-                continue;
-            };
-            if !matches!(check.kind, CheckKind::Metric(_)) {
-                continue;
-            }
-            let mut config = config.clone();
-            let mut changed = false;
-            if let NodeKind::Map { entries, .. } = &mut config.kind {
-                for (k, v) in entries.iter_mut() {
-                    let key = k.scalar_text().unwrap_or_default();
-                    let Some(extra) =
-                        lists.get(&(check.dataset.table.as_str(), column.as_str(), key.as_str()))
-                    else {
-                        continue;
-                    };
-                    if let (NodeKind::Seq { items, .. }, Some(more)) = (&mut v.kind, extra.items())
-                    {
-                        items.extend(more.iter().cloned());
-                        changed = true;
-                    }
-                }
-            }
-            if !changed {
-                continue;
-            }
-            let basename = Path::new(&check.file)
-                .file_name()
-                .map_or_else(|| check.file.clone(), |n| n.to_string_lossy().to_string());
-            let yaml = emit::identity_config_yaml(&config, identity::IDENTITY_DROP_KEYS);
-            let ids = identity::check_identities(
-                &check.source_header,
-                &check.source_line,
-                yaml.as_deref(),
-                &self.data_source,
-                &basename,
-            );
-            check.identity_v1 = ids.v1;
-            check.identity_v2 = ids.v2;
-            check.identity_v3 = ids.v3;
-            check.definition =
-                emit::definition_yaml(&check.source_header, &check.source_line, Some(&config));
-        }
-    }
-
     /// Applies one missing/validity key; returns false if `key` is not such a key.
     fn string_value(&mut self, file: &str, key: &str, v: &Node) -> Option<String> {
         match v.scalar() {
@@ -866,8 +810,8 @@ impl<'a> Parser<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    /// The parts every check has: identities, definition, name, attributes, samples limit.
-    // Most of its length is the one `Check` literal, every field named.
+    /// The parts every check has: definition, name, attributes, samples limit. Identities come
+    /// later, from the whole model ([`identity::assign`]).
     fn base_check(
         &mut self,
         file: &str,
@@ -879,18 +823,6 @@ impl<'a> Parser<'a> {
         dataset_attributes: &[(String, serde_json::Value)],
     ) -> Check {
         self.seq += 1;
-        let basename = Path::new(file)
-            .file_name()
-            .map_or_else(|| file.to_string(), |n| n.to_string_lossy().to_string());
-        let config_yaml =
-            config.and_then(|c| emit::identity_config_yaml(c, identity::IDENTITY_DROP_KEYS));
-        let ids = identity::check_identities(
-            header,
-            line_text,
-            config_yaml.as_deref(),
-            &self.data_source,
-            &basename,
-        );
         // Soda Core writes dataset-level attributes into the check's configuration, where
         // the definition shows them (identities leave attributes out).
         let merged = self
@@ -898,9 +830,48 @@ impl<'a> Parser<'a> {
             .as_ref()
             .map(|attrs| with_attributes(config, attrs));
         let definition = emit::definition_yaml(header, line_text, merged.as_ref().or(config));
-        let get = |k: &str| config.and_then(|c| c.get(k));
+        let (name, bad_name) = self.check_name(file, line_node, line_text, config);
+        let attributes = self.check_attributes(file, config, dataset_attributes);
+        let identity_v4 = config
+            .and_then(|c| c.get("identity"))
+            .and_then(|v| v.scalar_text());
+        let samples_limit = self.samples_limit(file, line_node, config);
+        Check {
+            seq: self.seq,
+            file: file.to_string(),
+            line: line_node.pos.line,
+            col: line_node.pos.col,
+            source_header: header.to_string(),
+            source_line: line_text.to_string(),
+            config: config.cloned(),
+            dataset: dataset.clone(),
+            column: None,
+            name,
+            definition,
+            identity_v1: String::new(),
+            identity_v2: String::new(),
+            identity_v3: String::new(),
+            identity_v4,
+            attributes,
+            fail: None,
+            warn: None,
+            no_threshold: false,
+            invalid: bad_name,
+            samples_limit,
+            kind: CheckKind::Unsupported(String::new()),
+        }
+    }
 
-        // Name: `name:` or the line plus the raw warn/fail texts, then rendered.
+    /// The check's name, rendered: `name:` or the line plus the raw warn/fail texts; and
+    /// whether `name:` is unusable (logged; the check is then invalid).
+    fn check_name(
+        &mut self,
+        file: &str,
+        line_node: &Node,
+        line_text: &str,
+        config: Option<&Node>,
+    ) -> (String, bool) {
+        let get = |k: &str| config.and_then(|c| c.get(k));
         let bad_name = get("name").filter(|n| n.scalar_text().is_none());
         if let Some(n) = bad_name {
             self.error(
@@ -923,17 +894,40 @@ impl<'a> Parser<'a> {
                 self.render(file, line_node, &n)
             }
         };
-        let mut attributes = match get("attributes") {
+        (name, bad_name.is_some())
+    }
+
+    /// The check's own attributes, with the section's attributes replacing those of the same
+    /// key.
+    fn check_attributes(
+        &mut self,
+        file: &str,
+        config: Option<&Node>,
+        dataset_attributes: &[(String, serde_json::Value)],
+    ) -> Vec<(String, serde_json::Value)> {
+        let mut attributes = match config.and_then(|c| c.get("attributes")) {
             Some(a) => self.attributes(file, a),
             None => Vec::new(),
         };
-        // The section's attributes replace the check's own (one pass, not one per key).
+        // One pass over the check's attributes, not one per section key.
         let replaced: std::collections::HashSet<&String> =
             dataset_attributes.iter().map(|(k, _)| k).collect();
         attributes.retain(|(ek, _)| !replaced.contains(ek));
         attributes.extend(dataset_attributes.iter().cloned());
-        let identity_v4 = get("identity").and_then(|v| v.scalar_text());
-        let samples_limit = match get("samples limit").map(|v| v.scalar()) {
+        attributes
+    }
+
+    /// `samples limit:`, when it is an integer (anything else is logged and ignored).
+    fn samples_limit(
+        &mut self,
+        file: &str,
+        line_node: &Node,
+        config: Option<&Node>,
+    ) -> Option<i64> {
+        match config
+            .and_then(|c| c.get("samples limit"))
+            .map(|v| v.scalar())
+        {
             Some(Some(Scalar::Int(i))) => Some(*i),
             Some(_) => {
                 self.error(
@@ -944,31 +938,6 @@ impl<'a> Parser<'a> {
                 None
             }
             None => None,
-        };
-
-        Check {
-            seq: self.seq,
-            file: file.to_string(),
-            line: line_node.pos.line,
-            col: line_node.pos.col,
-            source_header: header.to_string(),
-            source_line: line_text.to_string(),
-            config: config.cloned(),
-            dataset: dataset.clone(),
-            column: None,
-            name,
-            definition,
-            identity_v1: ids.v1,
-            identity_v2: ids.v2,
-            identity_v3: ids.v3,
-            identity_v4,
-            attributes,
-            fail: None,
-            warn: None,
-            no_threshold: false,
-            invalid: bad_name.is_some(),
-            samples_limit,
-            kind: CheckKind::Unsupported(String::new()),
         }
     }
 

@@ -147,6 +147,9 @@ pub struct GroupByCheck {
     /// Nested checks: line, name, config.
     pub checks: Vec<GroupByChild>,
     pub group_limit: usize,
+    /// What the nested checks' identities are made of besides the group (set with the
+    /// identities of every check, by [`super::identity::assign`]).
+    pub identity: super::identity::GroupIdentity,
 }
 
 #[derive(Debug, Clone)]
@@ -208,6 +211,7 @@ pub struct Check {
     pub column: Option<String>,
     pub name: String,
     pub definition: String,
+    /// Soda's identities, empty until [`super::identity::assign`] has seen the whole model.
     pub identity_v1: String,
     pub identity_v2: String,
     pub identity_v3: String,

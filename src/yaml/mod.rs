@@ -3,13 +3,12 @@
 //! Checks files and configuration files are parsed into a [`Node`] tree that keeps, for every
 //! node, its line and column and the way it was written (plain, quoted, literal block, flow or
 //! block collection, the original text of numbers). Locations feed every diagnostic; the styles
-//! feed the ruamel-compatible emitter in [`emit`] that check identities depend on.
+//! feed the ruamel-compatible emitter ([`crate::python::ruamel`]) that check identities depend
+//! on.
 //!
 //! The tokenizer is `saphyr-parser`, a maintained YAML 1.2 parser that reports a span for each
 //! event. Scalars are resolved here with the YAML 1.2 core schema, as Soda Core's ruamel loader
 //! does: `yes`/`no`/`on`/`off` stay strings, `true`/`True`/`TRUE` are booleans.
-
-pub mod emit;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use std::collections::{HashMap, HashSet};

@@ -34,7 +34,7 @@
 //! * Anchors, aliases, merge keys and explicit tags are outside the supported subset (the parser
 //!   rejects aliases).
 
-use super::{Node, NodeKind, Scalar, Style};
+use crate::yaml::{resolve_plain, Node, NodeKind, Scalar, Style};
 
 const BEST_MAP_INDENT: usize = 2;
 const BEST_SEQUENCE_INDENT: usize = 4;
@@ -181,7 +181,7 @@ fn new_str(s: &str) -> Event {
         value: s.to_string(),
         want: Want::Any,
         tag: "!!str",
-        plain_implicit: matches!(super::resolve_plain(s), Scalar::Str(_)),
+        plain_implicit: matches!(resolve_plain(s), Scalar::Str(_)),
         quoted_implicit: true,
     })
 }
