@@ -36,7 +36,7 @@ use std::ffi::OsString;
     clippy::print_stderr,
     reason = "usage errors go to stderr, before any scan log exists"
 )]
-pub fn print_usage_error(message: impl std::fmt::Display) {
+pub fn print_usage_error(message: &str) {
     eprintln!("error: {message}");
 }
 

@@ -166,8 +166,14 @@ impl std::fmt::Display for StoreArgumentError {
 }
 
 impl StoreConfig {
+    /// [`StoreConfig::parse_argument`] with its error as text, for `soda scan`'s usage error
+    /// (src/scan.rs is being rewritten; it moves to the typed error then).
+    pub fn from_argument(text: &str) -> Result<StoreConfig, String> {
+        StoreConfig::parse_argument(text).map_err(|e| e.to_string())
+    }
+
     /// Reads `--store`: a `postgres://user:password@host:port/database` URL or a file path.
-    pub fn from_argument(text: &str) -> Result<StoreConfig, StoreArgumentError> {
+    pub fn parse_argument(text: &str) -> Result<StoreConfig, StoreArgumentError> {
         let Some(rest) = text
             .strip_prefix("postgres://")
             .or_else(|| text.strip_prefix("postgresql://"))

@@ -65,7 +65,7 @@ pub fn run(args: &ServerArgs, out: Sink) -> ExitStatus {
 /// the `-c` files, else `results.sqlite` in the state directory.
 fn store_config(args: &ServerStoreArgs) -> Result<StoreConfig, ServerError> {
     if let Some(text) = &args.store {
-        return Ok(StoreConfig::from_argument(text)?);
+        return Ok(StoreConfig::parse_argument(text)?);
     }
     if !args.configuration.is_empty() {
         let mut logs = Logs::new(false, Some(Box::new(std::io::stderr())));
