@@ -12,6 +12,7 @@ pub mod formats;
 pub mod identity;
 pub mod line;
 pub mod model;
+pub mod problem;
 mod validity;
 
 use crate::diagnostic::{Location, Logs};
@@ -19,6 +20,7 @@ use crate::template::Vars;
 use crate::yaml::{self, emit, Node, NodeKind, Scalar};
 use line::{CheckLine, Comparator, Header, Operand, Threshold};
 use model::{Check, CheckKind, ChecksModel, Dataset, ForEach, Literal, Partition, Zone};
+use problem::Problem;
 use std::path::Path;
 
 /// Metric-check configuration keys Soda Core accepts (others are errors).
@@ -183,7 +185,10 @@ impl<'a> Parser<'a> {
                     col,
                 });
                 self.logs.error_at(
-                    format!("Could not read SodaCL file {display}: {}", e.message),
+                    Problem::ReadFile {
+                        file: display.clone(),
+                        reason: e.message,
+                    },
                     location,
                 );
                 return;
@@ -207,14 +212,14 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 &doc,
-                "A SodaCL file must be a mapping of sections (e.g. \"checks for TABLE:\")".into(),
+                "A SodaCL file must be a mapping of sections (e.g. \"checks for TABLE:\")",
             );
             return;
         };
         self.file_partitions.clear();
         for (key, value) in entries {
             let Some(key_text) = key.scalar_text() else {
-                self.error(file, key, "Invalid section header: it must be text".into());
+                self.error(file, key, "Invalid section header: it must be text");
                 continue;
             };
             self.add_section(file, key, &key_text, value);
@@ -229,11 +234,11 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn error(&mut self, file: &str, node: &Node, message: String) {
+    fn error(&mut self, file: &str, node: &Node, message: impl Into<String>) {
         self.logs.error_at(message, Self::location(file, node));
     }
 
-    fn warning(&mut self, file: &str, node: &Node, message: String) {
+    fn warning(&mut self, file: &str, node: &Node, message: impl Into<String>) {
         self.logs.warning_at(message, Self::location(file, node));
     }
 
@@ -258,7 +263,7 @@ impl<'a> Parser<'a> {
             self.warning(
                 file,
                 key,
-                "Section \"automated monitoring\" needs Soda Cloud history and anomaly detection; skipped".into(),
+                "Section \"automated monitoring\" needs Soda Cloud history and anomaly detection; skipped",
             );
             return;
         }
@@ -291,7 +296,7 @@ impl<'a> Parser<'a> {
                     self.error(
                         file,
                         value,
-                        "Skipping section \"checks\" because content is not a list".into(),
+                        "Skipping section \"checks\" because content is not a list",
                     );
                     return;
                 };
@@ -319,7 +324,9 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 value,
-                format!("Skipping section \"{key_text}\" because content is not an object/dict"),
+                Problem::SectionNotMapping {
+                    section: key_text.to_string(),
+                },
             );
             return;
         }
@@ -328,7 +335,8 @@ impl<'a> Parser<'a> {
             .or_else(|| value.get("datasets"))
             .and_then(Node::items)
         else {
-            self.error(file, value, format!("Content of \"{list_key}\" must be a list of include and/or exclude expressions"));
+            let key = list_key.to_string();
+            self.error(file, value, Problem::PatternsNotList { key });
             return;
         };
         let mut patterns = model::Patterns::default();
@@ -338,13 +346,7 @@ impl<'a> Parser<'a> {
             };
             let (exclude, p) = include_or_exclude(&text);
             if section == PatternSection::ProfileColumns && !p.contains('.') {
-                self.error(
-                    file,
-                    item,
-                    format!(
-                        "Column pattern \"{p}\" must be written as table.column (with % wildcards)"
-                    ),
-                );
+                self.error(file, item, Problem::ColumnPattern { pattern: p });
                 continue;
             }
             if exclude {
@@ -367,7 +369,7 @@ impl<'a> Parser<'a> {
             self.warning(
                 file,
                 key,
-                "Please update 'for each table ...' to 'for each dataset ...'.".into(),
+                "Please update 'for each table ...' to 'for each dataset ...'.",
             );
         }
         let header_text = self.render(file, key, key_text);
@@ -375,7 +377,10 @@ impl<'a> Parser<'a> {
             Ok(h) => h,
             Err(e) => {
                 self.logs.error_at(
-                    format!("Invalid section header \"{key_text}\": {}", e.message),
+                    Problem::InvalidHeader {
+                        header: key_text.to_string(),
+                        syntax: e.syntax,
+                    },
                     Some(Location {
                         file: file.to_string(),
                         line: key.pos.line,
@@ -403,7 +408,7 @@ impl<'a> Parser<'a> {
             }
             Header::ForEachDataset { alias } => self.add_for_each(file, key, &alias, value),
             Header::ForEachColumn { .. } => {
-                self.error(file, key, "\"for each column\" sections are not supported (Soda Core 3 does not run them either)".into());
+                self.error(file, key, "\"for each column\" sections are not supported (Soda Core 3 does not run them either)");
             }
         }
     }
@@ -421,10 +426,9 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 key,
-                format!(
-                    "Filter not declared: {}",
-                    dataset.partition.clone().unwrap_or_default()
-                ),
+                Problem::FilterNotDeclared {
+                    partition: dataset.partition.clone().unwrap_or_default(),
+                },
             );
             return;
         }
@@ -432,7 +436,9 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 value,
-                format!("Skipping section \"{key_text}\" because content is not a list"),
+                Problem::SectionNotList {
+                    section: key_text.to_string(),
+                },
             );
             return;
         };
@@ -452,17 +458,18 @@ impl<'a> Parser<'a> {
         let where_sql = match value.get("where").and_then(|w| w.scalar_text()) {
             Some(w) if !w.trim().is_empty() => w,
             _ => {
-                self.error(file, value, format!("Expecting \"where\" with a SQL expression as a configuration under {key_text}"));
+                let section = key_text.to_string();
+                self.error(file, value, Problem::FilterWithoutWhere { section });
                 return;
             }
         };
         if let Some(existing) = self.model.partition(&dataset) {
             if existing.where_sql != where_sql {
-                self.error(file, key, format!(
-                    "Filter {} [{}] is already declared with a different condition; partition names must be unique per dataset",
-                    dataset.table,
-                    dataset.partition.clone().unwrap_or_default()
-                ));
+                let redeclared = Problem::FilterRedeclared {
+                    table: dataset.table.clone(),
+                    partition: dataset.partition.clone().unwrap_or_default(),
+                };
+                self.error(file, key, redeclared);
                 return;
             }
         } else {
@@ -480,7 +487,7 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 value,
-                "A \"for each dataset\" section must contain \"datasets\" and \"checks\"".into(),
+                "A \"for each dataset\" section must contain \"datasets\" and \"checks\"",
             );
             return;
         }
@@ -489,8 +496,7 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 datasets.unwrap_or(value),
-                "Content of \"datasets\" must be a list of include and/or exclude expressions"
-                    .into(),
+                "Content of \"datasets\" must be a list of include and/or exclude expressions",
             );
             return;
         };
@@ -498,7 +504,7 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 value,
-                "A \"for each dataset\" section needs a \"checks\" list".into(),
+                "A \"for each dataset\" section needs a \"checks\" list",
             );
             return;
         };
@@ -506,7 +512,7 @@ impl<'a> Parser<'a> {
         let mut excludes = Vec::new();
         for p in patterns {
             let Some(text) = p.scalar_text() else {
-                self.error(file, p, "Dataset patterns must be text".into());
+                self.error(file, p, "Dataset patterns must be text");
                 continue;
             };
             let (exclude, pattern) = include_or_exclude(&text);
@@ -516,11 +522,7 @@ impl<'a> Parser<'a> {
                 &mut includes
             };
             if pattern.contains(['\'', '"']) {
-                self.error(
-                    file,
-                    p,
-                    format!("Dataset pattern {pattern} must not contain quote characters"),
-                );
+                self.error(file, p, Problem::QuotedDatasetPattern { pattern });
                 continue;
             }
             let pieces: Vec<&str> = pattern.split('.').collect();
@@ -528,15 +530,11 @@ impl<'a> Parser<'a> {
                 [t] => (*t).to_string(),
                 [ds, t] if *ds == self.data_source => (*t).to_string(),
                 [_, _] => {
-                    self.error(
-                        file,
-                        p,
-                        format!("Cross data source table sets not yet supported: {pattern}"),
-                    );
+                    self.error(file, p, Problem::CrossDataSourcePattern { pattern });
                     continue;
                 }
                 _ => {
-                    self.error(file, p, format!("Dataset pattern {pattern} should exist out of 1 or 2 pieces separated by a dot"));
+                    self.error(file, p, Problem::DatasetPatternPieces { pattern });
                     continue;
                 }
             };
@@ -558,13 +556,13 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 value,
-                "\"variables\" must be a mapping of names to values".into(),
+                "\"variables\" must be a mapping of names to values",
             );
             return;
         };
         for (k, v) in entries {
             let (Some(name), Some(text)) = (k.scalar_text(), v.scalar_text()) else {
-                self.error(file, v, "Variable values must be text".into());
+                self.error(file, v, "Variable values must be text");
                 continue;
             };
             let rendered = self.render(file, v, &text);
@@ -574,19 +572,20 @@ impl<'a> Parser<'a> {
 
     fn add_column_configurations(&mut self, file: &str, table: &str, value: &Node) {
         let Some(entries) = value.entries() else {
-            self.error(file, value, "Contents of column configurations is a list, but should be plain configurations. Remove the \"-\" before the configurations".into());
+            self.error(file, value, "Contents of column configurations is a list, but should be plain configurations. Remove the \"-\" before the configurations");
             return;
         };
         for (k, v) in entries {
             let key = k.scalar_text().unwrap_or_default();
             let parts: Vec<&str> = key.split(" for ").collect();
             if parts.len() != 2 {
-                self.error(file, k, format!("Column configuration key \"{key}\" not in appropriate format: expected \"<setting> for <column>\""));
+                self.error(file, k, Problem::ColumnConfigurationKey { key });
                 continue;
             }
             let (setting, column) = (parts[0], parts[1].to_string());
             if setting.starts_with("invalid ") {
-                self.warning(file, k, format!("\"{setting}\" in a \"configurations for\" section has no effect (as in Soda Core); put it on the check"));
+                let setting = setting.to_string();
+                self.warning(file, k, Problem::IneffectiveConfiguration { setting });
             }
             let mut validity = self
                 .model
@@ -594,7 +593,7 @@ impl<'a> Parser<'a> {
                 .cloned()
                 .unwrap_or_default();
             if !self.apply_validity_key(file, setting, k, v, &mut validity) {
-                self.error(file, k, format!("Invalid configuration \"{key}\""));
+                self.error(file, k, Problem::InvalidConfiguration { key });
                 continue;
             }
             if matches!(setting, "missing values" | "valid values") {
@@ -676,10 +675,10 @@ impl<'a> Parser<'a> {
                 self.error(
                     file,
                     v,
-                    format!(
-                        "Invalid YAML structure: key \"{key}\" must contain a str, but was {}",
-                        v.type_name()
-                    ),
+                    Problem::NotAString {
+                        key: key.to_string(),
+                        found: v.type_name(),
+                    },
                 );
                 None
             }
@@ -691,10 +690,10 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 v,
-                format!(
-                    "Invalid YAML structure: key \"{key}\" must contain a list, but was {}",
-                    v.type_name()
-                ),
+                Problem::NotAList {
+                    key: key.to_string(),
+                    found: v.type_name(),
+                },
             );
             return None;
         };
@@ -737,10 +736,10 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 v,
-                format!(
-                    "Only strings or only numbers allowed in {key}: [{}]",
-                    shown.join(", ")
-                ),
+                Problem::MixedValues {
+                    key: key.to_string(),
+                    shown,
+                },
             );
             return None;
         }
@@ -754,7 +753,8 @@ impl<'a> Parser<'a> {
             if self.model.checks.len() >= MAX_CHECKS {
                 if !self.over_limit {
                     self.over_limit = true;
-                    self.error(file, item, format!("more than {MAX_CHECKS} checks in one scan; the scan is refused (split the checks over several scans)"));
+                    let refused = Problem::TooManyChecks { limit: MAX_CHECKS };
+                    self.error(file, item, refused);
                 }
                 return;
             }
@@ -771,32 +771,25 @@ impl<'a> Parser<'a> {
                             .filter_map(|(k, _)| k.scalar_text())
                             .collect();
                         if v.is_null() {
-                            self.error(file, k, format!(
-                                "Check '{}' has no configuration, but same-level keys [{}] follow it. Is your indentation correct?",
-                                k.scalar_text().unwrap_or_default(),
-                                extra.join(", ")
-                            ));
+                            let check = k.scalar_text().unwrap_or_default();
+                            let keys = extra;
+                            self.error(file, k, Problem::SameLevelKeys { check, keys });
                             continue;
                         }
-                        self.logs.info(format!(
-                            "Check '{}' contains same-level configuration keys [{}] that will be ignored. Is your indentation correct?",
-                            k.scalar_text().unwrap_or_default(),
-                            extra.join(", ")
-                        ));
+                        self.logs.info(Problem::IgnoredSameLevelKeys {
+                            check: k.scalar_text().unwrap_or_default(),
+                            keys: extra,
+                        });
                     }
                     (k, if v.is_null() { None } else { Some(v) })
                 }
                 _ => {
-                    self.error(file, item, "Skipping unsupported check definition".into());
+                    self.error(file, item, "Skipping unsupported check definition");
                     continue;
                 }
             };
             let Some(line_text) = line_node.scalar_text() else {
-                self.error(
-                    file,
-                    line_node,
-                    "Skipping unsupported check definition".into(),
-                );
+                self.error(file, line_node, "Skipping unsupported check definition");
                 continue;
             };
             if line_text == "attributes" {
@@ -812,7 +805,9 @@ impl<'a> Parser<'a> {
                     self.error(
                         file,
                         cfg,
-                        format!("The configuration of check \"{line_text}\" must be a mapping"),
+                        Problem::ConfigurationNotMapping {
+                            check: line_text.clone(),
+                        },
                     );
                     continue;
                 }
@@ -831,7 +826,7 @@ impl<'a> Parser<'a> {
 
     fn attributes(&mut self, file: &str, cfg: &Node) -> Vec<(String, serde_json::Value)> {
         let Some(entries) = cfg.entries() else {
-            self.error(file, cfg, "attributes must be a mapping".into());
+            self.error(file, cfg, "attributes must be a mapping");
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -852,11 +847,7 @@ impl<'a> Parser<'a> {
                         .collect(),
                 ),
                 NodeKind::Map { .. } => {
-                    self.error(
-                        file,
-                        v,
-                        format!("attribute {key} must be a value or a list"),
-                    );
+                    self.error(file, v, Problem::AttributeValue { key });
                     continue;
                 }
             };
@@ -906,7 +897,9 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 n,
-                format!("\"name\" must be text, but was a {}", n.type_name()),
+                Problem::NameNotText {
+                    found: n.type_name(),
+                },
             );
         }
         let name = match get("name").and_then(|n| n.scalar_text()) {
@@ -939,7 +932,7 @@ impl<'a> Parser<'a> {
                 self.error(
                     file,
                     line_node,
-                    "Invalid YAML structure: key \"samples limit\" must contain a int".into(),
+                    "Invalid YAML structure: key \"samples limit\" must contain a int",
                 );
                 None
             }
@@ -1021,7 +1014,10 @@ impl<'a> Parser<'a> {
             Ok(p) => p,
             Err(e) => {
                 self.logs.error_at(
-                    format!("Invalid check \"{line_text}\": {}", e.message),
+                    Problem::InvalidCheck {
+                        check: line_text.to_string(),
+                        syntax: e.syntax,
+                    },
                     Some(Location {
                         file: file.to_string(),
                         line: line_node.pos.line,
@@ -1036,7 +1032,9 @@ impl<'a> Parser<'a> {
             if config.is_some_and(|c| c.get(&format!("{metric} query")).is_some() || c.get(&format!("{metric} sql_file")).is_some()));
         if dataset.table.is_empty() && !own_query {
             self.logs.error_at(
-                format!("Check type \"{line_text}\" must be in \"checks for TABLENAME:\" section."),
+                Problem::OutsideChecksFor {
+                    check: line_text.to_string(),
+                },
                 Self::location(file, line_node),
             );
             return None;
@@ -1188,7 +1186,7 @@ fn check_between_order(parser: &mut Parser, file: &str, node: &Node, t: &Thresho
             parser.error(
                 file,
                 node,
-                "Left lower bound should be less than the upper bound on the right".into(),
+                "Left lower bound should be less than the upper bound on the right",
             );
         }
     }
