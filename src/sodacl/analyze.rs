@@ -145,10 +145,8 @@ impl Parser<'_> {
             }
             Ok(resolved) => mc.resolved = resolved,
             Err(problem) => {
-                let problem = Problem::Metric {
-                    check: line_text.to_string(),
-                    problem,
-                };
+                let line = line_text.to_string();
+                let problem = Problem::Metric { line, problem };
                 self.logs.error_at(problem, location);
                 check.invalid = true;
             }

@@ -607,9 +607,7 @@ impl Parser<'_> {
                         };
                     }
                     other => self.logs.error_at(
-                        Problem::InvalidGroupValidation {
-                            validation: other.to_string(),
-                        },
+                        Problem::InvalidGroupValidation(other.to_string()),
                         Self::location_of(file, k),
                     ),
                 }

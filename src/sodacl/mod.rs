@@ -894,13 +894,7 @@ impl<'a> Parser<'a> {
         // Name: `name:` or the line plus the raw warn/fail texts, then rendered.
         let bad_name = get("name").filter(|n| n.scalar_text().is_none());
         if let Some(n) = bad_name {
-            self.error(
-                file,
-                n,
-                Problem::NameNotText {
-                    found: n.type_name(),
-                },
-            );
+            self.error(file, n, Problem::NameNotText(n.type_name()));
         }
         let name = match get("name").and_then(|n| n.scalar_text()) {
             Some(n) => self.render(file, line_node, &n),

@@ -135,16 +135,15 @@ pub enum Problem {
     AttributeValue {
         key: String,
     },
-    NameNotText {
-        found: &'static str,
-    },
+    /// The YAML type `name` has instead.
+    NameNotText(&'static str),
     InvalidCheck {
         check: String,
         syntax: Syntax,
     },
     /// The metric cannot be measured; percentiles name the check, as Soda Core does.
     Metric {
-        check: String,
+        line: String,
         problem: MetricProblem,
     },
     OutsideChecksFor {
@@ -186,9 +185,8 @@ pub enum Problem {
     GroupBlockNotMapping {
         key: String,
     },
-    InvalidGroupValidation {
-        validation: String,
-    },
+    /// The validation as written.
+    InvalidGroupValidation(String),
     GroupByCheckLine {
         check: String,
     },
@@ -398,7 +396,7 @@ impl Problem {
             Problem::AttributeValue { key } => {
                 write!(f, "attribute {key} must be a value or a list")
             }
-            Problem::NameNotText { found } => {
+            Problem::NameNotText(found) => {
                 write!(f, "\"name\" must be text, but was a {found}")
             }
             Problem::IncludeNull { text } => {
@@ -471,7 +469,7 @@ impl Problem {
                 f,
                 "\"{key}\" of a group evolution check must be a mapping of validations"
             ),
-            Problem::InvalidGroupValidation { validation } => {
+            Problem::InvalidGroupValidation(validation) => {
                 write!(f, "Invalid group evolution validation \"{validation}\"")
             }
             Problem::GroupByCheckLine { check } => write!(
@@ -492,9 +490,9 @@ impl Problem {
     fn metrics(&self, f: &mut fmt::Formatter<'_>) -> Option<fmt::Result> {
         Some(match self {
             Problem::Metric {
-                check,
+                line,
                 problem: problem @ MetricProblem::Percentile,
-            } => write!(f, "Invalid check \"{check}\": {problem}"),
+            } => write!(f, "Invalid check \"{line}\": {problem}"),
             Problem::Metric { problem, .. } => write!(f, "{problem}"),
             Problem::UnsupportedMetric { metric } => write!(f, "Unsupported metric {metric}"),
             Problem::FreshnessNotDuration { variable, text } => write!(
