@@ -13,14 +13,21 @@ pub enum Threads {
     Server,
 }
 
-/// Starts a runtime; the error is a sentence for the log.
-pub fn start(threads: Threads) -> Result<Runtime, String> {
+/// The runtime could not start (the system refused threads or an event loop).
+#[derive(Debug)]
+pub struct RuntimeError(pub std::io::Error);
+
+impl std::fmt::Display for RuntimeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "could not start the async runtime: {}", self.0)
+    }
+}
+
+/// Starts a runtime.
+pub fn start(threads: Threads) -> Result<Runtime, RuntimeError> {
     let mut builder = Builder::new_multi_thread();
     if let Threads::Command = threads {
         builder.worker_threads(2);
     }
-    builder
-        .enable_all()
-        .build()
-        .map_err(|e| format!("could not start the async runtime: {e}"))
+    builder.enable_all().build().map_err(RuntimeError)
 }

@@ -63,10 +63,10 @@ pub fn print_usage_error(message: &str) {
 fn store_config(argument: Option<&str>, config: &Configuration) -> Result<Option<StoreConfig>, ()> {
     match argument {
         None => Ok(config.store.clone()),
-        Some(text) => match StoreConfig::from_argument(text) {
+        Some(text) => match StoreConfig::parse_argument(text) {
             Ok(c) => Ok(Some(c)),
             Err(e) => {
-                print_usage_error(&e);
+                print_usage_error(&e.to_string());
                 Err(())
             }
         },

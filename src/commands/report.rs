@@ -18,20 +18,22 @@ pub fn run(args: &ReportArgs, sink: Option<Sink>) -> ExitStatus {
         logs.error("No results store: configure results_store: or pass --store");
         return ExitStatus::Error;
     };
-    let data = crate::runtime::start(crate::runtime::Threads::Command).and_then(|rt| {
-        rt.block_on(async {
-            let store = crate::store::Store::open(&store_config).await?;
-            let data = store.read_model().await;
-            store.close().await;
-            data
-        })
-        .map_err(|e| {
-            format!(
-                "Could not read the results store {}: {e}",
-                store_config.describe()
-            )
-        })
-    });
+    let data = crate::runtime::start(crate::runtime::Threads::Command)
+        .map_err(|e| e.to_string())
+        .and_then(|rt| {
+            rt.block_on(async {
+                let store = crate::store::Store::open(&store_config).await?;
+                let data = store.read_model().await;
+                store.close().await;
+                data
+            })
+            .map_err(|e| {
+                format!(
+                    "Could not read the results store {}: {e}",
+                    store_config.describe()
+                )
+            })
+        });
     let data = match data {
         Ok(d) => d,
         Err(e) => {

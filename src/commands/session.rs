@@ -43,7 +43,7 @@ impl Session {
         if self.runtime.is_none() {
             match crate::runtime::start(crate::runtime::Threads::Command) {
                 Ok(rt) => self.runtime = Some(rt),
-                Err(e) => logs.error(e),
+                Err(e) => logs.error(e.to_string()),
             }
         }
         self.runtime.as_ref()

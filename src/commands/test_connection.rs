@@ -20,15 +20,17 @@ pub fn run(args: &TestConnectionArgs, sink: Option<Sink>) -> ExitStatus {
         logs.print_raw(&format!("Unable to connect to '{}'.", args.data_source));
         return ExitStatus::Error;
     };
-    let result = crate::runtime::start(crate::runtime::Threads::Command).and_then(|rt| {
-        rt.block_on(async {
-            let conn = Connection::open(ds).await?;
-            let rows = conn.fetch("SELECT 1").await;
-            conn.close().await;
-            rows.map(|_| ())
-        })
+    let result = crate::runtime::start(crate::runtime::Threads::Command)
         .map_err(|e| e.to_string())
-    });
+        .and_then(|rt| {
+            rt.block_on(async {
+                let conn = Connection::open(ds).await?;
+                let rows = conn.fetch("SELECT 1").await;
+                conn.close().await;
+                rows.map(|_| ())
+            })
+            .map_err(|e| e.to_string())
+        });
     match result {
         Ok(()) => {
             logs.print_raw(&format!("Successfully connected to '{}'.", ds.name));

@@ -147,9 +147,27 @@ pub enum StoreConfig {
     },
 }
 
+/// Why a `--store` argument is not a store; the one place its words are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreArgumentError {
+    /// The port of a `postgres://` URL is not a number from 0 to 65535.
+    InvalidPort(String),
+    /// A `postgres://` URL without a host.
+    NoHost,
+}
+
+impl std::fmt::Display for StoreArgumentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreArgumentError::InvalidPort(port) => write!(f, "--store: invalid port '{port}'"),
+            StoreArgumentError::NoHost => f.write_str("--store: a postgres:// URL needs a host"),
+        }
+    }
+}
+
 impl StoreConfig {
     /// Reads `--store`: a `postgres://user:password@host:port/database` URL or a file path.
-    pub fn from_argument(text: &str) -> Result<StoreConfig, String> {
+    pub fn parse_argument(text: &str) -> Result<StoreConfig, StoreArgumentError> {
         let Some(rest) = text
             .strip_prefix("postgres://")
             .or_else(|| text.strip_prefix("postgresql://"))
@@ -176,12 +194,12 @@ impl StoreConfig {
             Some((h, p)) => (
                 h.to_string(),
                 p.parse::<u16>()
-                    .map_err(|_| format!("--store: invalid port '{p}'"))?,
+                    .map_err(|_| StoreArgumentError::InvalidPort(p.to_string()))?,
             ),
             None => (address.to_string(), 5432),
         };
         if host.is_empty() {
-            return Err("--store: a postgres:// URL needs a host".into());
+            return Err(StoreArgumentError::NoHost);
         }
         Ok(StoreConfig::Postgres {
             host,

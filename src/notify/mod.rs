@@ -79,15 +79,15 @@ async fn deliver(
     config: &Notifications,
     w: &Webhook,
     alert: &payload::Alert,
-) -> Result<(), String> {
+) -> Result<(), Undelivered> {
     let body = body(w, alert);
     let mut wait = config.backoff;
-    let mut last = String::new();
+    let mut last = Undelivered::Transport(String::new());
     for attempt in 1..=config.tries {
         match post(client, w, body.clone()).await {
             Ok(()) => return Ok(()),
-            Err(Failure { message, retry }) => {
-                last = message;
+            Err(Failure { why, retry }) => {
+                last = why;
                 if !retry || attempt == config.tries {
                     break;
                 }
@@ -97,12 +97,33 @@ async fn deliver(
         wait = (wait * 2).min(Duration::from_secs(30));
     }
     // Whatever the transport said, the URL must not come back with it.
-    Err(last.replace(w.url.expose(), "***"))
+    Err(match last {
+        Undelivered::Transport(text) => Undelivered::Transport(text.replace(w.url.expose(), "***")),
+        status => status,
+    })
+}
+
+/// Why a webhook did not take the alert; its `Display` is the end of the warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Undelivered {
+    /// The request did not get an answer (the transport's words, the URL masked).
+    Transport(String),
+    /// The webhook answered with this HTTP status.
+    Status(u16),
+}
+
+impl std::fmt::Display for Undelivered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Undelivered::Transport(text) => f.write_str(text),
+            Undelivered::Status(code) => write!(f, "HTTP {code}"),
+        }
+    }
 }
 
 /// Why one try failed, and whether another could do better.
 struct Failure {
-    message: String,
+    why: Undelivered,
     retry: bool,
 }
 
@@ -114,7 +135,7 @@ async fn post(client: &reqwest::Client, w: &Webhook, body: Vec<u8>) -> Result<()
         .send()
         .await
         .map_err(|e| Failure {
-            message: crate::cloud::describe(&e),
+            why: Undelivered::Transport(crate::cloud::describe(&e)),
             retry: true,
         })?;
     let status = response.status();
@@ -122,7 +143,7 @@ async fn post(client: &reqwest::Client, w: &Webhook, body: Vec<u8>) -> Result<()
         return Ok(());
     }
     Err(Failure {
-        message: format!("HTTP {}", status.as_u16()),
+        why: Undelivered::Status(status.as_u16()),
         retry: status.is_server_error() || status.as_u16() == 429,
     })
 }

@@ -5,6 +5,7 @@
 //! `Authorization` header. Every answer is JSON, a 401 included (Soda Core re-logs in only
 //! after a 401 it could parse).
 
+use super::error::BadRequest;
 use super::http::{self, error, json, with_kind};
 use super::{log, Shared};
 use crate::cloud::payload::{Expression, InsertScanResults, Login, Operand, Query};
@@ -108,7 +109,7 @@ async fn save_upload(state: &Shared, headers: &HeaderMap, text: &str) -> Respons
 /// The body as a JSON object, within the size and depth limits.
 async fn read(state: &Shared, body: Body) -> Result<Object, Response> {
     let bytes = http::read_body(body, state.max_body).await?;
-    http::parse_object(&bytes).map_err(|message| error(StatusCode::BAD_REQUEST, &message))
+    http::parse_object(&bytes).map_err(|e| error(StatusCode::BAD_REQUEST, &e.to_string()))
 }
 
 fn kind_of(map: &Object) -> &str {
@@ -236,7 +237,7 @@ async fn history(state: &Shared, kind: &str, map: Object) -> Response {
     };
     let filter = match history_filter(&query, column) {
         Ok(f) => f,
-        Err(message) => return error(StatusCode::BAD_REQUEST, &message),
+        Err(e) => return error(StatusCode::BAD_REQUEST, &e.to_string()),
     };
     let rows = if kind == Query::HISTORIC_MEASUREMENTS {
         state.store.cloud_measurements(&filter).await
@@ -251,7 +252,10 @@ async fn history(state: &Shared, kind: &str, map: Object) -> Response {
 
 /// The store's reading of a history filter: `identity_column = value`, and data-time bounds.
 /// Anything else in the filter is refused rather than ignored.
-fn history_filter(query: &Query, identity_column: &str) -> Result<HistoryFilter, String> {
+fn history_filter(
+    query: &Query,
+    identity_column: &'static str,
+) -> Result<HistoryFilter, BadRequest> {
     let mut filter = HistoryFilter {
         limit: query.limit.unwrap_or(MAX_HISTORY).min(MAX_HISTORY),
         ..HistoryFilter::default()
@@ -276,11 +280,11 @@ fn history_filter(query: &Query, identity_column: &str) -> Result<HistoryFilter,
             Expression::LessThanOrEqual { left, right } if is_column(left, DATA_TIME) => {
                 filter.to = Some(time_of(right)?);
             }
-            _ => return Err("unsupported filter condition".into()),
+            _ => return Err(BadRequest::UnsupportedCondition),
         }
     }
     if filter.identity.is_empty() {
-        return Err(format!("the filter must name {identity_column}"));
+        return Err(BadRequest::MissingIdentity(identity_column));
     }
     Ok(filter)
 }
@@ -292,13 +296,13 @@ fn is_column(operand: &Operand, name: &str) -> bool {
 }
 
 /// A time bound in the store's form (UTC, `+00:00`, whole seconds), which compares as text.
-fn time_of(operand: &Operand) -> Result<String, String> {
+fn time_of(operand: &Operand) -> Result<String, BadRequest> {
     let Operand::Time { time, .. } = operand else {
-        return Err("a data-time bound must be a time".into());
+        return Err(BadRequest::BoundNotTime);
     };
     chrono::DateTime::parse_from_rfc3339(&time.replace(' ', "T"))
         .map(|t| crate::results::time::soda(t.with_timezone(&chrono::Utc)))
-        .map_err(|_| format!("not an ISO 8601 time: {time}"))
+        .map_err(|_| BadRequest::NotIsoTime(time.clone()))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 //! Basic credentials (the key id and secret, which then get a cookie so that the slow hash is
 //! not paid on every page).
 
+use super::error::ServerError;
 use super::{http, Shared};
 use crate::store::{Store, StoreError};
 use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
@@ -65,14 +66,15 @@ pub fn random_hex(n: usize) -> String {
 }
 
 /// The PHC string of a new secret: Argon2id with the default parameters and a random salt.
-pub fn hash_secret(secret: &str) -> Result<String, String> {
+pub fn hash_secret(secret: &str) -> Result<String, ServerError> {
+    let failed = |e: &dyn std::fmt::Display| ServerError::Hash(e.to_string());
     let mut salt = [0u8; 16];
-    getrandom::getrandom(&mut salt).map_err(|e| e.to_string())?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
+    getrandom::getrandom(&mut salt).map_err(|e| failed(&e))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| failed(&e))?;
     Argon2::default()
         .hash_password(secret.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
+        .map_err(|e| failed(&e))
 }
 
 /// Whether `secret` hashes to `phc` (with the parameters and salt written in it), compared in

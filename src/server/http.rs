@@ -2,6 +2,7 @@
 //! every answer as JSON before it looks at the status), bodies read up to the size limit,
 //! JSON nested no deeper than [`MAX_DEPTH`], and the response extensions the access log reads.
 
+use super::error::BadRequest;
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -70,13 +71,13 @@ pub async fn read_body(body: Body, limit: usize) -> Result<Bytes, Response> {
 
 /// The body as a JSON object; `Err` (for a 400) when it is not one or nests deeper than
 /// [`MAX_DEPTH`].
-pub fn parse_object(bytes: &[u8]) -> Result<serde_json::Map<String, Json>, String> {
+pub fn parse_object(bytes: &[u8]) -> Result<serde_json::Map<String, Json>, BadRequest> {
     if depth(bytes) > MAX_DEPTH {
-        return Err(format!("JSON nested deeper than {MAX_DEPTH} levels"));
+        return Err(BadRequest::TooDeep { limit: MAX_DEPTH });
     }
     match serde_json::from_slice(bytes) {
         Ok(Json::Object(map)) => Ok(map),
-        _ => Err("expected a JSON object".into()),
+        _ => Err(BadRequest::NotAnObject),
     }
 }
 

@@ -2,6 +2,7 @@
 //! secret is printed once and stored only as its Argon2id hash; ids are not secret.
 
 use super::auth::{hash_secret, random_hex};
+use super::error::ServerError;
 use crate::cli::{KeysCommand, ServerStoreArgs};
 use crate::diagnostic::Sink;
 use crate::exit::ExitStatus;
@@ -26,25 +27,25 @@ pub fn run(command: &KeysCommand, mut out: Sink) -> ExitStatus {
     match result {
         Ok(()) => ExitStatus::Pass,
         Err(e) => {
-            super::log::fatal(&e);
+            super::log::fatal(&e.to_string());
             ExitStatus::Error
         }
     }
 }
 
-async fn open(args: &ServerStoreArgs) -> Result<Store, String> {
+async fn open(args: &ServerStoreArgs) -> Result<Store, ServerError> {
     let config = super::store_config(args)?;
-    Store::open(&config).await.map_err(|e| {
-        format!(
-            "could not open the results store {}: {e}",
-            config.describe()
-        )
-    })
+    Store::open(&config)
+        .await
+        .map_err(|source| ServerError::OpenStore {
+            location: config.describe(),
+            source,
+        })
 }
 
-async fn execute(command: &KeysCommand, store: &Store, out: &mut Sink) -> Result<(), String> {
-    let failed = |e: crate::store::StoreError| format!("the results store failed: {e}");
-    let written = |e: std::io::Error| format!("could not write the answer: {e}");
+async fn execute(command: &KeysCommand, store: &Store, out: &mut Sink) -> Result<(), ServerError> {
+    let failed = ServerError::StoreFailed;
+    let written = |e: std::io::Error| ServerError::Write(e.to_string());
     match command {
         KeysCommand::Create { name, .. } => {
             let (id, secret) = (format!("k{}", random_hex(12)), random_hex(32));
@@ -74,7 +75,7 @@ async fn execute(command: &KeysCommand, store: &Store, out: &mut Sink) -> Result
         }
         KeysCommand::Revoke { id, .. } => {
             if !store.revoke_api_key(id).await.map_err(failed)? {
-                return Err(format!("no active API key {id}"));
+                return Err(ServerError::NoActiveKey(id.clone()));
             }
             writeln!(out, "Revoked API key {id}").map_err(written)
         }

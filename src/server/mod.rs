@@ -12,6 +12,7 @@
 
 mod api;
 mod auth;
+mod error;
 mod http;
 mod keys;
 mod listen;
@@ -26,6 +27,7 @@ use crate::exit::ExitStatus;
 use crate::store::Store;
 use axum::routing::{get, post};
 use axum::Router;
+use error::ServerError;
 use serde_json::Value as Json;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -61,9 +63,9 @@ pub fn run(args: &ServerArgs, out: Sink) -> ExitStatus {
 
 /// The store `soda server` and its key commands use: `--store`, else the `results_store:` of
 /// the `-c` files, else `results.sqlite` in the state directory.
-fn store_config(args: &ServerStoreArgs) -> Result<StoreConfig, String> {
+fn store_config(args: &ServerStoreArgs) -> Result<StoreConfig, ServerError> {
     if let Some(text) = &args.store {
-        return StoreConfig::from_argument(text);
+        return Ok(StoreConfig::parse_argument(text)?);
     }
     if !args.configuration.is_empty() {
         let mut logs = Logs::new(false, Some(Box::new(std::io::stderr())));
@@ -73,7 +75,7 @@ fn store_config(args: &ServerStoreArgs) -> Result<StoreConfig, String> {
             &mut logs,
         );
         if logs.has_errors() {
-            return Err("the configuration could not be read".into());
+            return Err(ServerError::ConfigurationUnreadable);
         }
         if let Some(store) = config.store {
             return Ok(store);
@@ -84,8 +86,8 @@ fn store_config(args: &ServerStoreArgs) -> Result<StoreConfig, String> {
     })
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    crate::runtime::start(crate::runtime::Threads::Server)
+fn runtime() -> Result<tokio::runtime::Runtime, ServerError> {
+    crate::runtime::start(crate::runtime::Threads::Server).map_err(ServerError::Runtime)
 }
 
 /// The server's settings, checked before anything listens.
@@ -98,20 +100,18 @@ struct Settings {
 }
 
 impl Settings {
-    fn from_args(args: &ServerArgs) -> Result<Settings, String> {
-        let addr: SocketAddr = args.listen.parse().map_err(|_| {
-            format!(
-                "--listen {}: expected IP:PORT, e.g. 127.0.0.1:8443",
-                args.listen
-            )
-        })?;
+    fn from_args(args: &ServerArgs) -> Result<Settings, ServerError> {
+        let addr: SocketAddr = args
+            .listen
+            .parse()
+            .map_err(|_| ServerError::ListenAddress(args.listen.clone()))?;
         let tls = match (&args.tls_cert, &args.tls_key) {
             (Some(cert), Some(key)) => Some(listen::tls_acceptor(cert, key)?),
             _ if addr.ip().is_loopback() => None,
-            _ => return Err(format!("plain HTTP is only served on a loopback address; give --tls-cert and --tls-key to listen on {addr}")),
+            _ => return Err(ServerError::PlainHttp(addr)),
         };
         if !(args.token_ttl.is_finite() && args.token_ttl > 0.0) {
-            return Err("--token-ttl must be a positive number of seconds".into());
+            return Err(ServerError::TokenTtl);
         }
         Ok(Settings {
             addr,
@@ -124,18 +124,17 @@ impl Settings {
 }
 
 /// The attribute schema file: a JSON list (an absent file means no attributes).
-fn attributes(path: Option<&std::path::Path>) -> Result<Vec<Json>, String> {
+fn attributes(path: Option<&std::path::Path>) -> Result<Vec<Json>, ServerError> {
     let Some(path) = path else {
         return Ok(Vec::new());
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| ServerError::AttributesUnreadable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
     match serde_json::from_str(&text) {
         Ok(Json::Array(list)) => Ok(list),
-        _ => Err(format!(
-            "{}: expected a JSON list of {{\"name\", \"type\", \"allowedValues\"}}",
-            path.display()
-        )),
+        _ => Err(ServerError::AttributesNotAList(path.to_path_buf())),
     }
 }
 
@@ -143,14 +142,14 @@ fn serve(args: &ServerArgs) -> ExitStatus {
     let settings = match Settings::from_args(args) {
         Ok(s) => s,
         Err(e) => {
-            log::fatal(&e);
+            log::fatal(&e.to_string());
             return ExitStatus::Error;
         }
     };
     let rt = match runtime() {
         Ok(rt) => rt,
         Err(e) => {
-            log::line(&e);
+            log::line(&e.to_string());
             return ExitStatus::Error;
         }
     };
@@ -163,15 +162,23 @@ fn serve(args: &ServerArgs) -> ExitStatus {
     }
 }
 
-async fn start(args: &ServerArgs, settings: Settings) -> Result<(), String> {
+async fn start(args: &ServerArgs, settings: Settings) -> Result<(), ServerError> {
     let location = settings.store.describe();
     let store = Store::open_with(&settings.store, STORE_CONNECTIONS)
         .await
-        .map_err(|e| format!("could not open the results store {location}: {e}"))?;
+        .map_err(|source| ServerError::OpenStore {
+            location: location.clone(),
+            source,
+        })?;
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
-        .map_err(|e| format!("cannot listen on {}: {e}", settings.addr))?;
-    let local = listener.local_addr().map_err(|e| e.to_string())?;
+        .map_err(|e| ServerError::Bind {
+            addr: settings.addr,
+            reason: e.to_string(),
+        })?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| ServerError::LocalAddress(e.to_string()))?;
     let scheme = if settings.tls.is_some() {
         "https"
     } else {

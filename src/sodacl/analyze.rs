@@ -7,6 +7,7 @@ use super::line::{Arg, Threshold};
 use super::model::{
     Aggregate, ChangeCheck, Check, CheckKind, MetricCheck, MetricName, PercentOf, Validity,
 };
+use super::problem::{MetricProblem, Problem};
 use super::METRIC_CONFIG_KEYS;
 use super::{bad_zone, check_between_order, formats, inverse, pass_zone, Parser, Wrap};
 use crate::yaml::Node;
@@ -36,7 +37,7 @@ pub fn aggregate_of(name: &str) -> Option<Aggregate> {
 
 /// What a metric name with these arguments measures; `Err` when it cannot be computed as
 /// written. An unknown name resolves to [`MetricName::Unknown`] (reported by the caller).
-pub fn resolve_metric(mc: &MetricCheck) -> Result<MetricName, String> {
+pub fn resolve_metric(mc: &MetricCheck) -> Result<MetricName, MetricProblem> {
     if mc.expression.is_some() || mc.query.is_some() {
         return Ok(MetricName::UserDefined);
     }
@@ -47,12 +48,12 @@ pub fn resolve_metric(mc: &MetricCheck) -> Result<MetricName, String> {
         "missing_count" => MetricName::MissingCount,
         "invalid_count" => MetricName::InvalidCount,
         "valid_count" => MetricName::ValidCount,
-        "duplicate_count" if !has_column => {
-            return Err("duplicate_count needs at least one column".into())
-        }
+        "duplicate_count" if !has_column => return Err(MetricProblem::DuplicateCountNeedsColumn),
         "duplicate_count" => MetricName::DuplicateCount,
         "missing_percent" | "invalid_percent" | "duplicate_percent" if !has_column => {
-            return Err(format!("Metric {name} needs a column argument"))
+            return Err(MetricProblem::NeedsColumn {
+                metric: name.to_string(),
+            })
         }
         "missing_percent" => MetricName::Percent(PercentOf::Missing),
         "invalid_percent" => MetricName::Percent(PercentOf::Invalid),
@@ -61,13 +62,13 @@ pub fn resolve_metric(mc: &MetricCheck) -> Result<MetricName, String> {
             Some(Arg::Number { value, .. }) if has_column && (0.0..=1.0).contains(value) => {
                 MetricName::Percentile(*value)
             }
-            _ => return Err("percentile needs a column and a fraction between 0 and 1, e.g. percentile(amount, 0.95)".into()),
+            _ => return Err(MetricProblem::Percentile),
         },
         other => match aggregate_of(other) {
             Some(_) if !has_column => {
-                return Err(format!(
-                    "Metric {name} needs a column argument, e.g. {name}(column)"
-                ))
+                return Err(MetricProblem::AggregateNeedsColumn {
+                    metric: name.to_string(),
+                })
             }
             Some(agg) => MetricName::Aggregate(agg),
             None => MetricName::Unknown,
@@ -104,7 +105,9 @@ impl Parser<'_> {
                 .unwrap_or_default();
             let now_variable = args.get(1).map(|a| a.text().to_string());
             if column.is_empty() || args.len() > 2 {
-                self.logs.error_at(format!("Invalid check \"{line_text}\": freshness takes a column and optionally a variable name, e.g. freshness(updated_at) < 1d"), location);
+                let check = line_text.to_string();
+                self.logs
+                    .error_at(Problem::FreshnessArguments { check }, location);
                 return;
             }
             return self.finish_freshness(
@@ -136,17 +139,15 @@ impl Parser<'_> {
         };
         match resolve_metric(&mc) {
             Ok(MetricName::Unknown) => {
+                let metric = mc.metric.clone();
                 self.logs
-                    .error_at(format!("Unsupported metric {}", mc.metric), location);
+                    .error_at(Problem::UnsupportedMetric { metric }, location);
             }
             Ok(resolved) => mc.resolved = resolved,
-            Err(e) => {
-                let message = if e.starts_with("percentile") {
-                    format!("Invalid check \"{line_text}\": {e}")
-                } else {
-                    e
-                };
-                self.logs.error_at(message, location);
+            Err(problem) => {
+                let line = line_text.to_string();
+                let problem = Problem::Metric { line, problem };
+                self.logs.error_at(problem, location);
                 check.invalid = true;
             }
         }
@@ -189,7 +190,9 @@ impl Parser<'_> {
         }
         if check.fail.is_none() && check.warn.is_none() && !matches!(wrap, Wrap::Anomaly) {
             self.logs.error_at(
-                format!("No threshold specified for check \"{}\"", check.source_line),
+                Problem::NoThreshold {
+                    check: check.source_line.clone(),
+                },
                 Self::location(file, line_node),
             );
             check.no_threshold = true;
@@ -218,7 +221,7 @@ impl Parser<'_> {
                 match v.scalar_text() {
                     Some(e) if !e.trim().is_empty() => cfg.expression = Some(e),
                     _ => {
-                        self.error(file, v, format!("\"{key}\" must contain a SQL expression"));
+                        self.error(file, v, Problem::NotSqlExpression { key });
                         check.invalid = true;
                     }
                 }
@@ -241,11 +244,7 @@ impl Parser<'_> {
             } else if !self.apply_validity_key(file, &key, k, v, &mut cfg.validity)
                 && !METRIC_CONFIG_KEYS.contains(&key.as_str())
             {
-                self.error(
-                    file,
-                    k,
-                    format!("Skipping unsupported check configuration: {key}"),
-                );
+                self.error(file, k, Problem::UnsupportedConfiguration { key });
             }
         }
         let v = &cfg.validity;
@@ -257,10 +256,11 @@ impl Parser<'_> {
             check.invalid = true;
         }
         if cfg.expression.is_some() && cfg.filter.is_some() {
-            self.logs.error_at(format!(
-                "Filter ({}) can't be applied in combination with a custom metric aggregation expression",
-                cfg.filter.take().unwrap_or_default()
-            ), Some(check.location()));
+            let filter = cfg.filter.take().unwrap_or_default();
+            self.logs.error_at(
+                Problem::FilterWithExpression { filter },
+                Some(check.location()),
+            );
         }
         cfg
     }
@@ -275,7 +275,11 @@ impl Parser<'_> {
         metric: &str,
     ) -> bool {
         if named != metric {
-            self.error(file, k, format!("In configuration \"{key}\" the metric name must match exactly the metric name in the check \"{metric}\""));
+            let mismatch = Problem::MetricNameMismatch {
+                key: key.to_string(),
+                metric: metric.to_string(),
+            };
+            self.error(file, k, mismatch);
         }
         named == metric
     }
@@ -300,10 +304,9 @@ impl Parser<'_> {
             "duplicate_count" | "duplicate_percent" | "percentile" | "percentile_disc"
         );
         if args.len() > 1 && !takes_more {
-            self.logs.warning_at(format!(
-                "Invalid syntax used in \"{}\". More than one check attribute is not supported. Only the first one is used.",
-                check.source_line
-            ), location);
+            let check = check.source_line.clone();
+            self.logs
+                .warning_at(Problem::ExtraArguments { check }, location);
         }
     }
 }

@@ -6,7 +6,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct LineError {
     pub offset: usize,
-    pub message: String,
+    pub syntax: super::problem::Syntax,
 }
 
 /// A comparison operator in a threshold.

@@ -8,6 +8,7 @@ use super::model::{
     Check, CheckKind, Dataset, FreshnessCheck, GroupByCheck, GroupByChild, ReferenceCheck,
     SchemaRules,
 };
+use super::problem::Problem;
 use super::{bad_zone, inverse, Parser};
 use crate::diagnostic::Location;
 use crate::yaml::{Node, NodeKind, Scalar};
@@ -47,15 +48,21 @@ impl Parser<'_> {
     }
 
     /// Logs an error for every configuration key outside `allowed`.
-    fn check_keys(&mut self, file: &str, config: Option<&Node>, allowed: &[&str], message: &str) {
+    fn check_keys(
+        &mut self,
+        file: &str,
+        config: Option<&Node>,
+        allowed: &[&str],
+        check: &'static str,
+    ) {
         let Some(entries) = config.and_then(Node::entries) else {
             return;
         };
         for (k, _) in entries {
             let key = k.scalar_text().unwrap_or_default();
             if !allowed.contains(&key.as_str()) {
-                self.logs
-                    .error_at(format!("{message} \"{key}\""), Self::location_of(file, k));
+                let problem = Problem::UnknownCheckKey { check, key };
+                self.logs.error_at(problem, Self::location_of(file, k));
             }
         }
     }
@@ -76,7 +83,9 @@ impl Parser<'_> {
             let text = v.scalar_text().unwrap_or_default();
             let Some(cond) = text.strip_prefix("when ") else {
                 self.logs.error_at(
-                    format!("Value for {key} must be \"when {{condition}}\""),
+                    Problem::NotWhen {
+                        key: key.to_string(),
+                    },
                     Self::location_of(file, v),
                 );
                 continue;
@@ -96,7 +105,11 @@ impl Parser<'_> {
                     }
                 }
                 Err(e) => self.logs.error_at(
-                    format!("Invalid {key} threshold \"{text}\": {}", e.message),
+                    Problem::InvalidThreshold {
+                        key: key.to_string(),
+                        text: text.clone(),
+                        syntax: e.syntax,
+                    },
                     Some(Location {
                         file: file.to_string(),
                         line: v.pos.line,
@@ -131,7 +144,10 @@ impl Parser<'_> {
                 Ok(t) => t,
                 Err(e) => {
                     self.logs.error_at(
-                        format!("Could not read SQL file {}: {e}", path.display()),
+                        Problem::ReadSqlFile {
+                            path: path.clone(),
+                            reason: e.to_string(),
+                        },
                         Self::location_of(file, key),
                     );
                     return None;
@@ -158,7 +174,10 @@ impl Parser<'_> {
                     Ok(Threshold::Compare(_, Operand::Duration { seconds, .. })) => Some(seconds),
                     _ => {
                         self.logs.error_at(
-                            format!("Freshness threshold {v} is '{text}', which is not a duration like 1d, 6h or 1d6h30m"),
+                            Problem::FreshnessNotDuration {
+                                variable: v.clone(),
+                                text,
+                            },
                             Self::location_of(file, node),
                         );
                         None
@@ -167,7 +186,7 @@ impl Parser<'_> {
             }
             Operand::Number(n) => {
                 self.logs.error_at(
-                    format!("Freshness threshold {n} has no unit: write a duration like 1d, 6h or 1d6h30m"),
+                    Problem::FreshnessNoUnit { number: *n },
                     Self::location_of(file, node),
                 );
                 None
@@ -241,7 +260,7 @@ impl Parser<'_> {
             file,
             config,
             &["name", "warn", "fail", "attributes", "identity"],
-            "Invalid schema check configuration key",
+            "schema check",
         );
         if config.and_then(|c| c.get("name")).is_none() {
             check.name = "Schema Check".into();
@@ -259,7 +278,9 @@ impl Parser<'_> {
             let Some(block) = cfg.get(key) else { continue };
             let Some(entries) = block.entries() else {
                 self.logs.error_at(
-                    format!("\"{key}\" of a schema check must be a mapping of validations"),
+                    Problem::SchemaBlockNotMapping {
+                        key: key.to_string(),
+                    },
                     Self::location_of(file, block),
                 );
                 continue;
@@ -310,7 +331,10 @@ impl Parser<'_> {
                     _ => "",
                 };
                 self.logs.error_at(
-                    format!("Invalid schema validation \"{other}\".{hint}"),
+                    Problem::InvalidSchemaValidation {
+                        validation: other.to_string(),
+                        hint,
+                    },
                     Self::location_of(file, k),
                 );
             }
@@ -340,7 +364,7 @@ impl Parser<'_> {
     /// `when schema changes`: `any` or a list of change kinds; unknown kinds are reported
     /// but kept.
     fn schema_changes(&mut self, file: &str, v: &Node) -> Vec<String> {
-        let all = [
+        let all: &'static [&str] = &[
             "column add",
             "column delete",
             "column type change",
@@ -357,7 +381,10 @@ impl Parser<'_> {
         for c in &changes {
             if !all.contains(&c.as_str()) {
                 self.logs.error_at(
-                    format!("Invalid schema change \"{c}\": use {}", all.join(", ")),
+                    Problem::InvalidSchemaChange {
+                        change: c.clone(),
+                        allowed: all,
+                    },
                     Self::location_of(file, v),
                 );
             }
@@ -410,7 +437,7 @@ impl Parser<'_> {
             file,
             config,
             &["name", "samples limit", "attributes", "identity"],
-            "Invalid reference check configuration key",
+            "reference check",
         );
         if source.len() != target.len() {
             self.logs.error_at(
@@ -446,16 +473,15 @@ impl Parser<'_> {
             file,
             config,
             &["name", "attributes", "identity"],
-            "Invalid row_count same as configuration key",
+            "row_count same as",
         );
         let other = Dataset { table, partition };
         let other_data_source = data_source.filter(|d| *d != self.data_source);
         if other.partition.is_some() && !self.file_partitions.contains(&other) {
             self.logs.error_at(
-                format!(
-                    "Filter not declared: {}",
-                    other.partition.clone().unwrap_or_default()
-                ),
+                Problem::FilterNotDeclared {
+                    partition: other.partition.clone().unwrap_or_default(),
+                },
                 Self::location_of(file, line_node),
             );
             return;
@@ -489,7 +515,7 @@ impl Parser<'_> {
                 "attributes",
                 "identity",
             ],
-            "Invalid user defined failed rows check configuration key",
+            "user defined failed rows check",
         );
         let get = |k: &str| config.and_then(|c| c.get(k));
         let condition = get("fail condition").and_then(Node::scalar_text);
@@ -527,7 +553,7 @@ impl Parser<'_> {
             file,
             config,
             &["name", "warn", "fail", "attributes", "query", "identity"],
-            "Invalid group evolution check configuration key",
+            "group evolution check",
         );
         if config.and_then(|c| c.get("name")).is_none() {
             check.name = "Group Evolution Check".into();
@@ -553,9 +579,9 @@ impl Parser<'_> {
             };
             let Some(entries) = block.entries() else {
                 self.logs.error_at(
-                    format!(
-                        "\"{key}\" of a group evolution check must be a mapping of validations"
-                    ),
+                    Problem::GroupBlockNotMapping {
+                        key: key.to_string(),
+                    },
                     Self::location_of(file, block),
                 );
                 continue;
@@ -581,7 +607,7 @@ impl Parser<'_> {
                         };
                     }
                     other => self.logs.error_at(
-                        format!("Invalid group evolution validation \"{other}\""),
+                        Problem::InvalidGroupValidation(other.to_string()),
                         Self::location_of(file, k),
                     ),
                 }
@@ -663,13 +689,14 @@ impl Parser<'_> {
                 threshold,
             }) if args.is_empty() => (metric, threshold),
             _ => {
-                self.logs.error_at(format!("Invalid group by check \"{text}\": expected a result column name and a threshold"), Self::location_of(file, key));
+                let problem = Problem::GroupByCheckLine { check: text };
+                self.logs.error_at(problem, Self::location_of(file, key));
                 return None;
             }
         };
         let Some(name) = cfg.and_then(|c| c.get("name")).and_then(Node::scalar_text) else {
             self.logs.error_at(
-                format!("Group by check \"{text}\" needs a name"),
+                Problem::GroupByCheckName { check: text },
                 Self::location_of(file, key),
             );
             return None;
@@ -684,7 +711,7 @@ impl Parser<'_> {
         };
         if warn.is_none() && fail.is_none() {
             self.logs.error_at(
-                format!("No threshold specified for check \"{text}\""),
+                Problem::NoThreshold { check: text },
                 Self::location_of(file, key),
             );
             return None;

@@ -9,6 +9,7 @@
 //! offset into the line, turned into a file column by the caller.
 
 pub use super::ast::*;
+use super::problem::{Found, Syntax};
 
 /// Words that cannot be unquoted names (Soda's lexer ties them to keywords).
 const RESERVED: &[&str] = &[
@@ -38,21 +39,26 @@ impl<'a> Cursor<'a> {
         self.rest().chars().next()
     }
 
-    fn error<T>(&self, message: impl Into<String>) -> Result<T, LineError> {
+    fn error<T>(&self, syntax: Syntax) -> Result<T, LineError> {
         Err(LineError {
             offset: self.pos,
-            message: message.into(),
+            syntax,
         })
     }
 
-    fn found(&self) -> String {
+    /// `what` was expected where parsing stopped.
+    fn expected<T>(&self, what: &'static str) -> Result<T, LineError> {
+        self.error(Syntax::Expected {
+            what,
+            found: self.found(),
+        })
+    }
+
+    fn found(&self) -> Found {
         match self.peek() {
-            None => "the end of the line".into(),
-            Some(' ') => "a space".into(),
-            Some(_) => {
-                let word: String = self.rest().chars().take_while(|c| *c != ' ').collect();
-                format!("'{word}'")
-            }
+            None => Found::End,
+            Some(' ') => Found::Space,
+            Some(_) => Found::Word(self.rest().chars().take_while(|c| *c != ' ').collect()),
         }
     }
 
@@ -79,11 +85,10 @@ impl<'a> Cursor<'a> {
 
     fn expect_space(&mut self) -> Result<(), LineError> {
         if !self.eat(" ") {
-            return self.error(format!("expected a single space, found {}", self.found()));
+            return self.expected("a single space");
         }
         if self.peek() == Some(' ') {
-            return self
-                .error("expected a single space, found two (use exactly one space between words)");
+            return self.error(Syntax::TwoSpaces);
         }
         Ok(())
     }
@@ -92,10 +97,7 @@ impl<'a> Cursor<'a> {
         if self.at_end() {
             Ok(())
         } else {
-            self.error(format!(
-                "unexpected {} (expected the end of the line)",
-                self.found()
-            ))
+            self.error(Syntax::Unexpected(self.found()))
         }
     }
 
@@ -227,17 +229,11 @@ impl<'a> Cursor<'a> {
         if let Some(ident) = self.parse_ident() {
             if ident.starts_with('"') || ident.starts_with('`') || ident.starts_with('[') {
                 self.pos = start;
-                return self.error(format!(
-                    "expected a number or a variable, found {}",
-                    self.found()
-                ));
+                return self.expected("a number or a variable");
             }
             return Ok(Operand::Variable(ident));
         }
-        self.error(format!(
-            "expected a number or a variable, found {}",
-            self.found()
-        ))
+        self.expected("a number or a variable")
     }
 
     /// `(\d+[dhm])+` followed by a delimiter.
@@ -289,10 +285,7 @@ impl<'a> Cursor<'a> {
         if self.eat_word("not") {
             self.expect_space()?;
             if !self.eat_word("between") {
-                return self.error(format!(
-                    "expected 'between' after 'not', found {}",
-                    self.found()
-                ));
+                return self.expected("'between' after 'not'");
             }
             return self.parse_between(true);
         }
@@ -312,10 +305,7 @@ impl<'a> Cursor<'a> {
         } else if self.eat("=") {
             Comparator::Eq
         } else {
-            return self.error(format!(
-                "expected a threshold (<, <=, =, >=, >, !=, <>, between, not between), found {}",
-                self.found()
-            ));
+            return self.expected("a threshold (<, <=, =, >=, >, !=, <>, between, not between)");
         };
         self.expect_space()?;
         if cmp == Comparator::Lt && self.eat_word("default") {
@@ -336,7 +326,7 @@ impl<'a> Cursor<'a> {
         let low = self.parse_operand()?;
         self.expect_space()?;
         if !self.eat_word("and") {
-            return self.error(format!("expected 'and', found {}", self.found()));
+            return self.expected("'and'");
         }
         self.expect_space()?;
         let high = self.parse_operand()?;
@@ -361,10 +351,10 @@ fn is_ident_char(c: char) -> bool {
 }
 
 impl Cursor<'_> {
-    fn expect_ident(&mut self, what: &str) -> Result<String, LineError> {
+    fn expect_ident(&mut self, what: &'static str) -> Result<String, LineError> {
         match self.parse_ident() {
             Some(i) => Ok(i),
-            None => self.error(format!("expected {what}, found {}", self.found())),
+            None => self.expected(what),
         }
     }
 
@@ -379,7 +369,7 @@ impl Cursor<'_> {
             cols.push(self.expect_ident("a column name")?);
         }
         if !self.eat(")") {
-            return self.error(format!("expected ',' or ')', found {}", self.found()));
+            return self.expected("',' or ')'");
         }
         Ok(cols)
     }
@@ -391,10 +381,7 @@ fn parse_reference(c: &mut Cursor) -> Result<CheckLine, LineError> {
     let source = c.parse_column_list()?;
     c.expect_space()?;
     if !c.eat_word("must") {
-        return c.error(format!(
-            "expected 'must exist in' or 'must not exist in', found {}",
-            c.found()
-        ));
+        return c.expected("'must exist in' or 'must not exist in'");
     }
     c.expect_space()?;
     let must_exist = if c.eat_word("not") {
@@ -404,7 +391,7 @@ fn parse_reference(c: &mut Cursor) -> Result<CheckLine, LineError> {
         true
     };
     if !c.eat("exist in") {
-        return c.error(format!("expected 'exist in', found {}", c.found()));
+        return c.expected("'exist in'");
     }
     c.expect_space()?;
     let target_table = c.expect_ident("the referenced dataset")?;
@@ -415,7 +402,7 @@ fn parse_reference(c: &mut Cursor) -> Result<CheckLine, LineError> {
         } else {
             "one referenced column without parentheses, as for the source column (or parentheses around both)"
         };
-        return c.error(format!("expected {form}, found {}", c.found()));
+        return c.expected(form);
     }
     let target = c.parse_column_list()?;
     c.expect_end()?;
@@ -498,7 +485,7 @@ pub fn parse_check_line(line: &str) -> Result<CheckLine, LineError> {
 fn shifted(e: LineError, by: usize) -> LineError {
     LineError {
         offset: e.offset + by,
-        message: e.message,
+        syntax: e.syntax,
     }
 }
 
@@ -507,16 +494,12 @@ fn parse_change(c: &mut Cursor) -> Result<CheckLine, LineError> {
     let history = parse_history_window(c)?;
     let percent = c.eat("percent ");
     if !c.eat("for ") {
-        return c.error(format!(
-            "expected 'for <metric>' in a change-over-time check, found {}",
-            c.found()
-        ));
+        return c.expected("'for <metric>' in a change-over-time check");
     }
     let at = c.pos;
     let inner = parse_check_line(c.rest()).map_err(|e| shifted(e, at))?;
     if !matches!(inner, CheckLine::Metric { .. }) {
-        return c
-            .error("a change-over-time check compares a metric, e.g. change for row_count < 10");
+        return c.error(Syntax::ChangeNeedsMetric);
     }
     Ok(CheckLine::Change {
         history,
@@ -537,9 +520,7 @@ fn parse_history_window(c: &mut Cursor) -> Result<HistoryWindow, LineError> {
         if c.eat(&format!("{f} last ")) {
             let digits: String = c.rest().chars().take_while(char::is_ascii_digit).collect();
             let Ok(count) = digits.parse::<usize>() else {
-                return c.error(format!(
-                    "expected a number of measurements after '{f} last'"
-                ));
+                return c.error(Syntax::MeasurementCount { function: f });
             };
             c.pos += digits.len();
             c.expect_space()?;
@@ -555,7 +536,7 @@ fn parse_history_window(c: &mut Cursor) -> Result<HistoryWindow, LineError> {
 /// `metric`, `metric(args)`, either followed by an optional threshold.
 fn parse_metric(c: &mut Cursor) -> Result<CheckLine, LineError> {
     let Some(metric) = c.parse_ident() else {
-        return c.error(format!("expected a metric name, found {}", c.found()));
+        return c.expected("a metric name");
     };
     let args = if c.eat("(") {
         parse_args(c)?
@@ -588,16 +569,13 @@ fn parse_args(c: &mut Cursor) -> Result<Vec<Arg>, LineError> {
         } else if let Some(ident) = c.parse_ident() {
             args.push(Arg::Ident(ident));
         } else {
-            return c.error(format!(
-                "expected a column name or a number, found {}",
-                c.found()
-            ));
+            return c.expected("a column name or a number");
         }
         if c.eat(")") {
             return Ok(args);
         }
         if !c.eat(",") {
-            return c.error(format!("expected ',' or ')', found {}", c.found()));
+            return c.expected("',' or ')'");
         }
         c.expect_space()?;
     }
@@ -626,7 +604,7 @@ pub fn parse_header(text: &str) -> Result<Header, LineError> {
         c.expect_space()?;
         match c.parse_ident() {
             Some(t) => Ok(t),
-            None => c.error(format!("expected a dataset name, found {}", c.found())),
+            None => c.expected("a dataset name"),
         }
     };
     let partition = |c: &mut Cursor| -> Result<String, LineError> {
@@ -639,7 +617,7 @@ pub fn parse_header(text: &str) -> Result<Header, LineError> {
         }
         match c.parse_ident() {
             Some(p) => Ok(strip_brackets(p)),
-            None => c.error(format!("expected a partition name, found {}", c.found())),
+            None => c.expected("a partition name"),
         }
     };
     let header = if c.eat("checks for") {
@@ -667,8 +645,7 @@ pub fn parse_header(text: &str) -> Result<Header, LineError> {
             alias: table_then(&mut c)?,
         }
     } else {
-        return c
-            .error("expected 'checks for', 'filter', 'configurations for' or 'for each dataset'");
+        return c.error(Syntax::NotAHeader);
     };
     c.expect_end()?;
     Ok(header)

@@ -12,6 +12,7 @@ pub mod formats;
 pub mod identity;
 pub mod line;
 pub mod model;
+pub mod problem;
 mod validity;
 
 use crate::diagnostic::{Location, Logs};
@@ -20,6 +21,7 @@ use crate::template::Vars;
 use crate::yaml::{self, Node, NodeKind, Scalar};
 use line::{CheckLine, Comparator, Header, Operand, Threshold};
 use model::{Check, CheckKind, ChecksModel, Dataset, ForEach, Literal, Partition, Zone};
+use problem::Problem;
 use std::path::Path;
 
 /// Metric-check configuration keys Soda Core accepts (others are errors).
@@ -184,7 +186,10 @@ impl<'a> Parser<'a> {
                     col,
                 });
                 self.logs.error_at(
-                    format!("Could not read SodaCL file {display}: {}", e.message),
+                    Problem::ReadFile {
+                        file: display.clone(),
+                        reason: e.message,
+                    },
                     location,
                 );
                 return;
@@ -208,14 +213,14 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 &doc,
-                "A SodaCL file must be a mapping of sections (e.g. \"checks for TABLE:\")".into(),
+                "A SodaCL file must be a mapping of sections (e.g. \"checks for TABLE:\")",
             );
             return;
         };
         self.file_partitions.clear();
         for (key, value) in entries {
             let Some(key_text) = key.scalar_text() else {
-                self.error(file, key, "Invalid section header: it must be text".into());
+                self.error(file, key, "Invalid section header: it must be text");
                 continue;
             };
             self.add_section(file, key, &key_text, value);
@@ -230,11 +235,11 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn error(&mut self, file: &str, node: &Node, message: String) {
+    fn error(&mut self, file: &str, node: &Node, message: impl Into<String>) {
         self.logs.error_at(message, Self::location(file, node));
     }
 
-    fn warning(&mut self, file: &str, node: &Node, message: String) {
+    fn warning(&mut self, file: &str, node: &Node, message: impl Into<String>) {
         self.logs.warning_at(message, Self::location(file, node));
     }
 
@@ -259,7 +264,7 @@ impl<'a> Parser<'a> {
             self.warning(
                 file,
                 key,
-                "Section \"automated monitoring\" needs Soda Cloud history and anomaly detection; skipped".into(),
+                "Section \"automated monitoring\" needs Soda Cloud history and anomaly detection; skipped",
             );
             return;
         }
@@ -292,7 +297,7 @@ impl<'a> Parser<'a> {
                     self.error(
                         file,
                         value,
-                        "Skipping section \"checks\" because content is not a list".into(),
+                        "Skipping section \"checks\" because content is not a list",
                     );
                     return;
                 };
@@ -320,7 +325,9 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 value,
-                format!("Skipping section \"{key_text}\" because content is not an object/dict"),
+                Problem::SectionNotMapping {
+                    section: key_text.to_string(),
+                },
             );
             return;
         }
@@ -329,7 +336,8 @@ impl<'a> Parser<'a> {
             .or_else(|| value.get("datasets"))
             .and_then(Node::items)
         else {
-            self.error(file, value, format!("Content of \"{list_key}\" must be a list of include and/or exclude expressions"));
+            let key = list_key.to_string();
+            self.error(file, value, Problem::PatternsNotList { key });
             return;
         };
         let mut patterns = model::Patterns::default();
@@ -339,13 +347,7 @@ impl<'a> Parser<'a> {
             };
             let (exclude, p) = include_or_exclude(&text);
             if section == PatternSection::ProfileColumns && !p.contains('.') {
-                self.error(
-                    file,
-                    item,
-                    format!(
-                        "Column pattern \"{p}\" must be written as table.column (with % wildcards)"
-                    ),
-                );
+                self.error(file, item, Problem::ColumnPattern { pattern: p });
                 continue;
             }
             if exclude {
@@ -368,7 +370,7 @@ impl<'a> Parser<'a> {
             self.warning(
                 file,
                 key,
-                "Please update 'for each table ...' to 'for each dataset ...'.".into(),
+                "Please update 'for each table ...' to 'for each dataset ...'.",
             );
         }
         let header_text = self.render(file, key, key_text);
@@ -376,7 +378,10 @@ impl<'a> Parser<'a> {
             Ok(h) => h,
             Err(e) => {
                 self.logs.error_at(
-                    format!("Invalid section header \"{key_text}\": {}", e.message),
+                    Problem::InvalidHeader {
+                        header: key_text.to_string(),
+                        syntax: e.syntax,
+                    },
                     Some(Location {
                         file: file.to_string(),
                         line: key.pos.line,
@@ -404,7 +409,7 @@ impl<'a> Parser<'a> {
             }
             Header::ForEachDataset { alias } => self.add_for_each(file, key, &alias, value),
             Header::ForEachColumn { .. } => {
-                self.error(file, key, "\"for each column\" sections are not supported (Soda Core 3 does not run them either)".into());
+                self.error(file, key, "\"for each column\" sections are not supported (Soda Core 3 does not run them either)");
             }
         }
     }
@@ -422,10 +427,9 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 key,
-                format!(
-                    "Filter not declared: {}",
-                    dataset.partition.clone().unwrap_or_default()
-                ),
+                Problem::FilterNotDeclared {
+                    partition: dataset.partition.clone().unwrap_or_default(),
+                },
             );
             return;
         }
@@ -433,7 +437,9 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 value,
-                format!("Skipping section \"{key_text}\" because content is not a list"),
+                Problem::SectionNotList {
+                    section: key_text.to_string(),
+                },
             );
             return;
         };
@@ -453,17 +459,18 @@ impl<'a> Parser<'a> {
         let where_sql = match value.get("where").and_then(|w| w.scalar_text()) {
             Some(w) if !w.trim().is_empty() => w,
             _ => {
-                self.error(file, value, format!("Expecting \"where\" with a SQL expression as a configuration under {key_text}"));
+                let section = key_text.to_string();
+                self.error(file, value, Problem::FilterWithoutWhere { section });
                 return;
             }
         };
         if let Some(existing) = self.model.partition(&dataset) {
             if existing.where_sql != where_sql {
-                self.error(file, key, format!(
-                    "Filter {} [{}] is already declared with a different condition; partition names must be unique per dataset",
-                    dataset.table,
-                    dataset.partition.clone().unwrap_or_default()
-                ));
+                let redeclared = Problem::FilterRedeclared {
+                    table: dataset.table.clone(),
+                    partition: dataset.partition.clone().unwrap_or_default(),
+                };
+                self.error(file, key, redeclared);
                 return;
             }
         } else {
@@ -481,7 +488,7 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 value,
-                "A \"for each dataset\" section must contain \"datasets\" and \"checks\"".into(),
+                "A \"for each dataset\" section must contain \"datasets\" and \"checks\"",
             );
             return;
         }
@@ -490,8 +497,7 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 datasets.unwrap_or(value),
-                "Content of \"datasets\" must be a list of include and/or exclude expressions"
-                    .into(),
+                "Content of \"datasets\" must be a list of include and/or exclude expressions",
             );
             return;
         };
@@ -499,7 +505,7 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 value,
-                "A \"for each dataset\" section needs a \"checks\" list".into(),
+                "A \"for each dataset\" section needs a \"checks\" list",
             );
             return;
         };
@@ -507,7 +513,7 @@ impl<'a> Parser<'a> {
         let mut excludes = Vec::new();
         for p in patterns {
             let Some(text) = p.scalar_text() else {
-                self.error(file, p, "Dataset patterns must be text".into());
+                self.error(file, p, "Dataset patterns must be text");
                 continue;
             };
             let (exclude, pattern) = include_or_exclude(&text);
@@ -517,11 +523,7 @@ impl<'a> Parser<'a> {
                 &mut includes
             };
             if pattern.contains(['\'', '"']) {
-                self.error(
-                    file,
-                    p,
-                    format!("Dataset pattern {pattern} must not contain quote characters"),
-                );
+                self.error(file, p, Problem::QuotedDatasetPattern { pattern });
                 continue;
             }
             let pieces: Vec<&str> = pattern.split('.').collect();
@@ -529,15 +531,11 @@ impl<'a> Parser<'a> {
                 [t] => (*t).to_string(),
                 [ds, t] if *ds == self.data_source => (*t).to_string(),
                 [_, _] => {
-                    self.error(
-                        file,
-                        p,
-                        format!("Cross data source table sets not yet supported: {pattern}"),
-                    );
+                    self.error(file, p, Problem::CrossDataSourcePattern { pattern });
                     continue;
                 }
                 _ => {
-                    self.error(file, p, format!("Dataset pattern {pattern} should exist out of 1 or 2 pieces separated by a dot"));
+                    self.error(file, p, Problem::DatasetPatternPieces { pattern });
                     continue;
                 }
             };
@@ -559,13 +557,13 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 value,
-                "\"variables\" must be a mapping of names to values".into(),
+                "\"variables\" must be a mapping of names to values",
             );
             return;
         };
         for (k, v) in entries {
             let (Some(name), Some(text)) = (k.scalar_text(), v.scalar_text()) else {
-                self.error(file, v, "Variable values must be text".into());
+                self.error(file, v, "Variable values must be text");
                 continue;
             };
             let rendered = self.render(file, v, &text);
@@ -575,19 +573,20 @@ impl<'a> Parser<'a> {
 
     fn add_column_configurations(&mut self, file: &str, table: &str, value: &Node) {
         let Some(entries) = value.entries() else {
-            self.error(file, value, "Contents of column configurations is a list, but should be plain configurations. Remove the \"-\" before the configurations".into());
+            self.error(file, value, "Contents of column configurations is a list, but should be plain configurations. Remove the \"-\" before the configurations");
             return;
         };
         for (k, v) in entries {
             let key = k.scalar_text().unwrap_or_default();
             let parts: Vec<&str> = key.split(" for ").collect();
             if parts.len() != 2 {
-                self.error(file, k, format!("Column configuration key \"{key}\" not in appropriate format: expected \"<setting> for <column>\""));
+                self.error(file, k, Problem::ColumnConfigurationKey { key });
                 continue;
             }
             let (setting, column) = (parts[0], parts[1].to_string());
             if setting.starts_with("invalid ") {
-                self.warning(file, k, format!("\"{setting}\" in a \"configurations for\" section has no effect (as in Soda Core); put it on the check"));
+                let setting = setting.to_string();
+                self.warning(file, k, Problem::IneffectiveConfiguration { setting });
             }
             let mut validity = self
                 .model
@@ -595,7 +594,7 @@ impl<'a> Parser<'a> {
                 .cloned()
                 .unwrap_or_default();
             if !self.apply_validity_key(file, setting, k, v, &mut validity) {
-                self.error(file, k, format!("Invalid configuration \"{key}\""));
+                self.error(file, k, Problem::InvalidConfiguration { key });
                 continue;
             }
             if matches!(setting, "missing values" | "valid values") {
@@ -620,10 +619,10 @@ impl<'a> Parser<'a> {
                 self.error(
                     file,
                     v,
-                    format!(
-                        "Invalid YAML structure: key \"{key}\" must contain a str, but was {}",
-                        v.type_name()
-                    ),
+                    Problem::NotAString {
+                        key: key.to_string(),
+                        found: v.type_name(),
+                    },
                 );
                 None
             }
@@ -635,10 +634,10 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 v,
-                format!(
-                    "Invalid YAML structure: key \"{key}\" must contain a list, but was {}",
-                    v.type_name()
-                ),
+                Problem::NotAList {
+                    key: key.to_string(),
+                    found: v.type_name(),
+                },
             );
             return None;
         };
@@ -681,10 +680,10 @@ impl<'a> Parser<'a> {
             self.error(
                 file,
                 v,
-                format!(
-                    "Only strings or only numbers allowed in {key}: [{}]",
-                    shown.join(", ")
-                ),
+                Problem::MixedValues {
+                    key: key.to_string(),
+                    shown,
+                },
             );
             return None;
         }
@@ -698,7 +697,8 @@ impl<'a> Parser<'a> {
             if self.model.checks.len() >= MAX_CHECKS {
                 if !self.over_limit {
                     self.over_limit = true;
-                    self.error(file, item, format!("more than {MAX_CHECKS} checks in one scan; the scan is refused (split the checks over several scans)"));
+                    let refused = Problem::TooManyChecks { limit: MAX_CHECKS };
+                    self.error(file, item, refused);
                 }
                 return;
             }
@@ -715,32 +715,25 @@ impl<'a> Parser<'a> {
                             .filter_map(|(k, _)| k.scalar_text())
                             .collect();
                         if v.is_null() {
-                            self.error(file, k, format!(
-                                "Check '{}' has no configuration, but same-level keys [{}] follow it. Is your indentation correct?",
-                                k.scalar_text().unwrap_or_default(),
-                                extra.join(", ")
-                            ));
+                            let check = k.scalar_text().unwrap_or_default();
+                            let keys = extra;
+                            self.error(file, k, Problem::SameLevelKeys { check, keys });
                             continue;
                         }
-                        self.logs.info(format!(
-                            "Check '{}' contains same-level configuration keys [{}] that will be ignored. Is your indentation correct?",
-                            k.scalar_text().unwrap_or_default(),
-                            extra.join(", ")
-                        ));
+                        self.logs.info(Problem::IgnoredSameLevelKeys {
+                            check: k.scalar_text().unwrap_or_default(),
+                            keys: extra,
+                        });
                     }
                     (k, if v.is_null() { None } else { Some(v) })
                 }
                 _ => {
-                    self.error(file, item, "Skipping unsupported check definition".into());
+                    self.error(file, item, "Skipping unsupported check definition");
                     continue;
                 }
             };
             let Some(line_text) = line_node.scalar_text() else {
-                self.error(
-                    file,
-                    line_node,
-                    "Skipping unsupported check definition".into(),
-                );
+                self.error(file, line_node, "Skipping unsupported check definition");
                 continue;
             };
             if line_text == "attributes" {
@@ -756,7 +749,9 @@ impl<'a> Parser<'a> {
                     self.error(
                         file,
                         cfg,
-                        format!("The configuration of check \"{line_text}\" must be a mapping"),
+                        Problem::ConfigurationNotMapping {
+                            check: line_text.clone(),
+                        },
                     );
                     continue;
                 }
@@ -775,7 +770,7 @@ impl<'a> Parser<'a> {
 
     fn attributes(&mut self, file: &str, cfg: &Node) -> Vec<(String, serde_json::Value)> {
         let Some(entries) = cfg.entries() else {
-            self.error(file, cfg, "attributes must be a mapping".into());
+            self.error(file, cfg, "attributes must be a mapping");
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -796,11 +791,7 @@ impl<'a> Parser<'a> {
                         .collect(),
                 ),
                 NodeKind::Map { .. } => {
-                    self.error(
-                        file,
-                        v,
-                        format!("attribute {key} must be a value or a list"),
-                    );
+                    self.error(file, v, Problem::AttributeValue { key });
                     continue;
                 }
             };
@@ -874,11 +865,7 @@ impl<'a> Parser<'a> {
         let get = |k: &str| config.and_then(|c| c.get(k));
         let bad_name = get("name").filter(|n| n.scalar_text().is_none());
         if let Some(n) = bad_name {
-            self.error(
-                file,
-                n,
-                format!("\"name\" must be text, but was a {}", n.type_name()),
-            );
+            self.error(file, n, Problem::NameNotText(n.type_name()));
         }
         let name = match get("name").and_then(|n| n.scalar_text()) {
             Some(n) => self.render(file, line_node, &n),
@@ -933,7 +920,7 @@ impl<'a> Parser<'a> {
                 self.error(
                     file,
                     line_node,
-                    "Invalid YAML structure: key \"samples limit\" must contain a int".into(),
+                    "Invalid YAML structure: key \"samples limit\" must contain a int",
                 );
                 None
             }
@@ -990,7 +977,10 @@ impl<'a> Parser<'a> {
             Ok(p) => p,
             Err(e) => {
                 self.logs.error_at(
-                    format!("Invalid check \"{line_text}\": {}", e.message),
+                    Problem::InvalidCheck {
+                        check: line_text.to_string(),
+                        syntax: e.syntax,
+                    },
                     Some(Location {
                         file: file.to_string(),
                         line: line_node.pos.line,
@@ -1005,7 +995,9 @@ impl<'a> Parser<'a> {
             if config.is_some_and(|c| c.get(&format!("{metric} query")).is_some() || c.get(&format!("{metric} sql_file")).is_some()));
         if dataset.table.is_empty() && !own_query {
             self.logs.error_at(
-                format!("Check type \"{line_text}\" must be in \"checks for TABLENAME:\" section."),
+                Problem::OutsideChecksFor {
+                    check: line_text.to_string(),
+                },
                 Self::location(file, line_node),
             );
             return None;
@@ -1157,7 +1149,7 @@ fn check_between_order(parser: &mut Parser, file: &str, node: &Node, t: &Thresho
             parser.error(
                 file,
                 node,
-                "Left lower bound should be less than the upper bound on the right".into(),
+                "Left lower bound should be less than the upper bound on the right",
             );
         }
     }

@@ -3,6 +3,7 @@
 
 use super::formats;
 use super::model::Validity;
+use super::problem::Problem;
 use super::Parser;
 use crate::yaml::{Node, Scalar};
 
@@ -61,10 +62,9 @@ impl Parser<'_> {
                 _ => self.error(
                     file,
                     v,
-                    format!(
-                        "include null must be true or false, but was '{}'",
-                        v.scalar_text().unwrap_or_default()
-                    ),
+                    Problem::IncludeNull {
+                        text: v.scalar_text().unwrap_or_default(),
+                    },
                 ),
             },
             _ => return false,
@@ -86,14 +86,7 @@ impl Parser<'_> {
         };
         if formats::format_pattern(&name).is_none() {
             // Soda Core ignores unknown formats silently; we refuse them (README).
-            self.error(
-                file,
-                v,
-                format!(
-                    "Format {name} is not supported. Known formats: {}",
-                    formats::all_format_names().join(", ")
-                ),
-            );
+            self.error(file, v, Problem::UnknownFormat { name: name.clone() });
         }
         let slot = match key {
             "missing format" => &mut validity.missing_format,
@@ -101,7 +94,8 @@ impl Parser<'_> {
             _ => &mut validity.invalid_format,
         };
         if slot.replace(name).is_some() {
-            self.warning(file, key_node, format!("Overwriting {key}"));
+            let key = key.to_string();
+            self.warning(file, key_node, Problem::Overwriting { key });
         }
     }
 
@@ -109,19 +103,12 @@ impl Parser<'_> {
     fn apply_bound(&mut self, file: &str, key: &str, v: &Node, validity: &mut Validity) {
         let integer = key.ends_with("length");
         let Some(n) = number(v, integer) else {
-            let kind = if integer {
-                "an integer"
-            } else {
-                "an number (float)"
+            let bound = Problem::Bound {
+                key: key.to_string(),
+                integer,
+                text: v.scalar_text().unwrap_or_default(),
             };
-            self.error(
-                file,
-                v,
-                format!(
-                    "{key} must be {kind}, but was '{}'",
-                    v.scalar_text().unwrap_or_default()
-                ),
-            );
+            self.error(file, v, bound);
             return;
         };
         match key {

@@ -21,6 +21,7 @@ use crate::config::StoreConfig;
 use crate::results::record::StoreRecord;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Row};
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -54,23 +55,44 @@ pub struct Store {
     writer: tokio::sync::Mutex<()>,
 }
 
-/// Why the store could not be used; the text never holds a password.
+/// Why the store could not be used, as data; its words (which never hold a password) are in
+/// the one `Display` below, so the scan log, the server's answers and `soda server keys` say
+/// the same thing.
 #[derive(Debug, Clone, PartialEq)]
-pub struct StoreError(pub String);
+pub enum StoreError {
+    /// The folder of the SQLite file could not be created.
+    CreateDir { dir: PathBuf, reason: String },
+    /// Creating or migrating the schema failed (the inner error says how).
+    Migrate(Box<StoreError>),
+    /// The database refused a statement; its own message.
+    Database(String),
+    /// No connection could be had within the busy timeout.
+    PoolTimedOut,
+    /// Any other failure of the driver (a bad URL, a lost connection, a column that does not
+    /// decode), in sqlx's words.
+    Driver(String),
+}
 
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            StoreError::CreateDir { dir, reason } => {
+                write!(f, "cannot create {}: {reason}", dir.display())
+            }
+            StoreError::Migrate(e) => write!(f, "could not create or migrate the store: {e}"),
+            StoreError::Database(text) | StoreError::Driver(text) => f.write_str(text),
+            StoreError::PoolTimedOut => f.write_str("timed out while connecting"),
+        }
     }
 }
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        StoreError(match e {
-            sqlx::Error::Database(db) => db.message().to_string(),
-            sqlx::Error::PoolTimedOut => "timed out while connecting".into(),
-            other => other.to_string(),
-        })
+        match e {
+            sqlx::Error::Database(db) => StoreError::Database(db.message().to_string()),
+            sqlx::Error::PoolTimedOut => StoreError::PoolTimedOut,
+            other => StoreError::Driver(other.to_string()),
+        }
     }
 }
 
@@ -121,8 +143,10 @@ impl Store {
         let backend = match config {
             StoreConfig::Sqlite { path } => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir)
-                        .map_err(|e| StoreError(format!("cannot create {}: {e}", dir.display())))?;
+                    std::fs::create_dir_all(dir).map_err(|e| StoreError::CreateDir {
+                        dir: dir.to_path_buf(),
+                        reason: e.to_string(),
+                    })?;
                 }
                 Backend::Sqlite
             }
@@ -229,7 +253,7 @@ impl Store {
         let result = self.apply_migrations(&mut conn).await;
         Self::finish(conn, result)
             .await
-            .map_err(|e| StoreError(format!("could not create or migrate the store: {e}")))
+            .map_err(|e| StoreError::Migrate(Box::new(e)))
     }
 
     async fn apply_migrations(&self, conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {

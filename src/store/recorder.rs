@@ -119,7 +119,7 @@ impl Recorder {
                                 "Could not read history from {}: {e}",
                                 self.location
                             ));
-                            History::Failed(e.0)
+                            History::Failed(e.to_string())
                         }
                     }
                 }
