@@ -295,3 +295,60 @@ fn a_one_megabyte_single_line_flow_list_is_read() {
     run.expect_code(2);
     run.expect_stdout_contains("invalid_count(country) = 0 [FAILED]");
 }
+
+/// A checks file using every construct, for the damage test below.
+const EVERY_CONSTRUCT: &str = "variables:\n  lim: '5'\nfilter orders [recent]:\n  where: x > 1\nconfigurations for orders:\n  missing values for status: [N/A, '-']\n  valid format for email: email\nchecks for orders [recent]:\n  - attributes:\n      team: a\n  - row_count between 1 and ${lim}\n  - missing_percent(status) < 5%:\n      name: n\n      filter: a = 'b'\n      missing values: [1, 2]\n  - schema:\n      fail:\n        when required column missing: [id]\n        when wrong column type:\n          id: integer\n  - freshness(ts) < 1d\n  - values in (a) must exist in other (b)\n  - failed rows:\n      fail condition: x < 0\n      warn: when > 2\n  - group by:\n      query: SELECT 1\n      fields: [a]\n      checks:\n        - n > 1:\n            name: c\nfor each dataset T:\n  datasets: [include o%]\n  checks:\n    - row_count > 0\nchecks:\n  - q > 0:\n      q query: SELECT 1\n";
+
+/// Files damaged at random (characters dropped, doubled or swapped) never panic the
+/// checks parser, the planner or the evaluator: every problem must become a diagnostic.
+#[test]
+fn damaged_files_never_panic() {
+    let chars: Vec<char> = EVERY_CONSTRUCT.chars().collect();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..3_000 {
+        let mut text = chars.clone();
+        for _ in 0..(1 + next() % 4) {
+            let i = (next() % text.len() as u64) as usize;
+            match next() % 3 {
+                0 => {
+                    text.remove(i);
+                }
+                1 => {
+                    let c = text[i];
+                    text.insert(i, c);
+                }
+                _ => {
+                    let j = (i + 1) % text.len();
+                    text.swap(i, j);
+                }
+            }
+        }
+        let text: String = text.into_iter().collect();
+        let mut vars = soda::template::Vars::default();
+        let mut logs = soda::diagnostic::Logs::new(false, None);
+        let mut parser = soda::sodacl::Parser::new(&mut vars, &mut logs, "ds");
+        parser.add_text("checks.yml", &text);
+        let mut model = parser.model;
+        soda::sodacl::identity::assign(&mut model, "ds");
+        let _ = model.ordered_checks();
+        let plan = soda::plan::Planner::new("s", "ds", &vars).plan(&model, &mut logs);
+        let out = soda::measure::Measurements::empty(plan.metrics.len());
+        for check in model.ordered_checks() {
+            let _ = soda::eval::evaluate(
+                check,
+                &plan,
+                &out,
+                &Default::default(),
+                &vars,
+                chrono::Utc::now(),
+                &mut Vec::new(),
+            );
+        }
+    }
+}

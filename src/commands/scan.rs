@@ -8,7 +8,9 @@ use super::session::{log_queries, Sampling, Session};
 use super::terminal::{console_style, progress_line_wanted};
 use crate::cli::ScanArgs;
 use crate::cloud::tasks::CloudSession;
+use crate::config::Configuration;
 use crate::diagnostic::{Logs, Sink};
+use crate::engine::profiling::SectionResults;
 use crate::eval;
 use crate::exit::ExitStatus;
 use crate::measure::Measurements;
@@ -23,7 +25,6 @@ use chrono::Utc;
 use std::sync::Arc;
 
 /// Runs `soda scan`: each stage in turn, every problem logged, always to a summary and a status.
-// Kept as one sequence on purpose: it is the table of contents of a scan, one stage a line.
 pub fn run(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     let scan_start = Utc::now();
     let Some((data_time, mut vars)) = usage(args, scan_start) else {
@@ -35,65 +36,23 @@ pub fn run(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
         "NOW".into(),
         scan_start.to_rfc3339_opts(chrono::SecondsFormat::Micros, false),
     );
-    if args.template_path.is_some() {
-        logs.error("Soda Core does not support check templates.");
-        logs.error("Check templates (-T) are a Soda Library feature and are not supported.");
-    }
-    let config = crate::config::load(&args.configuration, &vars, &mut logs);
-    let Ok(store_config) = super::store_config(args.store.as_deref(), &config) else {
+    let Some(mut ctx) = Connected::start(args, &vars, &mut logs) else {
         return ExitStatus::Error;
     };
-    let mut session = Session::new(progress_line_wanted());
-    let mut cloud = match &config.cloud {
-        Some(c) => session
-            .runtime(&mut logs)
-            .and_then(|rt| CloudSession::start(rt, c, &mut logs)),
-        None => None,
-    };
-    let recorder = match (&store_config, session.runtime(&mut logs)) {
-        (Some(c), Some(rt)) => Some(Recorder::open(rt, c, &mut logs)),
-        _ => None,
-    };
-    session.start_opening(&config, &args.data_source, &mut logs);
-    let model = read_checks(args, &config, &mut session, &mut vars, &mut logs);
-    let model = validate_attributes(model, cloud.as_mut(), &session, &mut logs);
+    let model = read_checks(args, &mut ctx, &mut vars, &mut logs);
     let plan = Arc::new(
         Planner::new(&args.scan_definition, &args.data_source, &vars).plan(&model, &mut logs),
     );
-    let mut outcome = session.measure(&config, &plan, &mut logs);
-    let mut query_number = plan.next_query_number;
-    let sections = session.run_sections(
-        &args.data_source,
-        &plan.sections,
-        &mut query_number,
-        &mut logs,
-    );
-    outcome.executed.extend(sections.executed);
-    eval::derive_percentages(&plan, &mut outcome.values);
-    let history = history(
-        &session,
-        cloud.as_mut(),
-        recorder.as_ref(),
-        (&model, &plan),
-        &data_time,
-        &mut logs,
-    );
-    let mut checks = evaluate(
-        &model,
-        &plan,
-        &outcome,
-        &history,
-        &vars,
-        (&session, data_time.utc()),
-        &mut logs,
-    );
+    let (mut outcome, sections, mut query_number) = measure(args, &mut ctx, &plan, &mut logs);
+    let history = history(&mut ctx, (&model, &plan), &data_time, &mut logs);
+    let at = (&ctx.session, data_time.utc());
+    let mut checks = evaluate(&model, &plan, &outcome, &history, &vars, at, &mut logs);
     let sampling = Sampling {
         plan: &plan,
         outcome: &outcome,
     };
     let executed = collect_samples(
-        &session,
-        &config,
+        &ctx,
         args,
         &sampling,
         &mut checks,
@@ -101,16 +60,11 @@ pub fn run(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
         &mut logs,
     );
     outcome.executed.extend(executed);
-    if let (Some(c), Some(rt)) = (&mut cloud, &session.runtime) {
-        c.upload_samples(
-            rt,
-            &mut checks,
-            &args.scan_definition,
-            data_time.digits(),
-            &mut logs,
-        );
+    if let (Some(c), Some(rt)) = (&mut ctx.cloud, &ctx.session.runtime) {
+        let definition = &args.scan_definition;
+        c.upload_samples(rt, &mut checks, definition, data_time.digits(), &mut logs);
     }
-    session.close();
+    ctx.session.close();
     let report = ScanReport {
         definition_name: &args.scan_definition,
         data_source: &args.data_source,
@@ -129,14 +83,76 @@ pub fn run(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     // Errors logged from here on (Cloud delivery) leave the exit code as it is, as in Soda
     // Core; results that could not even be kept in the outbox make it an error.
     let status = exit_status(&report, &logs);
-    let to = outputs::Destinations {
-        args,
-        config: &config,
-        session: &mut session,
-        recorder: recorder.as_ref(),
-        cloud: cloud.as_mut(),
-    };
-    outputs::write_all(to, &report, status, &mut logs)
+    outputs::write_all(ctx.destinations(args), &report, status, &mut logs)
+}
+
+/// What a scan is connected to: its configuration, the database session (the data source
+/// being opened while the checks are read), Soda Cloud and the results store.
+struct Connected {
+    config: Configuration,
+    session: Session,
+    cloud: Option<CloudSession>,
+    recorder: Option<Recorder>,
+}
+
+impl Connected {
+    /// Reads the configuration and starts every connection; `None` after a usage message
+    /// (`--store` unreadable).
+    fn start(args: &ScanArgs, vars: &Vars, logs: &mut Logs) -> Option<Self> {
+        if args.template_path.is_some() {
+            logs.error("Soda Core does not support check templates.");
+            logs.error("Check templates (-T) are a Soda Library feature and are not supported.");
+        }
+        let config = crate::config::load(&args.configuration, vars, logs);
+        let store_config = super::store_config(args.store.as_deref(), &config).ok()?;
+        let mut session = Session::new(progress_line_wanted());
+        let cloud = match &config.cloud {
+            Some(c) => session
+                .runtime(logs)
+                .and_then(|rt| CloudSession::start(rt, c, logs)),
+            None => None,
+        };
+        let recorder = match (&store_config, session.runtime(logs)) {
+            (Some(c), Some(rt)) => Some(Recorder::open(rt, c, logs)),
+            _ => None,
+        };
+        session.start_opening(&config, &args.data_source, logs);
+        Some(Connected {
+            config,
+            session,
+            cloud,
+            recorder,
+        })
+    }
+
+    fn destinations<'a>(&'a mut self, args: &'a ScanArgs) -> outputs::Destinations<'a> {
+        outputs::Destinations {
+            args,
+            config: &self.config,
+            session: &mut self.session,
+            recorder: self.recorder.as_ref(),
+            cloud: self.cloud.as_mut(),
+        }
+    }
+}
+
+/// Runs the plan's queries, then the data-source sections (profiling, discovery, samples of
+/// datasets), numbering their queries after the plan's; returns the measurements, the sections'
+/// results and the next query number.
+fn measure(
+    args: &ScanArgs,
+    ctx: &mut Connected,
+    plan: &crate::plan::Plan,
+    logs: &mut Logs,
+) -> (Measurements, SectionResults, usize) {
+    let mut outcome = ctx.session.measure(&ctx.config, plan, logs);
+    let mut query_number = plan.next_query_number;
+    let mut sections =
+        ctx.session
+            .run_sections(&args.data_source, &plan.sections, &mut query_number, logs);
+    outcome.executed.append(&mut sections.executed);
+    eval::derive_percentages(plan, &mut outcome.values);
+    (outcome, sections, query_number)
 }
 
 /// The command line's own problems, before any log exists: the data timestamp, the variables
@@ -163,8 +179,7 @@ fn usage(args: &ScanArgs, scan_start: chrono::DateTime<Utc>) -> Option<(DataTime
 /// expanded against it (or the connection given up when no check needs a database).
 fn read_checks(
     args: &ScanArgs,
-    config: &crate::config::Configuration,
-    session: &mut Session,
+    ctx: &mut Connected,
     vars: &mut Vars,
     logs: &mut Logs,
 ) -> ChecksModel {
@@ -172,13 +187,13 @@ fn read_checks(
     let model = parse_checks(&files, vars, logs, &args.data_source);
     logs.debug("Scan execution starts");
     if model.needs_database() {
-        session.open(config, &args.data_source, logs);
+        ctx.session.open(&ctx.config, &args.data_source, logs);
     } else {
-        session.stop_opening();
+        ctx.session.stop_opening();
     }
-    let mut model = expand_for_each(model, session, vars, logs, &args.data_source);
+    let mut model = expand_for_each(model, &ctx.session, vars, logs, &args.data_source);
     crate::sodacl::identity::assign(&mut model, &args.data_source);
-    model
+    validate_attributes(model, ctx.cloud.as_mut(), &ctx.session, logs)
 }
 
 /// With Soda Cloud, one invalid check attribute stops every check (as in Soda Core).
@@ -199,14 +214,12 @@ fn validate_attributes(
 /// The metric history of change-over-time and anomaly checks: from Soda Cloud when it is
 /// configured (as in Soda Core), else from the results store.
 fn history(
-    session: &Session,
-    cloud: Option<&mut CloudSession>,
-    recorder: Option<&Recorder>,
+    ctx: &mut Connected,
     (model, plan): (&ChecksModel, &crate::plan::Plan),
     data_time: &DataTime,
     logs: &mut Logs,
 ) -> eval::history::HistoryMap {
-    match (cloud, recorder, &session.runtime) {
+    match (ctx.cloud.as_mut(), &ctx.recorder, &ctx.session.runtime) {
         (Some(c), _, Some(rt)) => c.history(rt, &model.ordered_checks(), plan, logs),
         (None, Some(r), Some(rt)) => {
             r.history(rt, &model.ordered_checks(), plan, data_time.utc(), logs)
@@ -217,15 +230,15 @@ fn history(
 
 /// The failed rows of warned and failed checks, unless the data source turns samples off.
 fn collect_samples(
-    session: &Session,
-    config: &crate::config::Configuration,
+    ctx: &Connected,
     args: &ScanArgs,
     sampling: &Sampling,
     checks: &mut [(CheckRef<'_>, eval::CheckResult)],
     query_number: &mut usize,
     logs: &mut Logs,
 ) -> Vec<crate::measure::Executed> {
-    let data_source = config.data_source(&args.data_source);
+    let data_source = ctx.config.data_source(&args.data_source);
+    let session = &ctx.session;
     if session.connections.default.is_none() || data_source.is_some_and(|d| d.disable_samples) {
         return Vec::new();
     }
@@ -327,68 +340,5 @@ fn exit_status(report: &ScanReport, logs: &Logs) -> ExitStatus {
         ExitStatus::Warn
     } else {
         ExitStatus::Pass
-    }
-}
-
-#[cfg(test)]
-mod robustness {
-    use crate::diagnostic::Logs;
-    use crate::sodacl::Parser;
-    use crate::template::Vars;
-
-    const DOC: &str = "variables:\n  lim: '5'\nfilter orders [recent]:\n  where: x > 1\nconfigurations for orders:\n  missing values for status: [N/A, '-']\n  valid format for email: email\nchecks for orders [recent]:\n  - attributes:\n      team: a\n  - row_count between 1 and ${lim}\n  - missing_percent(status) < 5%:\n      name: n\n      filter: a = 'b'\n      missing values: [1, 2]\n  - schema:\n      fail:\n        when required column missing: [id]\n        when wrong column type:\n          id: integer\n  - freshness(ts) < 1d\n  - values in (a) must exist in other (b)\n  - failed rows:\n      fail condition: x < 0\n      warn: when > 2\n  - group by:\n      query: SELECT 1\n      fields: [a]\n      checks:\n        - n > 1:\n            name: c\nfor each dataset T:\n  datasets: [include o%]\n  checks:\n    - row_count > 0\nchecks:\n  - q > 0:\n      q query: SELECT 1\n";
-
-    /// Files damaged at random (characters dropped, doubled or swapped) never panic the
-    /// checks parser, the planner or the evaluator: every problem must become a diagnostic.
-    #[test]
-    fn damaged_files_never_panic() {
-        let chars: Vec<char> = DOC.chars().collect();
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        for _ in 0..3_000 {
-            let mut text = chars.clone();
-            for _ in 0..(1 + next() % 4) {
-                let i = (next() % text.len() as u64) as usize;
-                match next() % 3 {
-                    0 => {
-                        text.remove(i);
-                    }
-                    1 => {
-                        let c = text[i];
-                        text.insert(i, c);
-                    }
-                    _ => {
-                        let j = (i + 1) % text.len();
-                        text.swap(i, j);
-                    }
-                }
-            }
-            let text: String = text.into_iter().collect();
-            let mut vars = Vars::default();
-            let mut logs = Logs::new(false, None);
-            let mut parser = Parser::new(&mut vars, &mut logs, "ds");
-            parser.add_text("checks.yml", &text);
-            let mut model = parser.model;
-            crate::sodacl::identity::assign(&mut model, "ds");
-            let _ = model.ordered_checks();
-            let plan = crate::plan::Planner::new("s", "ds", &vars).plan(&model, &mut logs);
-            let out = crate::measure::Measurements::empty(plan.metrics.len());
-            for check in model.ordered_checks() {
-                let _ = crate::eval::evaluate(
-                    check,
-                    &plan,
-                    &out,
-                    &Default::default(),
-                    &vars,
-                    chrono::Utc::now(),
-                    &mut Vec::new(),
-                );
-            }
-        }
     }
 }
