@@ -192,7 +192,9 @@ mod tests {
         }
     }
 
-    // The checks language's ISO 8601 vectors: MySQL's narrower timezone hours keep them all.
+    // The checks language's ISO 8601 vectors, which the defined pattern (PostgreSQL's and
+    // Spark's flavour, unchanged) and every rewrite must hold: MySQL's narrower timezone hours
+    // keep them all.
     const ISO_PASS: [&str; 14] = [
         "2020-02-08",
         "2020-W06-5",
@@ -216,6 +218,14 @@ mod tests {
         "2020-10-11 90:34",
         "2100-01-01 14:67",
     ];
+
+    #[test]
+    fn date_iso_8601_vectors() {
+        for flavor in [RegexFlavor::Postgres, RegexFlavor::Sqlite] {
+            let re = compiled("date iso 8601", flavor);
+            assert_vectors("date iso 8601", &re, &ISO_PASS, &ISO_FAIL);
+        }
+    }
 
     #[test]
     fn mysql_overrides_behave_as_documented() {
