@@ -12,7 +12,7 @@ use crate::measure::Sample;
 use crate::plan::Plan;
 use crate::results::document::ScanResults;
 use crate::sodacl::model::{Check, CheckKind};
-use chrono::{DateTime, Local, Utc};
+use chrono::{Local, Utc};
 use serde_json::Value;
 
 /// A scan's connection to Soda Cloud.
@@ -462,21 +462,6 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-/// The wall-clock digits of `-t` as given (Soda Core does not convert them to UTC here).
-pub fn data_timestamp_digits(raw: Option<&str>, utc: DateTime<Utc>) -> String {
-    if let Some(t) = raw {
-        let t = t.trim().replace(' ', "T");
-        if let Ok(dt) = DateTime::parse_from_rfc3339(&t.replace('Z', "+00:00")) {
-            return dt.naive_local().format("%Y%m%d%H%M%S").to_string();
-        }
-        let digits: String = t.chars().filter(char::is_ascii_digit).take(14).collect();
-        if !digits.is_empty() {
-            return format!("{digits:0<14}");
-        }
-    }
-    utc.format("%Y%m%d%H%M%S").to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -486,19 +471,6 @@ mod tests {
     fn fileify_like_soda() {
         assert_eq!(fileify("My Scan/Def"), "my_scan_def");
         assert_eq!(fileify("Soda Core CLI"), "soda_core_cli");
-    }
-
-    #[test]
-    fn timestamp_digits_are_wall_clock() {
-        let utc = Utc::now();
-        assert_eq!(
-            data_timestamp_digits(Some("2024-05-01T12:00:00+02:00"), utc),
-            "20240501120000"
-        );
-        assert_eq!(
-            data_timestamp_digits(Some("2024-05-01"), utc),
-            "20240501000000"
-        );
     }
 
     #[test]
