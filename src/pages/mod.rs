@@ -1,5 +1,6 @@
-//! The HTML report of a results store (`soda report`): one self-contained file, no network
-//! requests, that opens from disk and can be published as a CI artifact. It shows what Soda
+//! The HTML pages of a results store: `soda report` writes them as one self-contained file (no
+//! network requests; it opens from disk and can be published as a CI artifact) and `soda
+//! server` serves the same document live. It shows what Soda
 //! Cloud's pages show: the Check Results table, datasets (with a warning when their last scan
 //! failed to complete), a page per check with its metric over data time, and the scans with
 //! their errors and logs. Every text from checks files and data is HTML-escaped.
