@@ -5,7 +5,8 @@
 //! sources) → [`sodacl`] (checks files → checks model) → [`plan`] (checks → grouped queries)
 //! → [`engine`] (SQL per dialect, executed) → [`eval`] (outcomes) → [`results`] (what a scan
 //! leaves behind: the results document, the store's record and read model, typed times) →
-//! [`report`] (console, JUnit, GitHub, HTML), [`store`], [`cloud`], [`notify`], [`server`].
+//! [`report`] (console, JUnit, GitHub), [`pages`] (the HTML pages of a results store),
+//! [`store`], [`cloud`], [`notify`], [`server`].
 //! [`commands`] holds one file per command; `commands::scan` is the only code that walks
 //! every stage.
 
@@ -20,6 +21,7 @@ pub mod exit;
 pub mod measure;
 pub mod notify;
 pub mod outbox;
+pub mod pages;
 pub mod plan;
 pub mod python;
 pub mod report;

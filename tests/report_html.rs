@@ -12,7 +12,7 @@
 //! ```
 
 use chrono::{Duration, NaiveDate};
-use soda::report::html::render;
+use soda::pages::render;
 use soda::results::stored::{
     CheckHistory, CheckPoint, FailedRows, LogLine, ReportData, SampleRows, ScanSummary, Zone,
 };

@@ -3,7 +3,7 @@
 use crate::cli::ReportArgs;
 use crate::diagnostic::{Logs, Sink};
 use crate::exit::ExitStatus;
-use crate::report;
+use crate::pages;
 use crate::template::Vars;
 
 /// Runs `soda report`: the results store as one HTML file.
@@ -41,7 +41,7 @@ pub fn run(args: &ReportArgs, sink: Option<Sink>) -> ExitStatus {
             return ExitStatus::Error;
         }
     };
-    let html = report::html::render(&data);
+    let html = pages::render(&data);
     if let Err(e) = std::fs::write(&args.output, html) {
         logs.error(format!("Could not write {}: {e}", args.output.display()));
         return ExitStatus::Error;

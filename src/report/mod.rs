@@ -1,6 +1,7 @@
-//! Reports: the console summary, the scan results document (`-srf`), the CI outputs (JUnit
-//! XML, GitHub Actions annotations and step summary) over [`checklist`], the HTML report, and
-//! the words for problems the other stages hand over as data (`problems.rs`).
+//! Reports of one scan: the console summary, the scan results document (`-srf`), the CI
+//! outputs (JUnit XML, GitHub Actions annotations and step summary) over [`checklist`], and the
+//! words for problems the other stages hand over as data (`problems.rs`). The HTML pages of a
+//! whole results store are not a scan's report: they live in `pages`.
 //!
 //! All read the same [`ScanReport`]. The console summary is written through the scan log,
 //! because Soda Core stores the summary lines in the results document's `logs` (and tools
@@ -9,7 +10,6 @@
 pub mod checklist;
 pub mod console;
 pub mod github;
-pub mod html;
 pub mod junit;
 pub mod problems;
 pub mod progress;

@@ -40,7 +40,7 @@ pub async fn index(
             return with_kind(r, "page", Some(&reader.key_id));
         }
     };
-    let mut html = crate::report::html::render(&data);
+    let mut html = crate::pages::render(&data);
     if let Some(seconds) = options
         .refresh
         .map(|s| s.clamp(*REFRESH.start(), *REFRESH.end()))
@@ -106,7 +106,7 @@ mod tests {
 
     #[test]
     fn only_the_report_script_is_allowed() {
-        let html = crate::report::html::render(&crate::results::stored::ReportData::default());
+        let html = crate::pages::render(&crate::results::stored::ReportData::default());
         let source = script_source(&html);
         assert!(
             source.starts_with("'sha256-") && source.len() > 40,

@@ -2,13 +2,14 @@
 //! definition, the chart of its value over data time, the failed-row samples, and all its
 //! results newest first.
 
-use super::chart::write_chart;
-use super::checks::display_name;
-use super::escape::Esc;
-use super::facts::{current, zone_text, Outcome};
-use super::page::{outcome_badge, plural, Context};
-use super::time::short;
-use crate::results::stored::{CheckHistory, SampleRows, Zone};
+use crate::pages::chart::write_chart;
+use crate::pages::context::Context;
+use crate::pages::escape::Esc;
+use crate::pages::facts::{current, Outcome};
+use crate::pages::time::short;
+use crate::pages::widgets::{display_name, outcome_badge, plural};
+use crate::pages::zones::zone_text;
+use crate::results::stored::{CheckHistory, CheckPoint, SampleRows, Zone};
 use std::fmt::{self, Write};
 
 pub fn write_pages(out: &mut String, ctx: &Context<'_>) -> fmt::Result {
@@ -19,8 +20,23 @@ pub fn write_pages(out: &mut String, ctx: &Context<'_>) -> fmt::Result {
 }
 
 fn write_page(out: &mut String, ctx: &Context<'_>, i: usize, check: &CheckHistory) -> fmt::Result {
+    write_title(out, ctx, i, check)?;
+    write_facts(out, check)?;
+    out.push_str("<h3>Value over data time</h3><div class=\"card pad chart-card\">");
+    write_chart(out, check)?;
+    out.push_str("</div>");
+    if let Some(samples) = &check.samples {
+        write_samples(out, samples)?;
+    }
+    write_results(out, &check.results)?;
+    out.push_str("</section>");
+    Ok(())
+}
+
+/// Opens the page's section (the `i` of `#check-i`) with the way back, the outcome and the
+/// name, and a note when the latest scan of its data source did not complete.
+fn write_title(out: &mut String, ctx: &Context<'_>, i: usize, check: &CheckHistory) -> fmt::Result {
     let outcome = current(check);
-    let latest = check.results.last();
     write!(
         out,
         "<section id=\"check-{i}\" class=\"view check-page\" data-identity=\"{}\" data-outcome=\"{}\" aria-labelledby=\"h-check-{i}\">\
@@ -41,7 +57,11 @@ fn write_page(out: &mut String, ctx: &Context<'_>, i: usize, check: &CheckHistor
             scan.id, scan.id
         )?;
     }
+    Ok(())
+}
 
+/// What and where the check is, its latest value and thresholds, and its definition.
+fn write_facts(out: &mut String, check: &CheckHistory) -> fmt::Result {
     out.push_str("<div class=\"card pad\"><dl class=\"meta\">");
     meta(out, "Dataset", check.dataset.as_deref().unwrap_or("—"))?;
     meta(out, "Column", check.column.as_deref().unwrap_or("—"))?;
@@ -52,17 +72,8 @@ fn write_page(out: &mut String, ctx: &Context<'_>, i: usize, check: &CheckHistor
         Esc(&check.file),
         check.line
     )?;
-    if let Some(p) = latest {
-        meta(out, "Latest value", &p.value_text)?;
-        meta(out, "Latest data time", &short(&p.data_timestamp))?;
-        let fail = p.fail.as_ref().map(zone_text).unwrap_or_default();
-        let warn = p.warn.as_ref().map(zone_text).unwrap_or_default();
-        if !fail.is_empty() {
-            meta(out, "Fails when", &fail)?;
-        }
-        if !warn.is_empty() {
-            meta(out, "Warns when", &warn)?;
-        }
+    if let Some(p) = check.results.last() {
+        write_latest(out, p)?;
     }
     write!(
         out,
@@ -73,48 +84,58 @@ fn write_page(out: &mut String, ctx: &Context<'_>, i: usize, check: &CheckHistor
         out,
         "<h3>Definition</h3><pre class=\"definition\">{}</pre></div>",
         Esc(&check.definition)
-    )?;
+    )
+}
 
-    out.push_str("<h3>Value over data time</h3><div class=\"card pad chart-card\">");
-    write_chart(out, check)?;
-    out.push_str("</div>");
-
-    if let Some(samples) = &check.samples {
-        write_samples(out, samples)?;
+/// The latest result's value and the zones it was judged by; a zone without bounds is left
+/// out rather than shown empty.
+fn write_latest(out: &mut String, p: &CheckPoint) -> fmt::Result {
+    meta(out, "Latest value", &p.value_text)?;
+    meta(out, "Latest data time", &short(&p.data_timestamp))?;
+    let fail = p.fail.as_ref().map(zone_text).unwrap_or_default();
+    let warn = p.warn.as_ref().map(zone_text).unwrap_or_default();
+    if !fail.is_empty() {
+        meta(out, "Fails when", &fail)?;
     }
+    if !warn.is_empty() {
+        meta(out, "Warns when", &warn)?;
+    }
+    Ok(())
+}
 
+/// All results, newest first.
+fn write_results(out: &mut String, results: &[CheckPoint]) -> fmt::Result {
     write!(
         out,
         "<h3>Results <span class=\"muted\">({}, newest first)</span></h3>",
-        check.results.len()
+        results.len()
     )?;
-    if check.results.is_empty() {
+    if results.is_empty() {
         out.push_str("<p class=\"empty\">No results recorded.</p>");
-    } else {
-        out.push_str("<div class=\"card\"><table class=\"data results-table\"><thead><tr><th>Data time</th><th>Outcome</th><th class=\"num\">Value</th><th>Fail zone</th><th>Warn zone</th><th>Scan</th></tr></thead><tbody>");
-        // The longest table of the report (one row per result): the cells carry no classes but
-        // the outcome's, whose icon the style sheet adds. Zones rarely change between
-        // results, so their text is made once per change.
-        let mut fail = ZoneText::default();
-        let mut warn = ZoneText::default();
-        for p in check.results.iter().rev() {
-            let o = Outcome::of_point(p);
-            write!(
-                out,
-                "<tr><td>{}</td><td class=\"o-{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href=\"#scan-{}\">#{}</a></td></tr>",
-                Esc(&short(&p.data_timestamp)),
-                o.key(),
-                o.label(),
-                Esc(&p.value_text),
-                Esc(fail.of(p.fail.as_ref())),
-                Esc(warn.of(p.warn.as_ref())),
-                p.scan_id,
-                p.scan_id
-            )?;
-        }
-        out.push_str("</tbody></table></div>");
+        return Ok(());
     }
-    out.push_str("</section>");
+    out.push_str("<div class=\"card\"><table class=\"data results-table\"><thead><tr><th>Data time</th><th>Outcome</th><th class=\"num\">Value</th><th>Fail zone</th><th>Warn zone</th><th>Scan</th></tr></thead><tbody>");
+    // The longest table of the report (one row per result): the cells carry no classes but
+    // the outcome's, whose icon the style sheet adds. Zones rarely change between
+    // results, so their text is made once per change.
+    let mut fail = ZoneText::default();
+    let mut warn = ZoneText::default();
+    for p in results.iter().rev() {
+        let o = Outcome::of_point(p);
+        write!(
+            out,
+            "<tr><td>{}</td><td class=\"o-{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href=\"#scan-{}\">#{}</a></td></tr>",
+            Esc(&short(&p.data_timestamp)),
+            o.key(),
+            o.label(),
+            Esc(&p.value_text),
+            Esc(fail.of(p.fail.as_ref())),
+            Esc(warn.of(p.warn.as_ref())),
+            p.scan_id,
+            p.scan_id
+        )?;
+    }
+    out.push_str("</tbody></table></div>");
     Ok(())
 }
 

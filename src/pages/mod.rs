@@ -1,21 +1,28 @@
-//! The HTML report of a results store (`soda report`): one self-contained file, no network
-//! requests, that opens from disk and can be published as a CI artifact. It shows what Soda
-//! Cloud's pages show: the Check Results table, datasets (with a warning when their last scan
-//! failed to complete), a page per check with its metric over data time, and the scans with
-//! their errors and logs. Every text from checks files and data is HTML-escaped.
+//! The HTML pages of a results store: `soda report` writes them as one self-contained file
+//! (no network requests; it opens from disk and can be published as a CI artifact) and
+//! `soda server` serves the same document live. They show what Soda Cloud's pages show: the
+//! Check Results table, datasets (with a warning when their last scan failed to complete), a
+//! page per check with its metric over data time, and the scans with their errors and logs.
+//! Every text from checks files and data is HTML-escaped.
 //!
 //! The input is [`ReportData`], the store's read model; rendering is a pure function of it.
+//!
+//! The shell ([`shell`]) lays out the document and calls one file per view ([`views`]); the
+//! views share the pieces beside them: [`context`] and [`facts`] (what is computed from the
+//! data), [`zones`], [`time`] and [`escape`] (how values read and are made safe), [`widgets`]
+//! (badges and wording) and [`chart`]. None of those imports the shell, so nothing circles
+//! back to it.
 
 mod assets;
 mod chart;
-mod check_page;
-mod checks;
-mod datasets;
+mod context;
 mod escape;
 mod facts;
-mod page;
-mod scans;
+mod shell;
 mod time;
+mod views;
+mod widgets;
+mod zones;
 
 use crate::results::stored::ReportData;
 
@@ -23,7 +30,7 @@ use crate::results::stored::ReportData;
 pub fn render(data: &ReportData) -> String {
     let mut out = String::with_capacity(estimated_size(data));
     // Writing into a String cannot fail; the views return fmt::Result only to use `?`.
-    let _ = page::write_document(&mut out, data);
+    let _ = shell::write_document(&mut out, data);
     out
 }
 
@@ -206,5 +213,31 @@ mod tests {
         assert!(html.contains("No check results in this store yet."));
         assert!(html.contains("No scans in this store yet."));
         assert!(html.contains("0 of 0 checks"));
+    }
+
+    /// The layering inside the pages: only the shell knows the views, and nothing else knows
+    /// the shell (an import circle would tie every view to every other).
+    #[test]
+    fn only_the_root_of_the_pages_imports_the_shell() {
+        let files = [
+            ("context.rs", include_str!("context.rs")),
+            ("facts.rs", include_str!("facts.rs")),
+            ("escape.rs", include_str!("escape.rs")),
+            ("time.rs", include_str!("time.rs")),
+            ("widgets.rs", include_str!("widgets.rs")),
+            ("zones.rs", include_str!("zones.rs")),
+            ("chart/mod.rs", include_str!("chart/mod.rs")),
+            ("chart/scale.rs", include_str!("chart/scale.rs")),
+            ("chart/svg.rs", include_str!("chart/svg.rs")),
+            ("chart/legend.rs", include_str!("chart/legend.rs")),
+            ("views/mod.rs", include_str!("views/mod.rs")),
+            ("views/checks.rs", include_str!("views/checks.rs")),
+            ("views/datasets.rs", include_str!("views/datasets.rs")),
+            ("views/scans.rs", include_str!("views/scans.rs")),
+            ("views/check_page.rs", include_str!("views/check_page.rs")),
+        ];
+        for (file, text) in files {
+            assert!(!text.contains("shell::"), "{file} imports the shell");
+        }
     }
 }

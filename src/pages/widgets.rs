@@ -1,0 +1,46 @@
+//! Small pieces of markup and wording that more than one view writes: the outcome and
+//! scan-status badges, a check's name as a link text, and counted nouns. One definition each,
+//! so that a badge looks the same in the table, on the check page and in the Datasets header.
+
+use super::facts::{Outcome, ScanStatus};
+use std::fmt::{self, Write};
+
+/// An outcome as icon and label, e.g. for the Check Results table.
+pub fn outcome_badge(out: &mut String, outcome: Outcome) -> fmt::Result {
+    write!(
+        out,
+        "<span class=\"oc oc-{}\"><span class=\"oc-i\" aria-hidden=\"true\">{}</span>{}</span>",
+        outcome.key(),
+        outcome.icon(),
+        outcome.label()
+    )
+}
+
+/// A scan status as icon and label; `error` is styled apart from `fail`.
+pub fn scan_badge(out: &mut String, status: ScanStatus) -> fmt::Result {
+    write!(
+        out,
+        "<span class=\"oc st-{}\"><span class=\"oc-i\" aria-hidden=\"true\">{}</span>{}</span>",
+        status.key(),
+        status.icon(),
+        status.label()
+    )
+}
+
+/// `1 check`, `2 checks`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// A check's name, or a stand-in so that its link is never empty.
+pub fn display_name(name: &str) -> &str {
+    if name.trim().is_empty() {
+        "(unnamed check)"
+    } else {
+        name
+    }
+}
