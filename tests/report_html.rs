@@ -14,7 +14,8 @@
 use chrono::{Duration, NaiveDate};
 use soda::pages::render;
 use soda::results::stored::{
-    CheckHistory, CheckPoint, FailedRows, LogLine, ReportData, SampleRows, ScanSummary, Zone,
+    CheckHistory, CheckInfo, CheckPoint, FailedRows, LogLine, ReportData, SampleRows, ScanSummary,
+    Zone,
 };
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -322,17 +323,19 @@ fn store(n_checks: usize, days: usize, hostile: bool) -> ReportData {
             },
         });
         checks.push(CheckHistory {
-            identity: format!(
-                "{:08x}",
-                0x5eed_0000_u32.wrapping_add((i as u32).wrapping_mul(2_654_435_761))
-            ),
-            name: t.name.into(),
-            definition: t.definition.into(),
-            data_source: t.data_source.into(),
-            dataset: Some(dataset),
-            column: t.column.map(Into::into),
-            file: format!("checks/{}.yml", t.dataset),
-            line: 2 + (i % templates.len()) * 3,
+            check: CheckInfo {
+                identity: format!(
+                    "{:08x}",
+                    0x5eed_0000_u32.wrapping_add((i as u32).wrapping_mul(2_654_435_761))
+                ),
+                name: t.name.into(),
+                definition: t.definition.into(),
+                data_source: t.data_source.into(),
+                dataset: Some(dataset),
+                column: t.column.map(Into::into),
+                file: format!("checks/{}.yml", t.dataset),
+                line: 2 + (i % templates.len()) * 3,
+            },
             results,
             samples,
         });

@@ -267,6 +267,7 @@ pub fn dataset_rows(data: &ReportData) -> Vec<DatasetRow<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::results::stored::CheckInfo;
 
     fn scan(id: i64, ds: &str, time: &str, errors: bool) -> ScanSummary {
         ScanSummary {
@@ -280,8 +281,11 @@ mod tests {
 
     fn check(ds: &str, dataset: Option<&str>, outcomes: &[Option<&str>]) -> CheckHistory {
         CheckHistory {
-            data_source: ds.into(),
-            dataset: dataset.map(Into::into),
+            check: CheckInfo {
+                data_source: ds.into(),
+                dataset: dataset.map(Into::into),
+                ..CheckInfo::default()
+            },
             results: outcomes
                 .iter()
                 .enumerate()

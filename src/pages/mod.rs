@@ -74,7 +74,7 @@ fn estimated_size(data: &ReportData) -> usize {
 mod tests {
     use super::*;
     use crate::results::stored::{
-        CheckHistory, CheckPoint, FailedRows, LogLine, SampleRows, ScanSummary, Zone,
+        CheckHistory, CheckInfo, CheckPoint, FailedRows, LogLine, SampleRows, ScanSummary, Zone,
     };
 
     const HOSTILE: &str = "<script>alert(1)</script>\"'&<img src=x onerror=alert(2)>";
@@ -104,14 +104,16 @@ mod tests {
                 ..ScanSummary::default()
             }],
             checks: vec![CheckHistory {
-                identity: HOSTILE.into(),
-                name: HOSTILE.into(),
-                definition: HOSTILE.into(),
-                data_source: HOSTILE.into(),
-                dataset: Some(HOSTILE.into()),
-                column: Some(HOSTILE.into()),
-                file: HOSTILE.into(),
-                line: 3,
+                check: CheckInfo {
+                    identity: HOSTILE.into(),
+                    name: HOSTILE.into(),
+                    definition: HOSTILE.into(),
+                    data_source: HOSTILE.into(),
+                    dataset: Some(HOSTILE.into()),
+                    column: Some(HOSTILE.into()),
+                    file: HOSTILE.into(),
+                    line: 3,
+                },
                 results: vec![
                     CheckPoint {
                         scan_id: 1,
@@ -185,8 +187,11 @@ mod tests {
     fn one_table_row_per_check_and_one_view_per_check() {
         let mut data = hostile_data();
         data.checks.push(CheckHistory {
-            name: "row_count > 0".into(),
-            data_source: "a".into(),
+            check: CheckInfo {
+                name: "row_count > 0".into(),
+                data_source: "a".into(),
+                ..CheckInfo::default()
+            },
             ..CheckHistory::default()
         });
         let html = render(&data);

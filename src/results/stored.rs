@@ -45,9 +45,11 @@ pub struct LogLine {
     pub timestamp: String,
 }
 
-/// The history of one check (by Soda's check identity).
+/// What names and places a check: stored with each of its results (`store/rows.rs`), read
+/// back from the latest one, shown on every page.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct CheckHistory {
+pub struct CheckInfo {
+    /// Soda's check identity (v3).
     pub identity: String,
     pub name: String,
     pub definition: String,
@@ -55,13 +57,30 @@ pub struct CheckHistory {
     /// The dataset (table) name; `None` for data-source level checks.
     pub dataset: Option<String>,
     pub column: Option<String>,
-    /// Where the check is written, as of its latest result.
+    /// Where the check is written.
     pub file: String,
     pub line: usize,
+}
+
+/// The history of one check (by Soda's check identity).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CheckHistory {
+    /// As of its latest result.
+    #[serde(flatten)]
+    pub check: CheckInfo,
     /// Its results, oldest data timestamp first; the last one is the current outcome.
     pub results: Vec<CheckPoint>,
     /// The failed-row samples of its most recent run that warned or failed with samples.
     pub samples: Option<SampleRows>,
+}
+
+/// The pages read a history's name, dataset and place as its own.
+impl std::ops::Deref for CheckHistory {
+    type Target = CheckInfo;
+
+    fn deref(&self) -> &CheckInfo {
+        &self.check
+    }
 }
 
 /// One result of a check.

@@ -4,7 +4,7 @@
 use super::{Store, StoreError};
 use crate::results::record::CheckSamples;
 use crate::results::stored::{
-    CheckHistory, CheckPoint, LogLine, ReportData, SampleRows, ScanSummary, Zone,
+    CheckHistory, CheckInfo, CheckPoint, LogLine, ReportData, SampleRows, ScanSummary, Zone,
 };
 use serde_json::Value as Json;
 use sqlx::any::AnyRow;
@@ -179,14 +179,16 @@ fn scan_summary(row: &AnyRow, full_log: bool) -> Result<ScanSummary, StoreError>
 /// A check as its latest result names and locates it (results added after).
 fn check_of(row: &AnyRow) -> Result<CheckHistory, StoreError> {
     Ok(CheckHistory {
-        identity: row.try_get(0)?,
-        name: row.try_get(1)?,
-        definition: row.try_get(2)?,
-        data_source: row.try_get(3)?,
-        dataset: row.try_get(4)?,
-        column: row.try_get(5)?,
-        file: row.try_get(6)?,
-        line: row.try_get::<i64, _>(7)?.max(0) as usize,
+        check: CheckInfo {
+            identity: row.try_get(0)?,
+            name: row.try_get(1)?,
+            definition: row.try_get(2)?,
+            data_source: row.try_get(3)?,
+            dataset: row.try_get(4)?,
+            column: row.try_get(5)?,
+            file: row.try_get(6)?,
+            line: row.try_get::<i64, _>(7)?.max(0) as usize,
+        },
         results: Vec::new(),
         samples: None,
     })

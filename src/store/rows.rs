@@ -3,6 +3,7 @@
 
 use crate::results::document::CheckResult;
 use crate::results::record::StoreRecord;
+use crate::results::stored::CheckInfo;
 use serde_json::Value as Json;
 
 /// A row of `soda_scans`.
@@ -23,14 +24,7 @@ pub struct ScanRow {
 /// A row of `soda_check_results`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckRow {
-    pub identity: String,
-    pub name: String,
-    pub definition: String,
-    pub data_source: String,
-    pub dataset: Option<String>,
-    pub column: Option<String>,
-    pub file: String,
-    pub line: i64,
+    pub check: CheckInfo,
     pub outcome: Option<String>,
     pub value: Option<f64>,
     pub value_text: String,
@@ -90,14 +84,16 @@ impl StoreRecord {
             .find(|s| s.identity == c.identity)
             .and_then(|s| serde_json::to_string(s).ok());
         CheckRow {
-            identity: c.identity.clone(),
-            name: c.name.clone(),
-            definition: c.definition.clone(),
-            data_source: c.data_source.clone(),
-            dataset: c.table.clone(),
-            column: c.column.clone(),
-            file: c.location.file_path.clone(),
-            line: c.location.line as i64,
+            check: CheckInfo {
+                identity: c.identity.clone(),
+                name: c.name.clone(),
+                definition: c.definition.clone(),
+                data_source: c.data_source.clone(),
+                dataset: c.table.clone(),
+                column: c.column.clone(),
+                file: c.location.file_path.clone(),
+                line: c.location.line,
+            },
             outcome: c.outcome.clone(),
             value: value.and_then(Json::as_f64),
             value_text: match value {
