@@ -13,11 +13,11 @@ pub mod problem;
 mod schema;
 
 use crate::diagnostic::{Level, Location};
-use crate::measure::{Measurements, Value};
+use crate::measure::{Measurements, Rows, Value};
 pub use crate::measure::{Sample, SampleSource};
 use crate::plan::{MetricKind, Plan};
 use crate::sodacl::line::Operand;
-use crate::sodacl::model::{Check, CheckKind, Zone};
+use crate::sodacl::model::{Check, CheckKind, GroupEvolutionCheck, SchemaRules, Zone};
 use crate::template::Vars;
 pub use problem::{GroupByProblem, Problem, ThresholdProblem};
 
@@ -220,17 +220,7 @@ pub fn evaluate(
     messages: &mut Vec<Message>,
 ) -> Vec<CheckResult> {
     let ids = plan.metrics_of(check.seq);
-    let mut result = CheckResult {
-        seq: check.seq,
-        blocks: Some(Vec::new()),
-        // Soda Core lists only the check's own metric, not a percentage's inputs.
-        metrics: ids
-            .first()
-            .map(|i| plan.metrics[*i].identity.clone())
-            .into_iter()
-            .collect(),
-        ..CheckResult::default()
-    };
+    let mut result = unevaluated(check, plan, ids);
     if matches!(check.kind, CheckKind::Unsupported(_)) || check.invalid || ids.is_empty() {
         return vec![result];
     }
@@ -251,65 +241,20 @@ pub fn evaluate(
         out,
         history: history.get(&check.seq),
         vars,
+        data_time,
     };
     match &check.kind {
         CheckKind::GroupBy(g) => {
-            let rows = out.rows.get(ids[0]).cloned().flatten().unwrap_or_default();
-            return group_by::evaluate(check, g, &rows, plan, vars, result, messages);
+            return group_by::evaluate(check, g, &input.rows(), plan, vars, result, messages);
         }
         CheckKind::Freshness(f) => {
-            let value = out.values[ids[0]].clone().unwrap_or(Value::Null);
-            freshness::evaluate(check, f, value, vars, &mut result, messages);
+            freshness::evaluate(check, f, input.value(0), vars, &mut result, messages);
         }
         CheckKind::Schema { warn, fail } => {
-            let rows = out.rows.get(ids[0]).cloned().flatten().unwrap_or_default();
-            schema::evaluate(warn, fail, &rows, input.history, &mut result);
-            let compares = !warn.changes.is_empty() || !fail.changes.is_empty();
-            if compares && history::has_no_source(input.history) {
-                history::no_history_source(&mut result, messages, check, "schema changes");
-            } else if compares
-                && !input
-                    .history
-                    .is_some_and(history::History::has_measurements)
-            {
-                history::not_enough_history(
-                    &mut result,
-                    messages,
-                    check,
-                    Problem::NoHistoricSchema,
-                );
-            }
+            schema_outcome(&input, warn, fail, &mut result, messages)
         }
-        CheckKind::GroupEvolution(g) => {
-            let rows = out.rows.get(ids[0]).cloned().flatten().unwrap_or_default();
-            let compares = !g.warn.changes.is_empty() || !g.fail.changes.is_empty();
-            let evaluated = groups::evaluate(&g.warn, &g.fail, &rows, input.history, &mut result);
-            if compares && history::has_no_source(input.history) {
-                history::no_history_source(&mut result, messages, check, "groups change");
-            } else if !evaluated {
-                history::not_enough_history(
-                    &mut result,
-                    messages,
-                    check,
-                    Problem::NoHistoricSchema,
-                );
-            }
-        }
-        CheckKind::Anomaly(_) => {
-            let value = input.value(0);
-            result.value = Some(value.clone());
-            result
-                .console
-                .push(("check_value".into(), value.to_string()));
-            anomaly::evaluate(
-                check,
-                &value,
-                input.history,
-                data_time,
-                &mut result,
-                messages,
-            );
-        }
+        CheckKind::GroupEvolution(g) => group_evolution_outcome(&input, g, &mut result, messages),
+        CheckKind::Anomaly(_) => anomaly_outcome(&input, &mut result, messages),
         CheckKind::RowCountComparison { .. } => row_count_comparison(&input, &mut result),
         _ => {
             metric_outcome(&input, &mut result, messages);
@@ -317,6 +262,79 @@ pub fn evaluate(
         }
     }
     vec![result]
+}
+
+/// The result every check starts from, and ends with when it cannot be evaluated.
+fn unevaluated(check: &Check, plan: &Plan, ids: &[usize]) -> CheckResult {
+    CheckResult {
+        seq: check.seq,
+        blocks: Some(Vec::new()),
+        // Soda Core lists only the check's own metric, not a percentage's inputs.
+        metrics: ids
+            .first()
+            .map(|i| plan.metrics[*i].identity.clone())
+            .into_iter()
+            .collect(),
+        ..CheckResult::default()
+    }
+}
+
+/// Schema checks; comparing with the previous schema needs history, and its absence is
+/// reported differently when there is no history source at all.
+fn schema_outcome(
+    input: &Input,
+    warn: &SchemaRules,
+    fail: &SchemaRules,
+    result: &mut CheckResult,
+    messages: &mut Vec<Message>,
+) {
+    let check = input.check;
+    schema::evaluate(warn, fail, &input.rows(), input.history, result);
+    let compares = !warn.changes.is_empty() || !fail.changes.is_empty();
+    if compares && history::has_no_source(input.history) {
+        history::no_history_source(result, messages, check, "schema changes");
+    } else if compares
+        && !input
+            .history
+            .is_some_and(history::History::has_measurements)
+    {
+        history::not_enough_history(result, messages, check, Problem::NoHistoricSchema);
+    }
+}
+
+/// Group evolution checks; like schema checks, their changes need history.
+fn group_evolution_outcome(
+    input: &Input,
+    g: &GroupEvolutionCheck,
+    result: &mut CheckResult,
+    messages: &mut Vec<Message>,
+) {
+    let check = input.check;
+    let rows = input.rows();
+    let compares = !g.warn.changes.is_empty() || !g.fail.changes.is_empty();
+    let evaluated = groups::evaluate(&g.warn, &g.fail, &rows, input.history, result);
+    if compares && history::has_no_source(input.history) {
+        history::no_history_source(result, messages, check, "groups change");
+    } else if !evaluated {
+        history::not_enough_history(result, messages, check, Problem::NoHistoricSchema);
+    }
+}
+
+/// Anomaly detection checks: the value is shown even when history is too short to score it.
+fn anomaly_outcome(input: &Input, result: &mut CheckResult, messages: &mut Vec<Message>) {
+    let value = input.value(0);
+    result.value = Some(value.clone());
+    result
+        .console
+        .push(("check_value".into(), value.to_string()));
+    anomaly::evaluate(
+        input.check,
+        &value,
+        input.history,
+        input.data_time,
+        result,
+        messages,
+    );
 }
 
 /// A CSV block per metric of the check that a unique key answered without its query, so
@@ -363,11 +381,22 @@ struct Input<'a> {
     out: &'a Measurements,
     history: Option<&'a history::History>,
     vars: &'a Vars,
+    data_time: chrono::DateTime<chrono::Utc>,
 }
 
 impl Input<'_> {
     fn value(&self, i: usize) -> Value {
         self.out.values[self.ids[i]].clone().unwrap_or(Value::Null)
+    }
+
+    /// The table the check's own metric measured; empty when it returned none.
+    fn rows(&self) -> Rows {
+        self.out
+            .rows
+            .get(self.ids[0])
+            .cloned()
+            .flatten()
+            .unwrap_or_default()
     }
 }
 

@@ -198,81 +198,146 @@ pub fn detect(history: &[Point], current: Point, settings: &Settings) -> Verdict
         };
     }
     let window = &series[series.len() - settings.window.min(series.len())..];
+    let scaled = Scaled::new(window, current.time);
+    let fit = best_fit(&scaled.obs, &settings);
+    let band = Band::new(&fit, &scaled, window, current.value, &settings);
+    Verdict::Scored(band.detection(current.value, &settings, fit.seasonal))
+}
 
-    // Working in units of the largest |value| keeps every difference and
-    // product finite even for values near f64::MAX.
-    let magnitude = window.iter().map(|p| p.value.abs()).fold(0.0, f64::max);
-    let unit = if magnitude > 0.0 { magnitude } else { 1.0 };
-    let obs: Vec<Obs> = window
-        .iter()
-        .map(|p| {
-            let day = (i128::from(p.time) - i128::from(current.time)) as f64 / DAY_SECONDS;
-            Obs {
-                day,
-                day_index: day.round() as i64,
-                y: p.value / unit,
-            }
-        })
-        .collect();
+/// The window as the model sees it. Working in units of the largest |value|
+/// keeps every difference and product finite even for values near f64::MAX.
+struct Scaled {
+    obs: Vec<Obs>,
+    /// Largest |value| of the window; 0 for an all-zero window.
+    magnitude: f64,
+    /// What values are divided by: `magnitude`, or 1 when that is 0.
+    unit: f64,
+}
 
+impl Scaled {
+    fn new(window: &[Point], now: i64) -> Scaled {
+        let magnitude = window.iter().map(|p| p.value.abs()).fold(0.0, f64::max);
+        let unit = if magnitude > 0.0 { magnitude } else { 1.0 };
+        let obs = window
+            .iter()
+            .map(|p| {
+                let day = (i128::from(p.time) - i128::from(now)) as f64 / DAY_SECONDS;
+                Obs {
+                    day,
+                    day_index: day.round() as i64,
+                    y: p.value / unit,
+                }
+            })
+            .collect();
+        Scaled {
+            obs,
+            magnitude,
+            unit,
+        }
+    }
+}
+
+/// The weekly pattern is only worth its extra parameters when it shrinks the
+/// predicted error.
+fn best_fit(obs: &[Obs], settings: &Settings) -> Fit {
     let z_threshold = settings.z_threshold;
-    let mut fit = fit_model(&obs, None, settings.level_window, z_threshold);
-    if settings.weekly_seasonality && is_daily(&obs) {
-        if let Some(seasonal) = weekly_slots(&obs)
-            .and_then(|slots| fit_seasonal(&obs, &slots, settings.level_window, z_threshold))
-        {
-            if seasonal.scale < fit.scale {
-                fit = seasonal;
-            }
+    let plain = fit_model(obs, None, settings.level_window, z_threshold);
+    if !(settings.weekly_seasonality && is_daily(obs)) {
+        return plain;
+    }
+    let seasonal = weekly_slots(obs)
+        .and_then(|slots| fit_seasonal(obs, &slots, settings.level_window, z_threshold));
+    match seasonal {
+        Some(seasonal) if seasonal.scale < plain.scale => seasonal,
+        _ => plain,
+    }
+}
+
+/// Forecast and band in normalised units (see [`Scaled`]).
+struct Band {
+    /// Converts back to the metric's own units.
+    unit: f64,
+    expected: f64,
+    /// Predicted-error scale after its floors; never zero, so z is defined.
+    scale: f64,
+    /// Disagreement with the forecast that is rounding, not evidence.
+    resolution: f64,
+    /// Distance from the forecast to either edge of the band.
+    half_width: f64,
+}
+
+impl Band {
+    fn new(
+        fit: &Fit,
+        scaled: &Scaled,
+        window: &[Point],
+        current: f64,
+        settings: &Settings,
+    ) -> Band {
+        let z_threshold = settings.z_threshold;
+        let float_floor = if scaled.magnitude > 0.0 {
+            FLOAT_FLOOR
+        } else {
+            f64::MIN_POSITIVE
+        };
+        let band_floor = settings.min_band_ratio * fit.expected.abs() / z_threshold;
+        let scale = fit.scale.max(float_floor).max(band_floor);
+
+        // Counts cannot move by less than one, so half a unit of disagreement
+        // with a fractional forecast is rounding, not evidence.
+        let integer =
+            current.is_finite() && is_whole(current) && window.iter().all(|p| is_whole(p.value));
+        let resolution = if integer { 0.5 / scaled.unit } else { 0.0 };
+
+        Band {
+            unit: scaled.unit,
+            expected: fit.expected,
+            scale,
+            resolution,
+            half_width: resolution + z_threshold * scale,
         }
     }
 
-    let float_floor = if magnitude > 0.0 {
-        FLOAT_FLOOR
-    } else {
-        f64::MIN_POSITIVE
-    };
-    let band_floor = settings.min_band_ratio * fit.expected.abs() / z_threshold;
-    let scale = fit.scale.max(float_floor).max(band_floor);
-
-    // Counts cannot move by less than one, so half a unit of disagreement
-    // with a fractional forecast is rounding, not evidence.
-    let integer = current.value.is_finite()
-        && is_whole(current.value)
-        && window.iter().all(|p| is_whole(p.value));
-    let resolution = if integer { 0.5 / unit } else { 0.0 };
-
-    let half_width = resolution + z_threshold * scale;
-    let z = if current.value.is_finite() {
-        let deviation = current.value / unit - fit.expected;
-        let beyond_rounding = (deviation.abs() - resolution).max(0.0);
-        beyond_rounding.copysign(deviation) / scale
-    } else if current.value == f64::NEG_INFINITY {
-        f64::NEG_INFINITY
-    } else {
-        f64::INFINITY
-    };
-
-    let severity = if z.abs() <= z_threshold {
-        Severity::Pass
-    } else {
-        let width_in_z = 2.0 * half_width / scale;
-        if z.abs() - z_threshold <= settings.warning_ratio * width_in_z {
-            Severity::Warn
-        } else {
-            Severity::Fail
+    fn detection(&self, current: f64, settings: &Settings, seasonal: bool) -> Detection {
+        let z = self.z(current);
+        let unit = self.unit;
+        Detection {
+            expected: self.expected * unit,
+            lower: (self.expected - self.half_width) * unit,
+            upper: (self.expected + self.half_width) * unit,
+            score: (2.0 * normal_cdf(Z_90 * z.abs() / settings.z_threshold) - 1.0).clamp(0.0, 1.0),
+            z,
+            severity: self.severity(z, settings),
+            seasonal,
         }
-    };
+    }
 
-    Verdict::Scored(Detection {
-        expected: fit.expected * unit,
-        lower: (fit.expected - half_width) * unit,
-        upper: (fit.expected + half_width) * unit,
-        score: (2.0 * normal_cdf(Z_90 * z.abs() / z_threshold) - 1.0).clamp(0.0, 1.0),
-        z,
-        severity,
-        seasonal: fit.seasonal,
-    })
+    fn z(&self, current: f64) -> f64 {
+        if current.is_finite() {
+            let deviation = current / self.unit - self.expected;
+            let beyond_rounding = (deviation.abs() - self.resolution).max(0.0);
+            beyond_rounding.copysign(deviation) / self.scale
+        } else if current == f64::NEG_INFINITY {
+            f64::NEG_INFINITY
+        } else {
+            // NaN included: a metric that could not be measured must fail.
+            f64::INFINITY
+        }
+    }
+
+    fn severity(&self, z: f64, settings: &Settings) -> Severity {
+        let z_threshold = settings.z_threshold;
+        if z.abs() <= z_threshold {
+            Severity::Pass
+        } else {
+            let width_in_z = 2.0 * self.half_width / self.scale;
+            if z.abs() - z_threshold <= settings.warning_ratio * width_in_z {
+                Severity::Warn
+            } else {
+                Severity::Fail
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -376,10 +441,49 @@ fn fit_seasonal(
 
 fn fit_model(obs: &[Obs], slots: Option<&[usize]>, level_window: usize, z_threshold: f64) -> Fit {
     let n = obs.len();
+    // One scratch buffer sized for the largest use (all pairs) serves every
+    // median and Qn, so a 1000-point window allocates it once.
     let mut buf: Vec<f64> = Vec::with_capacity(n * n.saturating_sub(1) / 2);
 
-    // Theil–Sen. With weekly slots only same-weekday pairs count, so the
-    // weekly pattern cancels out of every pairwise slope.
+    let slope = theil_sen_slope(obs, slots, &mut buf);
+    let detrended: Vec<f64> = obs.iter().map(|o| o.y - slope * o.day).collect();
+    let Decomposition {
+        offsets,
+        adjusted,
+        mut residuals,
+    } = match slots {
+        Some(slots) => weekly_decomposition(detrended, slots, &mut buf),
+        None => Decomposition {
+            offsets: [0.0; 7],
+            residuals: detrended.clone(),
+            adjusted: detrended,
+        },
+    };
+
+    let recent = level_window.min(n);
+    buf.clear();
+    buf.extend_from_slice(&adjusted[n - recent..]);
+    let level = median(&mut buf);
+    let expected = level + offsets[0];
+
+    // Level and slope are fitted in-sample; the weekday offsets are not.
+    let dof = n.saturating_sub(2).max(1);
+    let sigma = noise_sigma(&mut residuals, n, dof, &mut buf);
+    let variance = forecast_variance(obs, recent);
+    let nu = (QN_EFFICIENCY * dof as f64).max(1.0);
+    let t_factor = student_t_quantile(z_threshold, nu) / z_threshold;
+
+    Fit {
+        expected,
+        scale: sigma * variance.sqrt() * t_factor,
+        seasonal: slots.is_some(),
+    }
+}
+
+/// Theil–Sen. With weekly slots only same-weekday pairs count, so the
+/// weekly pattern cancels out of every pairwise slope.
+fn theil_sen_slope(obs: &[Obs], slots: Option<&[usize]>, buf: &mut Vec<f64>) -> f64 {
+    buf.clear();
     for (i, a) in obs.iter().enumerate() {
         for (j, b) in obs.iter().enumerate().skip(i + 1) {
             if let Some(slots) = slots {
@@ -393,81 +497,89 @@ fn fit_model(obs: &[Obs], slots: Option<&[usize]>, level_window: usize, z_thresh
             }
         }
     }
-    let slope = if buf.is_empty() {
+    if buf.is_empty() {
         0.0
     } else {
-        median(&mut buf)
-    };
-
-    let detrended: Vec<f64> = obs.iter().map(|o| o.y - slope * o.day).collect();
-
-    // Weekday offsets are medians of detrended values per weekday. For the
-    // residual spread each point is compared with the median of the *other*
-    // points of its weekday: with three to five weeks of data an in-sample
-    // median would sit on top of its own points and make the band too tight.
-    let mut offsets = [0.0f64; 7];
-    let mut residuals: Vec<f64> = Vec::with_capacity(n);
-    if let Some(slots) = slots {
-        buf.clear();
-        buf.extend_from_slice(&detrended);
-        let centre = median(&mut buf);
-        let mut groups: [Vec<f64>; 7] = Default::default();
-        for (r, &s) in detrended.iter().zip(slots) {
-            groups[s].push(r - centre);
-        }
-        for (offset, group) in offsets.iter_mut().zip(&groups) {
-            buf.clear();
-            buf.extend_from_slice(group);
-            *offset = median(&mut buf);
-        }
-        for group in &groups {
-            for (i, &r) in group.iter().enumerate() {
-                buf.clear();
-                buf.extend(
-                    group
-                        .iter()
-                        .enumerate()
-                        .filter(|&(j, _)| j != i)
-                        .map(|(_, &v)| v),
-                );
-                residuals.push(r - median(&mut buf));
-            }
-        }
+        median(buf)
     }
-    let adjusted: Vec<f64> = match slots {
-        Some(slots) => detrended
-            .iter()
-            .zip(slots)
-            .map(|(r, &s)| r - offsets[s])
-            .collect(),
-        None => detrended,
-    };
-    if slots.is_none() {
-        residuals.extend_from_slice(&adjusted);
-    }
+}
 
-    let recent = level_window.min(n);
+/// Detrended values split into weekday offsets and what they leave.
+struct Decomposition {
+    /// Offset per weekday slot; all zero without seasonality.
+    offsets: [f64; 7],
+    /// Detrended, deseasonalised values in observation order.
+    adjusted: Vec<f64>,
+    /// What the noise scale is measured on.
+    residuals: Vec<f64>,
+}
+
+/// Weekday offsets are medians of detrended values per weekday. For the
+/// residual spread each point is compared with the median of the *other*
+/// points of its weekday: with three to five weeks of data an in-sample
+/// median would sit on top of its own points and make the band too tight.
+fn weekly_decomposition(detrended: Vec<f64>, slots: &[usize], buf: &mut Vec<f64>) -> Decomposition {
     buf.clear();
-    buf.extend_from_slice(&adjusted[n - recent..]);
-    let level = median(&mut buf);
-    let expected = level + offsets[0];
+    buf.extend_from_slice(&detrended);
+    let centre = median(buf);
+    let mut groups: [Vec<f64>; 7] = Default::default();
+    for (r, &s) in detrended.iter().zip(slots) {
+        groups[s].push(r - centre);
+    }
+    let mut offsets = [0.0f64; 7];
+    for (offset, group) in offsets.iter_mut().zip(&groups) {
+        buf.clear();
+        buf.extend_from_slice(group);
+        *offset = median(buf);
+    }
+    let mut residuals: Vec<f64> = Vec::with_capacity(detrended.len());
+    for group in &groups {
+        for (i, &r) in group.iter().enumerate() {
+            buf.clear();
+            buf.extend(
+                group
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != i)
+                    .map(|(_, &v)| v),
+            );
+            residuals.push(r - median(buf));
+        }
+    }
+    let adjusted = detrended
+        .iter()
+        .zip(slots)
+        .map(|(r, &s)| r - offsets[s])
+        .collect();
+    Decomposition {
+        offsets,
+        adjusted,
+        residuals,
+    }
+}
 
-    let qn = qn_scale(&residuals, &mut buf);
+/// Noise scale of `n` observations, corrected for the `dof` left after the
+/// fit. The fallback sums `residuals` in the order its median leaves them,
+/// and that order is part of the recorded results.
+fn noise_sigma(residuals: &mut [f64], n: usize, dof: usize, buf: &mut Vec<f64>) -> f64 {
+    let qn = qn_scale(residuals, buf);
     let mut sigma = if qn > 0.0 {
         qn
     } else {
         // Most residuals are identical (a constant series with rare blips):
         // the mean deviation still sees the blips.
-        let centre = median(&mut residuals);
+        let centre = median(residuals);
         MEAN_ABS_TO_SD * residuals.iter().map(|r| (r - centre).abs()).sum::<f64>() / n as f64
     };
-    // Level and slope are fitted in-sample; the weekday offsets are not.
-    let dof = n.saturating_sub(2).max(1);
     sigma *= (n as f64 / dof as f64).sqrt();
+    sigma
+}
 
-    // Forecast error = new noise + error of the level median + slope error
-    // carried from the level window to now. The leave-one-out residuals
-    // already contain the weekday offset's own error.
+/// Forecast error variance relative to the noise: new noise + error of the
+/// level median + slope error carried from the level window to now. The
+/// leave-one-out residuals already contain the weekday offset's own error.
+fn forecast_variance(obs: &[Obs], recent: usize) -> f64 {
+    let n = obs.len();
     let mean_day = obs.iter().map(|o| o.day).sum::<f64>() / n as f64;
     let sxx: f64 = obs.iter().map(|o| (o.day - mean_day).powi(2)).sum();
     let level_day = obs[n - recent..].iter().map(|o| o.day).sum::<f64>() / recent as f64;
@@ -475,14 +587,7 @@ fn fit_model(obs: &[Obs], slots: Option<&[usize]>, level_window: usize, z_thresh
     if sxx > 0.0 {
         variance += THEIL_SEN_VARIANCE * level_day * level_day / sxx;
     }
-    let nu = (QN_EFFICIENCY * dof as f64).max(1.0);
-    let t_factor = student_t_quantile(z_threshold, nu) / z_threshold;
-
-    Fit {
-        expected,
-        scale: sigma * variance.sqrt() * t_factor,
-        seasonal: slots.is_some(),
-    }
+    variance
 }
 
 /// Rousseeuw–Croux Qn: the first quartile of all pairwise distances, scaled
