@@ -1,8 +1,9 @@
-//! The commands of `soda`, one file each: `scan`, `report`, `server`, `outbox` and
-//! `test-connection`, with what a scan needs around its stages (`session`: runtime and
-//! connections; `checks`: the checks files and `for each`; `outputs`: what a finished scan
-//! writes and sends; `terminal`: colour and the progress line). A command returns its
-//! [`ExitStatus`]; only `main` exits.
+//! The commands of `soda`, one file each: `scan`, `report`, `outbox` and `test-connection`,
+//! with what a scan needs around its stages (`session`: runtime and connections; `checks`: the
+//! checks files and `for each`; `outputs`: what a finished scan writes and sends; `terminal`:
+//! colour and the progress line). `soda server` is a program of its own and lives in
+//! `crate::server`; `completions` and `man` come from the clap definitions in `crate::cli`. A
+//! command returns its [`ExitStatus`]; only `main` exits.
 
 mod checks;
 mod outbox;

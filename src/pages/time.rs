@@ -30,10 +30,14 @@ pub fn format_minute(millis: i64) -> String {
 pub fn short(s: &str) -> std::borrow::Cow<'_, str> {
     let t = s.trim();
     let b = t.as_bytes();
-    if t.len() < 16 || !matches!(b[10], b'T' | b't' | b' ') || parse_millis(t).is_none() {
+    if t.len() < 16
+        || !matches!(b[10], b'T' | b't' | b' ')
+        || b[13] != b':'
+        || parse_millis(t).is_none()
+    {
         return std::borrow::Cow::Borrowed(s);
     }
-    // parse_millis accepted it, so bytes 0..16 are ASCII digits and separators.
+    // The reader accepts only ASCII, with every field at its place: `t` slices safely.
     let offset = t[16..]
         .find(['+', '-'])
         .map(|i| &t[16 + i..])
@@ -48,7 +52,9 @@ pub fn short(s: &str) -> std::borrow::Cow<'_, str> {
 /// or `None` when it has no seconds or does not parse.
 pub fn clock(s: &str) -> Option<&str> {
     let t = s.trim();
-    (t.len() >= 19 && t.as_bytes()[16] == b':' && parse_millis(t).is_some()).then(|| &t[11..19])
+    let b = t.as_bytes();
+    let shaped = t.len() >= 19 && b[13] == b':' && b[16] == b':';
+    (shaped && parse_millis(t).is_some()).then(|| &t[11..19])
 }
 
 #[cfg(test)]
@@ -102,6 +108,15 @@ mod tests {
         assert_eq!(clock("2024-05-01T10:00:07.123+02:00"), Some("10:00:07"));
         assert_eq!(clock("2024-05-01T10:00"), None);
         assert_eq!(clock("10:00:07 and more text"), None);
+        // Text a Soda Cloud client sent: never sliced through a character.
+        for odd in [
+            "2024-05-01T10:\u{3000}00:00Z",
+            "2024-05-01T10:00:\u{3000}7Z",
+        ] {
+            assert_eq!(short(odd), odd);
+            assert_eq!(clock(odd), None);
+        }
+        assert_eq!(short("2024-05-01T10+02:00"), "2024-05-01T10+02:00");
     }
 
     #[test]
