@@ -67,7 +67,8 @@ pub struct ReportArgs {
     pub configuration: Vec<PathBuf>,
 
     /// The results store to read: an SQLite file or a postgres:// URL (overrides the
-    /// configuration).
+    /// configuration). A store that does not exist is an error (exit 3): soda report never
+    /// creates one (soda scan --store does).
     #[arg(long = "store", value_name = "PATH|URL")]
     pub store: Option<String>,
 
@@ -128,6 +129,12 @@ pub struct ServerArgs {
     /// Serves the pages and the read API without credentials (the ingest API still needs a key).
     #[arg(long = "allow-anonymous-read")]
     pub allow_anonymous_read: bool,
+
+    /// Creates the SQLite store file (and its folder) when it does not exist. Without it, a
+    /// store file that does not exist is an error at start (exit 3), so a typo in --store
+    /// does not serve a new, empty store. `soda server keys create` always creates the store.
+    #[arg(long = "create-store")]
+    pub create_store: bool,
 }
 
 /// Where `soda server` keeps everything.

@@ -472,3 +472,46 @@ fn average_of_an_empty_table_is_not_evaluated() {
             "] Apart from the checks that have not been evaluated, no failures, no warnings and no errors.\n",
         );
 }
+
+/// A typo in `soda report --store` is an error naming the path, not a new, empty store and
+/// an empty report: exit 3, and neither the file, its folder nor a report is created.
+#[test]
+fn report_of_a_store_that_does_not_exist_is_an_error() {
+    let t = Test::new();
+    t.soda(["report", "--store", "typo/missing.db", "-o", "report.html"])
+        .expect_code(3)
+        .expect_stdout(
+            "
+            [HH:MM:SS] Soda Core 3.5.6 compatible: soda-rs [VERSION]
+            [HH:MM:SS] No configuration file specified nor found in ~/.soda/configuration.yml
+            [HH:MM:SS] The results store typo/missing.db does not exist; nothing to report (soda scan --store or results_store: creates it)
+            ",
+        );
+    for made in ["typo", "typo/missing.db", "report.html"] {
+        assert!(!t.join(made).exists(), "{made} was created");
+    }
+    t.write("configuration.yml", "results_store:\n  path: missing.db\n");
+    t.soda(["report", "-c", "configuration.yml", "-o", "report.html"])
+        .expect_code(3)
+        .expect_stdout_contains("] The results store missing.db does not exist; nothing to report");
+    assert!(!t.join("missing.db").exists());
+}
+
+/// `soda server --store` of a file that does not exist stops at start, before listening,
+/// with the path and the flag that would create it.
+#[test]
+fn server_on_a_store_that_does_not_exist_is_an_error() {
+    let t = Test::new();
+    t.soda(["server", "--store", "missing.db", "--listen", "127.0.0.1:0"])
+        .expect_code(3)
+        .expect_stdout("")
+        .expect_stderr(
+            "
+            error: the results store missing.db does not exist; pass --create-store to start a new one there
+            ",
+        );
+    assert!(!t.join("missing.db").exists());
+    let help = t.soda(["server", "--help"]);
+    help.expect_code(0);
+    assert!(help.stdout.contains("--create-store"), "{help}");
+}

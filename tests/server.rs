@@ -744,3 +744,43 @@ fn a_script_in_a_check_name_is_text_in_chromium() {
         "live"
     );
 }
+
+// ----- What the server refuses ---------------------------------------------------------------
+
+/// `--create-store` starts a server on a store file that does not exist yet (without it the
+/// server refuses, see tests/cli.rs).
+#[test]
+fn create_store_starts_a_new_store() {
+    let t = setup();
+    assert!(!t.join("fresh/store.sqlite").exists());
+    let server = Server::start_on(&t, "fresh/store.sqlite", false, &["--create-store"]);
+    assert!(t.join("fresh/store.sqlite").exists(), "{}", server.log());
+    assert!(
+        server.log().contains("(store: fresh/store.sqlite)"),
+        "{}",
+        server.log()
+    );
+}
+
+/// A PostgreSQL store whose database does not exist is an error naming the database, never
+/// the password, for `soda server` (at start) and `soda report`.
+#[test]
+fn a_missing_postgresql_database_is_named_without_the_password() {
+    let t = setup();
+    let url = "postgres://postgres:s3cret@127.0.0.1:5432/soda_rs_no_such_database";
+    for args in [
+        vec!["server", "--store", url, "--listen", "127.0.0.1:0"],
+        vec!["report", "--store", url, "-o", "report.html"],
+    ] {
+        let run = t.soda(&args);
+        run.expect_code(3);
+        let said = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            said.contains("postgres://postgres@127.0.0.1:5432/soda_rs_no_such_database")
+                && said.contains("database \"soda_rs_no_such_database\" does not exist"),
+            "{run}"
+        );
+        assert!(!said.contains("s3cret"), "{run}");
+    }
+    assert!(!t.join("report.html").exists());
+}

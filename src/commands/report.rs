@@ -4,6 +4,7 @@ use crate::cli::ReportArgs;
 use crate::diagnostic::{Logs, Sink};
 use crate::exit::ExitStatus;
 use crate::pages;
+use crate::store::{Store, StoreError};
 use crate::template::Vars;
 
 /// Runs `soda report`: the results store as one HTML file.
@@ -22,16 +23,22 @@ pub fn run(args: &ReportArgs, sink: Option<Sink>) -> ExitStatus {
         .map_err(|e| e.to_string())
         .and_then(|rt| {
             rt.block_on(async {
-                let store = crate::store::Store::open(&store_config).await?;
+                // There is nothing to report from a store that does not exist: a typo in
+                // --store is an error, not a new, empty store.
+                let store = Store::open_existing(&store_config).await?;
                 let data = store.read_model().await;
                 store.close().await;
                 data
             })
-            .map_err(|e| {
-                format!(
+            .map_err(|e| match e {
+                StoreError::Missing(path) => format!(
+                    "The results store {} does not exist; nothing to report (soda scan --store or results_store: creates it)",
+                    path.display()
+                ),
+                e => format!(
                     "Could not read the results store {}: {e}",
                     store_config.describe()
-                )
+                ),
             })
         });
     let data = match data {

@@ -39,6 +39,8 @@ pub enum ServerError {
     AttributesUnreadable { path: PathBuf, reason: String },
     /// `--check-attributes` is not a JSON list.
     AttributesNotAList(PathBuf),
+    /// The SQLite store file does not exist and `--create-store` was not given.
+    StoreMissing(PathBuf),
     /// The store could not be opened; `location` never holds a password.
     OpenStore {
         location: String,
@@ -97,6 +99,11 @@ impl fmt::Display for ServerError {
             ServerError::AttributesNotAList(path) => write!(
                 f,
                 "{}: expected a JSON list of {{\"name\", \"type\", \"allowedValues\"}}",
+                path.display()
+            ),
+            ServerError::StoreMissing(path) => write!(
+                f,
+                "the results store {} does not exist; pass --create-store to start a new one there",
                 path.display()
             ),
             ServerError::OpenStore { location, source } => {

@@ -97,6 +97,8 @@ struct Settings {
     store: StoreConfig,
     attributes: Vec<Json>,
     token_ttl: Duration,
+    /// `--create-store`: an SQLite store file that does not exist is created, not refused.
+    create_store: bool,
 }
 
 impl Settings {
@@ -113,12 +115,19 @@ impl Settings {
         if !(args.token_ttl.is_finite() && args.token_ttl > 0.0) {
             return Err(ServerError::TokenTtl);
         }
+        let store = store_config(&args.store)?;
+        if let StoreConfig::Sqlite { path } = &store {
+            if !args.create_store && !path.exists() {
+                return Err(ServerError::StoreMissing(path.clone()));
+            }
+        }
         Ok(Settings {
             addr,
             tls,
-            store: store_config(&args.store)?,
+            store,
             attributes: attributes(args.check_attributes.as_deref())?,
             token_ttl: Duration::from_secs_f64(args.token_ttl.min(1e9)),
+            create_store: args.create_store,
         })
     }
 }
@@ -164,12 +173,18 @@ fn serve(args: &ServerArgs) -> ExitStatus {
 
 async fn start(args: &ServerArgs, settings: Settings) -> Result<(), ServerError> {
     let location = settings.store.describe();
-    let store = Store::open_with(&settings.store, STORE_CONNECTIONS)
-        .await
-        .map_err(|source| ServerError::OpenStore {
+    let opened = if settings.create_store {
+        Store::open_with(&settings.store, STORE_CONNECTIONS).await
+    } else {
+        Store::open_existing_with(&settings.store, STORE_CONNECTIONS).await
+    };
+    let store = opened.map_err(|source| match source {
+        crate::store::StoreError::Missing(path) => ServerError::StoreMissing(path),
+        source => ServerError::OpenStore {
             location: location.clone(),
             source,
-        })?;
+        },
+    })?;
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
         .map_err(|e| ServerError::Bind {

@@ -71,6 +71,9 @@ pub enum StoreError {
     /// Any other failure of the driver (a bad URL, a lost connection, a column that does not
     /// decode), in sqlx's words.
     Driver(String),
+    /// The SQLite file is not there and the caller asked not to create it (a typo in a path
+    /// must not become a new, empty store).
+    Missing(PathBuf),
 }
 
 impl std::fmt::Display for StoreError {
@@ -82,6 +85,7 @@ impl std::fmt::Display for StoreError {
             StoreError::Migrate(e) => write!(f, "could not create or migrate the store: {e}"),
             StoreError::Database(text) | StoreError::Driver(text) => f.write_str(text),
             StoreError::PoolTimedOut => f.write_str("timed out while connecting"),
+            StoreError::Missing(path) => write!(f, "{} does not exist", path.display()),
         }
     }
 }
@@ -108,9 +112,13 @@ fn url_part(text: &str) -> String {
         .collect()
 }
 
-fn connection_url(config: &StoreConfig) -> String {
+/// The driver's URL; an SQLite file is created only when `create` says so.
+fn connection_url(config: &StoreConfig, create: bool) -> String {
     match config {
-        StoreConfig::Sqlite { path } => format!("sqlite://{}?mode=rwc", path.display()),
+        StoreConfig::Sqlite { path } => {
+            let mode = if create { "rwc" } else { "rw" };
+            format!("sqlite://{}?mode={mode}", path.display())
+        }
         StoreConfig::Postgres {
             host,
             port,
@@ -139,10 +147,43 @@ impl Store {
 
     /// Opens the store with a pool of `connections` (`soda server` reads while it writes).
     pub async fn open_with(config: &StoreConfig, connections: u32) -> Result<Store, StoreError> {
+        Store::connect(config, connections, true).await
+    }
+
+    /// Opens a store that already exists, with the two connections a reader needs; see
+    /// [`Store::open_existing_with`].
+    pub async fn open_existing(config: &StoreConfig) -> Result<Store, StoreError> {
+        Store::open_existing_with(config, 2).await
+    }
+
+    /// Opens a store that already exists (`soda report`, `soda server` without
+    /// `--create-store`): an SQLite file that is not there is [`StoreError::Missing`], and
+    /// neither it nor its folder is created. A PostgreSQL database is never created; the
+    /// store's tables in it are, as by [`Store::open_with`].
+    pub async fn open_existing_with(
+        config: &StoreConfig,
+        connections: u32,
+    ) -> Result<Store, StoreError> {
+        if let StoreConfig::Sqlite { path } = config {
+            if !path.exists() {
+                return Err(StoreError::Missing(path.clone()));
+            }
+        }
+        Store::connect(config, connections, false).await
+    }
+
+    async fn connect(
+        config: &StoreConfig,
+        connections: u32,
+        create: bool,
+    ) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = match config {
             StoreConfig::Sqlite { path } => {
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                if let Some(dir) = path
+                    .parent()
+                    .filter(|d| create && !d.as_os_str().is_empty())
+                {
                     std::fs::create_dir_all(dir).map_err(|e| StoreError::CreateDir {
                         dir: dir.to_path_buf(),
                         reason: e.to_string(),
@@ -152,7 +193,7 @@ impl Store {
             }
             StoreConfig::Postgres { .. } => Backend::Postgres,
         };
-        let options = AnyConnectOptions::from_str(&connection_url(config))?;
+        let options = AnyConnectOptions::from_str(&connection_url(config, create))?;
         let schema = match config {
             StoreConfig::Postgres { schema, .. } => schema.clone(),
             StoreConfig::Sqlite { .. } => None,
