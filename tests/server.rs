@@ -747,6 +747,146 @@ fn a_script_in_a_check_name_is_text_in_chromium() {
 
 // ----- What the server refuses ---------------------------------------------------------------
 
+/// The recorded Soda Core 3.5.6 insert documents (`../shared/golden`), as the client sent
+/// them with a token of ours.
+fn golden_inserts() -> Vec<(String, Value)> {
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/golden");
+    let mut inserts = Vec::new();
+    for entry in std::fs::read_dir(&golden).expect("the recorded Soda Core payloads") {
+        let path = entry.expect("a golden file").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let recorded: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("a golden file"))
+                .expect("golden JSON");
+        if recorded["json"]["type"] == "sodaCoreInsertScanResults" {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            inserts.push((name, recorded["json"].clone()));
+        }
+    }
+    assert!(!inserts.is_empty(), "no insert documents in {golden:?}");
+    inserts
+}
+
+fn insert(t: &Test, server: &Server, token: &str, mut document: Value) -> Answer {
+    document["token"] = json!(token);
+    post_json(t, server, "/api/command", &document)
+}
+
+/// Everything real Soda Core 3.5.6 sent is stored (200), each as one scan.
+#[test]
+fn soda_core_golden_inserts_are_stored() {
+    let t = setup();
+    let key = create_key(&t, "soda-core");
+    let server = Server::start(&t, false, &[]);
+    let tok = token(&login(&t, &server, (&key.0, &key.1)));
+    let inserts = golden_inserts();
+    for (n, (name, document)) in inserts.iter().enumerate() {
+        let mut document = document.clone();
+        // Each its own scan key: the recordings share one data timestamp.
+        document["definitionName"] = json!(name);
+        let answer = insert(&t, &server, &tok, document);
+        assert_eq!(answer.status, 200, "{name}: {}", answer.text);
+        let scans = read(&t, &server, &tok, "/api/v1/scans");
+        assert_eq!(
+            scans.body["scans"].as_array().map(Vec::len),
+            Some(n + 1),
+            "{name}: {}",
+            scans.text
+        );
+    }
+}
+
+/// A document the store could not key or order gets a 400 naming the field, and nothing is
+/// stored; a time with an offset is stored in UTC, so history stays in time order.
+#[test]
+fn an_insert_the_store_cannot_use_is_refused_naming_the_field() {
+    let t = setup();
+    let key = create_key(&t, "careless");
+    let server = Server::start(&t, false, &[]);
+    let tok = token(&login(&t, &server, (&key.0, &key.1)));
+    let (_, golden) = golden_inserts().remove(0);
+    let with = |field: &str, value: Value| {
+        let mut d = golden.clone();
+        d[field] = value;
+        d
+    };
+    let mut no_source = golden.clone();
+    no_source
+        .as_object_mut()
+        .unwrap()
+        .remove("defaultDataSource");
+    let mut no_check_identity = golden.clone();
+    no_check_identity["checks"][1]
+        .as_object_mut()
+        .expect("a check")
+        .remove("identity");
+    for (document, message) in [
+        (
+            with("dataTimestamp", json!("not-a-date")),
+            "dataTimestamp is not an ISO 8601 time: not-a-date",
+        ),
+        (
+            with("scanEndTimestamp", json!("2024-13-01T00:00:00+00:00")),
+            "scanEndTimestamp is not an ISO 8601 time: 2024-13-01T00:00:00+00:00",
+        ),
+        (no_source, "defaultDataSource is missing"),
+        (
+            with("defaultDataSource", json!("")),
+            "defaultDataSource must not be empty",
+        ),
+        (
+            with("definitionName", Value::Null),
+            "definitionName is missing",
+        ),
+        (no_check_identity, "checks[1].identity is missing"),
+    ] {
+        let answer = insert(&t, &server, &tok, document);
+        assert_eq!(answer.status, 400, "{message}: {}", answer.text);
+        assert_eq!(answer.body, json!({ "error": message }));
+    }
+    let scans = read(&t, &server, &tok, "/api/v1/scans");
+    assert_eq!(scans.status, 200, "{}", scans.text);
+    assert_eq!(
+        scans.body["scans"],
+        json!([]),
+        "nothing stored: {}",
+        scans.text
+    );
+    assert_eq!(
+        server
+            .log()
+            .matches("sodaCoreInsertScanResults 400")
+            .count(),
+        6,
+        "{}",
+        server.log()
+    );
+
+    // Two days sent with different offsets: stored in UTC, listed in time order.
+    for stamp in ["2024-06-02T01:00:00+02:00", "2024-06-01T20:00:00-05:00"] {
+        let answer = insert(&t, &server, &tok, with("dataTimestamp", json!(stamp)));
+        assert_eq!(answer.status, 200, "{stamp}: {}", answer.text);
+    }
+    let scans = read(&t, &server, &tok, "/api/v1/scans");
+    let stamps: Vec<&Value> = scans.body["scans"]
+        .as_array()
+        .expect("scans")
+        .iter()
+        .map(|s| &s["data_timestamp"])
+        .collect();
+    assert_eq!(
+        stamps,
+        [
+            &json!("2024-06-02T01:00:00+00:00"),
+            &json!("2024-06-01T23:00:00+00:00")
+        ],
+        "newest first, in UTC: {}",
+        scans.text
+    );
+}
+
 /// `--create-store` starts a server on a store file that does not exist yet (without it the
 /// server refuses, see tests/cli.rs).
 #[test]

@@ -200,7 +200,12 @@ async fn login(state: &Shared, map: Object) -> Response {
 }
 
 /// Records the document; 200 (with the scan's id as trace id) only after the store committed.
-async fn insert(state: &Shared, map: Object) -> Response {
+/// A document the store could not key, order or find again is refused with a 400 naming the
+/// field, before anything is stored.
+async fn insert(state: &Shared, mut map: Object) -> Response {
+    if let Err(e) = check_document(&mut map) {
+        return error(StatusCode::BAD_REQUEST, &e.to_string());
+    }
     let document = match serde_json::from_value::<InsertScanResults>(Json::Object(map)) {
         Ok(d) => d.results,
         Err(e) => {
@@ -221,6 +226,57 @@ async fn insert(state: &Shared, map: Object) -> Response {
         }
         Err(e) => store_failed(&e),
     }
+}
+
+/// The fields of an insert document the store keys a scan by (definition, data source, data
+/// time), orders its history by (the times) and finds its rows by (check and metric
+/// identities), checked on the JSON before it is decoded so that the answer names the field.
+/// The three times are rewritten in the store's one form (UTC, `+00:00`, whole seconds):
+/// the store orders and bounds history by their text, which is time order only in that form.
+fn check_document(map: &mut Object) -> Result<(), BadRequest> {
+    text_field(map, "definitionName", "definitionName")?;
+    named_field(map, "defaultDataSource", "defaultDataSource")?;
+    for field in ["dataTimestamp", "scanStartTimestamp", "scanEndTimestamp"] {
+        let text = text_field(map, field, field)?;
+        let utc =
+            crate::results::time::parse_utc(text).ok_or_else(|| BadRequest::FieldNotIsoTime {
+                field: field.to_string(),
+                text: text.chars().take(100).collect(),
+            })?;
+        map.insert(
+            field.to_string(),
+            Json::String(crate::results::time::soda(utc)),
+        );
+    }
+    // A list that is not one, or an item that is not an object, is left to the decoder.
+    for list in ["checks", "metrics"] {
+        if let Some(Json::Array(items)) = map.get(list) {
+            for (i, item) in items.iter().enumerate() {
+                if let Json::Object(item) = item {
+                    named_field(item, "identity", &format!("{list}[{i}].identity"))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `map[key]` as text; `field` is how the answer names it.
+fn text_field<'a>(map: &'a Object, key: &str, field: &str) -> Result<&'a str, BadRequest> {
+    match map.get(key) {
+        None | Some(Json::Null) => Err(BadRequest::MissingField(field.to_string())),
+        Some(Json::String(text)) => Ok(text),
+        Some(_) => Err(BadRequest::NotText(field.to_string())),
+    }
+}
+
+/// `map[key]` as text that is not empty (nor only spaces).
+fn named_field<'a>(map: &'a Object, key: &str, field: &str) -> Result<&'a str, BadRequest> {
+    let text = text_field(map, key, field)?;
+    if text.trim().is_empty() {
+        return Err(BadRequest::EmptyField(field.to_string()));
+    }
+    Ok(text)
 }
 
 /// `sodaCoreHistoricMeasurements` / `sodaCoreHistoricCheckResults`: `{"results": [...]}`,
@@ -356,6 +412,74 @@ mod tests {
         assert_eq!(
             history_filter(&wide, "check.identity").unwrap().limit,
             MAX_HISTORY
+        );
+    }
+
+    fn document() -> Object {
+        json!({
+            "definitionName": "Soda Core CLI", "defaultDataSource": "dwh",
+            "dataTimestamp": "2024-05-01T12:00:00+02:00",
+            "scanStartTimestamp": "2024-05-01T10:00:00+00:00",
+            "scanEndTimestamp": "2024-05-01 10:00:01",
+            "checks": [{"identity": "c1"}], "metrics": [{"identity": "m1"}]})
+        .as_object()
+        .cloned()
+        .expect("a JSON object")
+    }
+
+    /// Each field the store needs gets its own answer, naming it; the times are rewritten in
+    /// the store's form.
+    #[test]
+    fn insert_documents_are_checked_field_by_field() {
+        let mut ok = document();
+        assert_eq!(check_document(&mut ok), Ok(()));
+        assert_eq!(ok["dataTimestamp"], "2024-05-01T10:00:00+00:00");
+        assert_eq!(ok["scanEndTimestamp"], "2024-05-01T10:00:01+00:00");
+        let refused = |key: &str, value: Json| {
+            let mut map = document();
+            match key.split_once('.') {
+                Some((list, field)) => {
+                    map[list][0][field] = value;
+                }
+                None => {
+                    map.insert(key.to_string(), value);
+                }
+            }
+            check_document(&mut map).unwrap_err().to_string()
+        };
+        assert_eq!(
+            refused("dataTimestamp", json!("not-a-date")),
+            "dataTimestamp is not an ISO 8601 time: not-a-date"
+        );
+        assert_eq!(
+            refused("scanStartTimestamp", json!(17)),
+            "scanStartTimestamp must be a string"
+        );
+        assert_eq!(
+            refused("defaultDataSource", json!(" ")),
+            "defaultDataSource must not be empty"
+        );
+        assert_eq!(
+            refused("defaultDataSource", Json::Null),
+            "defaultDataSource is missing"
+        );
+        assert_eq!(
+            refused("definitionName", Json::Null),
+            "definitionName is missing"
+        );
+        assert_eq!(
+            refused("checks.identity", json!("")),
+            "checks[0].identity must not be empty"
+        );
+        assert_eq!(
+            refused("metrics.identity", Json::Null),
+            "metrics[0].identity is missing"
+        );
+        let mut no_source = document();
+        no_source.remove("defaultDataSource");
+        assert_eq!(
+            check_document(&mut no_source),
+            Err(BadRequest::MissingField("defaultDataSource".into()))
         );
     }
 }

@@ -139,6 +139,17 @@ pub enum BadRequest {
     BoundNotTime,
     /// A time operand whose text is not ISO 8601.
     NotIsoTime(String),
+    /// A field of an insert document the store needs is absent or null (`checks[2].identity`).
+    MissingField(String),
+    /// A field of an insert document that must be text is not.
+    NotText(String),
+    /// A field of an insert document that names something is empty.
+    EmptyField(String),
+    /// A time field of an insert document is not ISO 8601 (`text` is clipped).
+    FieldNotIsoTime {
+        field: String,
+        text: String,
+    },
 }
 
 impl fmt::Display for BadRequest {
@@ -150,6 +161,12 @@ impl fmt::Display for BadRequest {
             BadRequest::MissingIdentity(column) => write!(f, "the filter must name {column}"),
             BadRequest::BoundNotTime => f.write_str("a data-time bound must be a time"),
             BadRequest::NotIsoTime(text) => write!(f, "not an ISO 8601 time: {text}"),
+            BadRequest::MissingField(field) => write!(f, "{field} is missing"),
+            BadRequest::NotText(field) => write!(f, "{field} must be a string"),
+            BadRequest::EmptyField(field) => write!(f, "{field} must not be empty"),
+            BadRequest::FieldNotIsoTime { field, text } => {
+                write!(f, "{field} is not an ISO 8601 time: {text}")
+            }
         }
     }
 }
