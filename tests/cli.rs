@@ -515,3 +515,27 @@ fn server_on_a_store_that_does_not_exist_is_an_error() {
     help.expect_code(0);
     assert!(help.stdout.contains("--create-store"), "{help}");
 }
+
+/// Listing or revoking keys reads the store it is given: a mistyped path is an error, not an
+/// empty list from a store made on the spot. Only `keys create` starts a store.
+#[test]
+fn server_keys_of_a_store_that_does_not_exist_are_an_error() {
+    let t = Test::new();
+    for args in [
+        &["server", "keys", "list", "--store", "missing.db"][..],
+        &["server", "keys", "revoke", "k1", "--store", "missing.db"][..],
+    ] {
+        t.soda(args.iter().copied())
+            .expect_code(3)
+            .expect_stdout("")
+            .expect_stderr(
+                "
+                error: could not open the results store missing.db: missing.db does not exist
+                ",
+            );
+    }
+    assert!(!t.join("missing.db").exists());
+    t.soda(["server", "keys", "create", "ci", "--store", "missing.db"])
+        .expect_code(0);
+    assert!(t.join("missing.db").exists());
+}

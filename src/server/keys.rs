@@ -18,7 +18,10 @@ pub fn run(command: &KeysCommand, mut out: Sink) -> ExitStatus {
     };
     let result = super::runtime().and_then(|rt| {
         rt.block_on(async {
-            let store = open(store_args).await?;
+            // Only `keys create` starts a store: a typo in the path of `list` or `revoke` must
+            // not answer from a new, empty one.
+            let creates = matches!(command, KeysCommand::Create { .. });
+            let store = open(store_args, creates).await?;
             let result = execute(command, &store, &mut out).await;
             store.close().await;
             result
@@ -33,14 +36,17 @@ pub fn run(command: &KeysCommand, mut out: Sink) -> ExitStatus {
     }
 }
 
-async fn open(args: &ServerStoreArgs) -> Result<Store, ServerError> {
+async fn open(args: &ServerStoreArgs, create: bool) -> Result<Store, ServerError> {
     let config = super::store_config(args)?;
-    Store::open(&config)
-        .await
-        .map_err(|source| ServerError::OpenStore {
-            location: config.describe(),
-            source,
-        })
+    let opened = if create {
+        Store::open(&config).await
+    } else {
+        Store::open_existing(&config).await
+    };
+    opened.map_err(|source| ServerError::OpenStore {
+        location: config.describe(),
+        source,
+    })
 }
 
 async fn execute(command: &KeysCommand, store: &Store, out: &mut Sink) -> Result<(), ServerError> {
