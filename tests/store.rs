@@ -636,3 +636,82 @@ fn the_report_of_a_store_shows_its_failed_rows_in_chromium() {
     );
     assert!(dom.contains("low ids"));
 }
+
+/// Scans `checks.yml` for data time `day` under scan definition `definition` (none: the
+/// default), recording into `store.sqlite`.
+fn scan_day_as(t: &Test, day: u32, definition: Option<&str>) -> Run {
+    let ts = format!("2024-05-{day:02}T06:00:00+00:00");
+    let mut args = vec![
+        "scan",
+        "-d",
+        "lite",
+        "-c",
+        "configuration.yml",
+        "-t",
+        &ts,
+        "--store",
+        "store.sqlite",
+        "-srf",
+        "results.json",
+    ];
+    if let Some(d) = definition {
+        args.extend(["-s", d]);
+    }
+    args.push("checks.yml");
+    t.soda(args)
+}
+
+#[test]
+fn history_under_another_scan_definition_is_pointed_at() {
+    let t = with_events(10);
+    t.write(
+        "checks.yml",
+        "
+        checks for events:
+          - change for row_count < 5
+          - anomaly detection for row_count
+          - schema:
+              warn:
+                when schema changes: any
+        ",
+    );
+    scan_day_as(&t, 1, Some("daily")).expect_code(0);
+    scan_day_as(&t, 2, Some("daily")).expect_code(0);
+    // Without -s the metric identities name the default scan definition: no history there.
+    let run = scan_day_as(&t, 3, None);
+    run.expect_code(0);
+    let hint = "0 recorded so far under scan definition \"Soda Core CLI\"; \
+                the store has 2 under \"daily\" — pass -s daily to use them";
+    for said in [
+        format!("Skipping metric check eval because there is not enough historic data yet: {hint}"),
+        format!("Anomaly detection needs at least 5 earlier measurements of the metric; {hint}"),
+        format!("Skipping schema checks since there is no historic schema metrics: {hint}"),
+    ] {
+        assert!(run.stdout.contains(&said), "missing {said:?} in\n{run}");
+    }
+    // The not-evaluated reason of the results says it too.
+    let anomaly = check(&t, "anomaly detection for row_count");
+    assert_eq!(anomaly["outcomeReasons"][0]["code"], "notEnoughHistory");
+    assert!(
+        anomaly["outcomeReasons"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.ends_with(hint)),
+        "{anomaly:#}"
+    );
+    // Under its own definition, the history is read and nothing points elsewhere.
+    let run = scan_day_as(&t, 4, Some("daily"));
+    assert!(!run.stdout.contains("pass -s"), "{run}");
+    assert_eq!(check(&t, "change for row_count < 5")["outcome"], "pass");
+    // A definition of several words is quoted for the shell.
+    let run = scan_day_as(&t, 5, Some("nightly run"));
+    assert!(
+        run.stdout.contains(
+            "0 recorded so far under scan definition \"nightly run\"; the store has 3 under \"daily\" — pass -s daily to use them"
+        ),
+        "{run}"
+    );
+    // Once the default definition has history of its own, it reads that and points nowhere.
+    let run = scan_day_as(&t, 6, None);
+    assert!(run.stdout.contains("1 recorded so far"), "{run}");
+    assert!(!run.stdout.contains("pass -s"), "{run}");
+}
