@@ -715,3 +715,49 @@ fn history_under_another_scan_definition_is_pointed_at() {
     assert!(run.stdout.contains("1 recorded so far"), "{run}");
     assert!(!run.stdout.contains("pass -s"), "{run}");
 }
+
+/// The failed rows a scan keeps hold their types: a NULL is stored as `null` and the report
+/// shows it as a styled NULL, apart from text; a store written when every cell was text still
+/// renders, its cells as the text they are.
+#[test]
+fn failed_rows_keep_their_types_from_scan_to_report() {
+    let t = with_events(3);
+    create_sqlite(
+        &t.join("data.sqlite"),
+        "INSERT INTO events (id, country) VALUES (7, NULL);",
+    );
+    t.write(
+        "checks.yml",
+        "
+        checks for events:
+          - failed rows:
+              name: no country
+              fail condition: country IS NULL OR id = 0
+        ",
+    );
+    scan_day(&t, 1, "store.sqlite").expect_code(2);
+    let store = t.join("store.sqlite");
+    let kept: Value =
+        serde_json::from_str(&sqlite_rows(&store, "SELECT samples FROM soda_check_results")[0])
+            .expect("the samples the store kept");
+    assert_eq!(kept["rows"], json!([[0, "BE"], [7, null]]), "{kept}");
+    let report = |t: &Test| {
+        t.soda(["report", "--store", "store.sqlite", "-o", "report.html"])
+            .expect_code(0);
+        std::fs::read_to_string(t.join("report.html")).expect("report.html")
+    };
+    let html = report(&t);
+    assert!(
+        html.contains("<td>7</td><td><span class=\"null\">NULL</span></td>"),
+        "the NULL cell"
+    );
+    assert!(html.contains("<td>0</td><td>BE</td>"));
+    // As the previous version stored the same rows: every cell text, a NULL as "None".
+    create_sqlite(
+        &store,
+        r#"UPDATE soda_check_results SET samples = json_set(samples, '$.rows', json('[["0","BE"],["7","None"]]'))"#,
+    );
+    let html = report(&t);
+    assert!(html.contains("<td>7</td><td>None</td>"), "old text cells");
+    assert!(!html.contains("class=\"null\""));
+}
