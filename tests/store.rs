@@ -638,8 +638,8 @@ fn the_report_of_a_store_shows_its_failed_rows_in_chromium() {
 }
 
 /// Scans `checks.yml` for data time `day` under scan definition `definition` (none: the
-/// default), recording into `store.sqlite`.
-fn scan_day_as(t: &Test, day: u32, definition: Option<&str>) -> Run {
+/// default), recording into `store`.
+fn scan_day_as(t: &Test, day: u32, definition: Option<&str>, store: &str) -> Run {
     let ts = format!("2024-05-{day:02}T06:00:00+00:00");
     let mut args = vec![
         "scan",
@@ -650,7 +650,7 @@ fn scan_day_as(t: &Test, day: u32, definition: Option<&str>) -> Run {
         "-t",
         &ts,
         "--store",
-        "store.sqlite",
+        store,
         "-srf",
         "results.json",
     ];
@@ -663,6 +663,17 @@ fn scan_day_as(t: &Test, day: u32, definition: Option<&str>) -> Run {
 
 #[test]
 fn history_under_another_scan_definition_is_pointed_at() {
+    history_elsewhere_is_pointed_at("store.sqlite");
+}
+
+#[test]
+fn history_under_another_scan_definition_is_pointed_at_in_postgres() {
+    history_elsewhere_is_pointed_at(&postgres_database("soda_rs_store_elsewhere"));
+}
+
+/// Two scans under `-s daily`, then scans under other definitions: each history-based check
+/// that finds nothing under its own definition names the one that has its history.
+fn history_elsewhere_is_pointed_at(store: &str) {
     let t = with_events(10);
     t.write(
         "checks.yml",
@@ -675,10 +686,10 @@ fn history_under_another_scan_definition_is_pointed_at() {
                 when schema changes: any
         ",
     );
-    scan_day_as(&t, 1, Some("daily")).expect_code(0);
-    scan_day_as(&t, 2, Some("daily")).expect_code(0);
+    scan_day_as(&t, 1, Some("daily"), store).expect_code(0);
+    scan_day_as(&t, 2, Some("daily"), store).expect_code(0);
     // Without -s the metric identities name the default scan definition: no history there.
-    let run = scan_day_as(&t, 3, None);
+    let run = scan_day_as(&t, 3, None, store);
     run.expect_code(0);
     let hint = "0 recorded so far under scan definition \"Soda Core CLI\"; \
                 the store has 2 under \"daily\" — pass -s daily to use them";
@@ -699,11 +710,11 @@ fn history_under_another_scan_definition_is_pointed_at() {
         "{anomaly:#}"
     );
     // Under its own definition, the history is read and nothing points elsewhere.
-    let run = scan_day_as(&t, 4, Some("daily"));
+    let run = scan_day_as(&t, 4, Some("daily"), store);
     assert!(!run.stdout.contains("pass -s"), "{run}");
     assert_eq!(check(&t, "change for row_count < 5")["outcome"], "pass");
-    // A definition of several words is quoted for the shell.
-    let run = scan_day_as(&t, 5, Some("nightly run"));
+    // Any other definition without history of its own is pointed at the same place.
+    let run = scan_day_as(&t, 5, Some("nightly run"), store);
     assert!(
         run.stdout.contains(
             "0 recorded so far under scan definition \"nightly run\"; the store has 3 under \"daily\" — pass -s daily to use them"
@@ -711,7 +722,7 @@ fn history_under_another_scan_definition_is_pointed_at() {
         "{run}"
     );
     // Once the default definition has history of its own, it reads that and points nowhere.
-    let run = scan_day_as(&t, 6, None);
+    let run = scan_day_as(&t, 6, None, store);
     assert!(run.stdout.contains("1 recorded so far"), "{run}");
     assert!(!run.stdout.contains("pass -s"), "{run}");
 }
