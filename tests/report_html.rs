@@ -14,8 +14,8 @@
 use chrono::{Duration, NaiveDate};
 use soda::pages::render;
 use soda::results::stored::{
-    CheckHistory, CheckInfo, CheckPoint, FailedRows, LogLine, ReportData, SampleRows, ScanSummary,
-    Zone,
+    Cell, CheckHistory, CheckInfo, CheckPoint, FailedRows, LogLine, ReportData, SampleRows,
+    ScanSummary, Zone,
 };
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -312,10 +312,10 @@ fn store(n_checks: usize, days: usize, hostile: bool) -> ReportData {
                 rows: (0..7)
                     .map(|r| {
                         vec![
-                            format!("{}", 100_231 + r * 17),
-                            "NULL".into(),
-                            format!("{:.2}", 20.0 + 13.5 * r as f64),
-                            stamp(days - 1, 3, r as u32 * 7, 0),
+                            (100_231 + r * 17).into(),
+                            Cell::Null,
+                            (20.0 + 13.5 * r as f64).into(),
+                            stamp(days - 1, 3, r as u32 * 7, 0).into(),
                         ]
                     })
                     .collect(),
@@ -681,4 +681,48 @@ fn render_time() {
         // For opening the big report in a browser.
         std::fs::write(out, render(&data)).expect("write the report");
     }
+}
+
+/// Failed rows keep their types on the page: a NULL is a styled `NULL`, apart from the text
+/// "None" or "NULL" (and from a store written before cells kept their types, whose cells are
+/// all text); numbers and booleans show as their text.
+#[test]
+fn a_null_cell_is_not_the_text_none() {
+    let mut data = store(1, 2, false);
+    data.checks[0].samples = Some(SampleRows {
+        data_timestamp: stamp(1, 6, 0, 0),
+        sample: FailedRows {
+            columns: ["id", "note", "flag", "amount"].map(Into::into).to_vec(),
+            rows: vec![
+                vec![3.into(), Cell::Null, false.into(), 2.5.into()],
+                vec![4.into(), "None".into(), true.into(), Cell::Null],
+                vec![5.into(), "NULL".into(), HOSTILE.into()],
+            ],
+            total: 3,
+        },
+    });
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let url = write_report(dir.path(), &data);
+    let dom = dump_dom(&url);
+    let rows: Vec<&str> = dom
+        .split("<tr class=\"failed-row\">")
+        .skip(1)
+        .map(|r| &r[..r.find("</tr>").unwrap_or(r.len())])
+        .collect();
+    let null = "<td><span class=\"null\">NULL</span></td>";
+    assert_eq!(
+        rows,
+        [
+            format!("<td>3</td>{null}<td>False</td><td>2.5</td>"),
+            format!("<td>4</td><td>None</td><td>True</td>{null}"),
+            "<td>5</td><td>NULL</td><td>&lt;script&gt;alert(1)&lt;/script&gt;</td><td></td>"
+                .to_string(),
+        ],
+        "{dom}"
+    );
+    // Old stores: every cell was text, and reads back as text.
+    let old: FailedRows =
+        serde_json::from_str(r#"{"columns": ["a"], "rows": [["None", "3"]], "total": 1}"#)
+            .expect("a sample stored as text");
+    assert_eq!(old.rows, [[Cell::from("None"), Cell::from("3")]]);
 }

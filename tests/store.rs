@@ -636,3 +636,139 @@ fn the_report_of_a_store_shows_its_failed_rows_in_chromium() {
     );
     assert!(dom.contains("low ids"));
 }
+
+/// Scans `checks.yml` for data time `day` under scan definition `definition` (none: the
+/// default), recording into `store`.
+fn scan_day_as(t: &Test, day: u32, definition: Option<&str>, store: &str) -> Run {
+    let ts = format!("2024-05-{day:02}T06:00:00+00:00");
+    let mut args = vec![
+        "scan",
+        "-d",
+        "lite",
+        "-c",
+        "configuration.yml",
+        "-t",
+        &ts,
+        "--store",
+        store,
+        "-srf",
+        "results.json",
+    ];
+    if let Some(d) = definition {
+        args.extend(["-s", d]);
+    }
+    args.push("checks.yml");
+    t.soda(args)
+}
+
+#[test]
+fn history_under_another_scan_definition_is_pointed_at() {
+    history_elsewhere_is_pointed_at("store.sqlite");
+}
+
+#[test]
+fn history_under_another_scan_definition_is_pointed_at_in_postgres() {
+    history_elsewhere_is_pointed_at(&postgres_database("soda_rs_store_elsewhere"));
+}
+
+/// Two scans under `-s daily`, then scans under other definitions: each history-based check
+/// that finds nothing under its own definition names the one that has its history.
+fn history_elsewhere_is_pointed_at(store: &str) {
+    let t = with_events(10);
+    t.write(
+        "checks.yml",
+        "
+        checks for events:
+          - change for row_count < 5
+          - anomaly detection for row_count
+          - schema:
+              warn:
+                when schema changes: any
+        ",
+    );
+    scan_day_as(&t, 1, Some("daily"), store).expect_code(0);
+    scan_day_as(&t, 2, Some("daily"), store).expect_code(0);
+    // Without -s the metric identities name the default scan definition: no history there.
+    let run = scan_day_as(&t, 3, None, store);
+    run.expect_code(0);
+    let hint = "0 recorded so far under scan definition \"Soda Core CLI\"; \
+                the store has 2 under \"daily\" — pass -s daily to use them";
+    for said in [
+        format!("Skipping metric check eval because there is not enough historic data yet: {hint}"),
+        format!("Anomaly detection needs at least 5 earlier measurements of the metric; {hint}"),
+        format!("Skipping schema checks since there is no historic schema metrics: {hint}"),
+    ] {
+        assert!(run.stdout.contains(&said), "missing {said:?} in\n{run}");
+    }
+    // The not-evaluated reason of the results says it too.
+    let anomaly = check(&t, "anomaly detection for row_count");
+    assert_eq!(anomaly["outcomeReasons"][0]["code"], "notEnoughHistory");
+    assert!(
+        anomaly["outcomeReasons"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.ends_with(hint)),
+        "{anomaly:#}"
+    );
+    // Under its own definition, the history is read and nothing points elsewhere.
+    let run = scan_day_as(&t, 4, Some("daily"), store);
+    assert!(!run.stdout.contains("pass -s"), "{run}");
+    assert_eq!(check(&t, "change for row_count < 5")["outcome"], "pass");
+    // Any other definition without history of its own is pointed at the same place.
+    let run = scan_day_as(&t, 5, Some("nightly run"), store);
+    assert!(
+        run.stdout.contains(
+            "0 recorded so far under scan definition \"nightly run\"; the store has 3 under \"daily\" — pass -s daily to use them"
+        ),
+        "{run}"
+    );
+    // Once the default definition has history of its own, it reads that and points nowhere.
+    let run = scan_day_as(&t, 6, None, store);
+    assert!(run.stdout.contains("1 recorded so far"), "{run}");
+    assert!(!run.stdout.contains("pass -s"), "{run}");
+}
+
+/// The failed rows a scan keeps hold their types: a NULL is stored as `null` and the report
+/// shows it as a styled NULL, apart from text; a store written when every cell was text still
+/// renders, its cells as the text they are.
+#[test]
+fn failed_rows_keep_their_types_from_scan_to_report() {
+    let t = with_events(3);
+    create_sqlite(
+        &t.join("data.sqlite"),
+        "INSERT INTO events (id, country) VALUES (7, NULL);",
+    );
+    t.write(
+        "checks.yml",
+        "
+        checks for events:
+          - failed rows:
+              name: no country
+              fail condition: country IS NULL OR id = 0
+        ",
+    );
+    scan_day(&t, 1, "store.sqlite").expect_code(2);
+    let store = t.join("store.sqlite");
+    let kept: Value =
+        serde_json::from_str(&sqlite_rows(&store, "SELECT samples FROM soda_check_results")[0])
+            .expect("the samples the store kept");
+    assert_eq!(kept["rows"], json!([[0, "BE"], [7, null]]), "{kept}");
+    let report = |t: &Test| {
+        t.soda(["report", "--store", "store.sqlite", "-o", "report.html"])
+            .expect_code(0);
+        std::fs::read_to_string(t.join("report.html")).expect("report.html")
+    };
+    let html = report(&t);
+    assert!(
+        html.contains("<td>7</td><td><span class=\"null\">NULL</span></td>"),
+        "the NULL cell"
+    );
+    assert!(html.contains("<td>0</td><td>BE</td>"));
+    // As the previous version stored the same rows: every cell text, a NULL as "None".
+    create_sqlite(
+        &store,
+        r#"UPDATE soda_check_results SET samples = json_set(samples, '$.rows', json('[["0","BE"],["7","None"]]'))"#,
+    );
+    let html = report(&t);
+    assert!(html.contains("<td>7</td><td>None</td>"), "old text cells");
+    assert!(!html.contains("class=\"null\""));
+}

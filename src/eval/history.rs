@@ -73,7 +73,9 @@ pub fn evaluate_change(
     let Some(historic) = historic_value(&c.history, &values) else {
         messages.push(Message {
             level: Level::Info,
-            problem: Problem::NoHistoricValue,
+            problem: Problem::NoHistoricValue {
+                elsewhere: history.and_then(History::elsewhere).cloned(),
+            },
             location: None,
         });
         return;
@@ -118,6 +120,7 @@ fn measurements<'h>(
             from_cloud: true,
         },
         Some(History::Measurements(m)) => return Some(m),
+        Some(History::Elsewhere(_)) => return Some(&[]),
     };
     messages.push(Message {
         level: Level::Error,

@@ -298,7 +298,14 @@ fn schema_outcome(
             .history
             .is_some_and(history::History::has_measurements)
     {
-        history::not_enough_history(result, messages, check, Problem::NoHistoricSchema);
+        history::not_enough_history(
+            result,
+            messages,
+            check,
+            Problem::NoHistoricSchema {
+                elsewhere: input.history.and_then(history::History::elsewhere).cloned(),
+            },
+        );
     }
 }
 
@@ -316,7 +323,14 @@ fn group_evolution_outcome(
     if compares && history::has_no_source(input.history) {
         history::no_history_source(result, messages, check, "groups change");
     } else if !evaluated {
-        history::not_enough_history(result, messages, check, Problem::NoHistoricSchema);
+        history::not_enough_history(
+            result,
+            messages,
+            check,
+            Problem::NoHistoricSchema {
+                elsewhere: input.history.and_then(history::History::elsewhere).cloned(),
+            },
+        );
     }
 }
 

@@ -4,13 +4,15 @@
 //! lets the scan, the store and tests tell "no history yet" from "a threshold is not a number"
 //! without reading text.
 
+use crate::measure::history::Elsewhere;
 use crate::measure::Value;
 
 /// What went wrong while evaluating one check.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Problem {
-    /// A change-over-time check found no earlier value to compare with (an info, not an error).
-    NoHistoricValue,
+    /// A change-over-time check found no earlier value to compare with (an info, not an error);
+    /// `elsewhere`: the store has the metric's history under another scan definition.
+    NoHistoricValue { elsewhere: Option<Elsewhere> },
     /// A history-based check runs where no history can be read (no Soda Cloud, no store).
     NoHistorySource { anomaly: bool },
     /// A schema or group evolution check compares (`when <condition>`) without history.
@@ -22,9 +24,13 @@ pub enum Problem {
         from_cloud: bool,
     },
     /// A schema or group change check has no earlier schema or groups to compare with.
-    NoHistoricSchema,
+    NoHistoricSchema { elsewhere: Option<Elsewhere> },
     /// An anomaly check has fewer earlier measurements than the model needs.
-    AnomalyNeedsHistory { have: usize, need: usize },
+    AnomalyNeedsHistory {
+        have: usize,
+        need: usize,
+        elsewhere: Option<Elsewhere>,
+    },
     /// The metrics a check reads were not measured (their query failed).
     MetricsNotComputed { metrics: Vec<String>, check: String },
     /// The metric is not a number (text from a user-defined query, say).

@@ -96,6 +96,20 @@ pub enum History {
     Failed(String),
     /// Measurements, newest first.
     Measurements(Vec<HistoricMeasurement>),
+    /// No measurement under this scan's definition, while the store holds some of the same
+    /// metric under another one (the scan was likely run without its usual `-s`).
+    Elsewhere(Elsewhere),
+}
+
+/// Where the history of a metric is, when it is not under the scan's own scan definition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Elsewhere {
+    /// The scan definition of this scan (`-s`), under which nothing was recorded.
+    pub here: String,
+    /// The scan definition with the most measurements of the same metric.
+    pub definition: String,
+    /// How many measurements it has.
+    pub count: usize,
 }
 
 impl History {
@@ -103,6 +117,14 @@ impl History {
     pub fn latest(&self) -> Option<&HistoricMeasurement> {
         match self {
             History::Measurements(m) => m.first(),
+            _ => None,
+        }
+    }
+
+    /// The other scan definition that has this metric's history, when this one has none.
+    pub fn elsewhere(&self) -> Option<&Elsewhere> {
+        match self {
+            History::Elsewhere(e) => Some(e),
             _ => None,
         }
     }

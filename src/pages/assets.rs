@@ -154,6 +154,7 @@ svg.chart{display:block;width:100%;height:auto;max-height:340px}
 .chart-empty{color:var(--muted);margin:8px 0}
 .samples-note{color:var(--muted);margin:-4px 0 10px}
 .failed-rows td{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px;white-space:nowrap}
+.failed-rows .null{color:var(--muted);font-style:italic;font-size:11px;letter-spacing:.04em}
 .failed-rows th{text-transform:none;letter-spacing:0;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .results-table td{padding-top:6px;padding-bottom:6px}
 @media (max-width:900px){.counters{grid-template-columns:repeat(2,minmax(0,1fr))}.head{flex-wrap:wrap}.count{margin-left:0}}

@@ -51,7 +51,8 @@ fn estimated_size(data: &ReportData) -> usize {
                 .rows
                 .iter()
                 .flatten()
-                .map(|cell| cell.len() + 12)
+                // Text as long as it is; a number, a boolean or a NULL's span about 30 bytes.
+                .map(|cell| cell.as_str().map_or(30, str::len) + 12)
                 .sum::<usize>()
         })
         .sum();

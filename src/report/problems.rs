@@ -5,6 +5,7 @@
 //! scan-log line of a query the engine skipped ([`Shortcut`]) is here for the same reason.
 
 use crate::eval::{GroupByProblem, Problem, ThresholdProblem};
+use crate::measure::history::Elsewhere;
 use crate::measure::{EngineError, Shortcut};
 use std::fmt;
 
@@ -51,9 +52,13 @@ impl fmt::Display for EngineError {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Problem::NoHistoricValue => f.write_str(
-                "Skipping metric check eval because there is not enough historic data yet",
-            ),
+            Problem::NoHistoricValue { elsewhere } => {
+                f.write_str("Skipping metric check eval because there is not enough historic data yet")?;
+                if let Some(e) = elsewhere {
+                    write!(f, ": 0 recorded so far{}", elsewhere_hint(e))?;
+                }
+                Ok(())
+            }
             Problem::NoHistorySource { anomaly: false } => f.write_str(
                 "Soda Core must be configured to connect to Soda Cloud to use change-over-time checks.",
             ),
@@ -72,13 +77,28 @@ impl fmt::Display for Problem {
                 let source = if *from_cloud { " from Soda Cloud" } else { "" };
                 write!(f, "Evaluation of check {check} failed: no history{source}: {reason}")
             }
-            Problem::NoHistoricSchema => {
+            Problem::NoHistoricSchema { elsewhere: None } => {
                 f.write_str("Skipping schema checks since there is no historic schema metrics!")
             }
-            Problem::AnomalyNeedsHistory { have, need } => write!(
+            Problem::NoHistoricSchema { elsewhere: Some(e) } => write!(
                 f,
-                "Anomaly detection needs at least {need} earlier measurements of the metric; {have} recorded so far"
+                "Skipping schema checks since there is no historic schema metrics: 0 recorded so far{}",
+                elsewhere_hint(e)
             ),
+            Problem::AnomalyNeedsHistory {
+                have,
+                need,
+                elsewhere,
+            } => {
+                write!(
+                    f,
+                    "Anomaly detection needs at least {need} earlier measurements of the metric; {have} recorded so far"
+                )?;
+                match elsewhere {
+                    Some(e) => f.write_str(&elsewhere_hint(e)),
+                    None => Ok(()),
+                }
+            }
             Problem::MetricsNotComputed { metrics, check } => write!(
                 f,
                 "Metrics '{}' were not computed for check '{check}'",
@@ -144,6 +164,31 @@ impl fmt::Display for GroupByProblem {
     }
 }
 
+/// What follows "0 recorded so far" when the store has the metric's history under another scan
+/// definition: where it is, and the `-s` that reads it.
+fn elsewhere_hint(e: &Elsewhere) -> String {
+    format!(
+        " under scan definition \"{}\"; the store has {} under \"{}\" — pass -s {} to use them",
+        e.here,
+        e.count,
+        e.definition,
+        shell_word(&e.definition)
+    )
+}
+
+/// A scan definition as typed in a shell: bare when it is one plain word, else single-quoted.
+fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | ':' | '@' | '+' | ',')
+        });
+    if plain {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 /// The scan-log line of a query the engine did not need to run.
 pub fn shortcut(s: &Shortcut) -> String {
     format!(
@@ -154,4 +199,34 @@ pub fn shortcut(s: &Shortcut) -> String {
         s.key,
         s.key_columns.join(", ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hint(definition: &str) -> String {
+        Problem::AnomalyNeedsHistory {
+            have: 0,
+            need: 5,
+            elsewhere: Some(Elsewhere {
+                here: "Soda Core CLI".into(),
+                definition: definition.into(),
+                count: 20,
+            }),
+        }
+        .to_string()
+    }
+
+    #[test]
+    fn history_elsewhere_names_the_scan_definition_to_pass() {
+        assert_eq!(
+            hint("daily_orders"),
+            "Anomaly detection needs at least 5 earlier measurements of the metric; 0 recorded \
+             so far under scan definition \"Soda Core CLI\"; the store has 20 under \
+             \"daily_orders\" — pass -s daily_orders to use them"
+        );
+        assert!(hint("it's daily").ends_with("pass -s 'it'\\''s daily' to use them"));
+        assert!(hint("").ends_with("pass -s '' to use them"));
+    }
 }

@@ -110,11 +110,32 @@ pub struct SampleRows {
     pub sample: FailedRows,
 }
 
-/// Failed rows a check kept: a sample of them as text, and how many failed in total (the
-/// sample may hold fewer). The one shape of samples, stored and shown.
+/// Failed rows a check kept: a sample of them, cell by cell with its JSON type, and how many
+/// failed in total (the sample may hold fewer). The one shape of samples, stored and shown.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FailedRows {
     pub columns: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<Vec<Cell>>,
     pub total: usize,
+}
+
+/// One cell of a failed row, as JSON: `null` for a NULL, a boolean, a number, or text (dates
+/// and times as their text). Stores written before cells kept their types hold every cell as
+/// text (a NULL as the text `None`); those read back as the text they are.
+pub type Cell = serde_json::Value;
+
+/// A cell as the pages show it: `None` for a NULL (shown apart from any text), else Python's
+/// `str()` of the value, as the scan log shows samples (`True`, `3`, `2.5`, `1e+20`).
+pub fn cell_text(cell: &Cell) -> Option<String> {
+    use serde_json::Value as Json;
+    Some(match cell {
+        Json::Null => return None,
+        Json::Bool(true) => "True".into(),
+        Json::Bool(false) => "False".into(),
+        Json::String(s) => s.clone(),
+        Json::Number(n) if n.is_f64() => n
+            .as_f64()
+            .map_or_else(|| n.to_string(), crate::python::float_repr),
+        other => other.to_string(),
+    })
 }

@@ -56,4 +56,44 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// Where the history of a metric is when its identity under this scan's definition
+    /// (`metric-{definition}-{rest}`) has none before `now`: the other scan definition with
+    /// the most measurements of `metric-{other}-{rest}` (same data source, dataset, column,
+    /// metric and settings) before `now`, and how many. `None` when this definition has some
+    /// too (only a narrower window found nothing) or no other one has any. One query, run only
+    /// after the look-up under this definition came back empty.
+    pub async fn history_elsewhere(
+        &self,
+        definition: &str,
+        metric: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(String, usize)>, StoreError> {
+        let Some(rest) = metric.strip_prefix(&format!("metric-{definition}-")) else {
+            return Ok(None);
+        };
+        let sql = self.sql(
+            "SELECT s.definition, COUNT(*) FROM soda_metrics m \
+             JOIN soda_scans s ON s.id = m.scan_id \
+             WHERE m.data_timestamp < ? AND m.identity = 'metric-' || s.definition || '-' || ? \
+             GROUP BY s.definition ORDER BY COUNT(*) DESC, s.definition",
+        );
+        let rows = sqlx::query(&sql)
+            .bind(crate::results::time::soda(now))
+            .bind(rest.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        let mut best = None;
+        for row in rows {
+            let name: String = row.try_get(0)?;
+            let count: i64 = row.try_get(1)?;
+            if name == definition {
+                return Ok(None);
+            }
+            if best.is_none() {
+                best = Some((name, usize::try_from(count).unwrap_or(0)));
+            }
+        }
+        Ok(best)
+    }
 }

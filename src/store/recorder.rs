@@ -7,7 +7,7 @@ use super::{Store, StoreError};
 use crate::config::StoreConfig;
 use crate::diagnostic::Logs;
 use crate::eval::history::HistoryMap;
-use crate::measure::history::History;
+use crate::measure::history::{Elsewhere, History};
 use crate::plan::Plan;
 use crate::results::record::StoreRecord;
 use crate::sodacl::model::Check;
@@ -113,6 +113,10 @@ impl Recorder {
             let history = match &self.store {
                 Ok(store) => {
                     match rt.block_on(store.metric_history(&metric.identity, &request, now)) {
+                        Ok(m) if m.is_empty() => {
+                            elsewhere(rt, store, &plan.scan_definition, &metric.identity, now)
+                                .unwrap_or(History::Measurements(m))
+                        }
                         Ok(m) => History::Measurements(m),
                         Err(e) => {
                             logs.error(format!(
@@ -166,4 +170,24 @@ impl Recorder {
             rt.block_on(store.close());
         }
     }
+}
+
+/// The history of `metric` under another scan definition, when the store has some (a scan run
+/// without its usual `-s` then says where its history is). A failed look-up only loses the hint.
+fn elsewhere(
+    rt: &Runtime,
+    store: &Store,
+    here: &str,
+    metric: &str,
+    now: DateTime<Utc>,
+) -> Option<History> {
+    let (definition, count) = rt
+        .block_on(store.history_elsewhere(here, metric, now))
+        .ok()
+        .flatten()?;
+    Some(History::Elsewhere(Elsewhere {
+        here: here.to_string(),
+        definition,
+        count,
+    }))
 }

@@ -47,7 +47,8 @@ pub fn evaluate(
                 from_cloud: false,
             }));
         }
-        Some(History::Measurements(m)) => m,
+        Some(History::Measurements(m)) => m.as_slice(),
+        Some(History::Elsewhere(_)) => &[],
     };
     let points: Vec<Point> = measurements
         .iter()
@@ -64,7 +65,11 @@ pub fn evaluate(
     };
     match model::detect(&points, now, &Settings::default()) {
         Verdict::NotEnoughHistory { have, need } => {
-            let problem = Problem::AnomalyNeedsHistory { have, need };
+            let problem = Problem::AnomalyNeedsHistory {
+                have,
+                need,
+                elsewhere: history.and_then(History::elsewhere).cloned(),
+            };
             super::history::not_enough_history(result, messages, check, problem)
         }
         Verdict::Scored(d) => scored(check, &d, result),

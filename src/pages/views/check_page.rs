@@ -9,7 +9,7 @@ use crate::pages::facts::{current, Outcome};
 use crate::pages::time::short;
 use crate::pages::widgets::{display_name, outcome_badge, plural};
 use crate::pages::zones::zone_text;
-use crate::results::stored::{CheckHistory, CheckPoint, SampleRows, Zone};
+use crate::results::stored::{cell_text, CheckHistory, CheckPoint, SampleRows, Zone};
 use std::fmt::{self, Write};
 
 pub fn write_pages(out: &mut String, ctx: &Context<'_>) -> fmt::Result {
@@ -181,11 +181,12 @@ fn write_samples(out: &mut String, samples: &SampleRows) -> fmt::Result {
     for row in &samples.sample.rows {
         out.push_str("<tr class=\"failed-row\">");
         for c in 0..width {
-            write!(
-                out,
-                "<td>{}</td>",
-                Esc(row.get(c).map_or("", String::as_str))
-            )?;
+            match row.get(c).map(cell_text) {
+                // A NULL is not text: shown apart from a cell holding the text "NULL" or "None".
+                Some(None) => out.push_str("<td><span class=\"null\">NULL</span></td>"),
+                Some(Some(text)) => write!(out, "<td>{}</td>", Esc(&text))?,
+                None => out.push_str("<td></td>"),
+            }
         }
         out.push_str("</tr>");
     }
