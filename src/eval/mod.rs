@@ -298,15 +298,15 @@ fn schema_outcome(
             .history
             .is_some_and(history::History::has_measurements)
     {
-        history::not_enough_history(
-            result,
-            messages,
-            check,
-            Problem::NoHistoricSchema {
-                elsewhere: input.history.and_then(history::History::elsewhere).cloned(),
-            },
-        );
+        no_historic_schema(input, result, messages);
     }
+}
+
+/// Schema and group changes found no earlier schema or groups to compare with.
+fn no_historic_schema(input: &Input, result: &mut CheckResult, messages: &mut Vec<Message>) {
+    let elsewhere = input.history.and_then(history::History::elsewhere).cloned();
+    let problem = Problem::NoHistoricSchema { elsewhere };
+    history::not_enough_history(result, messages, input.check, problem);
 }
 
 /// Group evolution checks; like schema checks, their changes need history.
@@ -323,14 +323,7 @@ fn group_evolution_outcome(
     if compares && history::has_no_source(input.history) {
         history::no_history_source(result, messages, check, "groups change");
     } else if !evaluated {
-        history::not_enough_history(
-            result,
-            messages,
-            check,
-            Problem::NoHistoricSchema {
-                elsewhere: input.history.and_then(history::History::elsewhere).cloned(),
-            },
-        );
+        no_historic_schema(input, result, messages);
     }
 }
 

@@ -52,6 +52,58 @@ impl fmt::Display for EngineError {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Problem::NoHistoricValue { .. }
+            | Problem::NoHistorySource { .. }
+            | Problem::NoHistoryFor { .. }
+            | Problem::HistoryFailed { .. }
+            | Problem::NoHistoricSchema { .. }
+            | Problem::AnomalyNeedsHistory { .. } => history_problem(self, f),
+            Problem::MetricsNotComputed { metrics, check } => write!(
+                f,
+                "Metrics '{}' were not computed for check '{check}'",
+                metrics.join(",")
+            ),
+            Problem::NotNumeric { value, has_format } => {
+                write!(
+                    f,
+                    "Cannot evaluate check: Expected a numeric value, but was {value}."
+                )?;
+                if *has_format {
+                    f.write_str(
+                        " (a valid format does not turn text into numbers for this metric)",
+                    )?;
+                }
+                Ok(())
+            }
+            Problem::Threshold { check, why } => {
+                write!(f, "Evaluation of check {check} failed: {why}")
+            }
+            Problem::GroupBy(why) => write!(f, "Evaluation of check group by failed: {why}"),
+            Problem::FreshnessNotTime { column, type_name } => write!(
+                f,
+                "Could not evaluate freshness: max({column}) is not a datetime: {type_name}"
+            ),
+            Problem::NowMissing { variable } => write!(
+                f,
+                "Could not parse variable {variable} as a timestamp: variable not found"
+            ),
+            Problem::NowUnreadable { variable, text } => {
+                write!(
+                    f,
+                    "Could not parse variable {variable} as a timestamp: {text}"
+                )
+            }
+            Problem::NowNotTime { variable } => write!(
+                f,
+                "Could not evaluate freshness: variable {variable} is not a datetime"
+            ),
+        }
+    }
+}
+
+/// The words for checks that compare with history and found none (or could not read it).
+fn history_problem(problem: &Problem, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match problem {
             Problem::NoHistoricValue { elsewhere } => {
                 f.write_str("Skipping metric check eval because there is not enough historic data yet")?;
                 if let Some(e) = elsewhere {
@@ -99,38 +151,7 @@ impl fmt::Display for Problem {
                     None => Ok(()),
                 }
             }
-            Problem::MetricsNotComputed { metrics, check } => write!(
-                f,
-                "Metrics '{}' were not computed for check '{check}'",
-                metrics.join(",")
-            ),
-            Problem::NotNumeric { value, has_format } => {
-                write!(f, "Cannot evaluate check: Expected a numeric value, but was {value}.")?;
-                if *has_format {
-                    f.write_str(" (a valid format does not turn text into numbers for this metric)")?;
-                }
-                Ok(())
-            }
-            Problem::Threshold { check, why } => {
-                write!(f, "Evaluation of check {check} failed: {why}")
-            }
-            Problem::GroupBy(why) => write!(f, "Evaluation of check group by failed: {why}"),
-            Problem::FreshnessNotTime { column, type_name } => write!(
-                f,
-                "Could not evaluate freshness: max({column}) is not a datetime: {type_name}"
-            ),
-            Problem::NowMissing { variable } => write!(
-                f,
-                "Could not parse variable {variable} as a timestamp: variable not found"
-            ),
-            Problem::NowUnreadable { variable, text } => {
-                write!(f, "Could not parse variable {variable} as a timestamp: {text}")
-            }
-            Problem::NowNotTime { variable } => write!(
-                f,
-                "Could not evaluate freshness: variable {variable} is not a datetime"
-            ),
-        }
+        _ => Ok(()),
     }
 }
 
