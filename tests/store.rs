@@ -636,3 +636,32 @@ fn the_report_of_a_store_shows_its_failed_rows_in_chromium() {
     );
     assert!(dom.contains("low ids"));
 }
+
+/// The first result a fresh connection stores has no value (a schema-change check without
+/// history), the next one has: both land. On PostgreSQL the statement prepared for the first
+/// once refused every later value (`incorrect binary data format in bind parameter 12`).
+#[test]
+fn a_first_result_without_a_value_is_recorded_on_postgres() {
+    let url = postgres_database("soda_rs_store_valueless");
+    let t = with_events(10);
+    t.write(
+        "checks.yml",
+        "
+        checks for events:
+          - schema:
+              warn:
+                when schema changes: any
+          - row_count > 5
+        ",
+    );
+    let run = scan_day(&t, 1, &url);
+    run.expect_code(0);
+    assert!(run.stdout.contains("Scan results recorded"), "{run}");
+    assert_eq!(
+        store_rows(
+            &url,
+            "SELECT name || ':' || COALESCE(CAST(value AS TEXT), 'null') FROM soda_check_results ORDER BY line"
+        ),
+        ["Schema Check:null", "row_count > 5:10"]
+    );
+}
