@@ -427,7 +427,8 @@ fn history_checks_evaluate_from_the_server() {
 /// A team's server on PostgreSQL: keys, inserts that replace, history, the read API.
 #[test]
 fn a_postgresql_store_serves_the_same_api() {
-    let url = crate::store::postgres_database("soda_rs_server");
+    let url =
+        crate::common::store::postgres_database(&format!("soda_rs_server_{}", std::process::id()));
     let t = setup();
     let key = create_key_in(&t, "team", &url);
     let server = Server::start_on(&t, &url, true, &[]);
