@@ -519,9 +519,9 @@ fn a_first_result_without_a_value_is_recorded(b: Backend) {
 
 #[test]
 fn a_postgres_store_can_live_in_its_own_schema() {
-    let name = format!("soda_rs_store_schema_{}", std::process::id());
-    let url = postgres_database(&name);
     let t = with_events(10);
+    let s = TestStore::new(Backend::Postgres, &t, "own_schema");
+    let name = s.database().expect("a database");
     t.write(
         "configuration.yml",
         &format!(
@@ -548,10 +548,7 @@ fn a_postgres_store_can_live_in_its_own_schema() {
         "checks.yml",
     ]);
     run.expect_code(0);
-    assert_eq!(
-        store_rows(&url, "SELECT COUNT(*) FROM quality.soda_scans"),
-        ["1"]
-    );
+    assert_eq!(s.rows("SELECT COUNT(*) FROM quality.soda_scans"), ["1"]);
 }
 
 #[test]

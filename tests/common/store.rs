@@ -48,6 +48,11 @@ impl TestStore {
         }
     }
 
+    /// PostgreSQL: the name of the store's database.
+    pub fn database(&self) -> Option<&str> {
+        self.database.as_deref()
+    }
+
     /// The `results_store:` block of a configuration file for this store.
     pub fn configuration(&self) -> String {
         match &self.database {
