@@ -427,8 +427,10 @@ fn history_checks_evaluate_from_the_server() {
 /// A team's server on PostgreSQL: keys, inserts that replace, history, the read API.
 #[test]
 fn a_postgresql_store_serves_the_same_api() {
-    let url = crate::store::postgres_database("soda_rs_server");
     let t = setup();
+    let store =
+        crate::common::store::TestStore::new(crate::common::store::Backend::Postgres, &t, "server");
+    let url = store.arg.clone();
     let key = create_key_in(&t, "team", &url);
     let server = Server::start_on(&t, &url, true, &[]);
     connect(&t, &server, (&key.0, &key.1));
@@ -923,4 +925,68 @@ fn a_missing_postgresql_database_is_named_without_the_password() {
         assert!(!said.contains("s3cret"), "{run}");
     }
     assert!(!t.join("report.html").exists());
+}
+
+/// Ingest on either store backend: the first result of the first scan has no value (a
+/// schema-change check without history), as Soda Core sends it; the insert is acknowledged
+/// and every result lands. On PostgreSQL this insert once got a 503 (`incorrect binary data
+/// format in bind parameter 12`), and Soda Core, which has no outbox, lost the scan.
+fn ingest_keeps_a_first_result_without_a_value(b: crate::common::store::Backend) {
+    let t = setup();
+    let store = crate::common::store::TestStore::new(b, &t, "server_valueless");
+    let key = create_key_in(&t, "ci", &store.arg);
+    let server = Server::start_on(&t, &store.arg, true, &[]);
+    connect(&t, &server, (&key.0, &key.1));
+    t.write(
+        "checks.yml",
+        "
+        checks for customers:
+          - schema:
+              warn:
+                when schema changes: any
+          - row_count > 0
+          - invalid_count(email) = 0:
+              valid format: email
+        ",
+    );
+    let first = scan(&t, &["-t", "2024-05-01T12:00:00+00:00"]);
+    first.expect_code(2);
+    assert!(trace(&first).starts_with("scan-"), "{first}");
+    assert_eq!(t.results().check("Schema Check")["outcome"], Value::Null);
+    let rows = "SELECT name || '|' || COALESCE(outcome, '-') || '|' \
+                || COALESCE(CAST(CAST(value AS BIGINT) AS TEXT), '-') || '|' \
+                || CASE WHEN samples IS NULL THEN '-' ELSE 'samples' END \
+                FROM soda_check_results ORDER BY line";
+    assert_eq!(
+        store.rows(rows),
+        [
+            "Schema Check|-|-|-",
+            "row_count > 0|pass|10|-",
+            "invalid_count(email) = 0|fail|3|samples",
+        ],
+        "{}",
+        server.log()
+    );
+    // The next scan reads the schema from the store and its result, with a value, lands.
+    let second = scan(&t, &["-t", "2024-05-02T12:00:00+00:00"]);
+    second.expect_code(2);
+    assert_eq!(t.results().outcome("Schema Check"), "pass", "{second}");
+    assert_eq!(store.rows("SELECT COUNT(*) FROM soda_check_results"), ["6"]);
+    let log = server.log();
+    assert_eq!(
+        log.matches("sodaCoreInsertScanResults 200").count(),
+        2,
+        "{log}"
+    );
+    assert!(!log.contains(" 503"), "{log}");
+}
+
+#[test]
+fn ingest_keeps_a_first_result_without_a_value_on_sqlite() {
+    ingest_keeps_a_first_result_without_a_value(crate::common::store::Backend::Sqlite);
+}
+
+#[test]
+fn ingest_keeps_a_first_result_without_a_value_on_postgresql() {
+    ingest_keeps_a_first_result_without_a_value(crate::common::store::Backend::Postgres);
 }

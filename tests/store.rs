@@ -7,10 +7,40 @@
 //! scans, so each scan measures what the test decided.
 
 use crate::common::db::{block_on, create_sqlite, POSTGRES_URL};
+use crate::common::store::{postgres_database, Backend, TestStore};
 use crate::common::{Run, Test};
 use serde_json::{json, Value};
 use sqlx::{Connection, Row};
 use std::process::Command;
+
+/// Each named test runs once per backend, as `store::on_sqlite::NAME` and
+/// `store::on_postgres::NAME`, each on a fresh store of its own.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(#[test] fn $name() { super::$name(super::Backend::Sqlite) })*
+        }
+        mod on_postgres {
+            $(#[test] fn $name() { super::$name(super::Backend::Postgres) })*
+        }
+    };
+}
+
+on_both_backends!(
+    a_rescan_with_the_same_data_timestamp_replaces_it,
+    the_store_comes_from_the_configuration_too,
+    history_follows_data_time_not_run_order,
+    change_checks_pass_warn_and_fail_from_recorded_history,
+    same_day_last_week_reads_that_day_only,
+    schema_and_group_changes_from_recorded_history,
+    anomaly_detection_from_recorded_history,
+    concurrent_scans_into_one_store_all_land,
+    a_failed_scan_is_recorded_apart_from_failed_checks,
+    a_store_replaces_orders_and_answers_history,
+    a_first_result_without_a_value_is_recorded,
+    soda_report_writes_the_store_as_html,
+    the_report_of_a_store_shows_its_failed_rows_in_chromium,
+);
 
 /// A test dir with the data source `lite` (`data.sqlite`, table `events` of `rows` rows).
 fn with_events(rows: usize) -> Test {
@@ -62,13 +92,8 @@ fn scan_day(t: &Test, day: u32, store: &str) -> Run {
     ])
 }
 
-/// Runs SQL against an SQLite store file and returns the first column of every row as text.
-fn sqlite_rows(path: &std::path::Path, sql: &str) -> Vec<String> {
-    store_rows(&format!("sqlite://{}", path.display()), sql)
-}
-
-/// Runs SQL against a store (an `sqlite://` or `postgres://` URL) and returns the first column
-/// of every row as text.
+/// Runs SQL against a store given by URL (`sqlite://` or `postgres://`) and returns the
+/// first column of every row as text.
 fn store_rows(url: &str, sql: &str) -> Vec<String> {
     sqlx::any::install_default_drivers();
     block_on(async {
@@ -97,50 +122,36 @@ fn check(t: &Test, name: &str) -> Value {
         .unwrap_or_else(|| panic!("no check {name} in {results:#}"))
 }
 
-#[test]
-fn a_rescan_with_the_same_data_timestamp_replaces_it() {
+fn a_rescan_with_the_same_data_timestamp_replaces_it(b: Backend) {
     let t = with_events(10);
+    let s = TestStore::new(b, &t, "rescan");
     t.write("checks.yml", "checks for events:\n  - row_count > 5\n");
-    scan_day(&t, 1, "store.sqlite").expect_code(0);
+    scan_day(&t, 1, &s.arg).expect_code(0);
     set_rows(&t, 3, &["BE"]);
-    scan_day(&t, 1, "store.sqlite").expect_code(2);
-    let store = t.join("store.sqlite");
+    scan_day(&t, 1, &s.arg).expect_code(2);
     assert_eq!(
-        sqlite_rows(&store, "SELECT data_timestamp FROM soda_scans"),
+        s.rows("SELECT data_timestamp FROM soda_scans"),
         ["2024-05-01T06:00:00+00:00"]
     );
     assert_eq!(
-        sqlite_rows(
-            &store,
-            "SELECT outcome || ' ' || value_text FROM soda_check_results"
-        ),
+        s.rows("SELECT outcome || ' ' || value_text FROM soda_check_results"),
         ["fail 3"],
         "the second run replaced the first"
     );
-    scan_day(&t, 2, "store.sqlite").expect_code(2);
-    assert_eq!(
-        sqlite_rows(&store, "SELECT COUNT(*) FROM soda_scans"),
-        ["2"]
-    );
-    assert_eq!(
-        sqlite_rows(&store, "SELECT COUNT(*) FROM soda_metrics"),
-        ["2"]
-    );
+    scan_day(&t, 2, &s.arg).expect_code(2);
+    assert_eq!(s.rows("SELECT COUNT(*) FROM soda_scans"), ["2"]);
+    assert_eq!(s.rows("SELECT COUNT(*) FROM soda_metrics"), ["2"]);
 }
 
-#[test]
-fn the_store_comes_from_the_configuration_too() {
+fn the_store_comes_from_the_configuration_too(b: Backend) {
     let t = with_events(10);
+    let s = TestStore::new(b, &t, "config");
     t.write(
         "configuration.yml",
-        "
-        data_source lite:
-          type: sqlite
-          path: data.sqlite
-        results_store:
-          type: sqlite
-          path: kept/results.sqlite
-        ",
+        &format!(
+            "data_source lite:\n  type: sqlite\n  path: data.sqlite\n{}",
+            s.configuration()
+        ),
     );
     t.write("checks.yml", "checks for events:\n  - row_count > 5\n");
     let run = t.soda([
@@ -154,31 +165,25 @@ fn the_store_comes_from_the_configuration_too() {
     run.expect_code(0);
     assert!(
         run.stdout
-            .contains("Scan results recorded in kept/results.sqlite"),
+            .contains(&format!("Scan results recorded in {}", s.arg)),
         "{run}"
     );
-    assert_eq!(
-        sqlite_rows(
-            &t.join("kept/results.sqlite"),
-            "SELECT COUNT(*) FROM soda_scans"
-        ),
-        ["1"]
-    );
+    assert_eq!(s.rows("SELECT COUNT(*) FROM soda_scans"), ["1"]);
 }
 
-#[test]
-fn history_follows_data_time_not_run_order() {
+fn history_follows_data_time_not_run_order(b: Backend) {
     let t = with_events(30);
+    let s = TestStore::new(b, &t, "data_time");
     t.write(
         "checks.yml",
         "checks for events:\n  - change for row_count < 5\n",
     );
     // Backfill out of order: day 3 first, then days 1 and 2.
-    scan_day(&t, 3, "store.sqlite");
+    scan_day(&t, 3, &s.arg);
     set_rows(&t, 10, &["BE"]);
-    scan_day(&t, 1, "store.sqlite");
+    scan_day(&t, 1, &s.arg);
     set_rows(&t, 20, &["BE"]);
-    let run = scan_day(&t, 2, "store.sqlite");
+    let run = scan_day(&t, 2, &s.arg);
     // Day 2 compares with day 1 (10 rows, +10: fails), not with day 3 (30 rows, -10: passes).
     run.expect_code(2);
     let c = check(&t, "change for row_count < 5");
@@ -189,9 +194,9 @@ fn history_follows_data_time_not_run_order() {
     );
 }
 
-#[test]
-fn change_checks_pass_warn_and_fail_from_recorded_history() {
+fn change_checks_pass_warn_and_fail_from_recorded_history(b: Backend) {
     let t = with_events(100);
+    let s = TestStore::new(b, &t, "change");
     t.write(
         "checks.yml",
         "
@@ -204,7 +209,7 @@ fn change_checks_pass_warn_and_fail_from_recorded_history() {
         ",
     );
     // The first scan has no history: change checks are not evaluated, without an error.
-    let first = scan_day(&t, 1, "store.sqlite");
+    let first = scan_day(&t, 1, &s.arg);
     first.expect_code(0);
     assert!(
         first
@@ -214,7 +219,7 @@ fn change_checks_pass_warn_and_fail_from_recorded_history() {
     );
     for (day, rows) in [(2, 100), (3, 106)] {
         set_rows(&t, rows, &["BE"]);
-        let run = scan_day(&t, day, "store.sqlite");
+        let run = scan_day(&t, day, &s.arg);
         assert!(run.stdout.contains("Scan results recorded"), "{run}");
     }
     let outcome = |t: &Test, name: &str| check(t, name)["outcome"].clone();
@@ -226,7 +231,7 @@ fn change_checks_pass_warn_and_fail_from_recorded_history() {
     assert_eq!(outcome(&t, "change percent for row_count < 15%"), "pass");
     assert_eq!(outcome(&t, "change avg last 3 for row_count < 8"), "pass");
     set_rows(&t, 130, &["BE"]);
-    let run = scan_day(&t, 4, "store.sqlite");
+    let run = scan_day(&t, 4, &s.arg);
     run.expect_code(2);
     assert_eq!(
         outcome(&t, "change for row_count warn when > 5 fail when > 20"),
@@ -239,27 +244,27 @@ fn change_checks_pass_warn_and_fail_from_recorded_history() {
     assert_eq!(avg["diagnostics"]["value"], json!(28.0));
 }
 
-#[test]
-fn same_day_last_week_reads_that_day_only() {
+fn same_day_last_week_reads_that_day_only(b: Backend) {
     let t = with_events(50);
+    let s = TestStore::new(b, &t, "last_week");
     t.write(
         "checks.yml",
         "checks for events:\n  - change same day last week for row_count < 3\n",
     );
-    scan_day(&t, 1, "store.sqlite");
+    scan_day(&t, 1, &s.arg);
     set_rows(&t, 70, &["BE"]);
-    scan_day(&t, 7, "store.sqlite");
+    scan_day(&t, 7, &s.arg);
     set_rows(&t, 52, &["BE"]);
-    let run = scan_day(&t, 8, "store.sqlite");
+    let run = scan_day(&t, 8, &s.arg);
     // Day 8 compares with day 1 (50), not with day 7 (70).
     let c = check(&t, "change same day last week for row_count < 3");
     assert_eq!(c["outcome"], "pass", "{run}");
     assert_eq!(c["diagnostics"]["diagnostics"]["historic_value"], json!(50));
 }
 
-#[test]
-fn schema_and_group_changes_from_recorded_history() {
+fn schema_and_group_changes_from_recorded_history(b: Backend) {
     let t = with_events(6);
+    let s = TestStore::new(b, &t, "schema_groups");
     set_rows(&t, 6, &["BE", "NL"]);
     t.write(
         "checks.yml",
@@ -275,8 +280,8 @@ fn schema_and_group_changes_from_recorded_history() {
                 when groups change: any
         ",
     );
-    scan_day(&t, 1, "store.sqlite");
-    scan_day(&t, 2, "store.sqlite").expect_code(0);
+    scan_day(&t, 1, &s.arg).expect_code(0);
+    scan_day(&t, 2, &s.arg).expect_code(0);
     assert_eq!(check(&t, "Schema Check")["outcome"], "pass");
     assert_eq!(check(&t, "countries")["outcome"], "pass");
     create_sqlite(
@@ -284,17 +289,18 @@ fn schema_and_group_changes_from_recorded_history() {
         "ALTER TABLE events ADD COLUMN amount REAL;",
     );
     set_rows(&t, 6, &["BE", "NL", "DE"]);
-    let run = scan_day(&t, 3, "store.sqlite");
+    let run = scan_day(&t, 3, &s.arg);
     run.expect_code(2);
     let schema = check(&t, "Schema Check");
     assert_eq!(schema["outcome"], "warn", "{run}");
     assert_eq!(schema["diagnostics"]["column_additions"], json!(["amount"]));
     assert_eq!(check(&t, "countries")["outcome"], "fail");
+    assert_eq!(s.rows("SELECT COUNT(*) FROM soda_scans"), ["3"]);
 }
 
-#[test]
-fn anomaly_detection_from_recorded_history() {
+fn anomaly_detection_from_recorded_history(b: Backend) {
     let t = with_events(100);
+    let s = TestStore::new(b, &t, "anomaly");
     t.write(
         "checks.yml",
         "checks for events:\n  - anomaly detection for row_count\n",
@@ -302,21 +308,21 @@ fn anomaly_detection_from_recorded_history() {
     // Four earlier days are not enough: not evaluated, and the results say why.
     for day in 1..=5 {
         set_rows(&t, 100 + (day as usize * 7) % 5, &["BE"]);
-        scan_day(&t, day, "store.sqlite").expect_code(0);
+        scan_day(&t, day, &s.arg).expect_code(0);
     }
     let first = check(&t, "anomaly detection for row_count");
     assert_eq!(first["outcome"], Value::Null);
     assert_eq!(first["outcomeReasons"][0]["code"], "notEnoughHistory");
     for day in 6..=28 {
         set_rows(&t, 100 + (day as usize * 7) % 5, &["BE"]);
-        scan_day(&t, day, "store.sqlite");
+        scan_day(&t, day, &s.arg);
     }
     assert_eq!(
         check(&t, "anomaly detection for row_count")["outcome"],
         "pass"
     );
     set_rows(&t, 400, &["BE"]);
-    let run = scan_day(&t, 29, "store.sqlite");
+    let run = scan_day(&t, 29, &s.arg);
     run.expect_code(2);
     let spike = check(&t, "anomaly detection for row_count");
     assert_eq!(spike["outcome"], "fail", "{run}");
@@ -354,23 +360,21 @@ fn concurrent_scans(t: &Test, n: u32, store: &str) -> Vec<i32> {
         .collect()
 }
 
-#[test]
-fn concurrent_scans_into_one_sqlite_store_all_land() {
+fn concurrent_scans_into_one_store_all_land(b: Backend) {
     let t = with_events(10);
+    let s = TestStore::new(b, &t, "concurrent");
     t.write(
         "checks.yml",
         "checks for events:\n  - row_count > 5\n  - missing_count(country) = 0\n",
     );
-    assert_eq!(concurrent_scans(&t, 6, "store.sqlite"), [0; 6]);
-    let store = t.join("store.sqlite");
-    assert_eq!(
-        sqlite_rows(&store, "SELECT COUNT(*) FROM soda_scans"),
-        ["6"]
-    );
-    assert_eq!(
-        sqlite_rows(&store, "SELECT COUNT(*) FROM soda_check_results"),
-        ["12"]
-    );
+    // The first writers also race to create the schema.
+    assert_eq!(concurrent_scans(&t, 6, &s.arg), [0; 6]);
+    assert_eq!(s.rows("SELECT COUNT(*) FROM soda_scans"), ["6"]);
+    assert_eq!(s.rows("SELECT COUNT(*) FROM soda_check_results"), ["12"]);
+    // All six again, same keys: each replaces its own scan, none is duplicated.
+    assert_eq!(concurrent_scans(&t, 6, &s.arg), [0; 6]);
+    assert_eq!(s.rows("SELECT COUNT(*) FROM soda_scans"), ["6"]);
+    assert_eq!(s.rows("SELECT COUNT(*) FROM soda_check_results"), ["12"]);
 }
 
 #[test]
@@ -403,8 +407,8 @@ fn an_unwritable_store_fails_the_scan_and_keeps_the_results_for_the_next() {
         "{run}"
     );
     assert_eq!(
-        sqlite_rows(
-            &t.join("blocked/store.sqlite"),
+        store_rows(
+            &format!("sqlite://{}", t.join("blocked/store.sqlite").display()),
             "SELECT data_timestamp FROM soda_scans ORDER BY 1"
         ),
         ["2024-05-01T06:00:00+00:00", "2024-05-02T06:00:00+00:00"]
@@ -418,103 +422,121 @@ fn an_unwritable_store_fails_the_scan_and_keeps_the_results_for_the_next() {
     );
 }
 
-#[test]
-fn a_failed_scan_is_recorded_apart_from_failed_checks() {
+fn a_failed_scan_is_recorded_apart_from_failed_checks(b: Backend) {
     let t = with_events(10);
+    let s = TestStore::new(b, &t, "failed_scan");
     t.write(
         "checks.yml",
         "checks for events:\n  - row_count > 50\n  - avg(no_such_column) > 1\n",
     );
-    scan_day(&t, 1, "store.sqlite").expect_code(3);
-    let store = t.join("store.sqlite");
-    assert_eq!(
-        sqlite_rows(
-            &store,
-            "SELECT has_errors || ',' || has_failures FROM soda_scans"
-        ),
-        ["1,1"]
-    );
+    scan_day(&t, 1, &s.arg).expect_code(3);
+    let flags = "SELECT CAST(has_errors AS TEXT) || ',' || CAST(has_failures AS TEXT) FROM soda_scans ORDER BY data_timestamp";
+    assert_eq!(s.rows(flags), ["1,1"]);
     t.write("checks.yml", "checks for events:\n  - row_count > 50\n");
-    scan_day(&t, 2, "store.sqlite").expect_code(2);
-    assert_eq!(
-        sqlite_rows(
-            &store,
-            "SELECT has_errors || ',' || has_failures FROM soda_scans ORDER BY data_timestamp"
-        ),
-        ["1,1", "0,1"]
-    );
+    scan_day(&t, 2, &s.arg).expect_code(2);
+    assert_eq!(s.rows(flags), ["1,1", "0,1"]);
 }
 
-// ---- PostgreSQL ----
-
-/// A fresh database on the local PostgreSQL server for one test (dropped first if left over).
-pub(crate) fn postgres_database(name: &str) -> String {
-    block_on(async {
-        let mut c = sqlx::PgConnection::connect(POSTGRES_URL).await?;
-        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut c)
-            .await?;
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut c)
-            .await?;
-        c.close().await
-    })
-    .unwrap_or_else(|e| panic!("PostgreSQL on 127.0.0.1:5432 is needed for this test: {e}"));
-    format!("postgres://postgres@127.0.0.1:5432/{name}")
-}
-
-#[test]
-fn postgres_store_replaces_orders_and_answers_history() {
-    let url = postgres_database("soda_rs_store_history");
+fn a_store_replaces_orders_and_answers_history(b: Backend) {
     let t = with_events(30);
+    let s = TestStore::new(b, &t, "history");
     t.write(
         "checks.yml",
         "checks for events:\n  - change for row_count < 5\n",
     );
-    scan_day(&t, 3, &url);
+    scan_day(&t, 3, &s.arg);
     set_rows(&t, 10, &["BE"]);
-    scan_day(&t, 1, &url);
+    scan_day(&t, 1, &s.arg);
     set_rows(&t, 20, &["BE"]);
-    scan_day(&t, 2, &url).expect_code(2);
+    scan_day(&t, 2, &s.arg).expect_code(2);
     assert_eq!(
         check(&t, "change for row_count < 5")["diagnostics"]["diagnostics"]["historic_value"],
         json!(10)
     );
     // The same -t again replaces that scan.
     set_rows(&t, 12, &["BE"]);
-    scan_day(&t, 2, &url).expect_code(0);
-    assert_eq!(store_rows(&url, "SELECT COUNT(*) FROM soda_scans"), ["3"]);
+    scan_day(&t, 2, &s.arg).expect_code(0);
+    assert_eq!(s.rows("SELECT COUNT(*) FROM soda_scans"), ["3"]);
     assert_eq!(
-        store_rows(&url, "SELECT value_text FROM soda_check_results r JOIN soda_scans s ON s.id = r.scan_id WHERE s.data_timestamp LIKE '2024-05-02%'"),
+        s.rows("SELECT value_text FROM soda_check_results r JOIN soda_scans s ON s.id = r.scan_id WHERE s.data_timestamp LIKE '2024-05-02%'"),
         ["2"]
     );
     assert_eq!(
-        store_rows(
-            &url,
-            "SELECT CAST(MAX(version) AS TEXT) FROM soda_store_version"
-        ),
+        s.rows("SELECT CAST(MAX(version) AS TEXT) FROM soda_store_version"),
         ["2"],
         "0001_init and 0002_server"
     );
 }
 
+/// The first result a scan stores has no value, no outcome, no column and no samples (a
+/// schema-change check without history); the next ones have them: all land, alike on both
+/// backends. On PostgreSQL the statement prepared for the first one once refused every later
+/// value (`incorrect binary data format in bind parameter 12`) and the scan was not stored.
+fn a_first_result_without_a_value_is_recorded(b: Backend) {
+    let t = with_events(10);
+    let s = TestStore::new(b, &t, "valueless");
+    t.write(
+        "checks.yml",
+        "
+        checks for events:
+          - schema:
+              warn:
+                when schema changes: any
+          - row_count > 5
+          - missing_count(country) = 0
+          - failed rows:
+              name: low ids
+              fail condition: id < 7
+        ",
+    );
+    let run = scan_day(&t, 1, &s.arg);
+    run.expect_code(2);
+    assert!(run.stdout.contains("Scan results recorded"), "{run}");
+    let rows = "SELECT name || '|' || COALESCE(outcome, '-') || '|' \
+                || COALESCE(CAST(CAST(value AS BIGINT) AS TEXT), '-') || '|' \
+                || COALESCE(column_name, '-') || '|' \
+                || CASE WHEN samples IS NULL THEN '-' ELSE 'samples' END \
+                FROM soda_check_results ORDER BY line";
+    let expected = [
+        "Schema Check|-|-|-|-",
+        "row_count > 5|pass|10|-|-",
+        "missing_count(country) = 0|pass|0|country|-",
+        "low ids|fail|7|-|samples",
+    ];
+    assert_eq!(s.rows(rows), expected);
+    // The next scan has history: the schema check has a value now, and it lands too.
+    let run = scan_day(&t, 2, &s.arg);
+    run.expect_code(2);
+    assert_eq!(
+        s.rows("SELECT COUNT(*) FROM soda_check_results WHERE name = 'Schema Check' AND outcome = 'pass'"),
+        ["1"],
+        "{run}"
+    );
+    assert_eq!(s.rows("SELECT COUNT(*) FROM soda_check_results"), ["8"]);
+}
+
+// ---- PostgreSQL only ----
+
 #[test]
 fn a_postgres_store_can_live_in_its_own_schema() {
-    let url = postgres_database("soda_rs_store_schema");
     let t = with_events(10);
+    let s = TestStore::new(Backend::Postgres, &t, "own_schema");
+    let name = s.database().expect("a database");
     t.write(
         "configuration.yml",
-        "
-        data_source lite:
-          type: sqlite
-          path: data.sqlite
-        results_store:
-          type: postgres
-          host: 127.0.0.1
-          username: postgres
-          database: soda_rs_store_schema
-          schema: quality
-        ",
+        &format!(
+            "
+            data_source lite:
+              type: sqlite
+              path: data.sqlite
+            results_store:
+              type: postgres
+              host: 127.0.0.1
+              username: postgres
+              database: {name}
+              schema: quality
+            "
+        ),
     );
     t.write("checks.yml", "checks for events:\n  - row_count > 5\n");
     let run = t.soda([
@@ -526,27 +548,7 @@ fn a_postgres_store_can_live_in_its_own_schema() {
         "checks.yml",
     ]);
     run.expect_code(0);
-    assert_eq!(
-        store_rows(&url, "SELECT COUNT(*) FROM quality.soda_scans"),
-        ["1"]
-    );
-}
-
-#[test]
-fn concurrent_scans_into_one_postgres_store_all_land() {
-    let url = postgres_database("soda_rs_store_concurrent");
-    let t = with_events(10);
-    t.write("checks.yml", "checks for events:\n  - row_count > 5\n");
-    // The first writers also race to create the schema.
-    assert_eq!(concurrent_scans(&t, 6, &url), [0; 6]);
-    assert_eq!(store_rows(&url, "SELECT COUNT(*) FROM soda_scans"), ["6"]);
-    // All six again, same keys: each replaces its own scan, none is duplicated.
-    assert_eq!(concurrent_scans(&t, 6, &url), [0; 6]);
-    assert_eq!(store_rows(&url, "SELECT COUNT(*) FROM soda_scans"), ["6"]);
-    assert_eq!(
-        store_rows(&url, "SELECT COUNT(*) FROM soda_check_results"),
-        ["6"]
-    );
+    assert_eq!(s.rows("SELECT COUNT(*) FROM quality.soda_scans"), ["1"]);
 }
 
 #[test]
@@ -583,12 +585,14 @@ fn a_postgres_store_that_is_down_keeps_the_results_for_the_next_scan() {
     assert_eq!(store_rows(plain, "SELECT COUNT(*) FROM soda_scans"), ["2"]);
 }
 
-#[test]
-fn soda_report_writes_the_store_as_html() {
+// ---- The report of a store ----
+
+fn soda_report_writes_the_store_as_html(b: Backend) {
     let t = with_events(3);
+    let s = TestStore::new(b, &t, "report");
     t.write("checks.yml", "checks for events:\n  - row_count > 5\n");
-    scan_day(&t, 1, "store.sqlite");
-    let run = t.soda(["report", "--store", "store.sqlite", "-o", "report.html"]);
+    scan_day(&t, 1, &s.arg);
+    let run = t.soda(["report", "--store", &s.arg, "-o", "report.html"]);
     run.expect_code(0);
     assert!(
         run.stdout
@@ -603,9 +607,9 @@ fn soda_report_writes_the_store_as_html() {
 
 /// From scan to store to report to browser: the failed rows the report shows in Chromium are
 /// the ones the store kept.
-#[test]
-fn the_report_of_a_store_shows_its_failed_rows_in_chromium() {
+fn the_report_of_a_store_shows_its_failed_rows_in_chromium(b: Backend) {
     let t = with_events(10);
+    let s = TestStore::new(b, &t, "report_rows");
     t.write(
         "checks.yml",
         "
@@ -615,17 +619,12 @@ fn the_report_of_a_store_shows_its_failed_rows_in_chromium() {
               fail condition: id < 7
         ",
     );
-    scan_day(&t, 1, "store.sqlite").expect_code(2);
-    let kept: Value = serde_json::from_str(
-        &sqlite_rows(
-            &t.join("store.sqlite"),
-            "SELECT samples FROM soda_check_results",
-        )[0],
-    )
-    .expect("the samples the store kept");
+    scan_day(&t, 1, &s.arg).expect_code(2);
+    let kept: Value = serde_json::from_str(&s.rows("SELECT samples FROM soda_check_results")[0])
+        .expect("the samples the store kept");
     let kept_rows = kept["rows"].as_array().expect("sample rows").len();
     assert_eq!(kept_rows, 7);
-    t.soda(["report", "--store", "store.sqlite", "-o", "report.html"])
+    t.soda(["report", "--store", &s.arg, "-o", "report.html"])
         .expect_code(0);
     let url = format!("file://{}", t.join("report.html").display());
     let dom = crate::report_html::dump_dom(&url);
@@ -747,10 +746,9 @@ fn failed_rows_keep_their_types_from_scan_to_report() {
         ",
     );
     scan_day(&t, 1, "store.sqlite").expect_code(2);
-    let store = t.join("store.sqlite");
-    let kept: Value =
-        serde_json::from_str(&sqlite_rows(&store, "SELECT samples FROM soda_check_results")[0])
-            .expect("the samples the store kept");
+    let kept = TestStore::new(Backend::Sqlite, &t, "typed_samples")
+        .rows("SELECT samples FROM soda_check_results");
+    let kept: Value = serde_json::from_str(&kept[0]).expect("the samples the store kept");
     assert_eq!(kept["rows"], json!([[0, "BE"], [7, null]]), "{kept}");
     let report = |t: &Test| {
         t.soda(["report", "--store", "store.sqlite", "-o", "report.html"])
@@ -765,7 +763,7 @@ fn failed_rows_keep_their_types_from_scan_to_report() {
     assert!(html.contains("<td>0</td><td>BE</td>"));
     // As the previous version stored the same rows: every cell text, a NULL as "None".
     create_sqlite(
-        &store,
+        &t.join("store.sqlite"),
         r#"UPDATE soda_check_results SET samples = json_set(samples, '$.rows', json('[["0","BE"],["7","None"]]'))"#,
     );
     let html = report(&t);

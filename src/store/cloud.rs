@@ -3,6 +3,7 @@
 //! queries (`sodaCoreHistoricMeasurements`, `sodaCoreHistoricCheckResults`) answered in
 //! Cloud's shapes, newest data time first. Every value reaches SQL as a bound parameter.
 
+use super::params::Param;
 use super::{Store, StoreError};
 use crate::results::document::ScanResults;
 use crate::results::record::{uploaded_samples, StoreRecord};
@@ -48,15 +49,13 @@ impl Store {
             .bind(stamp(now - chrono::Duration::days(UPLOAD_DAYS)))
             .execute(&self.pool)
             .await?;
-        sqlx::query(&self.sql(
-            "INSERT INTO soda_uploads (file_id, file_path, content, uploaded_at) VALUES (?, ?, ?, ?)",
-        ))
-        .bind(id.to_string())
-        .bind(path.to_string())
-        .bind(text.to_string())
-        .bind(stamp(now))
-        .execute(&self.pool)
-        .await?;
+        let row = vec![
+            ("file_id", Param::from(id)),
+            ("file_path", path.into()),
+            ("content", text.into()),
+            ("uploaded_at", stamp(now).into()),
+        ];
+        self.insert(&self.pool, "soda_uploads", row).await?;
         Ok(())
     }
 

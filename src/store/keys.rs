@@ -2,6 +2,7 @@
 //! the `soda server keys` subcommand) sees the same keys. Only a slow salted hash of each
 //! secret is stored; hashing and comparing are the server's business, not the store's.
 
+use super::params::Param;
 use super::{Store, StoreError};
 use sqlx::Row;
 
@@ -21,15 +22,13 @@ fn now() -> String {
 impl Store {
     /// Adds a key: its id, a name for people, and the hash of its secret.
     pub async fn add_api_key(&self, id: &str, name: &str, hash: &str) -> Result<(), StoreError> {
-        sqlx::query(&self.sql(
-            "INSERT INTO soda_api_keys (id, name, secret_hash, created_at) VALUES (?, ?, ?, ?)",
-        ))
-        .bind(id.to_string())
-        .bind(name.to_string())
-        .bind(hash.to_string())
-        .bind(now())
-        .execute(&self.pool)
-        .await?;
+        let row = vec![
+            ("id", Param::from(id)),
+            ("name", name.into()),
+            ("secret_hash", hash.into()),
+            ("created_at", now().into()),
+        ];
+        self.insert(&self.pool, "soda_api_keys", row).await?;
         Ok(())
     }
 

@@ -13,12 +13,14 @@
 pub mod cloud;
 pub mod history;
 pub mod keys;
+mod params;
 pub mod read;
 pub mod recorder;
 pub mod rows;
 
 use crate::config::StoreConfig;
 use crate::results::record::StoreRecord;
+use params::Param;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Row};
 use std::path::PathBuf;
@@ -390,23 +392,29 @@ impl Store {
             .bind(key.2.clone())
             .execute(&mut *conn)
             .await?;
-        let id: i64 = sqlx::query(&self.sql(
-            "INSERT INTO soda_scans (definition, data_source, data_timestamp, scan_start, scan_end, has_errors, has_warnings, has_failures, logs, recorded_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        ))
-        .bind(scan.definition.clone())
-        .bind(scan.data_source.clone())
-        .bind(scan.data_timestamp.clone())
-        .bind(scan.scan_start.clone())
-        .bind(scan.scan_end.clone())
-        .bind(i64::from(scan.has_errors))
-        .bind(i64::from(scan.has_warnings))
-        .bind(i64::from(scan.has_failures))
-        .bind(scan.logs.clone())
-        .bind(crate::results::time::soda(chrono::Utc::now()))
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
+        let row = vec![
+            ("definition", Param::from(scan.definition.clone())),
+            ("data_source", scan.data_source.clone().into()),
+            ("data_timestamp", scan.data_timestamp.clone().into()),
+            ("scan_start", scan.scan_start.clone().into()),
+            ("scan_end", scan.scan_end.clone().into()),
+            ("has_errors", i64::from(scan.has_errors).into()),
+            ("has_warnings", i64::from(scan.has_warnings).into()),
+            ("has_failures", i64::from(scan.has_failures).into()),
+            ("logs", scan.logs.clone().into()),
+            (
+                "recorded_at",
+                crate::results::time::soda(chrono::Utc::now()).into(),
+            ),
+        ];
+        let sql = self.sql(&format!(
+            "{} RETURNING id",
+            params::insert_sql("soda_scans", &row)
+        ));
+        let id: i64 = params::bind_row(sqlx::query(&sql), row)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
         self.insert_children(conn, record, id, &scan.data_timestamp)
             .await?;
         Ok(id)
@@ -419,45 +427,55 @@ impl Store {
         scan_id: i64,
         data_timestamp: &str,
     ) -> Result<(), StoreError> {
-        let check_sql = self.sql(
-            "INSERT INTO soda_check_results (scan_id, identity, name, definition, data_source, dataset, column_name, file, line, data_timestamp, outcome, value, value_text, diagnostics, samples, identity_v1, metrics) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        );
         for c in record.check_rows() {
-            sqlx::query(&check_sql)
-                .bind(scan_id)
-                .bind(c.check.identity)
-                .bind(c.check.name)
-                .bind(c.check.definition)
-                .bind(c.check.data_source)
-                .bind(c.check.dataset)
-                .bind(c.check.column)
-                .bind(c.check.file)
-                .bind(c.check.line as i64)
-                .bind(data_timestamp.to_string())
-                .bind(c.outcome)
-                .bind(c.value.filter(|v| v.is_finite()))
-                .bind(c.value_text)
-                .bind(c.diagnostics)
-                .bind(c.samples)
-                .bind(c.identity_v1)
-                .bind(c.metrics)
-                .execute(&mut *conn)
-                .await?;
+            let row = vec![
+                ("scan_id", Param::from(scan_id)),
+                ("identity", c.check.identity.into()),
+                ("name", c.check.name.into()),
+                ("definition", c.check.definition.into()),
+                ("data_source", c.check.data_source.into()),
+                ("dataset", c.check.dataset.into()),
+                ("column_name", c.check.column.into()),
+                ("file", c.check.file.into()),
+                ("line", (c.check.line as i64).into()),
+                ("data_timestamp", data_timestamp.into()),
+                ("outcome", c.outcome.into()),
+                ("value", c.value.into()),
+                ("value_text", c.value_text.into()),
+                ("diagnostics", c.diagnostics.into()),
+                ("samples", c.samples.into()),
+                ("identity_v1", c.identity_v1.into()),
+                ("metrics", c.metrics.into()),
+            ];
+            self.insert(&mut *conn, "soda_check_results", row).await?;
         }
-        let metric_sql = self.sql(
-            "INSERT INTO soda_metrics (scan_id, identity, name, data_timestamp, value) VALUES (?, ?, ?, ?, ?)",
-        );
         for m in record.metric_rows() {
-            sqlx::query(&metric_sql)
-                .bind(scan_id)
-                .bind(m.identity)
-                .bind(m.name)
-                .bind(data_timestamp.to_string())
-                .bind(m.value)
-                .execute(&mut *conn)
-                .await?;
+            let row = vec![
+                ("scan_id", Param::from(scan_id)),
+                ("identity", m.identity.into()),
+                ("name", m.name.into()),
+                ("data_timestamp", data_timestamp.into()),
+                ("value", m.value.into()),
+            ];
+            self.insert(&mut *conn, "soda_metrics", row).await?;
         }
+        Ok(())
+    }
+
+    /// Inserts one row (see [`params`]: a missing value is `NULL` in the statement).
+    async fn insert<'c, E>(
+        &self,
+        executor: E,
+        table: &str,
+        row: Vec<(&str, Param)>,
+    ) -> Result<(), StoreError>
+    where
+        E: sqlx::Executor<'c, Database = sqlx::Any>,
+    {
+        let sql = self.sql(&params::insert_sql(table, &row));
+        params::bind_row(sqlx::query(&sql), row)
+            .execute(executor)
+            .await?;
         Ok(())
     }
 

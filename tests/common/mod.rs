@@ -14,6 +14,7 @@ pub mod db;
 pub mod expect;
 pub mod https;
 pub mod scans;
+pub mod store;
 
 use serde_json::Value;
 use std::collections::BTreeMap;

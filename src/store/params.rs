@@ -1,0 +1,110 @@
+//! The values of a store row as they reach SQL: every present value is a bound parameter, and
+//! a missing one is the literal `NULL` in the statement, never a bound NULL.
+//!
+//! Why: sqlx's `Any` driver gives a bound NULL a type of its own choosing, not always the
+//! type of the values bound in its place (0.8 sends a NULL `f64` as a PostgreSQL `float4`).
+//! PostgreSQL keeps the parameter types a connection first prepared a statement with, so a
+//! statement first run with a NULL refused every later value (`incorrect binary data format
+//! in bind parameter 12`). With NULLs written into the SQL text, a statement's parameters
+//! always have the types of the Rust values bound to them, on both backends.
+
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::Any;
+
+/// One column's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Param {
+    Int(i64),
+    Float(f64),
+    Text(String),
+    /// Written as `NULL`; a float that is not finite is one too (no backend stores NaN alike).
+    Null,
+}
+
+impl From<i64> for Param {
+    fn from(v: i64) -> Self {
+        Param::Int(v)
+    }
+}
+
+impl From<f64> for Param {
+    fn from(v: f64) -> Self {
+        if v.is_finite() {
+            Param::Float(v)
+        } else {
+            Param::Null
+        }
+    }
+}
+
+impl From<String> for Param {
+    fn from(v: String) -> Self {
+        Param::Text(v)
+    }
+}
+
+impl From<&str> for Param {
+    fn from(v: &str) -> Self {
+        Param::Text(v.to_string())
+    }
+}
+
+impl<T: Into<Param>> From<Option<T>> for Param {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Param::Null, Into::into)
+    }
+}
+
+/// `INSERT INTO table (c, ...) VALUES (?, NULL, ...)`: a `?` for each present value, `NULL`
+/// for each missing one (placeholders still in SQLite's spelling).
+pub fn insert_sql(table: &str, row: &[(&str, Param)]) -> String {
+    let columns: Vec<&str> = row.iter().map(|(c, _)| *c).collect();
+    let values: Vec<&str> = row
+        .iter()
+        .map(|(_, v)| if *v == Param::Null { "NULL" } else { "?" })
+        .collect();
+    format!(
+        "INSERT INTO {table} ({}) VALUES ({})",
+        columns.join(", "),
+        values.join(", ")
+    )
+}
+
+/// Binds the present values of `row`, in order (the `?`s of [`insert_sql`]).
+pub fn bind_row<'q>(
+    mut query: Query<'q, Any, AnyArguments<'q>>,
+    row: Vec<(&str, Param)>,
+) -> Query<'q, Any, AnyArguments<'q>> {
+    for (_, value) in row {
+        query = match value {
+            Param::Int(v) => query.bind(v),
+            Param::Float(v) => query.bind(v),
+            Param::Text(v) => query.bind(v),
+            Param::Null => query,
+        };
+    }
+    query
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_value_is_null_in_the_statement_not_a_parameter() {
+        let row = [
+            ("a", Param::from(1_i64)),
+            ("b", Param::from(None::<f64>)),
+            ("c", Param::from(Some("x"))),
+            ("d", Param::from(f64::NAN)),
+            ("e", Param::from(Some(2.5))),
+        ];
+        assert_eq!(
+            insert_sql("t", &row),
+            "INSERT INTO t (a, b, c, d, e) VALUES (?, NULL, ?, NULL, ?)"
+        );
+        assert_eq!(row[4].1, Param::Float(2.5));
+        assert_eq!(row[2].1, Param::Text("x".into()));
+    }
+}
