@@ -990,3 +990,40 @@ fn ingest_keeps_a_first_result_without_a_value_on_sqlite() {
 fn ingest_keeps_a_first_result_without_a_value_on_postgresql() {
     ingest_keeps_a_first_result_without_a_value(crate::common::store::Backend::Postgres);
 }
+
+/// Data can put a NUL into a check name or a log line, and PostgreSQL text cannot hold one:
+/// the store keeps U+FFFD in its place, on both backends alike, so such a scan is stored (200)
+/// rather than refused again and again from the client's outbox.
+fn ingest_stores_text_with_a_nul(b: crate::common::store::Backend) {
+    let t = setup();
+    let store = crate::common::store::TestStore::new(b, &t, "server_nul");
+    let key = create_key_in(&t, "soda-core", &store.arg);
+    let server = Server::start_on(&t, &store.arg, true, &[]);
+    let tok = token(&login(&t, &server, (&key.0, &key.1)));
+    let (_, mut document) = golden_inserts().remove(0);
+    document["definitionName"] = json!("nightly\u{0}");
+    document["checks"][0]["name"] = json!("bad\u{0}name");
+    document["logs"][0]["message"] = json!("a log line with a \u{0} inside");
+    // Sent twice: the second replaces the first, as a re-run of a data time does.
+    for _ in 0..2 {
+        let answer = insert(&t, &server, &tok, document.clone());
+        let log = std::fs::read_to_string(&server.log).unwrap_or_default();
+        assert_eq!(answer.status, 200, "{}\n{log}", answer.text);
+    }
+    let definitions = store.rows("SELECT definition FROM soda_scans");
+    assert_eq!(definitions, ["nightly\u{fffd}"]);
+    let names = store.rows("SELECT name FROM soda_check_results");
+    assert!(names.contains(&"bad\u{fffd}name".to_string()), "{names:?}");
+    let logs = store.rows("SELECT logs FROM soda_scans");
+    assert!(logs[0].contains("a log line with a"), "{logs:?}");
+}
+
+#[test]
+fn ingest_stores_text_with_a_nul_on_sqlite() {
+    ingest_stores_text_with_a_nul(crate::common::store::Backend::Sqlite);
+}
+
+#[test]
+fn ingest_stores_text_with_a_nul_on_postgresql() {
+    ingest_stores_text_with_a_nul(crate::common::store::Backend::Postgres);
+}

@@ -358,10 +358,10 @@ impl Store {
     /// once the transaction has committed.
     pub async fn record_scan(&self, record: &StoreRecord) -> Result<i64, StoreError> {
         let scan = record.scan_row();
-        let key = format!(
+        let key = params::stored_text(format!(
             "{}\n{}\n{}",
             scan.definition, scan.data_source, scan.data_timestamp
-        );
+        ));
         let _turn = self.write_turn().await;
         let mut conn = self.pool.acquire().await?;
         self.begin(&mut conn, &key).await?;
@@ -376,7 +376,11 @@ impl Store {
         record: &StoreRecord,
     ) -> Result<i64, StoreError> {
         let scan = record.scan_row();
-        let key = (&scan.definition, &scan.data_source, &scan.data_timestamp);
+        let key = (
+            params::stored_text(scan.definition.clone()),
+            params::stored_text(scan.data_source.clone()),
+            params::stored_text(scan.data_timestamp.clone()),
+        );
         let of_key = "SELECT id FROM soda_scans WHERE definition = ? AND data_source = ? AND data_timestamp = ?";
         for table in ["soda_metrics", "soda_check_results"] {
             sqlx::query(&self.sql(&format!("DELETE FROM {table} WHERE scan_id IN ({of_key})")))

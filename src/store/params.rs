@@ -17,6 +17,7 @@ use sqlx::Any;
 pub enum Param {
     Int(i64),
     Float(f64),
+    /// Never holds a NUL (see `From<String>`).
     Text(String),
     /// Written as `NULL`; a float that is not finite is one too (no backend stores NaN alike).
     Null,
@@ -38,15 +39,28 @@ impl From<f64> for Param {
     }
 }
 
+/// PostgreSQL text cannot hold NUL (data can put one in a check name or a log line): both
+/// backends keep U+FFFD, the replacement character, in its place, so such a scan is stored the
+/// same way on either instead of failing on one.
 impl From<String> for Param {
     fn from(v: String) -> Self {
-        Param::Text(v)
+        Param::Text(stored_text(v))
+    }
+}
+
+/// Text as the store keeps it: a NUL becomes U+FFFD. Values a row is looked up by go through
+/// here too, so they find what was written.
+pub fn stored_text(v: String) -> String {
+    if v.contains('\0') {
+        v.replace('\0', "\u{fffd}")
+    } else {
+        v
     }
 }
 
 impl From<&str> for Param {
     fn from(v: &str) -> Self {
-        Param::Text(v.to_string())
+        Param::from(v.to_string())
     }
 }
 
