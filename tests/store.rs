@@ -7,10 +7,10 @@
 //! scans, so each scan measures what the test decided.
 
 use crate::common::db::{block_on, create_sqlite, POSTGRES_URL};
-use crate::common::store::{postgres_database, Backend, TestStore};
+use crate::common::store::{postgres_database, query_rows as store_rows, Backend, TestStore};
 use crate::common::{Run, Test};
 use serde_json::{json, Value};
-use sqlx::{Connection, Row};
+use sqlx::Connection;
 use std::process::Command;
 
 /// Each named test runs once per backend, as `store::on_sqlite::NAME` and
@@ -75,42 +75,7 @@ fn set_rows(t: &Test, n: usize, countries: &[&str]) {
 
 /// Scans `checks.yml` for data time `day` (`2024-05-DD`), recording into `store`.
 fn scan_day(t: &Test, day: u32, store: &str) -> Run {
-    let ts = format!("2024-05-{day:02}T06:00:00+00:00");
-    t.soda([
-        "scan",
-        "-d",
-        "lite",
-        "-c",
-        "configuration.yml",
-        "-t",
-        &ts,
-        "--store",
-        store,
-        "-srf",
-        "results.json",
-        "checks.yml",
-    ])
-}
-
-/// Runs SQL against a store given by URL (`sqlite://` or `postgres://`) and returns the
-/// first column of every row as text.
-fn store_rows(url: &str, sql: &str) -> Vec<String> {
-    sqlx::any::install_default_drivers();
-    block_on(async {
-        let mut c = sqlx::AnyConnection::connect(url).await?;
-        let rows = sqlx::query(sql).fetch_all(&mut c).await?;
-        c.close().await?;
-        Ok::<_, sqlx::Error>(
-            rows.iter()
-                .map(|r| {
-                    r.try_get::<String, _>(0)
-                        .or_else(|_| r.try_get::<i64, _>(0).map(|i| i.to_string()))
-                        .unwrap_or_default()
-                })
-                .collect(),
-        )
-    })
-    .unwrap_or_else(|e| panic!("query {url}: {e}"))
+    scan_day_as(t, day, None, store)
 }
 
 /// The check named `name` in the last results file.

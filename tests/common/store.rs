@@ -66,22 +66,7 @@ impl TestStore {
     /// Runs SQL against the store and returns the first column of every row as text (a text
     /// or an integer column; cast anything else).
     pub fn rows(&self, sql: &str) -> Vec<String> {
-        sqlx::any::install_default_drivers();
-        block_on(async {
-            let mut c = sqlx::AnyConnection::connect(&self.url).await?;
-            let rows = sqlx::query(sql).fetch_all(&mut c).await?;
-            c.close().await?;
-            Ok::<_, sqlx::Error>(
-                rows.iter()
-                    .map(|r| {
-                        r.try_get::<String, _>(0)
-                            .or_else(|_| r.try_get::<i64, _>(0).map(|i| i.to_string()))
-                            .unwrap_or_else(|e| panic!("column 0 of {sql}: {e}"))
-                    })
-                    .collect(),
-            )
-        })
-        .unwrap_or_else(|e| panic!("query {}: {e}", self.url))
+        query_rows(&self.url, sql)
     }
 }
 
@@ -113,4 +98,25 @@ pub fn postgres_database(name: &str) -> String {
     })
     .unwrap_or_else(|e| panic!("PostgreSQL on 127.0.0.1:5432 is needed for this test: {e}"));
     format!("postgres://postgres@127.0.0.1:5432/{name}")
+}
+
+/// Runs SQL against a store given by URL (`sqlite://` or `postgres://`) and returns the first
+/// column of every row as text (a text or an integer column; cast anything else).
+pub fn query_rows(url: &str, sql: &str) -> Vec<String> {
+    sqlx::any::install_default_drivers();
+    block_on(async {
+        let mut c = sqlx::AnyConnection::connect(url).await?;
+        let rows = sqlx::query(sql).fetch_all(&mut c).await?;
+        c.close().await?;
+        Ok::<_, sqlx::Error>(
+            rows.iter()
+                .map(|r| {
+                    r.try_get::<String, _>(0)
+                        .or_else(|_| r.try_get::<i64, _>(0).map(|i| i.to_string()))
+                        .unwrap_or_else(|e| panic!("column 0 of {sql}: {e}"))
+                })
+                .collect(),
+        )
+    })
+    .unwrap_or_else(|e| panic!("query {url}: {e}"))
 }
