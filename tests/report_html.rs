@@ -15,7 +15,7 @@ use chrono::{Duration, NaiveDate};
 use soda::pages::render;
 use soda::results::stored::{
     Cell, CheckHistory, CheckInfo, CheckPoint, FailedRows, LogLine, ReportData, SampleRows,
-    ScanSummary, Zone,
+    ScanDataset, ScanSummary, Zone,
 };
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -301,6 +301,7 @@ fn store(n_checks: usize, days: usize, hostile: bool) -> ReportData {
                 value_text: value.map(t.text).unwrap_or_default(),
                 fail: t.fail.clone(),
                 warn: t.warn.clone(),
+                reasons: Vec::new(),
             });
         }
         let samples = (t.name == "No missing customer ids").then(|| SampleRows {
@@ -338,13 +339,31 @@ fn store(n_checks: usize, days: usize, hostile: bool) -> ReportData {
             },
             results,
             samples,
+            attributes: Vec::new(),
         });
+    }
+    // Each scan covers the datasets its data source's checks are on.
+    for scan in &mut scans {
+        let mut covered: Vec<ScanDataset> = checks
+            .iter()
+            .filter(|c| c.data_source == scan.data_source)
+            .filter_map(|c| {
+                Some(ScanDataset {
+                    data_source: c.data_source.clone(),
+                    dataset: c.dataset.clone()?,
+                })
+            })
+            .collect();
+        covered.sort();
+        covered.dedup();
+        scan.datasets = covered;
     }
     // The store's order: newest data timestamp first.
     scans.reverse();
     ReportData {
         generated_at: stamp(days, 7, 30, 0),
         store: "sqlite:///var/lib/ci/soda/results.db".into(),
+        datasets: soda::results::datasets::statuses(&scans),
         scans,
         checks,
     }
@@ -448,7 +467,7 @@ pub(crate) fn dump_dom(url: &str) -> String {
     dom
 }
 
-fn screenshot(url: &str, png: &Path, size: &str) {
+pub(crate) fn screenshot(url: &str, png: &Path, size: &str) {
     let _ = std::fs::remove_file(png);
     chromium(&[
         format!("--window-size={size}"),

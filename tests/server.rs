@@ -1027,3 +1027,227 @@ fn ingest_stores_text_with_a_nul_on_sqlite() {
 fn ingest_stores_text_with_a_nul_on_postgresql() {
     ingest_stores_text_with_a_nul(crate::common::store::Backend::Postgres);
 }
+
+// ----- The scan-output scenario -------------------------------------------------------------
+
+/// Four scan definitions on one data source, pushed by our client to `soda server` over three
+/// days: `customers_daily` and `orders_daily` complete, `returns_daily` checks a table that
+/// does not exist, an analyst's scan on day 2 checks a column that does not exist, and on day
+/// 3 `orders_daily` finds the data source down. Each dataset's failed-scan warning follows its
+/// own latest scan, in the JSON API and in the report's DOM in Chromium; every check that did
+/// not run is stored with its reason (and shown as not evaluated, never as the day before's
+/// result), while `-srf` lists checks as Soda Core does.
+fn per_dataset_warnings_and_every_check(b: crate::common::store::Backend) {
+    let t = setup();
+    let store = crate::common::store::TestStore::new(b, &t, "server_scenario");
+    let key = create_key_in(&t, "ci", &store.arg);
+    let server = Server::start_on(&t, &store.arg, false, &[]);
+    connect(&t, &server, (&key.0, &key.1));
+    let config = std::fs::read_to_string(t.join("configuration.yml")).expect("configuration");
+    let path = regex::Regex::new(r"(?m)^  path: .*$").expect("a pattern");
+    let down = path.replace(&config, "  path: /nonexistent/soda/shop.sqlite");
+    t.write_bytes("down.yml", down.as_bytes());
+    let files = [
+        (
+            "customers_daily",
+            "checks for customers:\n  - row_count > 0\n",
+        ),
+        ("orders_daily", "checks for orders:\n  - row_count > 0\n"),
+        ("returns_daily", "checks for returns:\n  - row_count > 0\n"),
+        (
+            "analyst",
+            "checks for customers:\n  - row_count > 0\n  - missing_count(no_such_column) = 0\n",
+        ),
+    ];
+    for (name, checks) in files {
+        t.write(&format!("{name}.yml"), checks);
+    }
+    let run = |definition: &str, day: u32, config: &str| {
+        let time = format!("2024-05-{day:02}T06:00:00+00:00");
+        let file = format!("{definition}.yml");
+        t.soda([
+            "scan",
+            "-d",
+            "lite",
+            "-c",
+            config,
+            "-s",
+            definition,
+            "-t",
+            &time,
+            "-srf",
+            "results.json",
+            &file,
+        ])
+    };
+    for day in 1..=3 {
+        run("customers_daily", day, "configuration.yml").expect_code(0);
+        let orders_config = if day == 3 {
+            "down.yml"
+        } else {
+            "configuration.yml"
+        };
+        run("orders_daily", day, orders_config).expect_code(if day == 3 { 3 } else { 0 });
+        run("returns_daily", day, "configuration.yml").expect_code(3);
+        if day == 2 {
+            let analyst = run("analyst", day, "configuration.yml");
+            analyst.expect_code(3);
+            // As Soda Core: the check that did not run is not in the results file.
+            assert_eq!(t.results().names(), ["row_count > 0"], "{analyst}");
+        }
+    }
+    let tok = token(&login(&t, &server, (&key.0, &key.1)));
+    let datasets = read(&t, &server, &tok, "/api/v1/datasets");
+    assert_eq!(datasets.status, 200, "{}", datasets.text);
+    let by_name = |name: &str| -> Value {
+        datasets.body["datasets"]
+            .as_array()
+            .and_then(|d| d.iter().find(|d| d["dataset"] == name).cloned())
+            .unwrap_or_else(|| panic!("no dataset {name}: {}", datasets.text))
+    };
+    let customers = by_name("customers");
+    assert_eq!(customers["last_scan_failed"], false, "{customers}");
+    assert_eq!(customers["latest_scan"]["definition"], "customers_daily");
+    let orders = by_name("orders");
+    assert_eq!(orders["last_scan_failed"], true, "{orders}");
+    assert_eq!(orders["failed_scan"]["definition"], "orders_daily");
+    assert_eq!(
+        orders["failed_scan"]["data_timestamp"],
+        "2024-05-03T06:00:00+00:00"
+    );
+    let error = orders["failed_scan"]["first_error"].as_str().unwrap_or("");
+    assert!(
+        error.contains("lite"),
+        "the first error names the data source: {orders}"
+    );
+    let returns = by_name("returns");
+    assert_eq!(
+        returns["last_scan_failed"], true,
+        "listed, with no check that ever ran"
+    );
+    assert_eq!(returns["failed_scan"]["definition"], "returns_daily");
+    let error = returns["failed_scan"]["first_error"].as_str().unwrap_or("");
+    assert!(error.contains("returns"), "{returns}");
+
+    // Every check is stored, the ones that did not run with the reason why.
+    let reasons = "SELECT s.definition || '|' || s.data_timestamp || '|' || c.name || '|' \
+                   || COALESCE(c.outcome, '-') || '|' || COALESCE(c.outcome_reasons, '-') \
+                   FROM soda_check_results c JOIN soda_scans s ON s.id = c.scan_id \
+                   WHERE c.outcome IS NULL ORDER BY s.definition, s.data_timestamp, c.name";
+    let rows = store.rows(reasons);
+    let codes: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let f: Vec<&str> = r.splitn(5, '|').collect();
+            let reason: Value = serde_json::from_str(f[4]).expect("reasons as JSON");
+            format!(
+                "{} {} {} {}",
+                f[0],
+                &f[1][..10],
+                f[2],
+                reason[0]["code"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "analyst 2024-05-02 missing_count(no_such_column) = 0 metricsNotComputed",
+            "orders_daily 2024-05-03 row_count > 0 dataSourceUnavailable",
+            "returns_daily 2024-05-01 row_count > 0 metricsNotComputed",
+            "returns_daily 2024-05-02 row_count > 0 metricsNotComputed",
+            "returns_daily 2024-05-03 row_count > 0 metricsNotComputed",
+        ],
+        "{rows:#?}"
+    );
+    assert!(
+        rows[0].contains("no_such_column"),
+        "the query's own error: {}",
+        rows[0]
+    );
+
+    // The orders check's current result is day 3's: not evaluated, with its reason.
+    let checks = read(&t, &server, &tok, "/api/v1/checks");
+    let orders_check = checks.body["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["dataset"] == "orders").cloned())
+        .expect("the orders check");
+    assert_eq!(orders_check["outcome"], Value::Null, "{orders_check}");
+    assert_eq!(orders_check["data_timestamp"], "2024-05-03T06:00:00+00:00");
+    assert_eq!(orders_check["reasons"][0]["code"], "dataSourceUnavailable");
+
+    // The report of the same store, in Chromium.
+    let report = t.soda(["report", "--store", &store.arg, "-o", "report.html"]);
+    report.expect_code(0);
+    let dom = crate::report_html::dump_dom(&format!("file://{}", t.join("report.html").display()));
+    let warned: Vec<&str> = regex::Regex::new(
+        r#"<tr class="dataset has-scan-error" data-data-source="lite" data-dataset="(\w+)""#,
+    )
+    .expect("a pattern")
+    .captures_iter(&dom)
+    .map(|c| c.get(1).map_or("", |m| m.as_str()))
+    .collect();
+    assert_eq!(
+        warned,
+        ["orders", "returns"],
+        "the datasets with a failed-scan warning"
+    );
+    assert!(
+        dom.contains("data-code=\"dataSourceUnavailable\""),
+        "the reason is shown"
+    );
+    if let Some(dir) = std::env::var_os("SODA_SCENARIO_SCREENSHOTS") {
+        let png = std::path::Path::new(&dir).join(format!("datasets-{b:?}.png"));
+        let url = format!("file://{}#datasets", t.join("report.html").display());
+        crate::report_html::screenshot(&url, &png, "1400,700");
+    }
+}
+
+#[test]
+fn per_dataset_warnings_and_every_check_on_sqlite() {
+    per_dataset_warnings_and_every_check(crate::common::store::Backend::Sqlite);
+}
+
+#[test]
+fn per_dataset_warnings_and_every_check_on_postgresql() {
+    per_dataset_warnings_and_every_check(crate::common::store::Backend::Postgres);
+}
+
+/// Soda Core sends no check of a scan that failed before its queries: the scan still covers
+/// the datasets of the earlier scans of its scan definition, which then carry the warning.
+#[test]
+fn a_soda_core_scan_that_names_no_dataset_warns_on_its_earlier_datasets() {
+    let t = setup();
+    let key = create_key(&t, "soda-core");
+    let server = Server::start(&t, false, &[]);
+    let tok = token(&login(&t, &server, (&key.0, &key.1)));
+    let (_, golden) = golden_inserts()
+        .into_iter()
+        .next()
+        .expect("a golden insert");
+    let mut first = golden.clone();
+    first["definitionName"] = json!("nightly");
+    first["dataTimestamp"] = json!("2024-05-01T00:00:00+00:00");
+    assert_eq!(insert(&t, &server, &tok, first).status, 200);
+    let mut failed = golden;
+    failed["definitionName"] = json!("nightly");
+    failed["dataTimestamp"] = json!("2024-05-02T00:00:00+00:00");
+    failed["hasErrors"] = json!(true);
+    failed["checks"] = json!([]);
+    failed["metrics"] = json!([]);
+    failed["queries"] = json!([]);
+    failed["logs"] = json!([{"level": "error", "message": "Could not connect to data source",
+        "timestamp": "2024-05-02T00:00:01+00:00", "index": 0}]);
+    let answer = insert(&t, &server, &tok, failed);
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let datasets = read(&t, &server, &tok, "/api/v1/datasets");
+    let list = datasets.body["datasets"].as_array().expect("datasets");
+    assert!(!list.is_empty(), "{}", datasets.text);
+    for d in list.iter().filter(|d| d["dataset"] != "") {
+        assert_eq!(d["last_scan_failed"], true, "{d}");
+        assert_eq!(
+            d["failed_scan"]["first_error"],
+            "Could not connect to data source"
+        );
+    }
+}

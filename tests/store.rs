@@ -428,8 +428,8 @@ fn a_store_replaces_orders_and_answers_history(b: Backend) {
     );
     assert_eq!(
         s.rows("SELECT CAST(MAX(version) AS TEXT) FROM soda_store_version"),
-        ["2"],
-        "0001_init and 0002_server"
+        ["3"],
+        "0001_init, 0002_server and 0003_scan_datasets"
     );
 }
 

@@ -331,8 +331,9 @@ impl Client {
         self.send_with_token(&url, Payload::Json(body)).await
     }
 
-    /// `sodaCoreCloudConfiguration`: may samples be uploaded?
-    pub async fn samples_allowed(&mut self) -> Result<bool, CloudError> {
+    /// `sodaCoreCloudConfiguration`: may samples be uploaded, and does the endpoint keep
+    /// every check of a scan (`soda server` says so; Soda Cloud does not)?
+    pub async fn configuration(&mut self) -> Result<CloudConfiguration, CloudError> {
         let r = self
             .post(
                 "query",
@@ -340,10 +341,11 @@ impl Client {
             )
             .await?;
         // Missing means disabled, as in Soda Core.
-        Ok(r.body
-            .get("disableCollectingWarehouseData")
-            .and_then(Value::as_bool)
-            == Some(false))
+        let flag = |key: &str| r.body.get(key).and_then(Value::as_bool);
+        Ok(CloudConfiguration {
+            samples_allowed: flag("disableCollectingWarehouseData") == Some(false),
+            keeps_every_check: flag(KEEPS_EVERY_CHECK) == Some(true),
+        })
     }
 
     /// `sodaCoreAvailableCheckAttributes`: the organisation's attribute schema.
@@ -496,3 +498,16 @@ fn jitter(base: Duration) -> Duration {
 pub fn context<T>(r: Result<T, CloudError>, what: &str) -> anyhow::Result<T> {
     r.map_err(|e| anyhow!("{what}: {e}"))
 }
+
+/// The `sodaCoreCloudConfiguration` answer, as far as a scan acts on it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CloudConfiguration {
+    pub samples_allowed: bool,
+    /// The endpoint is `soda server`, which keeps the checks Soda Core leaves out of its
+    /// results (the ones with no outcome), so the scan sends them too.
+    pub keeps_every_check: bool,
+}
+
+/// The key of the configuration answer by which `soda server` says it keeps every check;
+/// Soda Core ignores keys it does not know.
+pub const KEEPS_EVERY_CHECK: &str = "sodaRsKeepsEveryCheck";

@@ -23,6 +23,9 @@ pub struct CloudSession {
     pub account: String,
     /// `sodaCoreCloudConfiguration` answered and allowed sample uploads.
     pub samples_allowed: bool,
+    /// The endpoint keeps every check of a scan (`soda server`): the results sent list the
+    /// checks Soda Core leaves out too.
+    pub keeps_every_check: bool,
     /// The start-up calls worked (history and uploads are only tried then).
     pub reachable: bool,
     host: String,
@@ -72,12 +75,14 @@ impl CloudSession {
             outbox: config.outbox.clone(),
             account: outbox::account(config),
             samples_allowed: false,
+            keeps_every_check: false,
             reachable: false,
             host: config.host.clone(),
         };
-        match rt.block_on(s.client.samples_allowed()) {
-            Ok(allowed) => {
-                s.samples_allowed = allowed;
+        match rt.block_on(s.client.configuration()) {
+            Ok(answer) => {
+                s.samples_allowed = answer.samples_allowed;
+                s.keeps_every_check = answer.keeps_every_check;
                 s.reachable = true;
             }
             Err(e) => log_error(logs, "query", &e),

@@ -95,12 +95,14 @@ fn deliver_to_cloud(
     // session (the client could not be set up) the results still go to the outbox.
     logs.info("Sending results to Soda Cloud");
     build::update_logs(doc, logs);
+    // `soda server` keeps every check; Soda Cloud gets the checks as Soda Core lists them.
     let kept = match (cloud, &session.runtime) {
-        (Some(c), Some(rt)) => c.send_results(rt, doc, logs),
+        (Some(c), Some(rt)) if c.keeps_every_check => c.send_results(rt, doc, logs),
+        (Some(c), Some(rt)) => c.send_results(rt, &doc.as_soda_lists_it(), logs),
         _ => crate::cloud::tasks::keep(
             &cloud_config.outbox,
             &crate::cloud::outbox::account(cloud_config),
-            doc,
+            &doc.as_soda_lists_it(),
             logs,
         ),
     };
@@ -117,6 +119,11 @@ fn save_results_file(args: &ScanArgs, doc: ScanResults, logs: &mut Logs) -> Exit
         return ExitStatus::Pass;
     };
     logs.print_raw(&format!("Saving scan results to {}", path.display()));
+    let doc = if doc.has_checks_beyond_soda() {
+        doc.as_soda_lists_it()
+    } else {
+        doc
+    };
     let written = std::fs::File::create(path).and_then(|file| {
         let mut out = std::io::BufWriter::new(file);
         doc.write_text(&mut out)?;

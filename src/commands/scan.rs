@@ -16,6 +16,7 @@ use crate::exit::ExitStatus;
 use crate::measure::Measurements;
 use crate::plan::Planner;
 use crate::report;
+use crate::results::reasons;
 use crate::results::scan::{CheckRef, ScanReport};
 use crate::results::time::DataTime;
 use crate::sodacl::model::ChecksModel;
@@ -297,9 +298,11 @@ fn evaluate<'m>(
 ) -> Vec<(CheckRef<'m>, eval::CheckResult)> {
     let connected = session.connections.default.is_some();
     let unconnected = Measurements::default();
+    let connection_error = (!connected).then(|| first_error(logs));
     let mut messages = Vec::new();
     let mut checks = Vec::with_capacity(model.checks.len());
     for check in model.ordered_checks() {
+        let before = messages.len();
         // Unconnected, every check is unevaluated without one error each.
         let results = if connected {
             eval::evaluate(
@@ -315,11 +318,19 @@ fn evaluate<'m>(
             let quiet = &mut Vec::new();
             eval::evaluate(check, plan, &unconnected, history, vars, data_time, quiet)
         };
-        for r in results {
+        let evidence = reasons::Evidence {
+            messages: &messages[before..],
+            executed: &outcome.executed,
+            unconnected: connection_error.as_deref(),
+        };
+        for mut r in results {
             let c = match &r.child {
                 Some(child) => CheckRef::Child(child.clone()),
                 None => CheckRef::Model(check),
             };
+            if r.outcome.is_none() && r.outcome_reasons.is_empty() && !r.local_only {
+                r.not_evaluated = Some(reasons::not_evaluated(&c, &evidence));
+            }
             checks.push((c, r));
         }
     }
@@ -327,6 +338,17 @@ fn evaluate<'m>(
         logs.log(m.level, m.problem.to_string(), m.location, None);
     }
     checks
+}
+
+/// What the scan log's first error says (why the data source could not be reached).
+fn first_error(logs: &Logs) -> String {
+    logs.records()
+        .iter()
+        .find(|r| r.level == crate::diagnostic::Level::Error)
+        .map_or_else(
+            || "The scan did not connect to its data source".to_string(),
+            |r| r.message.clone(),
+        )
 }
 
 /// Soda Core's rule: error > fail > warn > pass.

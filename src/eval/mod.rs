@@ -106,6 +106,9 @@ pub struct CheckResult {
     pub samples: Option<Sample>,
     /// Why a check has no outcome, reported with it (`notEnoughHistory`).
     pub outcome_reasons: Vec<serde_json::Value>,
+    /// Why a check Soda Core would leave out of its results has no outcome (see
+    /// `results::reasons`): kept by the store and `soda server`, never sent to Soda Cloud.
+    pub not_evaluated: Option<serde_json::Value>,
 }
 
 /// Parses an ISO 8601 date or date-time (naive values are UTC).

@@ -102,6 +102,8 @@ th.num{text-align:right}
 .alert{display:flex;gap:10px;align-items:flex-start;padding:11px 14px;border-radius:9px;margin:0 0 14px;background:var(--error-bg);border:1px solid var(--error-border);color:var(--text)}
 .alert-i{color:var(--error);font-weight:800;margin-right:6px}
 .alert .alert-i{font-size:16px;line-height:1.2}
+.first-error{color:var(--error);font-size:12px;margin-top:2px;overflow-wrap:anywhere;max-width:42em}
+.reason{color:var(--muted);font-size:12px;overflow-wrap:anywhere;max-width:36em}
 .scan-failed-warning{display:inline-flex;align-items:center;color:var(--error);background:var(--error-bg);border:1px solid var(--error-border);border-radius:6px;padding:3px 9px;font-weight:650;white-space:nowrap}
 tr.has-scan-error td:first-child{box-shadow:3px 0 0 var(--error) inset}
 .err-msg{margin:0 0 6px;color:var(--error);font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;overflow-wrap:anywhere;white-space:pre-wrap}

@@ -1,16 +1,14 @@
-//! What several views need, computed once per document: the outcome counts, the dataset
-//! rows and the most recent scan of each data source. The shell builds it and hands it to
-//! every view, so a view reads shared facts without knowing about the other views.
+//! What several views need, computed once per document: the outcome counts and the dataset
+//! rows, each with its own latest scan. The shell builds it and hands it to every view, so a
+//! view reads shared facts without knowing about the other views.
 
-use super::facts::{dataset_rows, latest_scans, outcome_counts, Counts, DatasetRow};
-use crate::results::stored::{ReportData, ScanSummary};
-use std::collections::BTreeMap;
+use super::facts::{dataset_rows, outcome_counts, Counts, DatasetRow};
+use crate::results::stored::ReportData;
 
 pub struct Context<'a> {
     pub data: &'a ReportData,
     pub counts: Counts,
     pub datasets: Vec<DatasetRow<'a>>,
-    latest_scans: BTreeMap<&'a str, usize>,
 }
 
 impl<'a> Context<'a> {
@@ -19,25 +17,24 @@ impl<'a> Context<'a> {
             data,
             counts: outcome_counts(&data.checks),
             datasets: dataset_rows(data),
-            latest_scans: latest_scans(&data.scans),
         }
     }
 
-    /// The most recent scan of a data source, when it failed to complete.
-    pub fn failed_latest_scan(&self, data_source: &str) -> Option<&'a ScanSummary> {
-        let data = self.data;
-        self.latest_scans
-            .get(data_source)
-            .map(|&i| &data.scans[i])
-            .filter(|scan| scan.has_errors)
+    /// The row of a dataset (or of a data source's own checks), when its latest scan failed
+    /// to complete.
+    pub fn failed_scan_of(
+        &self,
+        data_source: &str,
+        dataset: Option<&str>,
+    ) -> Option<&DatasetRow<'a>> {
+        self.datasets
+            .iter()
+            .find(|r| r.data_source == data_source && r.dataset == dataset)
+            .filter(|r| r.scan_failed())
     }
 
-    /// Data sources whose most recent scan failed to complete, with that scan.
-    pub fn failed_data_sources(&self) -> impl Iterator<Item = (&'a str, &'a ScanSummary)> + '_ {
-        let data = self.data;
-        self.latest_scans
-            .iter()
-            .map(move |(&ds, &i)| (ds, &data.scans[i]))
-            .filter(|(_, scan)| scan.has_errors)
+    /// The datasets whose own latest scan failed to complete.
+    pub fn failed_datasets(&self) -> impl Iterator<Item = &DatasetRow<'a>> + '_ {
+        self.datasets.iter().filter(|r| r.scan_failed())
     }
 }

@@ -1,11 +1,11 @@
 //! What the views compute from [`ReportData`] before writing markup: outcomes and their
-//! counts, scan statuses, the latest scan of each data source, and the dataset rows.
+//! counts, scan statuses, and the dataset rows with each dataset's own latest scan.
 //!
 //! Kept apart from the markup so the rules (which scan is "the last one", when a dataset
 //! carries the failed-scan warning) are tested on their own.
 
 use super::time::parse_millis;
-use crate::results::stored::{CheckHistory, CheckPoint, ReportData, ScanSummary};
+use crate::results::stored::{CheckHistory, CheckPoint, DatasetStatus, ReportData, ScanSummary};
 use std::collections::BTreeMap;
 
 /// A check result's outcome, as the report shows it.
@@ -174,63 +174,46 @@ impl ScanStatus {
     }
 }
 
-/// A scan's place in time: data time, end time (milliseconds), id.
-pub type ScanOrder = (Option<i64>, Option<i64>, i64);
-
-/// How scans order in time: by data timestamp, then by when they ended, then by id (the
-/// store's insertion order). Unreadable times order first, so they never count as newest
-/// when a readable one exists.
-pub fn scan_order_key(scan: &ScanSummary) -> ScanOrder {
-    (
-        parse_millis(&scan.data_timestamp),
-        parse_millis(&scan.scan_end),
-        scan.id,
-    )
-}
-
-/// The index in `scans` of the most recent scan of each data source.
-pub fn latest_scans(scans: &[ScanSummary]) -> BTreeMap<&str, usize> {
-    let mut latest: BTreeMap<&str, (usize, ScanOrder)> = BTreeMap::new();
-    for (i, scan) in scans.iter().enumerate() {
-        let key = scan_order_key(scan);
-        latest
-            .entry(scan.data_source.as_str())
-            .and_modify(|best| {
-                if key > best.1 {
-                    *best = (i, key);
-                }
-            })
-            .or_insert((i, key));
-    }
-    latest.into_iter().map(|(ds, (i, _))| (ds, i)).collect()
-}
+pub use crate::results::datasets::scan_order_key;
 
 /// One row of the Datasets view.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatasetRow<'a> {
     pub data_source: &'a str,
-    /// `None` gathers the data-source level checks (and stands for a data source that has
-    /// scans but no checks at all).
+    /// `None` gathers the data-source level checks (and stands for a data source whose scans
+    /// cover no dataset).
     pub dataset: Option<&'a str>,
     pub counts: Counts,
     /// The newest data timestamp among its checks' latest results.
     pub last_data_time: Option<&'a str>,
-    /// The most recent scan of its data source, if any was recorded.
+    /// Its own latest scan: for a dataset the newest scan that covered it, for the data
+    /// source row the newest scan of the data source that covered no dataset.
     pub latest_scan: Option<&'a ScanSummary>,
+    /// The dataset's scan status, with the first error of a failed scan.
+    pub status: Option<&'a DatasetStatus>,
 }
 
 impl DatasetRow<'_> {
-    /// Soda Cloud's failed-scan warning: the latest scan of the data source did not complete.
+    /// Soda Cloud's failed-scan warning: its own latest scan did not complete.
     pub fn scan_failed(&self) -> bool {
         self.latest_scan.is_some_and(|scan| scan.has_errors)
     }
+
+    /// The first error of the failed scan behind the warning.
+    pub fn first_error(&self) -> Option<&str> {
+        self.status?.failed_scan.as_ref()?.first_error.as_deref()
+    }
 }
 
-/// The Datasets view: one row per (data source, dataset) with checks, plus one per data
-/// source that has scans but no checks, ordered by data source then dataset.
-pub fn dataset_rows(data: &ReportData) -> Vec<DatasetRow<'_>> {
-    let latest = latest_scans(&data.scans);
-    type Newest<'a> = Option<(Option<i64>, &'a str)>;
+/// The newest of `scans` (see [`scan_order_key`]).
+fn newest<'a>(scans: impl Iterator<Item = &'a ScanSummary>) -> Option<&'a ScanSummary> {
+    scans.max_by_key(|s| scan_order_key(s))
+}
+
+type Newest<'a> = Option<(Option<i64>, &'a str)>;
+
+/// Per (data source, dataset): the latest outcomes counted and the newest data time.
+fn check_groups(data: &ReportData) -> BTreeMap<(&str, Option<&str>), (Counts, Newest<'_>)> {
     let mut groups: BTreeMap<(&str, Option<&str>), (Counts, Newest<'_>)> = BTreeMap::new();
     for check in &data.checks {
         let entry = groups
@@ -247,19 +230,50 @@ pub fn dataset_rows(data: &ReportData) -> Vec<DatasetRow<'_>> {
             }
         }
     }
-    for ds in latest.keys() {
-        if !groups.keys().any(|(source, _)| source == ds) {
+    groups
+}
+
+/// The Datasets view: one row per dataset with checks or covered by a scan, one per data
+/// source with data-source level checks, and one per data source whose scans cover no
+/// dataset at all; ordered by data source then dataset.
+pub fn dataset_rows(data: &ReportData) -> Vec<DatasetRow<'_>> {
+    let mut groups = check_groups(data);
+    for d in &data.datasets {
+        groups
+            .entry((d.data_source.as_str(), Some(d.dataset.as_str())))
+            .or_default();
+    }
+    for scan in &data.scans {
+        let ds = scan.data_source.as_str();
+        if !groups.keys().any(|(source, _)| *source == ds) {
             groups.insert((ds, None), (Counts::default(), None));
         }
     }
+    let by_id: BTreeMap<i64, &ScanSummary> = data.scans.iter().map(|s| (s.id, s)).collect();
     groups
         .into_iter()
-        .map(|((data_source, dataset), (counts, newest))| DatasetRow {
-            data_source,
-            dataset,
-            counts,
-            last_data_time: newest.map(|(_, text)| text),
-            latest_scan: latest.get(data_source).map(|&i| &data.scans[i]),
+        .map(|((data_source, dataset), (counts, newest_time))| {
+            let status = dataset.and_then(|name| {
+                data.datasets
+                    .iter()
+                    .find(|d| d.data_source == data_source && d.dataset == name)
+            });
+            let latest_scan = match dataset {
+                Some(_) => status.and_then(|s| by_id.get(&s.latest_scan.id).copied()),
+                None => newest(
+                    data.scans
+                        .iter()
+                        .filter(|s| s.data_source == data_source && s.datasets.is_empty()),
+                ),
+            };
+            DatasetRow {
+                data_source,
+                dataset,
+                counts,
+                last_data_time: newest_time.map(|(_, text)| text),
+                latest_scan,
+                status,
+            }
         })
         .collect()
 }
@@ -335,22 +349,21 @@ mod tests {
         assert_eq!(ScanStatus::of(&s), ScanStatus::Error);
     }
 
-    #[test]
-    fn the_latest_scan_is_chosen_by_data_time_not_by_list_order() {
-        let scans = vec![
-            scan(1, "a", "2024-05-01T00:00:00+00:00", false),
-            scan(2, "a", "2024-05-03T00:00:00+02:00", true),
-            scan(3, "a", "2024-05-02T00:00:00+00:00", false),
-            scan(4, "b", "not a time", true),
-            scan(5, "b", "2024-01-01T00:00:00Z", false),
-        ];
-        let latest = latest_scans(&scans);
-        assert_eq!(latest["a"], 1);
-        assert_eq!(latest["b"], 4);
+    /// A scan of data source `ds` covering `datasets`.
+    fn covering(mut s: ScanSummary, datasets: &[&str]) -> ScanSummary {
+        s.datasets = datasets
+            .iter()
+            .map(|d| crate::results::stored::ScanDataset {
+                data_source: s.data_source.clone(),
+                dataset: (*d).into(),
+            })
+            .collect();
+        s
     }
 
     fn data(scans: Vec<ScanSummary>) -> ReportData {
         ReportData {
+            datasets: crate::results::datasets::statuses(&scans),
             scans,
             checks: vec![
                 check("a", Some("orders"), &[Some("pass")]),
@@ -364,10 +377,11 @@ mod tests {
     }
 
     #[test]
-    fn the_warning_shows_when_the_newest_scan_of_the_data_source_has_errors() {
+    fn the_warning_follows_the_datasets_own_latest_scan() {
         let d = data(vec![
-            scan(3, "a", "2024-05-03T00:00:00Z", true),
-            scan(2, "a", "2024-05-02T00:00:00Z", false),
+            covering(scan(3, "a", "2024-05-03T00:00:00Z", true), &["returns"]),
+            covering(scan(2, "a", "2024-05-02T00:00:00Z", false), &["orders"]),
+            covering(scan(4, "a", "2024-05-01T00:00:00Z", false), &["customers"]),
             scan(1, "b", "2024-05-03T00:00:00Z", false),
         ]);
         let rows = dataset_rows(&d);
@@ -378,8 +392,9 @@ mod tests {
         assert_eq!(
             failed,
             vec![
-                ("a", Some("customers"), true),
-                ("a", Some("orders"), true),
+                ("a", Some("customers"), false),
+                ("a", Some("orders"), false),
+                ("a", Some("returns"), true),
                 ("b", None, false),
                 ("b", Some("orders"), false),
             ]
@@ -387,15 +402,18 @@ mod tests {
         let orders = &rows[1];
         assert_eq!(orders.counts.pass, 1);
         assert_eq!(orders.counts.fail, 1);
+        assert_eq!(orders.latest_scan.map(|s| s.id), Some(2));
         assert_eq!(orders.last_data_time, Some("2024-05-01T00:00:00+00:00"));
-        assert_eq!(rows[3].last_data_time, Some("2024-05-02T00:00:00+00:00"));
+        let returns = &rows[2];
+        assert_eq!(returns.counts.total(), 0, "listed without any check");
+        assert_eq!(rows[4].last_data_time, Some("2024-05-02T00:00:00+00:00"));
     }
 
     #[test]
     fn an_older_error_does_not_warn_when_the_newest_scan_completed() {
         let d = data(vec![
-            scan(2, "a", "2024-05-01T00:00:00Z", true),
-            scan(3, "a", "2024-05-02T00:00:00Z", false),
+            covering(scan(2, "a", "2024-05-01T00:00:00Z", true), &["orders"]),
+            covering(scan(3, "a", "2024-05-02T00:00:00Z", false), &["orders"]),
             scan(1, "b", "2024-04-01T00:00:00Z", true),
             scan(4, "b", "2024-04-02T00:00:00Z", false),
         ]);

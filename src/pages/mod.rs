@@ -24,6 +24,9 @@ mod views;
 mod widgets;
 mod zones;
 
+/// The Datasets view's rows, which `/api/v1/datasets` answers with too (one rule for both).
+pub use facts::{dataset_rows, DatasetRow};
+
 use crate::results::stored::ReportData;
 
 /// Renders the report as one HTML document.
@@ -75,7 +78,8 @@ fn estimated_size(data: &ReportData) -> usize {
 mod tests {
     use super::*;
     use crate::results::stored::{
-        CheckHistory, CheckInfo, CheckPoint, FailedRows, LogLine, SampleRows, ScanSummary, Zone,
+        CheckHistory, CheckInfo, CheckPoint, FailedRows, LogLine, OutcomeReason, SampleRows,
+        ScanDataset, ScanSummary, Zone,
     };
 
     const HOSTILE: &str = "<script>alert(1)</script>\"'&<img src=x onerror=alert(2)>";
@@ -85,7 +89,7 @@ mod tests {
             less_than: Some(10.0),
             ..Zone::default()
         };
-        ReportData {
+        let mut data = ReportData {
             generated_at: HOSTILE.into(),
             store: HOSTILE.into(),
             scans: vec![ScanSummary {
@@ -97,6 +101,10 @@ mod tests {
                 scan_end: HOSTILE.into(),
                 has_errors: true,
                 check_count: 1,
+                datasets: vec![ScanDataset {
+                    data_source: HOSTILE.into(),
+                    dataset: HOSTILE.into(),
+                }],
                 logs: vec![LogLine {
                     level: "ERROR".into(),
                     message: HOSTILE.into(),
@@ -124,6 +132,11 @@ mod tests {
                         value_text: HOSTILE.into(),
                         fail: Some(zone.clone()),
                         warn: None,
+                        reasons: vec![OutcomeReason {
+                            code: HOSTILE.into(),
+                            message: HOSTILE.into(),
+                            severity: HOSTILE.into(),
+                        }],
                     },
                     CheckPoint {
                         scan_id: 1,
@@ -133,6 +146,7 @@ mod tests {
                         value_text: HOSTILE.into(),
                         fail: Some(zone),
                         warn: None,
+                        reasons: Vec::new(),
                     },
                 ],
                 samples: Some(SampleRows {
@@ -143,8 +157,15 @@ mod tests {
                         total: 5,
                     },
                 }),
+                attributes: vec![crate::results::document::Attribute {
+                    name: HOSTILE.into(),
+                    value: HOSTILE.into(),
+                }],
             }],
-        }
+            datasets: Vec::new(),
+        };
+        data.datasets = crate::results::datasets::statuses(&data.scans);
+        data
     }
 
     #[test]

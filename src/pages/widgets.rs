@@ -44,3 +44,33 @@ pub fn display_name(name: &str) -> &str {
         name
     }
 }
+
+/// A failed scan as a warning names it: its scan definition, data time and link, then the
+/// first error of its log (shortened: the scan page has it whole).
+pub fn failed_scan_summary(
+    out: &mut String,
+    scan: &crate::results::stored::ScanSummary,
+    first_error: Option<&str>,
+) -> fmt::Result {
+    use super::escape::Esc;
+    write!(
+        out,
+        "<span class=\"scan-def\">{}</span> · {} · <a href=\"#scan-{}\">scan #{}</a>",
+        Esc(&scan.definition),
+        Esc(&super::time::short(&scan.data_timestamp)),
+        scan.id,
+        scan.id
+    )?;
+    if let Some(error) = first_error {
+        let line = error.lines().next().unwrap_or_default();
+        let shown: String = line.chars().take(200).collect();
+        let cut = if shown.len() < line.len() { "…" } else { "" };
+        write!(
+            out,
+            "<div class=\"first-error\" title=\"{}\">{}{cut}</div>",
+            Esc(line),
+            Esc(&shown)
+        )?;
+    }
+    Ok(())
+}

@@ -71,7 +71,9 @@ pub fn update_logs(doc: &mut ScanResults, logs: &Logs) {
     doc.logs = log_records(logs);
 }
 
-/// Builds the document (keys in Soda Core's order).
+/// Builds the document (keys in Soda Core's order) with every check of the scan: the ones
+/// Soda Core leaves out are marked `beyond_soda` and carry the reason they have no outcome.
+/// [`ScanResults::as_soda_lists_it`] gives the document as Soda Core writes and sends it.
 pub fn document(report: &ScanReport, logs: &Logs) -> ScanResults {
     let outcome_present = |o: Outcome| report.checks.iter().any(|(_, r)| r.outcome == Some(o));
     ScanResults {
@@ -87,9 +89,7 @@ pub fn document(report: &ScanReport, logs: &Logs) -> ScanResults {
         checks: report
             .checks
             .iter()
-            .filter(|(_, r)| {
-                (r.outcome.is_some() || !r.outcome_reasons.is_empty()) && !r.local_only
-            })
+            .filter(|(_, r)| !r.local_only)
             .map(|(c, r)| check_result(report, c, r))
             .collect(),
         queries: query_records(report),
@@ -230,7 +230,11 @@ fn check_result(report: &ScanReport, c: &Check, r: &CheckOutcome) -> CheckResult
         outcome: r.outcome.map(|o| o.as_str().to_string()),
         diagnostics: diagnostics(r),
         source: "soda-core".into(),
-        outcome_reasons: r.outcome_reasons.clone(),
+        outcome_reasons: match &r.not_evaluated {
+            Some(reason) => vec![reason.clone()],
+            None => r.outcome_reasons.clone(),
+        },
+        beyond_soda: r.not_evaluated.is_some(),
     }
 }
 

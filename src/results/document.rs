@@ -95,6 +95,11 @@ pub struct CheckResult {
     pub source: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outcome_reasons: Vec<Json>,
+    /// A check Soda Core leaves out of its results (no outcome, no reason of Soda's own):
+    /// listed for the results store and `soda server` only, never written to `-srf` or sent
+    /// to Soda Cloud (see [`ScanResults::as_soda_lists_it`]).
+    #[serde(skip)]
+    pub beyond_soda: bool,
 }
 
 /// A check's identities: v3 is the one Soda Cloud keys history on.
@@ -167,6 +172,19 @@ pub struct LogRecord {
 }
 
 impl ScanResults {
+    /// The document as Soda Core lists its checks: without the ones only the results store
+    /// and `soda server` keep (`-srf` and Soda Cloud get this).
+    pub fn as_soda_lists_it(&self) -> ScanResults {
+        let mut doc = self.clone();
+        doc.checks.retain(|c| !c.beyond_soda);
+        doc
+    }
+
+    /// Whether it lists checks Soda Core would leave out.
+    pub fn has_checks_beyond_soda(&self) -> bool {
+        self.checks.iter().any(|c| c.beyond_soda)
+    }
+
     /// The document as Python's `json.dumps` would write it (byte for byte Soda Core's).
     pub fn to_text(&self) -> String {
         crate::python::json::to_python_json(&self.to_json())

@@ -7,7 +7,9 @@
 //! importing each other.
 
 pub mod build;
+pub mod datasets;
 pub mod document;
+pub mod reasons;
 pub mod record;
 pub mod scan;
 pub mod stored;

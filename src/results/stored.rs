@@ -16,6 +16,18 @@ pub struct ReportData {
     pub scans: Vec<ScanSummary>,
     /// Every check ever recorded, one entry per check identity.
     pub checks: Vec<CheckHistory>,
+    /// Every dataset a scan covered, with its scan status (see [`super::datasets`]).
+    #[serde(default)]
+    pub datasets: Vec<DatasetStatus>,
+}
+
+pub use super::datasets::DatasetStatus;
+
+/// A dataset a scan covers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ScanDataset {
+    pub data_source: String,
+    pub dataset: String,
 }
 
 /// One recorded scan.
@@ -33,6 +45,9 @@ pub struct ScanSummary {
     pub has_failures: bool,
     /// Check results recorded for it.
     pub check_count: usize,
+    /// The datasets it covers.
+    #[serde(default)]
+    pub datasets: Vec<ScanDataset>,
     /// The scan log (errors included), in order.
     pub logs: Vec<LogLine>,
 }
@@ -72,6 +87,9 @@ pub struct CheckHistory {
     pub results: Vec<CheckPoint>,
     /// The failed-row samples of its most recent run that warned or failed with samples.
     pub samples: Option<SampleRows>,
+    /// The check's attributes (owner, priority, ...) as of its latest result.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<super::document::Attribute>,
 }
 
 /// The pages read a history's name, dataset and place as its own.
@@ -97,6 +115,20 @@ pub struct CheckPoint {
     /// The fail and warn zones in force for this result.
     pub fail: Option<Zone>,
     pub warn: Option<Zone>,
+    /// Why it has no outcome (or what else Soda said about it): `outcomeReasons`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<OutcomeReason>,
+}
+
+/// One of Soda's outcome reasons (`notEnoughHistory`, or ours: see `results::reasons`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeReason {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub severity: String,
 }
 
 /// A threshold zone (the results document's own type: the pages draw what was recorded).

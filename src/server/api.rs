@@ -64,7 +64,10 @@ pub async fn query(State(state): State<Shared>, body: Body) -> Response {
     let response = match kind {
         Query::CLOUD_CONFIGURATION => json(
             StatusCode::OK,
-            &json!({"disableCollectingWarehouseData": !state.samples_allowed}),
+            &json!({
+                "disableCollectingWarehouseData": !state.samples_allowed,
+                crate::cloud::KEEPS_EVERY_CHECK: true,
+            }),
         ),
         Query::CHECK_ATTRIBUTES => json(StatusCode::OK, &json!({"results": state.attributes})),
         Query::HISTORIC_MEASUREMENTS | Query::HISTORIC_CHECK_RESULTS => {

@@ -11,7 +11,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{json, Value as Json};
-use std::collections::BTreeMap;
 
 /// Reads the model for an authenticated reader, then answers with `view` of it.
 async fn answer(
@@ -53,6 +52,8 @@ fn check_line(c: &CheckHistory) -> Json {
         "value_text": last.map(|p| p.value_text.clone()),
         "data_timestamp": last.map(|p| p.data_timestamp.clone()),
         "results": c.results.len(),
+        "reasons": last.map(|p| p.reasons.clone()).unwrap_or_default(),
+        "attributes": c.attributes,
     })
 }
 
@@ -105,7 +106,8 @@ pub async fn scan(
 }
 
 /// `GET /api/v1/datasets`: per data source and dataset, the latest outcomes counted, and
-/// whether the data source's latest scan failed to complete.
+/// the dataset's scan status: its own latest scan, and when that failed to complete, the
+/// failed scan with its first error.
 pub async fn datasets(State(state): State<Shared>, headers: HeaderMap) -> Response {
     answer(&state, &headers, |data| {
         json(StatusCode::OK, &json!({ "datasets": dataset_lines(&data) }))
@@ -114,31 +116,26 @@ pub async fn datasets(State(state): State<Shared>, headers: HeaderMap) -> Respon
 }
 
 fn dataset_lines(data: &ReportData) -> Vec<Json> {
-    // Scans come newest first: the first one seen per data source is its latest.
-    let mut latest_failed: BTreeMap<&str, bool> = BTreeMap::new();
-    for s in &data.scans {
-        latest_failed.entry(&s.data_source).or_insert(s.has_errors);
-    }
-    let mut counts: BTreeMap<(&str, &str), [usize; 4]> = BTreeMap::new();
-    for c in &data.checks {
-        let key = (c.data_source.as_str(), c.dataset.as_deref().unwrap_or(""));
-        let outcome = c.results.last().and_then(|p| p.outcome.as_deref());
-        let slot = match outcome {
-            Some("pass") => 0,
-            Some("warn") => 1,
-            Some("fail") => 2,
-            _ => 3,
-        };
-        counts.entry(key).or_default()[slot] += 1;
-    }
-    counts
-        .into_iter()
-        .map(|((ds, dataset), [pass, warn, fail, not_evaluated])| {
-            json!({
-                "data_source": ds, "dataset": dataset, "pass": pass, "warn": warn,
-                "fail": fail, "not_evaluated": not_evaluated,
-                "last_scan_failed": latest_failed.get(ds).copied().unwrap_or(false),
-            })
+    crate::pages::dataset_rows(data)
+        .iter()
+        .map(|row| {
+            let c = &row.counts;
+            let mut line = json!({
+                "data_source": row.data_source, "dataset": row.dataset.unwrap_or(""),
+                "pass": c.pass, "warn": c.warn, "fail": c.fail,
+                "not_evaluated": c.not_evaluated,
+                "last_scan_failed": row.scan_failed(),
+                "latest_scan": row.latest_scan.map(|s| json!({
+                    "id": s.id, "definition": s.definition, "data_timestamp": s.data_timestamp,
+                })),
+            });
+            if let (Some(scan), true) = (row.latest_scan, row.scan_failed()) {
+                line["failed_scan"] = json!({
+                    "id": scan.id, "definition": scan.definition,
+                    "data_timestamp": scan.data_timestamp, "first_error": row.first_error(),
+                });
+            }
+            line
         })
         .collect()
 }

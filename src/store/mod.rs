@@ -31,6 +31,7 @@ use std::time::Duration;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_server.sql"),
+    include_str!("migrations/0003_scan_datasets.sql"),
 ];
 
 /// How long a writer waits for another one (SQLite's lock, PostgreSQL's connection).
@@ -382,7 +383,7 @@ impl Store {
             params::stored_text(scan.data_timestamp.clone()),
         );
         let of_key = "SELECT id FROM soda_scans WHERE definition = ? AND data_source = ? AND data_timestamp = ?";
-        for table in ["soda_metrics", "soda_check_results"] {
+        for table in ["soda_metrics", "soda_check_results", "soda_scan_datasets"] {
             sqlx::query(&self.sql(&format!("DELETE FROM {table} WHERE scan_id IN ({of_key})")))
                 .bind(key.0.clone())
                 .bind(key.1.clone())
@@ -421,7 +422,46 @@ impl Store {
             .try_get(0)?;
         self.insert_children(conn, record, id, &scan.data_timestamp)
             .await?;
+        self.insert_datasets(conn, record, id).await?;
         Ok(id)
+    }
+
+    /// Records the datasets the scan covers. A scan that names none (it failed before any
+    /// query, and Soda Core sent no check) covers those of the latest earlier scan of its scan
+    /// definition and data source, so their failed-scan warning shows.
+    async fn insert_datasets(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        record: &StoreRecord,
+        scan_id: i64,
+    ) -> Result<(), StoreError> {
+        let mut datasets = record.dataset_rows();
+        if datasets.is_empty() {
+            let scan = record.scan_row();
+            let rows = sqlx::query(&self.sql(
+                "SELECT d.data_source, d.dataset FROM soda_scan_datasets d WHERE d.scan_id = \
+                 (SELECT s.id FROM soda_scans s WHERE s.definition = ? AND s.data_source = ? AND s.id <> ? \
+                  AND EXISTS (SELECT 1 FROM soda_scan_datasets e WHERE e.scan_id = s.id) \
+                  ORDER BY s.data_timestamp DESC, s.id DESC LIMIT 1)",
+            ))
+            .bind(params::stored_text(scan.definition))
+            .bind(params::stored_text(scan.data_source))
+            .bind(scan_id)
+            .fetch_all(&mut *conn)
+            .await?;
+            for row in rows {
+                datasets.push((row.try_get(0)?, row.try_get(1)?));
+            }
+        }
+        for (data_source, dataset) in datasets {
+            let row = vec![
+                ("scan_id", Param::from(scan_id)),
+                ("data_source", data_source.into()),
+                ("dataset", dataset.into()),
+            ];
+            self.insert(&mut *conn, "soda_scan_datasets", row).await?;
+        }
+        Ok(())
     }
 
     async fn insert_children(
@@ -450,6 +490,9 @@ impl Store {
                 ("samples", c.samples.into()),
                 ("identity_v1", c.identity_v1.into()),
                 ("metrics", c.metrics.into()),
+                ("outcome_reasons", c.outcome_reasons.into()),
+                ("group_info", c.group_info.into()),
+                ("attributes", c.attributes.into()),
             ];
             self.insert(&mut *conn, "soda_check_results", row).await?;
         }

@@ -4,15 +4,24 @@
 use super::{Store, StoreError};
 use crate::results::record::CheckSamples;
 use crate::results::stored::{
-    CheckHistory, CheckInfo, CheckPoint, LogLine, ReportData, SampleRows, ScanSummary, Zone,
+    CheckHistory, CheckInfo, CheckPoint, LogLine, ReportData, SampleRows, ScanDataset, ScanSummary,
+    Zone,
 };
 use serde_json::Value as Json;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::HashMap;
 
-/// One result as the points query packs it: scan id, data timestamp, outcome, value, value text.
-type PointRow = (i64, String, Option<String>, Option<f64>, String);
+/// One result as the points query packs it: scan id, data timestamp, outcome, value, value
+/// text, outcome reasons (JSON text).
+type PointRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<f64>,
+    String,
+    Option<String>,
+);
 
 /// How many of the newest scans the report shows with their whole log.
 const FULL_LOGS: usize = 30;
@@ -20,10 +29,12 @@ const FULL_LOGS: usize = 30;
 impl Store {
     /// Everything `soda report` shows.
     pub async fn read_model(&self) -> Result<ReportData, StoreError> {
+        let scans = self.scans().await?;
         Ok(ReportData {
             generated_at: crate::results::time::soda(chrono::Utc::now()),
             store: self.location.clone(),
-            scans: self.scans().await?,
+            datasets: crate::results::datasets::statuses(&scans),
+            scans,
             checks: self.checks().await?,
         })
     }
@@ -39,10 +50,37 @@ impl Store {
         .await?;
         // A year of daily scans logs some 75,000 lines; the newest scans keep their whole log,
         // older ones their errors and warnings, so the report stays quick to open.
-        rows.iter()
+        let mut scans = rows
+            .iter()
             .enumerate()
             .map(|(i, row)| scan_summary(row, i < FULL_LOGS))
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut datasets = self.scan_datasets().await?;
+        for scan in &mut scans {
+            scan.datasets = datasets.remove(&scan.id).unwrap_or_default();
+        }
+        Ok(scans)
+    }
+
+    /// The datasets each scan covers, by scan id.
+    async fn scan_datasets(&self) -> Result<HashMap<i64, Vec<ScanDataset>>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT scan_id, data_source, dataset FROM soda_scan_datasets \
+             ORDER BY scan_id, data_source, dataset",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_scan: HashMap<i64, Vec<ScanDataset>> = HashMap::new();
+        for row in &rows {
+            by_scan
+                .entry(row.try_get(0)?)
+                .or_default()
+                .push(ScanDataset {
+                    data_source: row.try_get(1)?,
+                    dataset: row.try_get(2)?,
+                });
+        }
+        Ok(by_scan)
     }
 
     /// Every check: what its latest result says about it, all its results (three narrow
@@ -50,7 +88,7 @@ impl Store {
     async fn checks(&self) -> Result<Vec<CheckHistory>, StoreError> {
         let latest = sqlx::query(
             "SELECT r.identity, r.name, r.definition, r.data_source, r.dataset, r.column_name, \
-             r.file, r.line, r.diagnostics FROM soda_check_results r \
+             r.file, r.line, r.diagnostics, r.attributes FROM soda_check_results r \
              JOIN (SELECT identity, MAX(data_timestamp) AS t FROM soda_check_results GROUP BY identity) l \
              ON l.identity = r.identity AND l.t = r.data_timestamp ORDER BY r.identity",
         )
@@ -68,6 +106,11 @@ impl Store {
             let diagnostics: Json =
                 serde_json::from_str(&row.try_get::<String, _>(8)?).unwrap_or_default();
             zones.push((zone(diagnostics.get("fail")), zone(diagnostics.get("warn"))));
+            let mut check = check;
+            check.attributes = row
+                .try_get::<Option<String>, _>(9)?
+                .and_then(|text| serde_json::from_str(&text).ok())
+                .unwrap_or_default();
             checks.push(check);
         }
         self.add_points(&mut checks, &index).await?;
@@ -90,11 +133,11 @@ impl Store {
         // by one, and 200 rows cost far less than 73,000.
         let sql = match self.backend {
             super::Backend::Sqlite => {
-                "SELECT identity, json_group_array(json_array(scan_id, data_timestamp, outcome, value, value_text)) \
+                "SELECT identity, json_group_array(json_array(scan_id, data_timestamp, outcome, value, value_text, outcome_reasons)) \
                  FROM soda_check_results GROUP BY identity"
             }
             super::Backend::Postgres => {
-                "SELECT identity, CAST(json_agg(json_build_array(scan_id, data_timestamp, outcome, value, value_text)) AS TEXT) \
+                "SELECT identity, CAST(json_agg(json_build_array(scan_id, data_timestamp, outcome, value, value_text, outcome_reasons)) AS TEXT) \
                  FROM soda_check_results GROUP BY identity"
             }
         };
@@ -108,14 +151,19 @@ impl Store {
                 serde_json::from_str(&row.try_get::<String, _>(1)?).unwrap_or_default();
             let results = &mut checks[at].results;
             results.extend(points.into_iter().map(
-                |(scan_id, data_timestamp, outcome, value, value_text)| CheckPoint {
-                    scan_id,
-                    data_timestamp,
-                    outcome,
-                    value,
-                    value_text,
-                    fail: None,
-                    warn: None,
+                |(scan_id, data_timestamp, outcome, value, value_text, reasons)| {
+                    CheckPoint {
+                        scan_id,
+                        data_timestamp,
+                        outcome,
+                        value,
+                        value_text,
+                        fail: None,
+                        warn: None,
+                        reasons: reasons
+                            .and_then(|text| serde_json::from_str(&text).ok())
+                            .unwrap_or_default(),
+                    }
                 },
             ));
             results.sort_by(|a, b| {
@@ -172,6 +220,7 @@ fn scan_summary(row: &AnyRow, full_log: bool) -> Result<ScanSummary, StoreError>
         has_warnings: row.try_get::<i64, _>(7)? != 0,
         has_failures: row.try_get::<i64, _>(8)? != 0,
         check_count: row.try_get::<i64, _>(10)?.max(0) as usize,
+        datasets: Vec::new(),
         logs,
     })
 }
@@ -191,6 +240,7 @@ fn check_of(row: &AnyRow) -> Result<CheckHistory, StoreError> {
         },
         results: Vec::new(),
         samples: None,
+        attributes: Vec::new(),
     })
 }
 

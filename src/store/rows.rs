@@ -36,6 +36,10 @@ pub struct CheckRow {
     pub identity_v1: Option<String>,
     /// The identities of the metrics the check read, as a JSON list.
     pub metrics: String,
+    /// Soda's `outcomeReasons`, `group` and `resourceAttributes` as JSON, when present.
+    pub outcome_reasons: Option<String>,
+    pub group_info: Option<String>,
+    pub attributes: Option<String>,
 }
 
 /// A row of `soda_metrics`.
@@ -105,7 +109,33 @@ impl StoreRecord {
             samples,
             identity_v1: Some(c.identities.v1.clone()),
             metrics: serde_json::to_string(&c.metrics).unwrap_or_else(|_| "[]".into()),
+            outcome_reasons: (!c.outcome_reasons.is_empty())
+                .then(|| Json::Array(c.outcome_reasons.clone()).to_string()),
+            group_info: c.group.as_ref().map(Json::to_string),
+            attributes: (!c.resource_attributes.is_empty())
+                .then(|| serde_json::to_string(&c.resource_attributes).ok())
+                .flatten(),
         }
+    }
+
+    /// The datasets the scan covers, as (data source, dataset): those its checks and its
+    /// queries name. A scan that failed before naming any covers none here (the store then
+    /// looks at the earlier scans of its scan definition).
+    pub fn dataset_rows(&self) -> Vec<(String, String)> {
+        let r = &self.results;
+        let from_checks = r
+            .checks
+            .iter()
+            .filter_map(|c| Some((c.data_source.clone(), c.table.clone()?)));
+        let from_queries = r
+            .queries
+            .iter()
+            .filter_map(|q| Some((q.data_source.clone(), q.table.clone()?)));
+        let all: std::collections::BTreeSet<(String, String)> = from_checks
+            .chain(from_queries)
+            .filter(|(_, table)| !table.is_empty())
+            .collect();
+        all.into_iter().collect()
     }
 
     pub fn metric_rows(&self) -> Vec<MetricRow> {

@@ -7,7 +7,7 @@ use crate::pages::context::Context;
 use crate::pages::escape::Esc;
 use crate::pages::facts::{current, Outcome};
 use crate::pages::time::short;
-use crate::pages::widgets::{display_name, outcome_badge, plural};
+use crate::pages::widgets::{display_name, failed_scan_summary, outcome_badge, plural};
 use crate::pages::zones::zone_text;
 use crate::results::stored::{cell_text, CheckHistory, CheckPoint, SampleRows, Zone};
 use std::fmt::{self, Write};
@@ -50,12 +50,11 @@ fn write_title(out: &mut String, ctx: &Context<'_>, i: usize, check: &CheckHisto
         "<h2 id=\"h-check-{i}\">{}</h2></div>",
         Esc(display_name(&check.name))
     )?;
-    if let Some(scan) = ctx.failed_latest_scan(&check.data_source) {
-        write!(
-            out,
-            "<div class=\"alert scan-failed-note\"><span class=\"alert-i\" aria-hidden=\"true\">⚠</span><div>The last scan of this data source failed to complete (<a href=\"#scan-{}\">scan #{}</a>); this result may be out of date.</div></div>",
-            scan.id, scan.id
-        )?;
+    let failed = ctx.failed_scan_of(&check.data_source, check.dataset.as_deref());
+    if let Some((row, scan)) = failed.and_then(|r| Some((r, r.latest_scan?))) {
+        out.push_str("<div class=\"alert scan-failed-note\"><span class=\"alert-i\" aria-hidden=\"true\">⚠</span><div>The last scan of this dataset failed to complete: ");
+        failed_scan_summary(out, scan, row.first_error())?;
+        out.push_str("</div></div>");
     }
     Ok(())
 }
@@ -100,6 +99,11 @@ fn write_latest(out: &mut String, p: &CheckPoint) -> fmt::Result {
     if !warn.is_empty() {
         meta(out, "Warns when", &warn)?;
     }
+    if Outcome::of_point(p) == Outcome::NotEvaluated {
+        for r in &p.reasons {
+            meta(out, "Not evaluated because", &r.message)?;
+        }
+    }
     Ok(())
 }
 
@@ -124,10 +128,25 @@ fn write_results(out: &mut String, results: &[CheckPoint]) -> fmt::Result {
         let o = Outcome::of_point(p);
         write!(
             out,
-            "<tr><td>{}</td><td class=\"o-{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href=\"#scan-{}\">#{}</a></td></tr>",
+            "<tr><td>{}</td><td class=\"o-{}\">{}",
             Esc(&short(&p.data_timestamp)),
             o.key(),
             o.label(),
+        )?;
+        // Why a result has no outcome, under it: never a blank row that looks like a pass.
+        if o == Outcome::NotEvaluated {
+            for r in &p.reasons {
+                write!(
+                    out,
+                    "<div class=\"reason\" data-code=\"{}\">{}</div>",
+                    Esc(&r.code),
+                    Esc(&r.message)
+                )?;
+            }
+        }
+        write!(
+            out,
+            "</td><td>{}</td><td>{}</td><td>{}</td><td><a href=\"#scan-{}\">#{}</a></td></tr>",
             Esc(&p.value_text),
             Esc(fail.of(p.fail.as_ref())),
             Esc(warn.of(p.warn.as_ref())),

@@ -6,6 +6,7 @@ use crate::pages::context::Context;
 use crate::pages::escape::{Esc, Url};
 use crate::pages::facts::{current, Counts, Outcome};
 use crate::pages::time::short;
+use crate::pages::widgets::failed_scan_summary;
 use crate::pages::widgets::{display_name, outcome_badge, plural};
 use crate::results::stored::{CheckHistory, ReportData};
 use std::collections::BTreeSet;
@@ -26,26 +27,36 @@ pub fn write_view(out: &mut String, ctx: &Context<'_>) -> fmt::Result {
     Ok(())
 }
 
-/// A banner per data source whose last scan did not complete: the table shows the results
-/// of an earlier scan, which a reader would otherwise take for current.
+/// A banner per dataset whose own latest scan did not complete, naming that scan and its
+/// first error: the scan failed, which is not the same as its checks failing.
 fn write_failed_scans(out: &mut String, ctx: &Context<'_>) -> fmt::Result {
-    let failed: Vec<_> = ctx.failed_data_sources().collect();
+    let failed: Vec<_> = ctx.failed_datasets().collect();
     if failed.is_empty() {
         return Ok(());
     }
     out.push_str("<div class=\"alert scan-error-banner\" role=\"alert\"><span class=\"alert-i\" aria-hidden=\"true\">⚠</span><div>");
-    for (i, (ds, scan)) in failed.iter().enumerate() {
+    for (i, row) in failed.iter().enumerate() {
         if i > 0 {
             out.push_str("<br>");
         }
-        write!(
-            out,
-            "The last scan of <b>{}</b> failed to complete (<a href=\"#scan-{}\">scan #{}</a>, data time {}); its check results may be out of date.",
-            Esc(ds),
-            scan.id,
-            scan.id,
-            Esc(&short(&scan.data_timestamp))
-        )?;
+        let Some(scan) = row.latest_scan else {
+            continue;
+        };
+        match row.dataset {
+            Some(d) => write!(
+                out,
+                "The last scan of <b>{}</b> in {}",
+                Esc(d),
+                Esc(row.data_source)
+            )?,
+            None => write!(
+                out,
+                "The last scan of data source <b>{}</b>",
+                Esc(row.data_source)
+            )?,
+        }
+        out.push_str(" failed to complete: ");
+        failed_scan_summary(out, scan, row.first_error())?;
     }
     out.push_str("</div></div>");
     Ok(())

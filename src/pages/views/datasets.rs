@@ -1,13 +1,13 @@
 //! The Datasets view (`#datasets`): per (data source, dataset) the counts of the checks'
-//! latest outcomes, when it was last checked, and Soda Cloud's failed-scan warning when the
-//! most recent scan of its data source did not complete. The warning is styled as a scan
+//! latest outcomes, when it was last checked, and Soda Cloud's failed-scan warning when its
+//! own most recent scan did not complete. The warning is styled as a scan
 //! error, apart from failed checks.
 
 use crate::pages::context::Context;
 use crate::pages::escape::{Esc, Url};
 use crate::pages::facts::{DatasetRow, Outcome};
 use crate::pages::time::short;
-use crate::pages::widgets::outcome_badge;
+use crate::pages::widgets::{failed_scan_summary, outcome_badge};
 use std::fmt::{self, Write};
 
 pub fn write_view(out: &mut String, ctx: &Context<'_>) -> fmt::Result {
@@ -115,20 +115,21 @@ fn write_health_bar(out: &mut String, row: &DatasetRow<'_>) -> fmt::Result {
     Ok(())
 }
 
-/// The most recent scan of the data source, as Soda Cloud's warning when it did not complete.
+/// The dataset's own latest scan, as Soda Cloud's warning when it did not complete (naming
+/// the scan definition, the data time and the first error).
 fn write_last_scan(out: &mut String, row: &DatasetRow<'_>) -> fmt::Result {
     match row.latest_scan {
-        Some(scan) if row.scan_failed() => write!(
-            out,
-            "<div class=\"scan-failed-warning\" role=\"alert\"><span class=\"alert-i\" aria-hidden=\"true\">⚠</span>Last scan failed to complete</div><div class=\"sub\">{} · <a href=\"#scan-{}\">scan #{}</a></div>",
-            Esc(&short(&scan.data_timestamp)),
-            scan.id,
-            scan.id
-        ),
+        Some(scan) if row.scan_failed() => {
+            out.push_str("<div class=\"scan-failed-warning\" role=\"alert\"><span class=\"alert-i\" aria-hidden=\"true\">⚠</span>Last scan failed to complete</div><div class=\"sub\">");
+            failed_scan_summary(out, scan, row.first_error())?;
+            out.push_str("</div>");
+            Ok(())
+        }
         Some(scan) => write!(
             out,
-            "<div class=\"time\">{}</div><div class=\"sub\">completed · <a href=\"#scan-{}\">scan #{}</a></div>",
+            "<div class=\"time\">{}</div><div class=\"sub\">completed · {} · <a href=\"#scan-{}\">scan #{}</a></div>",
             Esc(&short(&scan.data_timestamp)),
+            Esc(&scan.definition),
             scan.id,
             scan.id
         ),
