@@ -2,10 +2,14 @@
 //! a free loopback port with a certificate from a throwaway CA, a key made with
 //! `soda server keys create`, and our own `soda scan` pointed at it with `soda_cloud: host:`,
 //! trusting the CA only through `SSL_CERT_FILE`. The pages are opened in headless Chromium.
+//! Every test whose outcome passes through the store runs twice, `…_on_sqlite` and
+//! `…_on_postgresql`, each on a fresh store of that kind (`common::store::TestStore`); those
+//! about the listener, tokens and body limits, and `--create-store` (a file), run on SQLite.
 //!
 //! The load and kill drills are scripts (`examples/bench/server-load.sh`,
 //! `examples/bench/server-kill-drill.sh`): they run for a minute and are not part of `cargo test`.
 
+use crate::common::store::{Backend, TestStore};
 use crate::common::{Database, Run, Test};
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -292,11 +296,11 @@ fn token(answer: &Answer) -> String {
 
 /// Results land (with their failed rows), the trace names the stored scan, and sending the
 /// same `-t` again replaces it rather than adding a second scan.
-#[test]
-fn results_land_and_a_resent_scan_replaces_it() {
+fn results_land_and_a_resent_scan_replaces_it(b: Backend) {
     let t = setup();
-    let key = create_key(&t, "ci");
-    let server = Server::start(&t, true, &[]);
+    let store = TestStore::new(b, &t, "server_land");
+    let key = create_key_in(&t, "ci", &store.arg);
+    let server = Server::start_on(&t, &store.arg, true, &[]);
     connect(&t, &server, (&key.0, &key.1));
     t.write(
         "checks.yml",
@@ -361,12 +365,22 @@ fn results_land_and_a_resent_scan_replaces_it() {
     assert_eq!(uploads, 2, "one upload per scan: {}", server.log());
 }
 
-/// Change-over-time and anomaly checks read their history from the server.
 #[test]
-fn history_checks_evaluate_from_the_server() {
+fn results_land_and_a_resent_scan_replaces_it_on_sqlite() {
+    results_land_and_a_resent_scan_replaces_it(Backend::Sqlite);
+}
+
+#[test]
+fn results_land_and_a_resent_scan_replaces_it_on_postgresql() {
+    results_land_and_a_resent_scan_replaces_it(Backend::Postgres);
+}
+
+/// Change-over-time and anomaly checks read their history from the server.
+fn history_checks_evaluate_from_the_server(b: Backend) {
     let t = setup();
-    let key = create_key(&t, "history");
-    let server = Server::start(&t, true, &[]);
+    let store = TestStore::new(b, &t, "server_history");
+    let key = create_key_in(&t, "history", &store.arg);
+    let server = Server::start_on(&t, &store.arg, true, &[]);
     connect(&t, &server, (&key.0, &key.1));
     t.write(
         "checks.yml",
@@ -424,12 +438,21 @@ fn history_checks_evaluate_from_the_server() {
     assert_eq!(values[0], &json!(7), "newest first");
 }
 
+#[test]
+fn history_checks_evaluate_from_the_server_on_sqlite() {
+    history_checks_evaluate_from_the_server(Backend::Sqlite);
+}
+
+#[test]
+fn history_checks_evaluate_from_the_server_on_postgresql() {
+    history_checks_evaluate_from_the_server(Backend::Postgres);
+}
+
 /// A team's server on PostgreSQL: keys, inserts that replace, history, the read API.
 #[test]
 fn a_postgresql_store_serves_the_same_api() {
     let t = setup();
-    let store =
-        crate::common::store::TestStore::new(crate::common::store::Backend::Postgres, &t, "server");
+    let store = TestStore::new(Backend::Postgres, &t, "server");
     let url = store.arg.clone();
     let key = create_key_in(&t, "team", &url);
     let server = Server::start_on(&t, &url, true, &[]);
@@ -467,11 +490,11 @@ fn a_postgresql_store_serves_the_same_api() {
 
 /// A wrong secret, an unknown id and a revoked key cannot log in; the results wait in the
 /// outbox and nothing is stored.
-#[test]
-fn wrong_and_revoked_keys_are_rejected() {
+fn wrong_and_revoked_keys_are_rejected(b: Backend) {
     let t = setup();
-    let key = create_key(&t, "ops");
-    let server = Server::start(&t, true, &[]);
+    let store = TestStore::new(b, &t, "server_keys");
+    let key = create_key_in(&t, "ops", &store.arg);
+    let server = Server::start_on(&t, &store.arg, true, &[]);
     t.write("checks.yml", "checks for customers:\n  - row_count > 0\n");
     for (id, secret) in [(key.0.as_str(), "wrong"), ("kunknown", key.1.as_str())] {
         connect(&t, &server, (id, secret));
@@ -482,38 +505,47 @@ fn wrong_and_revoked_keys_are_rejected() {
     assert!(server.log().contains("POST /api/command login 401"));
     assert!(!server.log().contains(&key.1), "the secret is never logged");
 
-    let listed = t.soda(["server", "keys", "list", "--store", "store.sqlite"]);
+    let listed = t.soda(["server", "keys", "list", "--store", &store.arg]);
     listed.expect_code(0);
     assert!(listed.stdout.contains(&key.0) && listed.stdout.contains("active"));
     assert!(!listed.stdout.contains(&key.1), "list never shows a secret");
     let tok = token(&login(&t, &server, (&key.0, &key.1)));
-    t.soda([
-        "server",
-        "keys",
-        "revoke",
-        &key.0,
-        "--store",
-        "store.sqlite",
-    ])
-    .expect_code(0);
+    t.soda(["server", "keys", "revoke", &key.0, "--store", &store.arg])
+        .expect_code(0);
     let again = login(&t, &server, (&key.0, &key.1));
     assert_eq!(again.status, 401, "a revoked key cannot log in");
     let _ = tok;
-    let store = t.join("store.sqlite");
-    let db = std::fs::read(&store).unwrap_or_default();
+    // Both times of the key read back in the store's one form, on either backend.
+    let listed = t.soda(["server", "keys", "list", "--store", &store.arg]);
+    let time = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00";
+    let line = regex::Regex::new(&format!(r"\tcreated {time}\trevoked {time}\n")).unwrap();
+    assert!(line.is_match(&listed.stdout), "{listed}");
     assert!(
-        !String::from_utf8_lossy(&db).contains(&key.1),
+        store
+            .rows("SELECT secret_hash FROM soda_api_keys")
+            .iter()
+            .all(|h| h.starts_with("$argon2id$") && !h.contains(&key.1)),
         "the store keeps only a hash"
     );
-    t.soda([
-        "server",
-        "keys",
-        "revoke",
-        "nope",
-        "--store",
-        "store.sqlite",
-    ])
-    .expect_code(3);
+    if b == Backend::Sqlite {
+        let db = std::fs::read(t.join("store.sqlite")).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&db).contains(&key.1),
+            "nowhere in the file either"
+        );
+    }
+    t.soda(["server", "keys", "revoke", "nope", "--store", &store.arg])
+        .expect_code(3);
+}
+
+#[test]
+fn wrong_and_revoked_keys_are_rejected_on_sqlite() {
+    wrong_and_revoked_keys_are_rejected(Backend::Sqlite);
+}
+
+#[test]
+fn wrong_and_revoked_keys_are_rejected_on_postgresql() {
+    wrong_and_revoked_keys_are_rejected(Backend::Postgres);
 }
 
 /// A token past its lifetime gets a JSON 401; the client logs in again and goes on.
@@ -599,11 +631,11 @@ fn a_body_too_large_is_refused() {
 
 /// The pages and the read API need credentials (a Bearer token, a cookie, or Basic), unless
 /// anonymous reading is enabled.
-#[test]
-fn pages_and_read_api_need_credentials() {
+fn pages_and_read_api_need_credentials(b: Backend) {
     let t = setup();
-    let key = create_key(&t, "reader");
-    let server = Server::start(&t, true, &[]);
+    let store = TestStore::new(b, &t, "server_read");
+    let key = create_key_in(&t, "reader", &store.arg);
+    let server = Server::start_on(&t, &store.arg, true, &[]);
     for path in ["/", "/api/v1/checks", "/api/v1/scans", "/api/v1/datasets"] {
         let anonymous = request(&t, "GET", &server.url(path), &[], None);
         assert_eq!(anonymous.status, 401, "{path}");
@@ -647,7 +679,7 @@ fn pages_and_read_api_need_credentials() {
     );
     drop(server);
 
-    let open = Server::start(&t, true, &["--allow-anonymous-read"]);
+    let open = Server::start_on(&t, &store.arg, true, &["--allow-anonymous-read"]);
     assert_eq!(
         request(&t, "GET", &open.url("/api/v1/scans"), &[], None).status,
         200
@@ -659,6 +691,16 @@ fn pages_and_read_api_need_credentials() {
         &json!({"type": "sodaCoreInsertScanResults"}),
     );
     assert_eq!(insert.status, 401, "writing still needs a key");
+}
+
+#[test]
+fn pages_and_read_api_need_credentials_on_sqlite() {
+    pages_and_read_api_need_credentials(Backend::Sqlite);
+}
+
+#[test]
+fn pages_and_read_api_need_credentials_on_postgresql() {
+    pages_and_read_api_need_credentials(Backend::Postgres);
 }
 
 /// Plain HTTP only on loopback; SIGTERM lets a request in flight finish, then stops.
@@ -708,11 +750,11 @@ fn plain_http_only_on_loopback_and_sigterm_lets_requests_finish() {
 
 /// A check named `<script>…` stays text in the live page, in the real Chromium, and the
 /// page's policy would block any other script anyway.
-#[test]
-fn a_script_in_a_check_name_is_text_in_chromium() {
+fn a_script_in_a_check_name_is_text_in_chromium(b: Backend) {
     let t = setup();
-    let key = create_key(&t, "browser");
-    let server = Server::start(&t, false, &[]);
+    let store = TestStore::new(b, &t, "server_script");
+    let key = create_key_in(&t, "browser", &store.arg);
+    let server = Server::start_on(&t, &store.arg, false, &[]);
     connect(&t, &server, (&key.0, &key.1));
     t.write(
         "checks.yml",
@@ -747,6 +789,16 @@ fn a_script_in_a_check_name_is_text_in_chromium() {
     );
 }
 
+#[test]
+fn a_script_in_a_check_name_is_text_in_chromium_on_sqlite() {
+    a_script_in_a_check_name_is_text_in_chromium(Backend::Sqlite);
+}
+
+#[test]
+fn a_script_in_a_check_name_is_text_in_chromium_on_postgresql() {
+    a_script_in_a_check_name_is_text_in_chromium(Backend::Postgres);
+}
+
 // ----- What the server refuses ---------------------------------------------------------------
 
 /// The recorded Soda Core 3.5.6 insert documents (`../shared/golden`), as the client sent
@@ -777,11 +829,11 @@ fn insert(t: &Test, server: &Server, token: &str, mut document: Value) -> Answer
 }
 
 /// Everything real Soda Core 3.5.6 sent is stored (200), each as one scan.
-#[test]
-fn soda_core_golden_inserts_are_stored() {
+fn soda_core_golden_inserts_are_stored(b: Backend) {
     let t = setup();
-    let key = create_key(&t, "soda-core");
-    let server = Server::start(&t, false, &[]);
+    let store = TestStore::new(b, &t, "server_golden");
+    let key = create_key_in(&t, "soda-core", &store.arg);
+    let server = Server::start_on(&t, &store.arg, false, &[]);
     let tok = token(&login(&t, &server, (&key.0, &key.1)));
     let inserts = golden_inserts();
     for (n, (name, document)) in inserts.iter().enumerate() {
@@ -800,13 +852,23 @@ fn soda_core_golden_inserts_are_stored() {
     }
 }
 
+#[test]
+fn soda_core_golden_inserts_are_stored_on_sqlite() {
+    soda_core_golden_inserts_are_stored(Backend::Sqlite);
+}
+
+#[test]
+fn soda_core_golden_inserts_are_stored_on_postgresql() {
+    soda_core_golden_inserts_are_stored(Backend::Postgres);
+}
+
 /// A document the store could not key or order gets a 400 naming the field, and nothing is
 /// stored; a time with an offset is stored in UTC, so history stays in time order.
-#[test]
-fn an_insert_the_store_cannot_use_is_refused_naming_the_field() {
+fn an_insert_the_store_cannot_use_is_refused_naming_the_field(b: Backend) {
     let t = setup();
-    let key = create_key(&t, "careless");
-    let server = Server::start(&t, false, &[]);
+    let store = TestStore::new(b, &t, "server_refused");
+    let key = create_key_in(&t, "careless", &store.arg);
+    let server = Server::start_on(&t, &store.arg, false, &[]);
     let tok = token(&login(&t, &server, (&key.0, &key.1)));
     let (_, golden) = golden_inserts().remove(0);
     let with = |field: &str, value: Value| {
@@ -889,6 +951,16 @@ fn an_insert_the_store_cannot_use_is_refused_naming_the_field() {
     );
 }
 
+#[test]
+fn an_insert_the_store_cannot_use_is_refused_naming_the_field_on_sqlite() {
+    an_insert_the_store_cannot_use_is_refused_naming_the_field(Backend::Sqlite);
+}
+
+#[test]
+fn an_insert_the_store_cannot_use_is_refused_naming_the_field_on_postgresql() {
+    an_insert_the_store_cannot_use_is_refused_naming_the_field(Backend::Postgres);
+}
+
 /// `--create-store` starts a server on a store file that does not exist yet (without it the
 /// server refuses, see tests/cli.rs).
 #[test]
@@ -931,9 +1003,9 @@ fn a_missing_postgresql_database_is_named_without_the_password() {
 /// schema-change check without history), as Soda Core sends it; the insert is acknowledged
 /// and every result lands. On PostgreSQL this insert once got a 503 (`incorrect binary data
 /// format in bind parameter 12`), and Soda Core, which has no outbox, lost the scan.
-fn ingest_keeps_a_first_result_without_a_value(b: crate::common::store::Backend) {
+fn ingest_keeps_a_first_result_without_a_value(b: Backend) {
     let t = setup();
-    let store = crate::common::store::TestStore::new(b, &t, "server_valueless");
+    let store = TestStore::new(b, &t, "server_valueless");
     let key = create_key_in(&t, "ci", &store.arg);
     let server = Server::start_on(&t, &store.arg, true, &[]);
     connect(&t, &server, (&key.0, &key.1));
@@ -983,20 +1055,20 @@ fn ingest_keeps_a_first_result_without_a_value(b: crate::common::store::Backend)
 
 #[test]
 fn ingest_keeps_a_first_result_without_a_value_on_sqlite() {
-    ingest_keeps_a_first_result_without_a_value(crate::common::store::Backend::Sqlite);
+    ingest_keeps_a_first_result_without_a_value(Backend::Sqlite);
 }
 
 #[test]
 fn ingest_keeps_a_first_result_without_a_value_on_postgresql() {
-    ingest_keeps_a_first_result_without_a_value(crate::common::store::Backend::Postgres);
+    ingest_keeps_a_first_result_without_a_value(Backend::Postgres);
 }
 
 /// Data can put a NUL into a check name or a log line, and PostgreSQL text cannot hold one:
 /// the store keeps U+FFFD in its place, on both backends alike, so such a scan is stored (200)
 /// rather than refused again and again from the client's outbox.
-fn ingest_stores_text_with_a_nul(b: crate::common::store::Backend) {
+fn ingest_stores_text_with_a_nul(b: Backend) {
     let t = setup();
-    let store = crate::common::store::TestStore::new(b, &t, "server_nul");
+    let store = TestStore::new(b, &t, "server_nul");
     let key = create_key_in(&t, "soda-core", &store.arg);
     let server = Server::start_on(&t, &store.arg, true, &[]);
     let tok = token(&login(&t, &server, (&key.0, &key.1)));
@@ -1020,12 +1092,12 @@ fn ingest_stores_text_with_a_nul(b: crate::common::store::Backend) {
 
 #[test]
 fn ingest_stores_text_with_a_nul_on_sqlite() {
-    ingest_stores_text_with_a_nul(crate::common::store::Backend::Sqlite);
+    ingest_stores_text_with_a_nul(Backend::Sqlite);
 }
 
 #[test]
 fn ingest_stores_text_with_a_nul_on_postgresql() {
-    ingest_stores_text_with_a_nul(crate::common::store::Backend::Postgres);
+    ingest_stores_text_with_a_nul(Backend::Postgres);
 }
 
 // ----- The scan-output scenario -------------------------------------------------------------

@@ -1,7 +1,8 @@
 //! The results store, as a user meets it: scans recorded into a real SQLite file and into the
 //! real PostgreSQL server, replaced when re-run with the same `-t`, ordered by data time for a
-//! backfill, written by concurrent scans, kept in the outbox when the store is down, and read
-//! back by the checks that compare with the past.
+//! backfill, written by concurrent scans, kept in the outbox when the store is down, read
+//! back by the checks that compare with the past, and migrated from a store the previous
+//! version wrote (`tests/fixtures/store-v2`).
 //!
 //! Every scan here reads a small SQLite table `events` whose rows the test changes between
 //! scans, so each scan measures what the test decided.
@@ -40,6 +41,7 @@ on_both_backends!(
     a_first_result_without_a_value_is_recorded,
     soda_report_writes_the_store_as_html,
     the_report_of_a_store_shows_its_failed_rows_in_chromium,
+    a_version_2_store_is_migrated_without_losing_a_row,
 );
 
 /// A test dir with the data source `lite` (`data.sqlite`, table `events` of `rows` rows).
@@ -95,7 +97,10 @@ fn a_rescan_with_the_same_data_timestamp_replaces_it(b: Backend) {
     set_rows(&t, 3, &["BE"]);
     scan_day(&t, 1, &s.arg).expect_code(2);
     assert_eq!(
-        s.rows("SELECT data_timestamp FROM soda_scans"),
+        s.rows(&format!(
+            "SELECT {} FROM soda_scans",
+            s.time("data_timestamp")
+        )),
         ["2024-05-01T06:00:00+00:00"]
     );
     assert_eq!(
@@ -423,13 +428,17 @@ fn a_store_replaces_orders_and_answers_history(b: Backend) {
     scan_day(&t, 2, &s.arg).expect_code(0);
     assert_eq!(s.rows("SELECT COUNT(*) FROM soda_scans"), ["3"]);
     assert_eq!(
-        s.rows("SELECT value_text FROM soda_check_results r JOIN soda_scans s ON s.id = r.scan_id WHERE s.data_timestamp LIKE '2024-05-02%'"),
+        s.rows(&format!(
+            "SELECT value_text FROM soda_check_results r JOIN soda_scans s ON s.id = r.scan_id \
+             WHERE {} LIKE '2024-05-02%'",
+            s.time("s.data_timestamp")
+        )),
         ["2"]
     );
     assert_eq!(
         s.rows("SELECT CAST(MAX(version) AS TEXT) FROM soda_store_version"),
-        ["3"],
-        "0001_init, 0002_server and 0003_scan_datasets"
+        ["4"],
+        "0001_init, 0002_server, 0003_scan_datasets, 0004_typed_times"
     );
 }
 
@@ -734,4 +743,201 @@ fn failed_rows_keep_their_types_from_scan_to_report() {
     let html = report(&t);
     assert!(html.contains("<td>7</td><td>None</td>"), "old text cells");
     assert!(!html.contains("class=\"null\""));
+}
+
+// ---- A store written by the previous version ----
+
+/// A file of `tests/fixtures/store-v2`: the schema of version 2 as the previous release
+/// created it (`0001_init.sql`, `0002_server.sql`, copied from it) and rows as it wrote them.
+fn store_v2(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/store-v2")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The rows of every table of a store, in one list (no row may be lost).
+fn row_counts(s: &TestStore) -> Vec<String> {
+    [
+        "soda_scans",
+        "soda_check_results",
+        "soda_metrics",
+        "soda_api_keys",
+        "soda_uploads",
+    ]
+    .iter()
+    .map(|table| {
+        format!(
+            "{table} {}",
+            s.rows(&format!("SELECT COUNT(*) FROM {table}"))[0]
+        )
+    })
+    .collect()
+}
+
+/// A version-2 store (every time the text it came as: `Z`, a `+02:00` offset, microseconds,
+/// `not-a-date`, and one instant written two ways under one scan key) opened by this version:
+/// every row stays, every time is UTC in one form (typed `TIMESTAMPTZ` on PostgreSQL), history
+/// follows real time, and the report, the keys and the checks that compare with the past read
+/// it.
+fn a_version_2_store_is_migrated_without_losing_a_row(b: Backend) {
+    let t = with_events(40);
+    let s = TestStore::new(b, &t, "v2");
+    if let Some(database) = s.database() {
+        // Nothing may depend on the session's time zone (5:45 east of UTC here) or date style.
+        s.execute(&format!(
+            "ALTER DATABASE {database} SET TimeZone = 'Asia/Kathmandu';\
+             ALTER DATABASE {database} SET DateStyle = 'SQL, DMY'"
+        ));
+    }
+    for file in ["0001_init.sql", "0002_server.sql", "rows.sql"] {
+        s.execute(&store_v2(file));
+    }
+    let counts = [
+        "soda_scans 6",
+        "soda_check_results 6",
+        "soda_metrics 6",
+        "soda_api_keys 1",
+        "soda_uploads 1",
+    ];
+    assert_eq!(row_counts(&s), counts);
+    // `soda report` opens it, which migrates it.
+    let run = t.soda(["report", "--store", &s.arg, "-o", "report.html"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout
+            .contains("Report of 1 checks and 6 scans written to report.html"),
+        "{run}"
+    );
+    assert_eq!(row_counts(&s), counts, "no row lost");
+    assert_eq!(
+        s.rows("SELECT CAST(MAX(version) AS TEXT) FROM soda_store_version"),
+        ["4"]
+    );
+    let types = match b {
+        Backend::Postgres => s.rows(
+            "SELECT table_name || '.' || column_name || ' ' || data_type \
+             FROM information_schema.columns WHERE table_schema = current_schema() \
+             AND column_name IN ('data_timestamp', 'scan_start', 'scan_end', 'recorded_at', \
+             'created_at', 'revoked_at', 'uploaded_at') ORDER BY 1",
+        ),
+        Backend::Sqlite => s.rows(
+            "SELECT 'soda_scans: ' || group_concat(DISTINCT typeof(data_timestamp)) FROM soda_scans",
+        ),
+    };
+    let expected = match b {
+        Backend::Postgres => vec![
+            "soda_api_keys.created_at timestamp with time zone",
+            "soda_api_keys.revoked_at timestamp with time zone",
+            "soda_check_results.data_timestamp timestamp with time zone",
+            "soda_metrics.data_timestamp timestamp with time zone",
+            "soda_scans.data_timestamp timestamp with time zone",
+            "soda_scans.recorded_at timestamp with time zone",
+            "soda_scans.scan_end timestamp with time zone",
+            "soda_scans.scan_start timestamp with time zone",
+            "soda_uploads.uploaded_at timestamp with time zone",
+        ],
+        Backend::Sqlite => vec!["soda_scans: text"],
+    };
+    assert_eq!(types, expected);
+    if b == Backend::Postgres {
+        assert_eq!(
+            s.rows("SELECT DISTINCT CAST(pg_typeof(data_timestamp) AS TEXT) FROM soda_scans"),
+            ["timestamp with time zone"]
+        );
+    }
+    // Ordered by the times themselves: 07:00 UTC written as 09:00+02:00 before 08:00Z, the
+    // unreadable time first as 1970, and the second 06:00 UTC a microsecond after the first.
+    let scans = format!(
+        "SELECT {} || ' ' || {} || ' ' || {} FROM soda_scans ORDER BY data_timestamp",
+        s.time("data_timestamp"),
+        s.time("scan_start"),
+        s.time("scan_end")
+    );
+    assert_eq!(
+        s.rows(&scans),
+        [
+            "1970-01-01T00:00:00+00:00 1970-01-01T00:00:00+00:00 1970-01-01T00:00:00+00:00",
+            "2024-05-01T06:00:00+00:00 2024-05-01T06:00:01.123456+00:00 2024-05-01T06:00:02+00:00",
+            "2024-05-01T06:00:00.000001+00:00 2024-05-01T06:00:01+00:00 2024-05-01T06:00:02+00:00",
+            "2024-05-02T07:00:00+00:00 2024-05-02T07:00:01+00:00 2024-05-02T07:00:02+00:00",
+            "2024-05-02T08:00:00+00:00 2024-05-02T08:00:01+00:00 2024-05-02T08:00:02+00:00",
+            "2024-05-03T06:00:00.250000+00:00 2024-05-03T06:00:01.500000+00:00 2024-05-03T06:00:02.750000+00:00",
+        ]
+    );
+    assert_eq!(
+        s.rows("SELECT value FROM soda_metrics ORDER BY data_timestamp"),
+        ["40", "10", "11", "20", "30", "50"]
+    );
+    for table in ["soda_check_results", "soda_metrics"] {
+        assert_eq!(
+            s.rows(&format!(
+                "SELECT COUNT(*) FROM {table} r JOIN soda_scans s \
+                 ON s.id = r.scan_id AND s.data_timestamp = r.data_timestamp"
+            )),
+            ["6"],
+            "each row of {table} keeps its scan's time"
+        );
+    }
+    assert_eq!(
+        s.rows(&format!(
+            "SELECT {} FROM soda_uploads",
+            s.time("uploaded_at")
+        )),
+        ["2024-05-01T10:00:00.500000+00:00"]
+    );
+    let html = std::fs::read_to_string(t.join("report.html")).unwrap();
+    for shown in ["2024-05-02 07:00", "2024-05-02 08:00", "1970-01-01 00:00"] {
+        assert!(html.contains(shown), "{shown} in the report");
+    }
+    let keys = t.soda(["server", "keys", "list", "--store", &s.arg]);
+    keys.expect_code(0);
+    assert_eq!(
+        keys.stdout.trim(),
+        "old-key\tci\tcreated 2024-05-01T10:00:00+00:00\trevoked 2024-05-02T10:00:00+00:00"
+    );
+    // History by real time: at 07:30 UTC (written with its offset) the last measurement is
+    // 07:00 UTC's 20; at 10:00 UTC it is 08:00 UTC's 30 (as text, 09:00+02:00 came last).
+    t.write(
+        "checks.yml",
+        "checks for events:\n  - change for row_count < 5\n",
+    );
+    for (time, historic) in [
+        ("2024-05-02T09:30:00+02:00", 20),
+        ("2024-05-02T10:00:00+00:00", 30),
+    ] {
+        let run = t.soda([
+            "scan",
+            "-d",
+            "lite",
+            "-c",
+            "configuration.yml",
+            "-s",
+            "daily",
+            "-t",
+            time,
+            "--store",
+            &s.arg,
+            "-srf",
+            "results.json",
+            "checks.yml",
+        ]);
+        run.expect_code(2);
+        assert_eq!(
+            check(&t, "change for row_count < 5")["diagnostics"]["diagnostics"],
+            json!({"historic_value": historic, "metric_value": 40}),
+            "{run}"
+        );
+    }
+    assert_eq!(
+        s.rows(&format!(
+            "SELECT {} FROM soda_scans ORDER BY data_timestamp DESC LIMIT 3",
+            s.time("data_timestamp")
+        )),
+        [
+            "2024-05-03T06:00:00.250000+00:00",
+            "2024-05-02T10:00:00+00:00",
+            "2024-05-02T08:00:00+00:00"
+        ]
+    );
 }

@@ -1,7 +1,8 @@
 //! The times a scan leaves behind, typed: the data timestamp (`-t`, parsed once), and the one
-//! renderer of Soda's wire format for a moment. Stored and received times stay text in the
-//! results document and the store (Soda's wire format is text, and the store compares it as
-//! text); [`parse_utc`] reads them back where a page needs the instant.
+//! renderer of Soda's wire format for a moment. Received times and those of the results
+//! document stay text (Soda's wire format is text), and the store hands its times back as text
+//! of the same form (`store::times`); [`parse_utc`] reads them back where a page needs the
+//! instant.
 
 use crate::python::datetime::{fromisoformat, IsoTime};
 use chrono::{DateTime, Local, SecondsFormat, TimeZone, Utc};

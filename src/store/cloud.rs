@@ -13,7 +13,7 @@ use sqlx::Row;
 use std::collections::HashMap;
 
 /// Which rows a history query asks for: one identity, optionally a data-time window (ISO
-/// 8601 UTC, `2024-05-01T00:00:00+00:00`, as the store keeps times).
+/// 8601, `2024-05-01T00:00:00+00:00`; compared as the store's canonical times).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HistoryFilter {
     pub identity: String,
@@ -45,15 +45,18 @@ impl Store {
         let now = chrono::Utc::now();
         let stamp = crate::results::time::soda;
         let _turn = self.write_turn().await;
-        sqlx::query(&self.sql("DELETE FROM soda_uploads WHERE uploaded_at < ?"))
-            .bind(stamp(now - chrono::Duration::days(UPLOAD_DAYS)))
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(&self.sql(&format!(
+            "DELETE FROM soda_uploads WHERE uploaded_at < {}",
+            self.time_arg()
+        )))
+        .bind(stamp(now - chrono::Duration::days(UPLOAD_DAYS)))
+        .execute(&self.pool)
+        .await?;
         let row = vec![
             ("file_id", Param::from(id)),
             ("file_path", path.into()),
             ("content", text.into()),
-            ("uploaded_at", stamp(now).into()),
+            ("uploaded_at", Param::Time(stamp(now))),
         ];
         self.insert(&self.pool, "soda_uploads", row).await?;
         Ok(())
@@ -76,12 +79,11 @@ impl Store {
         &self,
         filter: &HistoryFilter,
     ) -> Result<Vec<Json>, StoreError> {
-        let rows = self
-            .history_rows(
-                "SELECT scan_id, identity, value, data_timestamp FROM soda_metrics WHERE identity = ?",
-                filter,
-            )
-            .await?;
+        let select = format!(
+            "SELECT scan_id, identity, value, {} FROM soda_metrics WHERE identity = ?",
+            self.time_text("data_timestamp")
+        );
+        let rows = self.history_rows(&select, filter).await?;
         rows.iter().map(measurement).collect()
     }
 
@@ -90,14 +92,13 @@ impl Store {
         &self,
         filter: &HistoryFilter,
     ) -> Result<Vec<Json>, StoreError> {
-        let rows = self
-            .history_rows(
-                "SELECT scan_id, identity_v1, name, definition, data_source, dataset, column_name, \
-                 file, line, outcome, diagnostics, metrics, data_timestamp \
-                 FROM soda_check_results WHERE identity_v1 = ?",
-                filter,
-            )
-            .await?;
+        let select = format!(
+            "SELECT scan_id, identity_v1, name, definition, data_source, dataset, column_name, \
+             file, line, outcome, diagnostics, metrics, {} \
+             FROM soda_check_results WHERE identity_v1 = ?",
+            self.time_text("data_timestamp")
+        );
+        let rows = self.history_rows(&select, filter).await?;
         rows.iter().map(check_result).collect()
     }
 
@@ -110,16 +111,16 @@ impl Store {
     ) -> Result<Vec<AnyRow>, StoreError> {
         let mut sql = select.to_string();
         if filter.from.is_some() {
-            sql.push_str(" AND data_timestamp >= ?");
+            sql.push_str(&format!(" AND data_timestamp >= {}", self.time_arg()));
         }
         if filter.to.is_some() {
-            sql.push_str(" AND data_timestamp <= ?");
+            sql.push_str(&format!(" AND data_timestamp <= {}", self.time_arg()));
         }
         sql.push_str(" ORDER BY data_timestamp DESC, scan_id DESC LIMIT ?");
         let sql = self.sql(&sql);
         let mut query = sqlx::query(&sql).bind(filter.identity.clone());
         for bound in [&filter.from, &filter.to].into_iter().flatten() {
-            query = query.bind(bound.clone());
+            query = query.bind(super::times::canonical(bound));
         }
         Ok(query
             .bind(i64::from(filter.limit))

@@ -21,13 +21,17 @@ impl Store {
         let stamp = crate::results::time::soda;
         let mut from = String::new();
         let mut to = stamp(now);
-        let mut sql = "SELECT value, data_timestamp FROM soda_metrics WHERE identity = ? AND data_timestamp < ?".to_string();
+        let mut sql = format!(
+            "SELECT value, {} FROM soda_metrics WHERE identity = ? AND data_timestamp < {}",
+            self.time_text("data_timestamp"),
+            self.time_arg()
+        );
         if request.same_day_last_week {
             let day = (now.date_naive() - Days::new(7)).and_hms_opt(0, 0, 0);
             if let Some(start) = day.map(|d| d.and_utc()) {
                 from = stamp(start);
                 to = stamp(start + chrono::Duration::days(1));
-                sql.push_str(" AND data_timestamp >= ?");
+                sql.push_str(&format!(" AND data_timestamp >= {}", self.time_arg()));
             }
         }
         sql.push_str(" ORDER BY data_timestamp DESC");
@@ -72,12 +76,13 @@ impl Store {
         let Some(rest) = metric.strip_prefix(&format!("metric-{definition}-")) else {
             return Ok(None);
         };
-        let sql = self.sql(
+        let sql = self.sql(&format!(
             "SELECT s.definition, COUNT(*) FROM soda_metrics m \
              JOIN soda_scans s ON s.id = m.scan_id \
-             WHERE m.data_timestamp < ? AND m.identity = 'metric-' || s.definition || '-' || ? \
+             WHERE m.data_timestamp < {} AND m.identity = 'metric-' || s.definition || '-' || ? \
              GROUP BY s.definition ORDER BY COUNT(*) DESC, s.definition",
-        );
+            self.time_arg()
+        ));
         let rows = sqlx::query(&sql)
             .bind(crate::results::time::soda(now))
             .bind(rest.to_string())

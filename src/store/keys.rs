@@ -26,7 +26,7 @@ impl Store {
             ("id", Param::from(id)),
             ("name", name.into()),
             ("secret_hash", hash.into()),
-            ("created_at", now().into()),
+            ("created_at", Param::Time(now())),
         ];
         self.insert(&self.pool, "soda_api_keys", row).await?;
         Ok(())
@@ -34,11 +34,12 @@ impl Store {
 
     /// Every key, oldest first, revoked ones included.
     pub async fn api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, name, created_at, revoked_at FROM soda_api_keys ORDER BY created_at, id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let sql = format!(
+            "SELECT id, name, {}, {} FROM soda_api_keys ORDER BY created_at, id",
+            self.time_text("created_at"),
+            self.time_text("revoked_at")
+        );
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(ApiKey {
@@ -67,10 +68,10 @@ impl Store {
 
     /// Revokes a key; false when there is no such active key.
     pub async fn revoke_api_key(&self, id: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            &self
-                .sql("UPDATE soda_api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
-        )
+        let done = sqlx::query(&self.sql(&format!(
+            "UPDATE soda_api_keys SET revoked_at = {} WHERE id = ? AND revoked_at IS NULL",
+            self.time_arg()
+        )))
         .bind(now())
         .bind(id.to_string())
         .execute(&self.pool)

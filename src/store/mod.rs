@@ -5,10 +5,11 @@
 //! A scan is keyed by scan definition, data source and data timestamp: recording it again
 //! replaces it, in one transaction. The schema is created and migrated by the binary
 //! (`migrations/*.sql`, versioned in `soda_store_version`). Both backends are reached through
-//! sqlx's `Any` driver with the same SQL; only the primary key type, the transaction start and
-//! the placeholders differ. Readers: [`history`] (measurements for checks that compare with the
-//! past) and [`read`] (the report's read model). The scan never sees SQL: it hands in a
-//! [`StoreRecord`] and gets history back.
+//! sqlx's `Any` driver with the same SQL; only the primary key type, the transaction start,
+//! the placeholders and the time columns differ (typed on PostgreSQL, canonical UTC text on
+//! SQLite, the same text to and from SQL on both: [`times`]). Readers: [`history`]
+//! (measurements for checks that compare with the past) and [`read`] (the report's read
+//! model). The scan never sees SQL: it hands in a [`StoreRecord`] and gets history back.
 
 pub mod cloud;
 pub mod history;
@@ -17,6 +18,7 @@ mod params;
 pub mod read;
 pub mod recorder;
 pub mod rows;
+pub mod times;
 
 use crate::config::StoreConfig;
 use crate::results::record::StoreRecord;
@@ -27,11 +29,13 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-/// The migrations, in order; each runs once per store.
+/// The migrations, in order; each runs once per store, the one of version
+/// [`times::TYPED_TIMES`] followed by its Rust step (SQL alone cannot parse the times).
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_server.sql"),
     include_str!("migrations/0003_scan_datasets.sql"),
+    include_str!("migrations/0004_typed_times.sql"),
 ];
 
 /// How long a writer waits for another one (SQLite's lock, PostgreSQL's connection).
@@ -321,6 +325,9 @@ impl Store {
                 continue;
             }
             self.run_migration(conn, migration).await?;
+            if version == times::TYPED_TIMES {
+                self.typed_times(conn).await?;
+            }
             sqlx::query(&self.sql("INSERT INTO soda_store_version (version) VALUES (?)"))
                 .bind(version)
                 .execute(&mut *conn)
@@ -359,9 +366,12 @@ impl Store {
     /// once the transaction has committed.
     pub async fn record_scan(&self, record: &StoreRecord) -> Result<i64, StoreError> {
         let scan = record.scan_row();
+        // The same instant written two ways is one key, and queues on one lock.
         let key = params::stored_text(format!(
             "{}\n{}\n{}",
-            scan.definition, scan.data_source, scan.data_timestamp
+            scan.definition,
+            scan.data_source,
+            times::canonical(&scan.data_timestamp)
         ));
         let _turn = self.write_turn().await;
         let mut conn = self.pool.acquire().await?;
@@ -380,9 +390,12 @@ impl Store {
         let key = (
             params::stored_text(scan.definition.clone()),
             params::stored_text(scan.data_source.clone()),
-            params::stored_text(scan.data_timestamp.clone()),
+            times::canonical(&scan.data_timestamp),
         );
-        let of_key = "SELECT id FROM soda_scans WHERE definition = ? AND data_source = ? AND data_timestamp = ?";
+        let of_key = format!(
+            "SELECT id FROM soda_scans WHERE definition = ? AND data_source = ? AND data_timestamp = {}",
+            self.time_arg()
+        );
         for table in ["soda_metrics", "soda_check_results", "soda_scan_datasets"] {
             sqlx::query(&self.sql(&format!("DELETE FROM {table} WHERE scan_id IN ({of_key})")))
                 .bind(key.0.clone())
@@ -391,7 +404,7 @@ impl Store {
                 .execute(&mut *conn)
                 .await?;
         }
-        sqlx::query(&self.sql("DELETE FROM soda_scans WHERE definition = ? AND data_source = ? AND data_timestamp = ?"))
+        sqlx::query(&self.sql(&format!("DELETE FROM soda_scans WHERE id IN ({of_key})")))
             .bind(key.0.clone())
             .bind(key.1.clone())
             .bind(key.2.clone())
@@ -400,28 +413,27 @@ impl Store {
         let row = vec![
             ("definition", Param::from(scan.definition.clone())),
             ("data_source", scan.data_source.clone().into()),
-            ("data_timestamp", scan.data_timestamp.clone().into()),
-            ("scan_start", scan.scan_start.clone().into()),
-            ("scan_end", scan.scan_end.clone().into()),
+            ("data_timestamp", Param::Time(key.2.clone())),
+            ("scan_start", Param::time(&scan.scan_start)),
+            ("scan_end", Param::time(&scan.scan_end)),
             ("has_errors", i64::from(scan.has_errors).into()),
             ("has_warnings", i64::from(scan.has_warnings).into()),
             ("has_failures", i64::from(scan.has_failures).into()),
             ("logs", scan.logs.clone().into()),
             (
                 "recorded_at",
-                crate::results::time::soda(chrono::Utc::now()).into(),
+                Param::Time(crate::results::time::soda(chrono::Utc::now())),
             ),
         ];
         let sql = self.sql(&format!(
             "{} RETURNING id",
-            params::insert_sql("soda_scans", &row)
+            params::insert_sql("soda_scans", &row, self.time_arg())
         ));
         let id: i64 = params::bind_row(sqlx::query(&sql), row)
             .fetch_one(&mut *conn)
             .await?
             .try_get(0)?;
-        self.insert_children(conn, record, id, &scan.data_timestamp)
-            .await?;
+        self.insert_children(conn, record, id, &key.2).await?;
         self.insert_datasets(conn, record, id).await?;
         Ok(id)
     }
@@ -482,7 +494,7 @@ impl Store {
                 ("column_name", c.check.column.into()),
                 ("file", c.check.file.into()),
                 ("line", (c.check.line as i64).into()),
-                ("data_timestamp", data_timestamp.into()),
+                ("data_timestamp", Param::time(data_timestamp)),
                 ("outcome", c.outcome.into()),
                 ("value", c.value.into()),
                 ("value_text", c.value_text.into()),
@@ -501,7 +513,7 @@ impl Store {
                 ("scan_id", Param::from(scan_id)),
                 ("identity", m.identity.into()),
                 ("name", m.name.into()),
-                ("data_timestamp", data_timestamp.into()),
+                ("data_timestamp", Param::time(data_timestamp)),
                 ("value", m.value.into()),
             ];
             self.insert(&mut *conn, "soda_metrics", row).await?;
@@ -519,7 +531,7 @@ impl Store {
     where
         E: sqlx::Executor<'c, Database = sqlx::Any>,
     {
-        let sql = self.sql(&params::insert_sql(table, &row));
+        let sql = self.sql(&params::insert_sql(table, &row, self.time_arg()));
         params::bind_row(sqlx::query(&sql), row)
             .execute(executor)
             .await?;

@@ -7,6 +7,9 @@
 //! statement first run with a NULL refused every later value (`incorrect binary data format
 //! in bind parameter 12`). With NULLs written into the SQL text, a statement's parameters
 //! always have the types of the Rust values bound to them, on both backends.
+//!
+//! A time is bound as its canonical text ([`super::times`]) behind a placeholder the backend
+//! spells (PostgreSQL casts it to the `TIMESTAMPTZ` of the column).
 
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
@@ -19,8 +22,18 @@ pub enum Param {
     Float(f64),
     /// Never holds a NUL (see `From<String>`).
     Text(String),
+    /// A time in the store's canonical form (see [`Param::time`]).
+    Time(String),
     /// Written as `NULL`; a float that is not finite is one too (no backend stores NaN alike).
     Null,
+}
+
+impl Param {
+    /// A time, stored or received, in the store's canonical form (an unreadable one is
+    /// [`super::times::UNREADABLE`]).
+    pub fn time(text: &str) -> Param {
+        Param::Time(super::times::canonical(text))
+    }
 }
 
 impl From<i64> for Param {
@@ -70,13 +83,18 @@ impl<T: Into<Param>> From<Option<T>> for Param {
     }
 }
 
-/// `INSERT INTO table (c, ...) VALUES (?, NULL, ...)`: a `?` for each present value, `NULL`
-/// for each missing one (placeholders still in SQLite's spelling).
-pub fn insert_sql(table: &str, row: &[(&str, Param)]) -> String {
+/// `INSERT INTO table (c, ...) VALUES (?, NULL, ...)`: a `?` for each present value (`time`
+/// for a time: `?` or `CAST(? AS TIMESTAMPTZ)`), `NULL` for each missing one (placeholders
+/// still in SQLite's spelling).
+pub fn insert_sql(table: &str, row: &[(&str, Param)], time: &str) -> String {
     let columns: Vec<&str> = row.iter().map(|(c, _)| *c).collect();
     let values: Vec<&str> = row
         .iter()
-        .map(|(_, v)| if *v == Param::Null { "NULL" } else { "?" })
+        .map(|(_, v)| match v {
+            Param::Null => "NULL",
+            Param::Time(_) => time,
+            _ => "?",
+        })
         .collect();
     format!(
         "INSERT INTO {table} ({}) VALUES ({})",
@@ -94,7 +112,7 @@ pub fn bind_row<'q>(
         query = match value {
             Param::Int(v) => query.bind(v),
             Param::Float(v) => query.bind(v),
-            Param::Text(v) => query.bind(v),
+            Param::Text(v) | Param::Time(v) => query.bind(v),
             Param::Null => query,
         };
     }
@@ -113,11 +131,13 @@ mod tests {
             ("c", Param::from(Some("x"))),
             ("d", Param::from(f64::NAN)),
             ("e", Param::from(Some(2.5))),
+            ("f", Param::time("2024-05-01T12:00:00+02:00")),
         ];
         assert_eq!(
-            insert_sql("t", &row),
-            "INSERT INTO t (a, b, c, d, e) VALUES (?, NULL, ?, NULL, ?)"
+            insert_sql("t", &row, "CAST(? AS TIMESTAMPTZ)"),
+            "INSERT INTO t (a, b, c, d, e, f) VALUES (?, NULL, ?, NULL, ?, CAST(? AS TIMESTAMPTZ))"
         );
+        assert_eq!(row[5].1, Param::Time("2024-05-01T10:00:00+00:00".into()));
         assert_eq!(row[4].1, Param::Float(2.5));
         assert_eq!(row[2].1, Param::Text("x".into()));
     }

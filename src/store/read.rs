@@ -40,14 +40,16 @@ impl Store {
     }
 
     async fn scans(&self) -> Result<Vec<ScanSummary>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT s.id, s.definition, s.data_source, s.data_timestamp, s.scan_start, s.scan_end, \
+        let sql = format!(
+            "SELECT s.id, s.definition, s.data_source, {}, {}, {}, \
              s.has_errors, s.has_warnings, s.has_failures, s.logs, \
              (SELECT COUNT(*) FROM soda_check_results c WHERE c.scan_id = s.id) \
              FROM soda_scans s ORDER BY s.data_timestamp DESC, s.id DESC",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+            self.time_text("s.data_timestamp"),
+            self.time_text("s.scan_start"),
+            self.time_text("s.scan_end"),
+        );
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         // A year of daily scans logs some 75,000 lines; the newest scans keep their whole log,
         // older ones their errors and warnings, so the report stays quick to open.
         let mut scans = rows
@@ -130,18 +132,20 @@ impl Store {
         index: &HashMap<String, usize>,
     ) -> Result<(), StoreError> {
         // One row per check with its results as a JSON array: the driver hands rows over one
-        // by one, and 200 rows cost far less than 73,000.
+        // by one, and 200 rows cost far less than 73,000. The time goes in as canonical text
+        // (PostgreSQL's JSON of a `TIMESTAMPTZ` is a form of its own).
+        let time = self.time_text("data_timestamp");
         let sql = match self.backend {
-            super::Backend::Sqlite => {
-                "SELECT identity, json_group_array(json_array(scan_id, data_timestamp, outcome, value, value_text, outcome_reasons)) \
+            super::Backend::Sqlite => format!(
+                "SELECT identity, json_group_array(json_array(scan_id, {time}, outcome, value, value_text, outcome_reasons)) \
                  FROM soda_check_results GROUP BY identity"
-            }
-            super::Backend::Postgres => {
-                "SELECT identity, CAST(json_agg(json_build_array(scan_id, data_timestamp, outcome, value, value_text, outcome_reasons)) AS TEXT) \
+            ),
+            super::Backend::Postgres => format!(
+                "SELECT identity, CAST(json_agg(json_build_array(scan_id, {time}, outcome, value, value_text, outcome_reasons)) AS TEXT) \
                  FROM soda_check_results GROUP BY identity"
-            }
+            ),
         };
-        let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         for row in &rows {
             let identity: String = row.try_get(0)?;
             let Some(&at) = index.get(&identity) else {
@@ -179,12 +183,12 @@ impl Store {
         checks: &mut [CheckHistory],
         index: &HashMap<String, usize>,
     ) -> Result<(), StoreError> {
-        let rows = sqlx::query(
-            "SELECT identity, data_timestamp, samples FROM soda_check_results \
+        let sql = format!(
+            "SELECT identity, {}, samples FROM soda_check_results \
              WHERE samples IS NOT NULL ORDER BY identity, data_timestamp",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+            self.time_text("data_timestamp")
+        );
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         for row in &rows {
             let identity: String = row.try_get(0)?;
             let Some(&at) = index.get(&identity) else {

@@ -64,9 +64,55 @@ impl TestStore {
     }
 
     /// Runs SQL against the store and returns the first column of every row as text (a text
-    /// or an integer column; cast anything else).
+    /// or an integer column; cast anything else, and read a time column through [`Self::time`]).
     pub fn rows(&self, sql: &str) -> Vec<String> {
         query_rows(&self.url, sql)
+    }
+
+    /// A time column as text in the store's canonical UTC form (`2024-05-01T10:00:00+00:00`):
+    /// on PostgreSQL it is a `TIMESTAMPTZ`, which the `Any` driver cannot decode, so it is
+    /// rendered as the store itself renders it.
+    pub fn time(&self, column: &str) -> String {
+        match self.backend {
+            Backend::Sqlite => column.to_string(),
+            Backend::Postgres => {
+                let utc = format!("({column} AT TIME ZONE 'UTC')");
+                format!(
+                    "to_char({utc}, CASE WHEN {utc} = date_trunc('second', {utc}) \
+                     THEN 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"' \
+                     ELSE 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"' END)"
+                )
+            }
+        }
+    }
+
+    /// Runs a script of statements separated by `;` (lines starting with `--` are comments,
+    /// `{id}` is the backend's auto-increment primary key), the way the store's migrations ran
+    /// up to version 2; an SQLite file is created.
+    pub fn execute(&self, script: &str) {
+        let id = match self.backend {
+            Backend::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
+            Backend::Postgres => "BIGSERIAL PRIMARY KEY",
+        };
+        let text: String = script
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace("{id}", id);
+        let url = match self.backend {
+            Backend::Sqlite => format!("{}?mode=rwc", self.url),
+            Backend::Postgres => self.url.clone(),
+        };
+        sqlx::any::install_default_drivers();
+        block_on(async {
+            let mut c = sqlx::AnyConnection::connect(&url).await?;
+            for statement in text.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+                sqlx::query(statement).execute(&mut c).await?;
+            }
+            c.close().await
+        })
+        .unwrap_or_else(|e| panic!("script on {url}: {e}"));
     }
 }
 

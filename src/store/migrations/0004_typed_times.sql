@@ -1,0 +1,15 @@
+-- Version 4: typed times. The work is the Rust step that follows this file
+-- (`src/store/times.rs`, `Store::typed_times`): SQL alone cannot read ISO 8601 text robustly.
+-- Columns: soda_scans.data_timestamp, scan_start, scan_end, recorded_at;
+-- soda_check_results.data_timestamp; soda_metrics.data_timestamp;
+-- soda_api_keys.created_at, revoked_at; soda_uploads.uploaded_at.
+-- 1. Every stored time is rewritten in one canonical UTC form, `2024-05-01T10:00:00+00:00`
+--    (what soda-rs writes; a time with a fraction of a second keeps it to the microsecond,
+--    `2024-05-01T10:00:00.250000+00:00`). Text in that form sorts in time order, so SQLite,
+--    which has no time type, keeps TEXT in it. Offsets (`+02:00`, `Z`) become UTC; a time
+--    without one is UTC; a time that cannot be read (`not-a-date`) becomes
+--    1970-01-01T00:00:00+00:00 so that its row stays. Two scans of one definition and data
+--    source whose times become the same instant stay apart: the later one (by id) is moved on
+--    by a microsecond, with its results and metrics.
+-- 2. PostgreSQL: the columns become TIMESTAMPTZ (indexes and the scan key rebuilt with them).
+-- No row is added or removed.
