@@ -814,6 +814,14 @@ fn a_version_2_store_is_migrated_without_losing_a_row(b: Backend) {
         s.rows("SELECT CAST(MAX(version) AS TEXT) FROM soda_store_version"),
         ["4"]
     );
+    // Migration 3 gave every old scan the datasets its results name.
+    assert_eq!(
+        s.rows(
+            "SELECT data_source || '.' || dataset || ' ' || CAST(COUNT(*) AS TEXT) \
+             FROM soda_scan_datasets GROUP BY data_source, dataset"
+        ),
+        ["lite.events 6"]
+    );
     let types = match b {
         Backend::Postgres => s.rows(
             "SELECT table_name || '.' || column_name || ' ' || data_type \
