@@ -117,7 +117,7 @@ fn unknown_data_source_exits_3() {
             [HH:MM:SS] 1/1 check NOT EVALUATED: 
             [HH:MM:SS]     customers in nope
             [HH:MM:SS]       row_count > 0 [NOT EVALUATED]
-            [HH:MM:SS]         check_value: None
+            [HH:MM:SS]         not_evaluated: Data source 'nope' not present in the configuration. Configured data sources: lite
             [HH:MM:SS] 1 checks not evaluated.
             [HH:MM:SS] 1 errors.
             [HH:MM:SS] Oops! 1 error. 0 failures. 0 warnings. 0 pass.

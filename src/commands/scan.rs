@@ -44,7 +44,8 @@ pub fn run(args: &ScanArgs, sink: Option<Sink>) -> ExitStatus {
     let plan = Arc::new(
         Planner::new(&args.scan_definition, &args.data_source, &vars).plan(&model, &mut logs),
     );
-    let (mut outcome, sections, mut query_number) = measure(args, &mut ctx, &plan, &mut logs);
+    let (mut outcome, sections, mut query_number) =
+        measure(args, &mut ctx, (&model, &plan), &mut logs);
     let history = history(&mut ctx, (&model, &plan), &data_time, &mut logs);
     let at = (&ctx.session, data_time.utc());
     let mut checks = evaluate(&model, &plan, &outcome, &history, &vars, at, &mut logs);
@@ -143,10 +144,21 @@ impl Connected {
 fn measure(
     args: &ScanArgs,
     ctx: &mut Connected,
-    plan: &crate::plan::Plan,
+    (model, plan): (&ChecksModel, &crate::plan::Plan),
     logs: &mut Logs,
 ) -> (Measurements, SectionResults, usize) {
-    let mut outcome = ctx.session.measure(&ctx.config, plan, logs);
+    let locate = |i: usize, outcome: &Measurements| {
+        let evidence = reasons::Evidence {
+            messages: &[],
+            executed: &outcome.executed,
+            plan,
+            values: &outcome.values,
+            unconnected: None,
+            logged: &[],
+        };
+        reasons::stopped_check(i, &evidence, model.ordered_checks())
+    };
+    let mut outcome = ctx.session.measure(&ctx.config, plan, &locate, logs);
     let mut query_number = plan.next_query_number;
     let mut sections =
         ctx.session
@@ -245,7 +257,7 @@ fn collect_samples(
     }
     let limit = data_source.and_then(|d| d.samples_limit);
     let executed = session.collect_samples(sampling, checks, limit, query_number);
-    log_queries(&executed, logs);
+    log_queries(&executed, &|_| None, logs);
     executed
 }
 
@@ -321,7 +333,10 @@ fn evaluate<'m>(
         let evidence = reasons::Evidence {
             messages: &messages[before..],
             executed: &outcome.executed,
+            plan,
+            values: &outcome.values,
             unconnected: connection_error.as_deref(),
+            logged: logs.records(),
         };
         for mut r in results {
             let c = match &r.child {
@@ -329,15 +344,56 @@ fn evaluate<'m>(
                 None => CheckRef::Model(check),
             };
             if r.outcome.is_none() && r.outcome_reasons.is_empty() && !r.local_only {
-                r.not_evaluated = Some(reasons::not_evaluated(&c, &evidence));
+                let reason = reasons::not_evaluated(&c, &evidence);
+                say_why(&mut r.console, &reason);
+                r.not_evaluated = Some(reason);
             }
             checks.push((c, r));
         }
+        // A failed query reported at the check says why; not computing its metrics is no
+        // second error.
+        if reasons::cause(check, &evidence).is_some() {
+            for m in &mut messages[before..] {
+                if matches!(m.problem, eval::problem::Problem::MetricsNotComputed { .. }) {
+                    m.level = crate::diagnostic::Level::Debug;
+                }
+            }
+        }
     }
-    for m in messages {
-        logs.log(m.level, m.problem.to_string(), m.location, None);
+    for mut m in messages {
+        if already_said(logs, &m) {
+            m.level = crate::diagnostic::Level::Debug;
+        }
+        match m.level {
+            crate::diagnostic::Level::Debug => logs.debug(m.problem.to_string()),
+            level => logs.log(level, m.problem.to_string(), m.location, None),
+        }
     }
     checks
+}
+
+/// Under a check that did not run, the console says why rather than `check_value: None`.
+fn say_why(console: &mut Vec<(String, String)>, reason: &serde_json::Value) {
+    let nothing = console
+        .iter()
+        .all(|(k, v)| k == "check_value" && v == "None");
+    if let (true, Some(text)) = (nothing, reason["message"].as_str()) {
+        *console = vec![("not_evaluated".into(), text.to_string())];
+    }
+}
+
+/// A check's metrics not being computed is no second error when the reason was already
+/// reported at that check (an unsupported metric, say): one problem, one error.
+fn already_said(logs: &Logs, m: &eval::Message) -> bool {
+    matches!(m.problem, eval::problem::Problem::MetricsNotComputed { .. })
+        && m.location.as_ref().is_some_and(|at| {
+            logs.records().iter().any(|r| {
+                r.level == crate::diagnostic::Level::Error
+                    && r.location
+                        .as_ref()
+                        .is_some_and(|l| l.file == at.file && l.line == at.line)
+            })
+        })
 }
 
 /// What the scan log's first error says (why the data source could not be reached).

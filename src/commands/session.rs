@@ -3,14 +3,18 @@
 //! discovery sections, `for each` discovery, failed-row samples). Failures are logged and leave
 //! the session unconnected; the scan goes on to its summary.
 
-use crate::diagnostic::{Level, Logs};
+use crate::diagnostic::{Level, Location, Logs};
 use crate::engine::{self, Connection};
 use crate::eval;
-use crate::measure::{EngineError, Measurements};
+use crate::measure::{EngineError, Executed, Measurements};
 use crate::report;
 use crate::results::scan::CheckRef;
 use crate::sodacl;
 use std::sync::Arc;
+
+/// Where a failed query is reported (the check it stops, when there is one), given its
+/// index among the scan's queries and the values measured.
+pub type Locate<'a> = dyn Fn(usize, &Measurements) -> Option<Location> + 'a;
 
 /// What failed-row samples are collected from.
 pub struct Sampling<'a> {
@@ -141,7 +145,7 @@ impl Session {
         for line in &sections.infos {
             logs.info(line.clone());
         }
-        log_queries(&sections.executed, logs);
+        log_queries(&sections.executed, &|_| None, logs);
         sections
     }
 
@@ -158,6 +162,7 @@ impl Session {
         &mut self,
         config: &crate::config::Configuration,
         plan: &crate::plan::Plan,
+        locate: &Locate<'_>,
         logs: &mut Logs,
     ) -> Measurements {
         let mut outcome = Measurements::empty(plan.metrics.len());
@@ -174,7 +179,7 @@ impl Session {
                 }
             }
         }
-        log_queries(&outcome.executed, logs);
+        log_queries(&outcome.executed, &|i| locate(i, &outcome), logs);
         for shortcut in &outcome.shortcuts {
             logs.debug(report::problems::shortcut(shortcut));
         }
@@ -227,16 +232,30 @@ impl Session {
     }
 }
 
-pub fn log_queries(executed: &[crate::measure::Executed], logs: &mut Logs) {
-    for q in executed {
+/// Logs each query at debug level and each failure as an error, one error per problem: a
+/// combined query whose items all failed alone with its own error is one error (a missing
+/// table), and one whose items partly ran is explained by the items that failed (a missing
+/// column), so its own error is left to the debug log.
+/// `locate` places a failure at the check it stops, when there is one.
+pub fn log_queries(
+    executed: &[Executed],
+    locate: &dyn Fn(usize) -> Option<Location>,
+    logs: &mut Logs,
+) {
+    for (i, q) in executed.iter().enumerate() {
         logs.debug(format!("Query {}:\n{}", q.name, q.sql));
-        if let Some(e) = &q.error {
-            logs.log(
-                Level::Error,
-                format!("Query execution error in {}: {e}\n{}", q.name, q.sql),
-                None,
-                Some(e.to_string()),
-            );
+        let Some(e) = &q.error else {
+            continue;
+        };
+        if !crate::results::reasons::reported(executed, i) {
+            logs.debug(format!("Query {} failed: {e}", q.name));
+            continue;
         }
+        logs.log(
+            Level::Error,
+            format!("Query execution error in {}: {e}\n{}", q.name, q.sql),
+            locate(i),
+            Some(e.to_string()),
+        );
     }
 }

@@ -655,10 +655,9 @@ pub fn user_defined_metrics(db: Database) {
     );
     expect_not_evaluated(&r, &run, &["broken = 0"]);
     let errors = r.errors();
+    assert_eq!(errors.len(), 1, "one problem, one error: {errors:#?}");
     assert!(
-        errors.contains(
-            &"Metrics '\"broken = 0\"' were not computed for check 'broken = 0'".to_string()
-        ),
+        errors[0].starts_with("Query execution error") && errors[0].contains("[broken = 0]"),
         "{errors:#?}"
     );
     let failed: Vec<&str> = r
@@ -1189,16 +1188,12 @@ pub fn unknown_table(db: Database) {
     assert_eq!(r.names(), ["row_count = 6"], "{run}");
     expect_check(&r, &run, "row_count = 6", "pass", json!(6));
     expect_not_evaluated(&r, &run, &["row_count > 0", "Schema Check"]);
+    // One problem, one error: the failed query, not one more per check it stopped.
     let errors = r.errors();
-    for expected in [
-        "Metrics 'row_count' were not computed for check 'row_count > 0'",
-        "Metrics 'schema' were not computed for check 'schema'",
-    ] {
-        assert!(
-            errors.iter().any(|e| e == expected),
-            "{expected}: {errors:#?}"
-        );
-    }
+    assert!(
+        errors.iter().all(|e| !e.contains("were not computed")),
+        "{errors:#?}"
+    );
     let exceptions: Vec<&str> = r
         .queries()
         .iter()
@@ -1243,16 +1238,12 @@ pub fn unknown_column(db: Database) {
             "freshness(no_such_column) < 1d",
         ],
     );
+    // One error per failed query, none more per check it stopped.
     let errors = r.errors();
-    for expected in [
-        "Metrics 'missing_count' were not computed for check 'missing_count(no_such_column) = 0'",
-        "Metrics 'max' were not computed for check 'freshness(no_such_column) < 1d'",
-    ] {
-        assert!(
-            errors.iter().any(|e| e == expected),
-            "{expected}: {errors:#?}"
-        );
-    }
+    assert!(
+        errors.iter().all(|e| !e.contains("were not computed")),
+        "{errors:#?}"
+    );
     assert!(
         errors
             .iter()
