@@ -113,6 +113,17 @@ pub struct Logs {
     verbose: bool,
     sink: Option<Sink>,
     style: ConsoleStyle,
+    /// The text of the files read so far, by the name locations give: a located problem is
+    /// shown on the console with its source line and a caret.
+    sources: std::collections::HashMap<String, (std::sync::Arc<str>, Redact)>,
+}
+
+/// Whether a source's lines may hold secrets (a configuration file: passwords, API keys,
+/// webhook URLs), whose values are then never shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Redact {
+    Nothing,
+    SecretValues,
 }
 
 impl Logs {
@@ -123,6 +134,7 @@ impl Logs {
             verbose,
             sink,
             style: ConsoleStyle::default(),
+            sources: std::collections::HashMap::new(),
         }
     }
 
@@ -134,6 +146,11 @@ impl Logs {
 
     pub fn verbose(&self) -> bool {
         self.verbose
+    }
+
+    /// Keeps the text of a file that was read, so that problems located in it show its line.
+    pub fn add_source(&mut self, file: &str, text: &str, redact: Redact) {
+        self.sources.insert(file.to_string(), (text.into(), redact));
     }
 
     pub fn records(&self) -> &[Record] {
@@ -308,9 +325,152 @@ impl Logs {
         if matches!(record.level, Level::Error | Level::Warning) {
             if let Some(location) = &record.location {
                 text.push_str(&format!("  +-> {location}\n"));
+                let source = self.sources.get(&location.file);
+                let caret = sgr(record.level, None).filter(|_| color);
+                if let Some(snippet) = source.and_then(|(s, r)| snippet(s, *r, location, caret)) {
+                    text.push_str(&snippet);
+                }
             }
         }
         let _ = sink.write_all(text.as_bytes());
         let _ = sink.flush();
+    }
+}
+
+/// The source line of a location with a caret under its column, as compilers show it:
+///
+/// ```text
+///    4 | →  warn: when > 0
+///      |    ^
+/// ```
+///
+/// A tab shows as `→` (one column, so the caret stays under it); a long line is cut to the
+/// part around the column. `None` when the line is not in the text.
+fn snippet(
+    source: &str,
+    redact: Redact,
+    at: &Location,
+    caret_colour: Option<&str>,
+) -> Option<String> {
+    const WIDTH: usize = 100;
+    let line = source.lines().nth(at.line.checked_sub(1)?)?;
+    let line = match redact {
+        Redact::Nothing => line.to_string(),
+        Redact::SecretValues => redacted(line),
+    };
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| if c == '\t' { '→' } else { c })
+        .filter(|c| !c.is_control())
+        .collect();
+    let col = at.col.max(1) - 1;
+    let start = col.saturating_sub(WIDTH / 2).min(chars.len());
+    let end = (start + WIDTH).min(chars.len());
+    let mut shown: String = chars[start..end].iter().collect();
+    let mut offset = col - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        offset += 1;
+    }
+    if end < chars.len() {
+        shown.push('…');
+    }
+    let number = at.line.to_string();
+    let gutter = " ".repeat(number.len());
+    let caret = match caret_colour {
+        Some(code) => format!("\x1b[{code}m^\x1b[0m"),
+        None => "^".to_string(),
+    };
+    Some(format!(
+        "  {number} | {}\n  {gutter} | {}{caret}\n",
+        shown.trim_end(),
+        " ".repeat(offset)
+    ))
+}
+
+/// A configuration line as it may be shown: the value of a key that can hold a secret (or of
+/// any key whose value looks like a URL) replaced by `***`.
+fn redacted(line: &str) -> String {
+    const SECRET_WORDS: [&str; 14] = [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "key",
+        "url",
+        "webhook",
+        "login",
+        "user",
+        "account",
+        "private",
+        "credential",
+        "auth",
+        "dsn",
+    ];
+    let Some((key, value)) = line.split_once(':') else {
+        return line.to_string();
+    };
+    let name = key
+        .trim()
+        .trim_start_matches('-')
+        .trim()
+        .to_ascii_lowercase();
+    let secret = SECRET_WORDS.iter().any(|w| name.contains(w)) || value.contains("://");
+    if secret && !value.trim().is_empty() {
+        format!("{key}: ***")
+    } else {
+        line.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: usize, col: usize) -> Location {
+        Location {
+            file: "checks.yml".into(),
+            line,
+            col,
+        }
+    }
+
+    #[test]
+    fn the_source_line_is_shown_with_a_caret_under_the_column() {
+        let text = "checks for t:\n\t- row_count > 0\n";
+        assert_eq!(
+            snippet(text, Redact::Nothing, &at(2, 1), None).as_deref(),
+            Some("  2 | →- row_count > 0\n    | ^\n")
+        );
+        assert_eq!(snippet(text, Redact::Nothing, &at(9, 1), None), None);
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_column() {
+        let text = format!("{}X{}", "a".repeat(300), "b".repeat(300));
+        let shown = snippet(&text, Redact::Nothing, &at(1, 301), None).expect("a snippet");
+        let lines: Vec<&str> = shown.lines().collect();
+        let caret = lines[1].chars().position(|c| c == '^').expect("a caret");
+        assert_eq!(lines[0].chars().nth(caret), Some('X'), "{shown}");
+        assert!(lines[0].contains('…'));
+    }
+
+    #[test]
+    fn secret_values_of_a_configuration_are_never_shown() {
+        for line in [
+            "  password: hunter2",
+            "  api_key_secret: abc",
+            "    - url: https://hooks.slack.com/services/T000/B000/XXXX",
+            "  webhook: https://example.com/x",
+            "  host: https://user:pw@db.example.com",
+        ] {
+            let shown = snippet(line, Redact::SecretValues, &at(1, 3), None).expect("a snippet");
+            assert!(shown.contains("***"), "{shown}");
+            for secret in ["hunter2", "abc", "XXXX", "example.com", "pw@"] {
+                assert!(!shown.contains(secret), "{secret} in {shown}");
+            }
+        }
+        let plain = snippet("  port: 5432", Redact::SecretValues, &at(1, 3), None);
+        assert!(plain.expect("a snippet").contains("5432"));
     }
 }

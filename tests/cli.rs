@@ -202,6 +202,8 @@ fn invalid_yaml_is_located() {
         [HH:MM:SS] YAML syntax error
           | mapping values are not allowed in this context
           +-> line=3,col=7 in checks.yml
+          3 |    bad: [
+            |       ^
         [HH:MM:SS] Scan summary:
         [HH:MM:SS] No valid checks found, 0 checks evaluated.
         [HH:MM:SS] 1 errors.
@@ -210,6 +212,8 @@ fn invalid_yaml_is_located() {
         [HH:MM:SS] YAML syntax error
           | mapping values are not allowed in this context
           +-> line=3,col=7 in checks.yml
+          3 |    bad: [
+            |       ^
         ",
     );
 }
@@ -228,6 +232,8 @@ fn invalid_check_line_is_located_and_the_rest_still_runs() {
         [HH:MM:SS] Soda Core 3.5.6 compatible: soda-rs [VERSION]
         [HH:MM:SS] Invalid check "row_count >": expected a single space, found the end of the line
           +-> line=2,col=16 in checks.yml
+          2 |   - row_count >
+            |                ^
         [HH:MM:SS] Scan summary:
         [HH:MM:SS] 1/1 check PASSED: 
         [HH:MM:SS]     customers in lite
@@ -237,6 +243,8 @@ fn invalid_check_line_is_located_and_the_rest_still_runs() {
         ERRORS:
         [HH:MM:SS] Invalid check "row_count >": expected a single space, found the end of the line
           +-> line=2,col=16 in checks.yml
+          2 |   - row_count >
+            |                ^
         "#,
     );
 }

@@ -284,7 +284,10 @@ fn load_file(path: &Path, vars: &Vars, logs: &mut Logs, config: &mut Configurati
     let display = path.display().to_string();
     logs.debug(format!("Reading configuration file \"{display}\""));
     let text = match crate::sources::read_text(path) {
-        Ok(t) => t,
+        Ok(t) => {
+            logs.add_source(&display, &t, crate::diagnostic::Redact::SecretValues);
+            t
+        }
         Err(e) => {
             let location = e.at.map(|(line, col)| Location {
                 file: display.clone(),

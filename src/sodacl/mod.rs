@@ -178,7 +178,11 @@ impl<'a> Parser<'a> {
         self.logs
             .debug(format!("Reading SodaCL file \"{display}\""));
         let text = match crate::sources::read_text(path) {
-            Ok(t) => t,
+            Ok(t) => {
+                self.logs
+                    .add_source(&display, &t, crate::diagnostic::Redact::Nothing);
+                t
+            }
             Err(e) => {
                 let location = e.at.map(|(line, col)| Location {
                     file: display.clone(),

@@ -250,12 +250,15 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut loader = Loader::new(text);
     let mut events = Parser::new_from_str(text);
-    let syntax = |e: saphyr_parser::ScanError| YamlError {
-        pos: Pos {
-            line: e.marker().line(),
-            col: e.marker().col() + 1,
-        },
-        message: e.info().to_string(),
+    let syntax = |e: saphyr_parser::ScanError| {
+        syntax_error(
+            text,
+            Pos {
+                line: e.marker().line(),
+                col: e.marker().col() + 1,
+            },
+            e.info(),
+        )
     };
     for next in events.by_ref() {
         let (event, span) = next.map_err(syntax)?;
@@ -279,6 +282,23 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
         }
     }
     Ok(loader.root)
+}
+
+/// A syntax error in words a user acts on, at the character at fault: the parser's words for
+/// the common mistakes are replaced, and a tab is pointed at rather than the text after it.
+fn syntax_error(text: &str, mut pos: Pos, info: &str) -> YamlError {
+    let line = text.lines().nth(pos.line.saturating_sub(1)).unwrap_or("");
+    let message = if info.contains("tab") {
+        if let Some(i) = line.chars().take(pos.col).position(|c| c == '\t') {
+            pos.col = i + 1;
+        }
+        "a tab indents this line; YAML indents with spaces only".to_string()
+    } else if info.contains("quoted scalar") && info.contains("end of stream") {
+        "this quoted text is never closed: its closing quote is missing".to_string()
+    } else {
+        info.to_string()
+    };
+    YamlError { pos, message }
 }
 
 /// The number of nodes of a tree.
