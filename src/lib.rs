@@ -31,6 +31,7 @@ pub mod server;
 pub mod sodacl;
 pub mod sources;
 pub mod store;
+pub mod suggest;
 pub mod template;
 pub mod yaml;
 

@@ -547,3 +547,41 @@ fn server_keys_of_a_store_that_does_not_exist_are_an_error() {
         .expect_code(0);
     assert!(t.join("missing.db").exists());
 }
+
+/// A misspelt key of a data source is one error, with what was meant, shown at its line; the
+/// key it stands for is not reported missing, nor the data source as absent.
+#[test]
+fn a_misspelt_data_source_key_is_one_error_with_a_suggestion() {
+    let t = scan_setup("checks for customers:\n  - row_count > 0\n");
+    t.write(
+        "configuration.yml",
+        "
+        data_source lite:
+          type: sqlite
+          paht: shop.sqlite
+        ",
+    );
+    let run = scan(&t, &[]);
+    run.expect_code(3)
+        .expect_stdout_contains(
+            "] Unknown key \"paht\" in data_source lite: did you mean \"path\"?\n  +-> line=3,col=3 in configuration.yml\n  3 |   paht: shop.sqlite\n    |   ^\n",
+        )
+        .expect_stdout_contains("] 1 errors.\n");
+    assert!(!run.stdout.contains("is required"), "{run}");
+    assert!(!run.stdout.contains("not present"), "{run}");
+    assert!(
+        run.stdout.contains("not_evaluated: Unknown key \"paht\""),
+        "the check says why it did not run: {run}"
+    );
+}
+
+/// A data source name one letter off names the configured one.
+#[test]
+fn a_misspelt_data_source_name_names_the_configured_one() {
+    let t = scan_setup("checks for customers:\n  - row_count > 0\n");
+    t.soda(["scan", "-d", "ltie", "-c", "configuration.yml", "checks.yml"])
+        .expect_code(3)
+        .expect_stdout_contains(
+            "Data source 'ltie' not present in the configuration. Configured data sources: lite. Did you mean 'lite'?\n",
+        );
+}

@@ -22,11 +22,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("runtime", &[]),
     ("measure", &["python"]),
     ("outbox", &[]),
+    ("suggest", &[]),
     // The stages, in pipeline order.
     ("cli", &[]),
     (
         "config",
-        &["diagnostic", "python", "sources", "template", "yaml"],
+        &[
+            "diagnostic",
+            "python",
+            "sources",
+            "suggest",
+            "template",
+            "yaml",
+        ],
     ),
     (
         "sodacl",
@@ -35,6 +43,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "measure",
             "python",
             "sources",
+            "suggest",
             "template",
             "yaml",
         ],

@@ -168,6 +168,7 @@ const INVALID: &[&str] = &[
     "metric_without_threshold",
     "missing_space",
     "missing_values_not_a_list",
+    "misspelt_metric_and_key",
     "mixed_valid_values",
     "name_not_text",
     "nan_threshold",
@@ -177,6 +178,7 @@ const INVALID: &[&str] = &[
     "reference_without_parentheses",
     "section_not_a_list",
     "several_errors_in_one_file",
+    "tab_indent",
     "undeclared_filter",
     "unknown_config_key",
     "unknown_metric",
@@ -187,7 +189,7 @@ const INVALID: &[&str] = &[
 ];
 
 fixture_tests!(valid: between, comparators, configurations_for, filters_and_partitions, name_identity_attributes, numbers, percent_thresholds, quoted_and_flow_style, several_sections, validity_settings, variables_section, warn_and_fail_blocks);
-fixture_tests!(invalid: bad_threshold, bad_when_threshold, between_reversed, between_without_upper_bound, column_types_not_a_mapping, double_space, duplicate_keys, failed_rows_samples_columns, filter_without_where, invalid_section_header, metric_without_threshold, missing_space, missing_values_not_a_list, mixed_valid_values, name_not_text, nan_threshold, not_without_between, percentile_fraction_out_of_range, percentile_without_fraction, reference_without_parentheses, section_not_a_list, several_errors_in_one_file, undeclared_filter, unknown_config_key, unknown_metric, unknown_valid_format, valid_min_not_a_number, warn_without_when, yaml_syntax);
+fixture_tests!(invalid: bad_threshold, bad_when_threshold, between_reversed, between_without_upper_bound, column_types_not_a_mapping, double_space, duplicate_keys, failed_rows_samples_columns, filter_without_where, invalid_section_header, metric_without_threshold, missing_space, missing_values_not_a_list, misspelt_metric_and_key, mixed_valid_values, name_not_text, nan_threshold, not_without_between, percentile_fraction_out_of_range, percentile_without_fraction, reference_without_parentheses, section_not_a_list, several_errors_in_one_file, tab_indent, undeclared_filter, unknown_config_key, unknown_metric, unknown_valid_format, valid_min_not_a_number, warn_without_when, yaml_syntax);
 
 #[test]
 fn every_fixture_has_a_test() {

@@ -78,15 +78,13 @@ impl Session {
     /// Opens the scan's data source; failures are logged and leave the session unconnected.
     pub fn open(&mut self, config: &crate::config::Configuration, name: &str, logs: &mut Logs) {
         let Some(ds) = config.data_source(name) else {
-            let names: Vec<&str> = config
-                .data_sources
-                .iter()
-                .map(|d| d.name.as_str())
-                .collect();
-            logs.error(format!(
-                "Data source '{name}' not present in the configuration. Configured data sources: {}",
-                names.join(", ")
-            ));
+            // Refused settings were each an error already: this says what they stop.
+            match config.unusable.iter().any(|n| n == name) {
+                true => logs.info(format!(
+                    "Data source '{name}' cannot be used: its configuration has the errors above"
+                )),
+                false => logs.error(missing_data_source(config, name)),
+            }
             return;
         };
         let opening = self.opening.take();
@@ -258,4 +256,21 @@ pub fn log_queries(
             Some(e.to_string()),
         );
     }
+}
+
+/// A data source that is not configured, with the nearest configured name.
+fn missing_data_source(config: &crate::config::Configuration, name: &str) -> String {
+    let names: Vec<&str> = config
+        .data_sources
+        .iter()
+        .map(|d| d.name.as_str())
+        .collect();
+    let mut message = format!(
+        "Data source '{name}' not present in the configuration. Configured data sources: {}",
+        names.join(", ")
+    );
+    if let Some(meant) = crate::suggest::did_you_mean(name, names.iter().copied()) {
+        message.push_str(&format!(". Did you mean '{meant}'?"));
+    }
+    message
 }

@@ -129,6 +129,9 @@ pub struct Configuration {
     pub store: Option<StoreConfig>,
     /// Webhooks called at the end of a scan (`notifications:`).
     pub notifications: Option<notifications::Notifications>,
+    /// Data sources the configuration names but whose settings were refused (reported where
+    /// they are wrong).
+    pub unusable: Vec<String>,
 }
 
 /// The results store: an SQLite file (the default kind) or a PostgreSQL database.
@@ -326,9 +329,14 @@ fn add_text(display: &str, text: &str, vars: &Vars, logs: &mut Logs, config: &mu
     let mut problems = Vec::new();
     let raw = raw::read(&doc, &mut problems);
     for ds in raw.data_sources {
-        if let Some(resolved) = resolve_data_source(ds, &mut problems) {
-            config.data_sources.retain(|d| d.name != resolved.name);
-            config.data_sources.push(resolved);
+        let name = ds.name.clone();
+        match resolve_data_source(ds, &mut problems) {
+            Some(resolved) => {
+                config.data_sources.retain(|d| d.name != resolved.name);
+                config.unusable.retain(|n| *n != name);
+                config.data_sources.push(resolved);
+            }
+            None => config.unusable.push(name),
         }
     }
     if let Some(cloud) = raw.cloud {
@@ -472,6 +480,7 @@ fn resolve_engine(
 fn postgres_engine(ds: &raw::RawDataSource, problems: &mut Vec<raw::Problem>) -> Option<Engine> {
     let host = match &ds.host {
         Some(h) if !h.value.trim().is_empty() => h.value.clone(),
+        _ if ds.misspelt.iter().any(|k| k == "host") => return None,
         _ => {
             problems.push(raw::Problem {
                 pos: ds.host.as_ref().map_or(ds.pos, |h| h.pos),
@@ -544,6 +553,7 @@ fn sqlite_engine(ds: &raw::RawDataSource, problems: &mut Vec<raw::Problem>) -> O
         Some(p) if !p.value.is_empty() => Some(Engine::Sqlite {
             path: PathBuf::from(&p.value),
         }),
+        _ if ds.misspelt.iter().any(|k| k == "path") => None,
         _ => {
             problems.push(raw::Problem {
                 pos: ds.pos,

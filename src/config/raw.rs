@@ -24,6 +24,9 @@ pub struct Spanned<T> {
 pub struct RawDataSource {
     pub name: String,
     pub pos: Pos,
+    /// Keys an unknown key was taken to be a misspelling of (already reported: a missing
+    /// `path` after `paht:` is not a second error).
+    pub misspelt: Vec<String>,
     pub type_: Option<Spanned<String>>,
     pub host: Option<Spanned<String>>,
     pub port: Option<Spanned<String>>,
@@ -219,12 +222,20 @@ fn read_data_source(
     for (key, value) in all {
         let k = key.scalar_text().unwrap_or_default();
         if !DATA_SOURCE_KEYS.contains(&k.as_str()) {
-            problems.push(Problem {
-                pos: key.pos,
-                message: format!(
+            let meant = crate::suggest::did_you_mean(&k, DATA_SOURCE_KEYS.iter().copied());
+            let message = match meant {
+                Some(m) => {
+                    ds.misspelt.push(m.to_string());
+                    format!("Unknown key \"{k}\" in data_source {name}: did you mean \"{m}\"?")
+                }
+                None => format!(
                     "Unknown key \"{k}\" in data_source {name}. Known keys: {}",
                     DATA_SOURCE_KEYS.join(", ")
                 ),
+            };
+            problems.push(Problem {
+                pos: key.pos,
+                message,
             });
             continue;
         }

@@ -25,7 +25,7 @@ use problem::Problem;
 use std::path::Path;
 
 /// Metric-check configuration keys Soda Core accepts (others are errors).
-const METRIC_CONFIG_KEYS: &[&str] = &[
+pub(crate) const METRIC_CONFIG_KEYS: &[&str] = &[
     "name",
     "identity",
     "warn",

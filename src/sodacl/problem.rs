@@ -402,11 +402,19 @@ impl Problem {
             Problem::IncludeNull { text } => {
                 write!(f, "include null must be true or false, but was '{text}'")
             }
-            Problem::UnknownFormat { name } => write!(
-                f,
-                "Format {name} is not supported. Known formats: {}",
-                formats::all_format_names().join(", ")
-            ),
+            Problem::UnknownFormat { name } => {
+                let known = formats::all_format_names();
+                match crate::suggest::did_you_mean(name, known.iter().copied()) {
+                    Some(meant) => {
+                        write!(f, "Format {name} is not supported: did you mean {meant}?")
+                    }
+                    None => write!(
+                        f,
+                        "Format {name} is not supported. Known formats: {}",
+                        known.join(", ")
+                    ),
+                }
+            }
             Problem::Overwriting { key } => write!(f, "Overwriting {key}"),
             Problem::Bound { key, integer, text } => {
                 let kind = if *integer {
@@ -494,7 +502,8 @@ impl Problem {
                 problem: problem @ MetricProblem::Percentile,
             } => write!(f, "Invalid check \"{line}\": {problem}"),
             Problem::Metric { problem, .. } => write!(f, "{problem}"),
-            Problem::UnsupportedMetric { metric } => write!(f, "Unsupported metric {metric}"),
+            Problem::UnsupportedMetric { metric } => write!(f, "Unsupported metric {metric}")
+                .and_then(|()| did_you_mean(f, metric, METRIC_NAMES.iter().copied())),
             Problem::FreshnessNotDuration { variable, text } => write!(
                 f,
                 "Freshness threshold {variable} is '{text}', which is not a duration like 1d, 6h or 1d6h30m"
@@ -512,6 +521,7 @@ impl Problem {
             }
             Problem::UnsupportedConfiguration { key } => {
                 write!(f, "Skipping unsupported check configuration: {key}")
+                    .and_then(|()| did_you_mean(f, key, super::METRIC_CONFIG_KEYS.iter().copied()))
             }
             Problem::FilterWithExpression { filter } => write!(
                 f,
@@ -527,5 +537,44 @@ impl Problem {
             ),
             _ => return None,
         })
+    }
+}
+
+/// The metrics a check line may name (user-defined metrics aside).
+const METRIC_NAMES: &[&str] = &[
+    "row_count",
+    "missing_count",
+    "missing_percent",
+    "invalid_count",
+    "invalid_percent",
+    "valid_count",
+    "duplicate_count",
+    "duplicate_percent",
+    "percentile",
+    "min",
+    "max",
+    "avg",
+    "sum",
+    "min_length",
+    "max_length",
+    "avg_length",
+    "stddev",
+    "stddev_pop",
+    "stddev_samp",
+    "variance",
+    "var_pop",
+    "var_samp",
+    "freshness",
+];
+
+/// `: did you mean X?` after a message, when a known word is near enough.
+fn did_you_mean<'a>(
+    f: &mut fmt::Formatter<'_>,
+    word: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> fmt::Result {
+    match crate::suggest::did_you_mean(word, known) {
+        Some(meant) => write!(f, " (did you mean {meant}?)"),
+        None => Ok(()),
     }
 }
