@@ -9,8 +9,7 @@
 //!
 //! Below 820 px wide, the tables marked `stack` lay out each row as a card (every cell with
 //! its column's name from `data-label`), so no page is wider than the screen; other wide
-//! content scrolls inside its own card. `?measure` in the URL (for the tests) makes the
-//! router write the page's scroll width and the viewport's width into `<html>`.
+//! content scrolls inside its own card.
 
 pub const STYLE: &str = r#"
 :root{--bg:#f5f6f8;--card:#fff;--text:#1f2328;--muted:#656d76;--border:#d8dee4;--line:#eceff2;
@@ -314,13 +313,6 @@ pub const SCRIPT: &str = r##"
     history.replaceState(null, "", filterHash());
   }
 
-  function measure() {
-    if (!/(^|[?&])measure(=|&|$)/.test(location.search.replace(/^\?/, ""))) return;
-    var de = doc.documentElement;
-    de.setAttribute("data-scroll-width", String(de.scrollWidth));
-    de.setAttribute("data-client-width", String(de.clientWidth));
-  }
-
   function route(initial) {
     var h = location.hash.replace(/^#/, "");
     var at = h.indexOf("?");
@@ -356,7 +348,6 @@ pub const SCRIPT: &str = r##"
     } else {
       window.scrollTo(0, 0);
     }
-    measure();
   }
 
   if (fOutcome) {
@@ -375,7 +366,6 @@ pub const SCRIPT: &str = r##"
       for (var v in views) views[v].id = v;
       if (flashed) flashed.scrollIntoView({ block: "center" });
       else window.scrollTo(0, 0);
-      measure();
     }, 0);
   });
   route(true);
