@@ -85,7 +85,12 @@ th.num{text-align:right}
 .time,.nowrap{white-space:nowrap;font-variant-numeric:tabular-nums}
 .c-name{min-width:12em}
 .c-name a{font-weight:560;overflow-wrap:break-word;word-break:normal}
-.c-def{overflow-wrap:break-word}
+.c-def{white-space:nowrap}
+.checks-table td.num,.scan-counts{white-space:nowrap}
+.dataset-page .alert{margin-top:14px}
+.dataset-page .checks-table{table-layout:fixed}
+.dataset-page .checks-table th:nth-child(1){width:140px}.dataset-page .checks-table th:nth-child(2){width:26%}.dataset-page .checks-table th:nth-child(3){width:15%}.dataset-page .checks-table th:nth-child(4){width:90px}.dataset-page .checks-table th:nth-child(5){width:150px}.dataset-page .checks-table th:nth-child(6){width:135px}
+.dataset-page .c-def{white-space:normal;overflow-wrap:break-word}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .checks-table td:first-child,.scans-table tr.scan td:first-child{width:1%;white-space:nowrap}
 .oc{display:inline-flex;align-items:center;gap:7px;font-weight:600;white-space:nowrap}
@@ -183,16 +188,24 @@ svg.chart{display:block;width:100%;height:auto;max-height:340px}
 .col-head code{font-size:14px}
 @media (max-width:820px){
 .wrap{padding:0 12px}
-.tabs{overflow-x:auto}.tabs a{padding:9px 10px 10px;white-space:nowrap}
+.tabs{overflow-x:auto}.tabs a{padding:9px 7px 10px;white-space:nowrap;font-size:13.5px}.tab-n{margin-left:2px;padding:0 5px;min-width:18px}
+.toolbar{display:grid;grid-template-columns:auto minmax(0,1fr);gap:8px 10px;align-items:center}
+.toolbar .fld{display:contents}
+.toolbar select,.fld-q input{max-width:none;width:100%}
+.toolbar .count{grid-column:1/-1}
 .generated{white-space:normal}
 table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:auto}
 table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 table.stack tr{padding:8px 12px;border-bottom:1px solid var(--line)}
 table.stack tbody tr:last-child{border-bottom:0}
-table.stack td{display:flex;gap:10px;align-items:baseline;padding:3px 0;border:0;text-align:left;min-width:0;white-space:normal}
-table.stack td>*{min-width:0}
-table.stack td[data-label]::before{content:attr(data-label);flex:0 0 7.5em;color:var(--muted);font-size:11px;text-transform:uppercase;letter-spacing:.04em;font-weight:650}
-table.stack td.num{justify-content:flex-start}
+table.stack td{display:grid;grid-template-columns:7em minmax(0,1fr);column-gap:10px;align-items:baseline;padding:3px 0;border:0;text-align:left;min-width:0;white-space:normal}
+table.stack td>*{grid-column:2;min-width:0}
+table.stack td[data-label]::before{content:attr(data-label);grid-column:1;grid-row:1/span 4;color:var(--muted);font-size:11px;text-transform:uppercase;letter-spacing:.04em;font-weight:650;line-height:1.5}
+table.stack tr.scan-logs td{display:block}
+table.stack .scan-failed-warning{white-space:normal}
+tr.has-scan-error td:first-child{box-shadow:none}
+table.stack tr.has-scan-error{box-shadow:3px 0 0 var(--error) inset}
+.scan-counts{white-space:normal}
 .checks-table td:first-child,.scans-table tr.scan td:first-child{width:auto}
 .checks-table.stack td.c-name{display:block;font-size:15px;padding:2px 0 4px}
 .checks-table.stack td.c-name::before{display:none}
