@@ -381,7 +381,7 @@ fn attributes(dataset: &str, i: usize) -> Vec<Attribute> {
         name: "owner".into(),
         value: owner.into(),
     }];
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         list.push(Attribute {
             name: "priority".into(),
             value: (1 + i % 3).into(),

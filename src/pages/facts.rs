@@ -177,6 +177,18 @@ impl ScanStatus {
 
 pub use crate::results::datasets::scan_order_key;
 
+/// How many error lines a scan's log holds (Soda's `ERROR`, or `CRITICAL`, in any case): the
+/// N of "Scan failed (N errors)".
+pub fn error_count(scan: &ScanSummary) -> usize {
+    scan.logs
+        .iter()
+        .filter(|l| {
+            let level = l.level.trim();
+            level.eq_ignore_ascii_case("error") || level.eq_ignore_ascii_case("critical")
+        })
+        .count()
+}
+
 /// How many results of each outcome every scan recorded, by scan id: one pass over all
 /// results, so the Scans view counts a year of history without a search per scan.
 pub fn scan_counts(data: &ReportData) -> HashMap<i64, Counts> {

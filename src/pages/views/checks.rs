@@ -323,7 +323,7 @@ fn write_row(
     if lane.definition.is_empty() {
         out.push_str("<span class=\"muted\">—</span>");
     } else {
-        out.push_str(&Esc(lane.definition).to_string());
+        write!(out, "{}", Esc(lane.definition))?;
     }
     write!(
         out,

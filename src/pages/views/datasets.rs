@@ -10,7 +10,7 @@
 use super::checks::{worst_first, write_table, Table};
 use crate::pages::context::Context;
 use crate::pages::escape::Esc;
-use crate::pages::facts::{DatasetRow, Outcome, ScanStatus};
+use crate::pages::facts::{error_count, DatasetRow, Outcome, ScanStatus};
 use crate::pages::time::short;
 use crate::pages::widgets::{failed_scan_summary, outcome_badge, plural, scan_badge};
 use std::collections::BTreeMap;
@@ -147,12 +147,7 @@ fn write_page(
     )?;
     match row.latest_scan {
         Some(scan) => {
-            let errors = scan
-                .logs
-                .iter()
-                .filter(|l| l.level.trim().eq_ignore_ascii_case("error"))
-                .count();
-            scan_badge(out, ScanStatus::of(scan), errors)?;
+            scan_badge(out, ScanStatus::of(scan), error_count(scan))?;
             write!(
                 out,
                 "<span class=\"sub\">{} · {} · <a href=\"#scan-{}\">scan #{}</a></span>",

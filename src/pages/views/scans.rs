@@ -6,7 +6,7 @@
 
 use crate::pages::context::Context;
 use crate::pages::escape::Esc;
-use crate::pages::facts::{scan_order_key, Counts, Outcome, ScanStatus};
+use crate::pages::facts::{error_count, scan_order_key, Counts, Outcome, ScanStatus};
 use crate::pages::time::{clock, short};
 use crate::pages::widgets::{plural, scan_badge};
 use crate::results::stored::{LogLine, ScanSummary};
@@ -43,7 +43,7 @@ pub fn write_view(out: &mut String, ctx: &Context<'_>) -> fmt::Result {
 
 fn write_row(out: &mut String, scan: &ScanSummary, counts: &Counts) -> fmt::Result {
     let status = ScanStatus::of(scan);
-    let errors = scan.logs.iter().filter(|l| is_error(l)).count();
+    let errors = error_count(scan);
     write!(
         out,
         "<tr id=\"scan-{}\" class=\"scan st-row-{}\" data-status=\"{}\" data-data-source=\"{}\"><td>",
