@@ -1227,6 +1227,10 @@ fn docs_view_screenshots() {
     let data = two_definitions(60);
     let dir = tempfile::tempdir().expect("a temp dir");
     let url = write_report(dir.path(), &data);
+    if let Some(copy) = std::env::var_os("REPORT_HTML_OUT") {
+        // For opening the same report in a browser.
+        std::fs::copy(dir.path().join("report.html"), copy).expect("copy the report");
+    }
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
     std::fs::create_dir_all(&out).expect("create docs/screenshots/");
     for (name, hash) in [

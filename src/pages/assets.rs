@@ -83,8 +83,7 @@ table.data{width:100%;border-collapse:collapse}
 .num{text-align:right;font-variant-numeric:tabular-nums}
 th.num{text-align:right}
 .time,.nowrap{white-space:nowrap;font-variant-numeric:tabular-nums}
-.c-name{min-width:14em}
-.c-attrs{min-width:11em}
+#check-table th:nth-child(2){width:22%}#check-table th:nth-child(8){width:13%}
 .c-name a{font-weight:560;overflow-wrap:break-word;word-break:normal}
 .c-def{white-space:nowrap}
 .checks-table td.num,.scan-counts{white-space:nowrap}
@@ -211,12 +210,12 @@ table.stack tr.has-scan-error{box-shadow:3px 0 0 var(--error) inset}
 .checks-table.stack td.c-name{display:block;font-size:15px;padding:2px 0 4px}
 .checks-table.stack td.c-name::before{display:none}
 .checks-table.stack .c-name .sub{display:block}
-.c-name,.c-attrs{min-width:0}
+
 tr.scan-logs td{padding-top:4px}
 .scans-table.stack tr.scan{border-bottom:0;padding-bottom:2px}
 .bar{width:100%;max-width:180px}
 .log{grid-template-columns:56px 1fr;gap:2px 8px}.log .msg{grid-column:1/-1}
-.meta{grid-template-columns:1fr}
+.meta{grid-template-columns:repeat(2,minmax(0,1fr))}
 .counter{padding:10px 12px}.counter .n{font-size:22px}
 .check-head h2,.dataset-page h2{font-size:19px}
 }
