@@ -199,7 +199,7 @@ table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:re
 table.stack tr{padding:8px 12px;border-bottom:1px solid var(--line)}
 table.stack tbody tr:last-child{border-bottom:0}
 table.stack td{display:grid;grid-template-columns:7em minmax(0,1fr);column-gap:10px;align-items:baseline;padding:3px 0;border:0;text-align:left;min-width:0;white-space:normal}
-table.stack td>*{grid-column:2;min-width:0}
+table.stack td>*{grid-column:2;min-width:0;justify-self:start;max-width:100%}
 table.stack td[data-label]::before{content:attr(data-label);grid-column:1;grid-row:1/span 4;color:var(--muted);font-size:11px;text-transform:uppercase;letter-spacing:.04em;font-weight:650;line-height:1.5}
 table.stack tr.scan-logs td{display:block}
 table.stack .scan-failed-warning{white-space:normal}
@@ -219,7 +219,8 @@ tr.scan-logs td{padding-top:4px}
 .counter{padding:10px 12px}.counter .n{font-size:22px}
 .check-head h2,.dataset-page h2{font-size:19px}
 }
-@media (max-width:900px){.counters{grid-template-columns:repeat(2,minmax(0,1fr))}.head{flex-wrap:wrap}.count{margin-left:0}}
+@media (max-width:900px){.counters{grid-template-columns:repeat(3,minmax(0,1fr))}.head{flex-wrap:wrap}.count{margin-left:0}}
+@media (max-width:560px){.counters{gap:8px}.counter{padding:8px 10px}.counter .n{font-size:19px;gap:6px}.counter .l{font-size:12.5px}}
 @media print{header.top{position:static}html.js main>.view:not(.active){display:block}.js-only{display:none}}
 "#;
 
