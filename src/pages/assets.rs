@@ -83,7 +83,7 @@ table.data{width:100%;border-collapse:collapse}
 .num{text-align:right;font-variant-numeric:tabular-nums}
 th.num{text-align:right}
 .time,.nowrap{white-space:nowrap;font-variant-numeric:tabular-nums}
-#check-table th:nth-child(2){width:22%}#check-table th:nth-child(8){width:13%}
+#check-table th:nth-child(2){width:21%}#check-table th:nth-child(8){width:16%}
 .c-name a{font-weight:560;overflow-wrap:break-word;word-break:normal}
 .c-def{white-space:nowrap}
 .checks-table td.num,.scan-counts{white-space:nowrap}
@@ -216,6 +216,7 @@ tr.scan-logs td{padding-top:4px}
 .bar{width:100%;max-width:180px}
 .log{grid-template-columns:56px 1fr;gap:2px 8px}.log .msg{grid-column:1/-1}
 .meta{grid-template-columns:repeat(2,minmax(0,1fr))}
+.meta .oc{white-space:normal}
 .counter{padding:10px 12px}.counter .n{font-size:22px}
 .check-head h2,.dataset-page h2{font-size:19px}
 }
