@@ -491,7 +491,6 @@ fn report_of_a_store_that_does_not_exist_is_an_error() {
         .expect_stdout(
             "
             [HH:MM:SS] Soda Core 3.5.6 compatible: soda-rs [VERSION]
-            [HH:MM:SS] No configuration file specified nor found in ~/.soda/configuration.yml
             [HH:MM:SS] The results store typo/missing.db does not exist; nothing to report (soda scan --store or results_store: creates it)
             ",
         );

@@ -13,6 +13,7 @@
 
 use chrono::{Duration, NaiveDate};
 use soda::pages::render;
+use soda::results::document::Attribute;
 use soda::results::stored::{
     Cell, CheckHistory, CheckInfo, CheckPoint, FailedRows, LogLine, ReportData, SampleRows,
     ScanDataset, ScanSummary, Zone,
@@ -339,7 +340,7 @@ fn store(n_checks: usize, days: usize, hostile: bool) -> ReportData {
             },
             results,
             samples,
-            attributes: Vec::new(),
+            attributes: attributes(t.dataset, i),
         });
     }
     // Each scan covers the datasets its data source's checks are on.
@@ -367,6 +368,71 @@ fn store(n_checks: usize, days: usize, hostile: bool) -> ReportData {
         scans,
         checks,
     }
+}
+
+/// Soda's check attributes: an owner per dataset, and a priority on every other check.
+fn attributes(dataset: &str, i: usize) -> Vec<Attribute> {
+    let owner = match dataset {
+        "orders" => "sales",
+        "customers" => "crm",
+        _ => "platform",
+    };
+    let mut list = vec![Attribute {
+        name: "owner".into(),
+        value: owner.into(),
+    }];
+    if i.is_multiple_of(2) {
+        list.push(Attribute {
+            name: "priority".into(),
+            value: (1 + i % 3).into(),
+        });
+    }
+    list
+}
+
+/// The store of `store(10, days, false)` where the first check (`row_count > 0` on orders)
+/// also ran, on the same days, under a second scan definition, `adventureworks-hourly`, and
+/// failed there on the last day: two rows for one check identity.
+fn two_definitions(days: usize) -> ReportData {
+    let mut data = store(10, days, false);
+    let first = 10_000;
+    for d in 0..days {
+        let id = first + d as i64;
+        let outcome = if d + 1 == days { "fail" } else { "pass" };
+        data.scans.push(ScanSummary {
+            id,
+            definition: "adventureworks-hourly".into(),
+            data_source: "adventureworks".into(),
+            data_timestamp: stamp(d, 6, 0, 0),
+            scan_start: stamp(d, 6, 30, 0),
+            scan_end: stamp(d, 6, 30, 5),
+            has_failures: outcome == "fail",
+            check_count: 1,
+            datasets: vec![ScanDataset {
+                data_source: "adventureworks".into(),
+                dataset: "orders".into(),
+            }],
+            ..ScanSummary::default()
+        });
+        let results = &mut data.checks[0].results;
+        let at = results
+            .iter()
+            .position(|p| p.data_timestamp == stamp(d, 6, 0, 0))
+            .map_or(results.len(), |i| i + 1);
+        results.insert(
+            at,
+            CheckPoint {
+                scan_id: id,
+                data_timestamp: stamp(d, 6, 0, 0),
+                outcome: Some(outcome.into()),
+                value: Some(if outcome == "fail" { 0.0 } else { 1300.0 }),
+                value_text: if outcome == "fail" { "0" } else { "1300" }.into(),
+                ..CheckPoint::default()
+            },
+        );
+    }
+    data.datasets = soda::results::datasets::statuses(&data.scans);
+    data
 }
 
 fn log(d: usize, source: &str, error: bool) -> Vec<LogLine> {
@@ -458,7 +524,18 @@ fn chromium(args: &[String]) -> String {
 
 /// The DOM of `url` after the page's scripts ran.
 pub(crate) fn dump_dom(url: &str) -> String {
-    let dom = chromium(&["--dump-dom".into(), url.into()]);
+    dump_dom_at(url, "1400,1000")
+}
+
+/// The DOM of `url` in a window of `size` (`width,height`; headless Chromium makes it at
+/// least 500 px wide).
+fn dump_dom_at(url: &str, size: &str) -> String {
+    let dom = chromium(&[
+        format!("--window-size={size}"),
+        "--hide-scrollbars".into(),
+        "--dump-dom".into(),
+        url.into(),
+    ]);
     assert!(
         dom.contains("</html>"),
         "Chromium returned no DOM for {url}: {:?}",
@@ -468,13 +545,19 @@ pub(crate) fn dump_dom(url: &str) -> String {
 }
 
 pub(crate) fn screenshot(url: &str, png: &Path, size: &str) {
+    screenshot_with(url, png, size, &[]);
+}
+
+fn screenshot_with(url: &str, png: &Path, size: &str, extra: &[&str]) {
     let _ = std::fs::remove_file(png);
-    chromium(&[
+    let mut args: Vec<String> = extra.iter().map(|a| a.to_string()).collect();
+    args.extend([
         format!("--window-size={size}"),
         "--hide-scrollbars".into(),
         format!("--screenshot={}", png.display()),
         url.into(),
     ]);
+    chromium(&args);
 }
 
 fn write_report(dir: &Path, data: &ReportData) -> String {
@@ -572,9 +655,9 @@ fn the_report_in_chromium() {
     assert!(warned_row.contains("data-data-source=\"analytics\" data-dataset=\"events\""));
     assert!(warned_row.contains("Last scan failed to complete"));
 
-    // The scan that did not complete is an error, not a fail.
+    // The scan that did not complete is a failed scan, not a failed check.
     assert!(dom.contains("data-status=\"error\""));
-    assert!(dom.contains("Error: did not complete"));
+    assert!(dom.contains("Scan failed (1 error)"));
 
     // Every check page has its chart.
     assert_eq!(dom.matches("<section id=\"check-").count(), 10);
@@ -744,4 +827,445 @@ fn a_null_cell_is_not_the_text_none() {
         serde_json::from_str(r#"{"columns": ["a"], "rows": [["None", "3"]], "total": 1}"#)
             .expect("a sample stored as text");
     assert_eq!(old.rows, [[Cell::from("None"), Cell::from("3")]]);
+}
+
+/// The value of attribute `name` in an opening tag.
+fn attr<'a>(tag: &'a str, name: &str) -> &'a str {
+    tag.split(&format!(" {name}=\""))
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+}
+
+/// The Check Results rows the filters left visible, as opening tags, in page order.
+fn visible_rows(dom: &str) -> Vec<&str> {
+    tags(dom, r#"<tr data-outcome="[^"]*"[^>]*>"#)
+        .into_iter()
+        .filter(|t| !t.contains(" hidden"))
+        .collect()
+}
+
+/// The markup of the element that opens with `open`, up to `close`.
+fn between<'a>(dom: &'a str, open: &str, close: &str) -> &'a str {
+    let start = dom
+        .find(open)
+        .unwrap_or_else(|| panic!("no {open} in the page"));
+    let rest = &dom[start..];
+    &rest[..rest.find(close).map_or(rest.len(), |i| i + close.len())]
+}
+
+/// Check Results shows, per check and scan definition: the scan definition, the time of the
+/// last result, a strip of the last outcomes (with titles and a text for screen readers), and
+/// the attributes; the same check run under two scan definitions is two rows that say which.
+#[test]
+fn check_results_show_the_scan_definition_the_last_result_the_strip_and_attributes() {
+    let data = two_definitions(30);
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let url = write_report(dir.path(), &data);
+    let dom = dump_dom(&url);
+    let rows = visible_rows(&dom);
+    assert_eq!(
+        rows.len(),
+        11,
+        "ten checks, one of them under two scan definitions"
+    );
+
+    // The first check's two rows, told apart by their scan definition.
+    let table = between(
+        &dom,
+        "<table class=\"data checks-table stack\" id=\"check-table\"",
+        "</table>",
+    );
+    let first: Vec<&str> = table
+        .split("<tr ")
+        .filter(|r| r.contains("<a href=\"#check-0\">"))
+        .collect();
+    assert_eq!(first.len(), 2);
+    let hourly = first
+        .iter()
+        .find(|r| r.contains("data-scan-definition=\"adventureworks-hourly\""))
+        .expect("the hourly row");
+    assert!(
+        hourly.starts_with("data-outcome=\"fail\""),
+        "its own latest outcome: {hourly}"
+    );
+    assert!(hourly
+        .contains("<td class=\"c-def\" data-label=\"Scan definition\">adventureworks-hourly</td>"));
+    let daily = first
+        .iter()
+        .find(|r| r.contains("data-scan-definition=\"adventureworks-daily\""))
+        .expect("the daily row");
+    assert!(daily.starts_with("data-outcome=\"pass\""), "{daily}");
+
+    // The last result's data time, with its scan.
+    assert!(
+        hourly.contains("<time datetime=\"2024-05-30T06:00:00+00:00\">2024-05-30 06:00</time><span class=\"sub\"><a href=\"#scan-10029\">scan #10029</a></span>"),
+        "{hourly}"
+    );
+
+    // The strip: the last ten outcomes, oldest first, the newest one the fail.
+    let strip = between(hourly, "<span class=\"strip\"", "</span>");
+    assert!(
+        strip.contains("role=\"img\" aria-label=\"Last 10 results, oldest first: Pass, Pass, Pass, Pass, Pass, Pass, Pass, Pass, Pass, Fail\""),
+        "{strip}"
+    );
+    let cells = tags(strip, r#"<i class="sc sc-[a-z-]+" title="[^"]*">"#);
+    assert_eq!(cells.len(), 10, "{strip}");
+    assert_eq!(
+        cells[9],
+        "<i class=\"sc sc-fail\" title=\"2024-05-30 06:00 · Fail · 0 · adventureworks-hourly\">"
+    );
+    // Every row has its strip; a check with 30 results shows 10 cells.
+    assert_eq!(table.matches("<span class=\"strip\"").count(), 11);
+
+    // Attributes, as chips and in the row for the filter.
+    assert!(daily.contains("<span class=\"attr\"><span class=\"attr-k\">owner:</span> sales</span><span class=\"attr\"><span class=\"attr-k\">priority:</span> 1</span>"), "{daily}");
+    assert!(
+        daily.contains("data-attributes=\"owner=sales\npriority=1\""),
+        "{daily}"
+    );
+
+    // Headers with their scope, filters with their labels.
+    assert_eq!(
+        between(&dom, "<thead>", "</thead>")
+            .matches("<th scope=\"col\"")
+            .count(),
+        8
+    );
+    for id in [
+        "f-outcome",
+        "f-dataset",
+        "f-source",
+        "f-definition",
+        "f-attribute",
+        "f-sort",
+        "f-q",
+    ] {
+        assert!(
+            dom.contains(&format!("<label for=\"{id}\">")),
+            "{id} has a label"
+        );
+    }
+    assert!(dom.contains("<option value=\"adventureworks-hourly\">adventureworks-hourly</option>"));
+    assert!(dom.contains("<option value=\"owner=platform\">owner: platform</option>"));
+}
+
+/// The filters on scan definition, data source and attribute, and the sort, come from the
+/// URL, alone and together.
+#[test]
+fn the_new_filters_and_the_sort_come_from_the_url() {
+    let data = two_definitions(30);
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let url = write_report(dir.path(), &data);
+
+    let dom = dump_dom(&format!(
+        "{url}#checks?scan_definition=adventureworks-hourly"
+    ));
+    let rows = visible_rows(&dom);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        attr(rows[0], "data-scan-definition"),
+        "adventureworks-hourly"
+    );
+    assert!(dom.contains("1 of 11 checks"));
+
+    let dom = dump_dom(&format!("{url}#checks?data_source=analytics"));
+    let rows = visible_rows(&dom);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows
+        .iter()
+        .all(|r| attr(r, "data-data-source") == "analytics"));
+
+    let dom = dump_dom(&format!(
+        "{url}#checks?attribute=priority%3D1&data_source=adventureworks"
+    ));
+    let rows = visible_rows(&dom);
+    // Checks 0, 6 have priority 1 (i % 3 == 0, i even) and are on adventureworks; check 0 has two rows.
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(rows.iter().all(|r| r.contains("priority=1")));
+
+    let dom = dump_dom(&format!("{url}#checks?dataset=customers&sort=name"));
+    let table = between(&dom, "id=\"check-table\"", "</table>");
+    let names: Vec<String> = table
+        .split("<tr ")
+        .skip(1)
+        .filter(|r| !r.starts_with("data-outcome=\"x") && !r.contains(" hidden"))
+        .filter_map(|r| {
+            let a = r
+                .split("<td class=\"c-name\" data-label=\"Check\"><a href=\"#check-")
+                .nth(1)?;
+            Some(a.split('>').nth(1)?.split('<').next()?.to_string())
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "freshness(updated_at) &lt; 1d",
+            "invalid_percent(email) &lt; 5 %",
+            "row_count &gt; 0",
+            "Schema"
+        ],
+        "sorted by name, whatever the case"
+    );
+    assert!(dom.contains("4 of 11 checks"));
+}
+
+/// A dataset's page: its latest scan, the failed-scan warning with the scan definition, data
+/// time and first error, and its checks grouped by column, the dataset-level checks first.
+#[test]
+fn a_page_per_dataset() {
+    let data = two_definitions(30);
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let url = write_report(dir.path(), &data);
+    let dom = dump_dom(&format!("{url}#datasets"));
+    // The Datasets rows link to the pages.
+    let datasets = between(
+        &dom,
+        "<table class=\"data datasets-table stack\"",
+        "</table>",
+    );
+    assert!(
+        datasets.contains("<a href=\"#dataset-0\">customers</a>"),
+        "{datasets}"
+    );
+    assert!(
+        datasets.contains("<a href=\"#dataset-2\">events</a>"),
+        "{datasets}"
+    );
+
+    let dom = dump_dom(&format!("{url}#dataset-1"));
+    assert_eq!(
+        tags(&dom, r#"class="view[^"]*active""#).len(),
+        1,
+        "one view shown"
+    );
+    let page = between(
+        &dom,
+        "<section id=\"dataset-1\" class=\"view dataset-page active\"",
+        "</section>",
+    );
+    assert!(page.contains("data-data-source=\"adventureworks\" data-dataset=\"orders\""));
+    assert!(page.contains("<h2 id=\"h-dataset-1\">orders</h2>"));
+    let heads: Vec<&str> = tags(
+        page,
+        r#"<h3 class="col-head">(Dataset checks|Column <code>[a-z_]+</code>)"#,
+    );
+    assert_eq!(
+        heads,
+        [
+            "<h3 class=\"col-head\">Dataset checks",
+            "<h3 class=\"col-head\">Column <code>amount</code>",
+            "<h3 class=\"col-head\">Column <code>customer_id</code>",
+            "<h3 class=\"col-head\">Column <code>order_id</code>",
+        ]
+    );
+    // Its row_count check under both scan definitions, in the dataset-level group.
+    let dataset_level = between(page, "<h3 class=\"col-head\">Dataset checks", "</table>");
+    assert_eq!(dataset_level.matches("<tr class=\"ds-check\"").count(), 2);
+    assert!(
+        !page.contains("scan-failed-note"),
+        "orders' latest scan completed"
+    );
+    assert!(page.contains("Latest scan</dt><dd class=\"last-scan\">"));
+
+    // events: its own latest scan failed; the warning names it and its first error.
+    let dom = dump_dom(&format!("{url}#dataset-2"));
+    let page = between(&dom, "<section id=\"dataset-2\"", "</section>");
+    let warning = between(
+        page,
+        "<div class=\"alert scan-failed-note\"",
+        "</div></div>",
+    );
+    assert!(warning.contains("<span class=\"scan-def\">analytics-daily</span> · 2024-05-31 06:00 · <a href=\"#scan-61\">scan #61</a>"), "{warning}");
+    assert!(
+        warning.contains("Could not connect to data source"),
+        "{warning}"
+    );
+    assert!(page.contains("Scan failed (1 error)"), "{page}");
+    assert!(
+        tags(
+            &dom,
+            r##"<a href="#datasets" data-view="datasets" aria-current="page""##
+        )
+        .len()
+            == 1
+    );
+}
+
+/// The Scans view counts each scan's results by outcome, and a scan with errors is "Scan
+/// failed (N errors)" with those counts next to it.
+#[test]
+fn scans_count_their_results_and_a_failed_scan_says_so() {
+    let data = two_definitions(30);
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let url = write_report(dir.path(), &data);
+    let dom = dump_dom(&format!("{url}#scans"));
+    let scans = between(&dom, "<section id=\"scans\"", "</section>");
+    // Day 10's adventureworks scan had an error; its checks ran.
+    let row = between(scans, "<tr id=\"scan-21\"", "</tr>");
+    assert!(row.contains("Scan failed (1 error)"), "{row}");
+    let expected = |id: i64| {
+        let mut counts = [0usize; 4];
+        for c in &data.checks {
+            for p in c.results.iter().filter(|p| p.scan_id == id) {
+                let at = match p.outcome.as_deref() {
+                    Some("pass") => 0,
+                    Some("warn") => 1,
+                    Some("fail") => 2,
+                    _ => 3,
+                };
+                counts[at] += 1;
+            }
+        }
+        counts
+    };
+    let shown = |row: &str| {
+        let mut counts = [0usize; 4];
+        for (at, key) in ["pass", "warn", "fail", "not-evaluated"].iter().enumerate() {
+            if let Some(n) = row
+                .split(&format!("data-outcome=\"{key}\""))
+                .nth(1)
+                .and_then(|s| s.split("</span> ").nth(1))
+                .and_then(|s| s.split('<').next())
+            {
+                counts[at] = n.trim().parse().expect("a count");
+            }
+        }
+        counts
+    };
+    assert_eq!(shown(row), expected(21), "{row}");
+    assert_eq!(expected(21).iter().sum::<usize>(), 8);
+    assert!(
+        row.contains("<span class=\"sub\">of 8 checks</span>"),
+        "{row}"
+    );
+    assert!(row
+        .contains("<td class=\"c-def\" data-label=\"Scan definition\">adventureworks-daily</td>"));
+    // The last scan of analytics recorded no results.
+    let failed = between(scans, "<tr id=\"scan-61\"", "</tr>");
+    assert!(
+        failed.contains("Scan failed (1 error)") && failed.contains("no check results"),
+        "{failed}"
+    );
+    // A completed scan is labelled by its checks, with its counts.
+    let hourly = between(scans, "<tr id=\"scan-10029\"", "</tr>");
+    assert!(
+        hourly.contains("st-fail") && !hourly.contains("Scan failed"),
+        "{hourly}"
+    );
+    assert_eq!(shown(hourly), [0, 0, 1, 0]);
+    assert!(!dom.contains("did not complete"));
+}
+
+/// At 390 px wide no view is wider than the screen. Headless Chromium's window is at least
+/// 500 px wide, so the report is opened in an iframe of the width under test, in a page of
+/// the test's own whose script writes the report's scroll width and viewport width into its
+/// `<body>` (the report itself runs no script but its router).
+#[test]
+fn no_view_overflows_a_phone_screen() {
+    let data = two_definitions(30);
+    let dir = tempfile::tempdir().expect("a temp dir");
+    write_report(dir.path(), &data);
+    for (view, width) in [
+        ("checks", 390),
+        ("checks?outcome=fail", 390),
+        ("datasets", 390),
+        ("dataset-1", 390),
+        ("dataset-2", 390),
+        ("scans", 390),
+        ("scan-21", 390),
+        ("check-1", 390),
+        ("check-3", 390),
+        ("checks", 360),
+        ("scans", 760),
+        ("checks", 760),
+        ("datasets", 760),
+        ("checks", 1400),
+    ] {
+        let frame = dir.path().join("frame.html");
+        std::fs::write(
+            &frame,
+            format!(
+                "<!DOCTYPE html><html><body style=\"margin:0\">\
+                 <iframe id=\"f\" src=\"report.html#{view}\" style=\"width:{width}px;height:900px;border:0\"></iframe>\
+                 <script>var f = document.getElementById(\"f\");\
+                 f.addEventListener(\"load\", function () {{ var d = f.contentDocument.documentElement;\
+                 document.body.setAttribute(\"data-scroll-width\", d.scrollWidth);\
+                 document.body.setAttribute(\"data-client-width\", d.clientWidth); }});</script></body></html>"
+            ),
+        )
+        .expect("write the frame page");
+        let dom = chromium(&[
+            "--window-size=1500,1000".into(),
+            "--hide-scrollbars".into(),
+            "--allow-file-access-from-files".into(),
+            "--dump-dom".into(),
+            format!("file://{}", frame.display()),
+        ]);
+        let body = tags(&dom, r#"<body [^>]*>"#)
+            .first()
+            .copied()
+            .unwrap_or_else(|| panic!("#{view}: no body: {dom}"));
+        let scroll: u32 = attr(body, "data-scroll-width")
+            .parse()
+            .unwrap_or_else(|_| panic!("#{view}: not measured: {body}"));
+        let client: u32 = attr(body, "data-client-width")
+            .parse()
+            .expect("the viewport's width");
+        assert_eq!(client, width, "#{view}: the frame is {width} px wide");
+        assert!(
+            scroll <= client,
+            "#{view} at {width} px: the page is {scroll} px wide"
+        );
+    }
+}
+
+/// The views at 1400 and 390 px, light and dark, under `docs/screenshots/`.
+#[test]
+#[ignore]
+fn docs_view_screenshots() {
+    let data = two_definitions(60);
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let url = write_report(dir.path(), &data);
+    if let Some(copy) = std::env::var_os("REPORT_HTML_OUT") {
+        // For opening the same report in a browser.
+        std::fs::copy(dir.path().join("report.html"), copy).expect("copy the report");
+    }
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    std::fs::create_dir_all(&out).expect("create docs/screenshots/");
+    for (name, hash) in [
+        ("check-results", "#checks"),
+        ("datasets", "#datasets"),
+        ("dataset-page", "#dataset-2"),
+        ("scans", "#scans"),
+    ] {
+        screenshot(
+            &format!("{url}{hash}"),
+            &out.join(format!("{name}-1400.png")),
+            "1400,1000",
+        );
+        screenshot(
+            &format!("{url}{hash}"),
+            &out.join(format!("{name}-390.png")),
+            "390,1200",
+        );
+    }
+    screenshot_with(
+        &format!("{url}#checks"),
+        &out.join("check-results-1400-dark.png"),
+        "1400,1000",
+        &[
+            "--force-dark-mode",
+            "--blink-settings=preferredColorScheme=0",
+        ],
+    );
+    screenshot_with(
+        &format!("{url}#dataset-2"),
+        &out.join("dataset-page-390-dark.png"),
+        "390,1200",
+        &[
+            "--force-dark-mode",
+            "--blink-settings=preferredColorScheme=0",
+        ],
+    );
 }

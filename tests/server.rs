@@ -703,6 +703,77 @@ fn pages_and_read_api_need_credentials_on_postgresql() {
     pages_and_read_api_need_credentials(Backend::Postgres);
 }
 
+/// A view's name as a path (`/checks`, `/scans`, `/check-3`) redirects to the page with that
+/// view in its `#` route, the query kept as its filters; other paths are still 404. The live
+/// page's footer says it is live, not the report file's "Self-contained".
+#[test]
+fn view_paths_redirect_to_the_page_and_the_footer_says_live() {
+    let t = setup();
+    let key = create_key(&t, "reader");
+    let server = Server::start(&t, false, &[]);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client");
+    let get = |path: &str| {
+        rt.block_on(async {
+            let resp = client
+                .get(server.url(path))
+                .send()
+                .await
+                .expect("the server answers");
+            let location = resp
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            (resp.status().as_u16(), location)
+        })
+    };
+    for (path, to) in [
+        ("/checks", "/#checks"),
+        (
+            "/checks?outcome=fail&scan_definition=daily",
+            "/#checks?outcome=fail&scan_definition=daily",
+        ),
+        ("/datasets", "/#datasets"),
+        ("/scans", "/#scans"),
+        ("/check-3", "/#check-3"),
+        ("/dataset-0", "/#dataset-0"),
+        ("/scan-12", "/#scan-12"),
+    ] {
+        assert_eq!(get(path), (303, Some(to.to_string())), "{path}");
+    }
+    for path in ["/nothing", "/check-x", "/api", "/checks/1"] {
+        assert_eq!(get(path).0, 404, "{path}");
+    }
+    use base64ct::{Base64, Encoding};
+    let basic = format!(
+        "Basic {}",
+        Base64::encode_string(format!("{}:{}", key.0, key.1).as_bytes())
+    );
+    let page = request(
+        &t,
+        "GET",
+        &server.url("/"),
+        &[("Authorization", &basic)],
+        None,
+    );
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text.contains("Served live by soda server"),
+        "the live footer"
+    );
+    assert!(
+        !page.text.contains("Self-contained"),
+        "only the report file is"
+    );
+}
+
 /// Plain HTTP only on loopback; SIGTERM lets a request in flight finish, then stops.
 #[test]
 fn plain_http_only_on_loopback_and_sigterm_lets_requests_finish() {

@@ -11,7 +11,13 @@ use crate::template::Vars;
 pub fn run(args: &ReportArgs, sink: Option<Sink>) -> ExitStatus {
     let mut logs = Logs::new(args.verbose, sink);
     logs.info(super::banner());
-    let config = crate::config::load(&args.configuration, &Vars::default(), &mut logs);
+    // With --store and no -c, no configuration is needed: do not look for one (and do not
+    // warn that ~/.soda/configuration.yml is missing).
+    let config = if args.store.is_some() && args.configuration.is_empty() {
+        crate::config::Configuration::default()
+    } else {
+        crate::config::load(&args.configuration, &Vars::default(), &mut logs)
+    };
     let Ok(store_config) = super::store_config(args.store.as_deref(), &config) else {
         return ExitStatus::Error;
     };

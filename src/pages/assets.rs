@@ -3,8 +3,13 @@
 //! from the store ever lands inside a `<script>` element.
 //!
 //! Without the script every view is shown, one after the other; with it, the URL hash picks
-//! the view (`#checks`, `#datasets`, `#scans`, `#check-3`, `#scan-12`) and the Check Results
-//! filters read and write `#checks?outcome=fail&dataset=orders&q=amount`.
+//! the view (`#checks`, `#datasets`, `#scans`, `#check-3`, `#dataset-2`, `#scan-12`) and the
+//! Check Results filters and sort read and write the hash:
+//! `#checks?outcome=fail&dataset=orders&data_source=shop&scan_definition=daily&attribute=owner%3Dsales&q=amount&sort=newest`.
+//!
+//! Below 820 px wide, the tables marked `stack` lay out each row as a card (every cell with
+//! its column's name from `data-label`), so no page is wider than the screen; other wide
+//! content scrolls inside its own card.
 
 pub const STYLE: &str = r#"
 :root{--bg:#f5f6f8;--card:#fff;--text:#1f2328;--muted:#656d76;--border:#d8dee4;--line:#eceff2;
@@ -47,7 +52,7 @@ footer{color:var(--muted);font-size:12px;padding-bottom:24px}
 .muted{color:var(--muted)}
 .sub{display:block;color:var(--muted);font-size:12px}
 .empty{color:var(--muted);padding:16px 0}
-.card{background:var(--card);border:1px solid var(--border);border-radius:10px;overflow:hidden}
+.card{background:var(--card);border:1px solid var(--border);border-radius:10px;overflow:auto}
 .card.pad{padding:16px 18px}
 .card.scroll{overflow-x:auto}
 .counters{display:grid;grid-template-columns:repeat(5,minmax(0,1fr));gap:12px;margin-bottom:16px}
@@ -61,10 +66,14 @@ footer{color:var(--muted);font-size:12px;padding-bottom:24px}
 .c-pass{border-left-color:var(--pass)}.c-warn{border-left-color:var(--warn)}.c-fail{border-left-color:var(--fail)}.c-not-evaluated{border-left-color:var(--none)}
 .toolbar{display:flex;flex-wrap:wrap;align-items:center;gap:10px 16px;margin:0 0 12px}
 html:not(.js) .js-only{display:none}
-.toolbar label{display:flex;align-items:center;gap:6px;color:var(--muted);font-weight:550}
+.toolbar .fld{display:flex;align-items:center;gap:6px;min-width:0}
+.toolbar label{color:var(--muted);font-weight:550;white-space:nowrap}
+select{max-width:16em;min-width:0}
 select,input[type=search]{font:inherit;color:var(--text);background:var(--card);border:1px solid var(--border);border-radius:7px;padding:6px 9px}
-input[type=search]{min-width:280px;flex:1 1 280px;max-width:420px}
+.fld-q{flex:1 1 260px;max-width:420px}
+input[type=search]{min-width:0;flex:1 1 auto;width:100%}
 select:focus,input:focus{outline:2px solid var(--accent);outline-offset:-1px}
+a:focus-visible,summary:focus-visible{outline:2px solid var(--accent);outline-offset:2px;border-radius:3px}
 .count{margin-left:auto;color:var(--muted);font-variant-numeric:tabular-nums}
 table.data{width:100%;border-collapse:collapse}
 .data th{text-align:left;font-size:11.5px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);font-weight:650;padding:10px 12px;border-bottom:1px solid var(--border);background:var(--hover);white-space:nowrap}
@@ -74,7 +83,15 @@ table.data{width:100%;border-collapse:collapse}
 .num{text-align:right;font-variant-numeric:tabular-nums}
 th.num{text-align:right}
 .time,.nowrap{white-space:nowrap;font-variant-numeric:tabular-nums}
-.c-name a{font-weight:560;overflow-wrap:anywhere}
+#check-table th:nth-child(2){width:21%}#check-table th:nth-child(8){width:16%}
+.c-name a{font-weight:560;overflow-wrap:break-word;word-break:normal}
+.c-def{white-space:nowrap}
+.checks-table td.num,.scan-counts{white-space:nowrap}
+.dataset-page .alert{margin-top:14px}
+.dataset-page .checks-table{table-layout:fixed}
+.dataset-page .checks-table th:nth-child(1){width:140px}.dataset-page .checks-table th:nth-child(2){width:26%}.dataset-page .checks-table th:nth-child(3){width:15%}.dataset-page .checks-table th:nth-child(4){width:90px}.dataset-page .checks-table th:nth-child(5){width:150px}.dataset-page .checks-table th:nth-child(6){width:135px}
+.dataset-page .c-def{white-space:normal;overflow-wrap:break-word}
+.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .checks-table td:first-child,.scans-table tr.scan td:first-child{width:1%;white-space:nowrap}
 .oc{display:inline-flex;align-items:center;gap:7px;font-weight:600;white-space:nowrap}
 .oc-i{display:inline-flex;align-items:center;justify-content:center;width:19px;height:19px;border-radius:50%;color:#fff;font-size:11.5px;font-weight:800;line-height:1;flex:none}
@@ -159,7 +176,52 @@ svg.chart{display:block;width:100%;height:auto;max-height:340px}
 .failed-rows .null{color:var(--muted);font-style:italic;font-size:11px;letter-spacing:.04em}
 .failed-rows th{text-transform:none;letter-spacing:0;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .results-table td{padding-top:6px;padding-bottom:6px}
-@media (max-width:900px){.counters{grid-template-columns:repeat(2,minmax(0,1fr))}.head{flex-wrap:wrap}.count{margin-left:0}}
+.strip{display:inline-flex;gap:2px;vertical-align:middle}
+.sc{display:inline-block;width:9px;height:18px;border-radius:2px;background:var(--none)}
+.sc-pass{background:var(--pass)}.sc-warn{background:var(--warn)}.sc-fail{background:var(--fail)}.sc-not-evaluated{background:var(--none-bg);box-shadow:inset 0 0 0 1px var(--none)}
+.c-strip{white-space:nowrap}
+.attr{display:inline-block;margin:0 4px 3px 0;padding:1px 7px;border-radius:10px;background:var(--accent-bg);font-size:12px;white-space:nowrap;max-width:100%;overflow:hidden;text-overflow:ellipsis}
+.attr-k{color:var(--muted)}
+.sc-counts{display:inline-flex;gap:10px;white-space:nowrap;font-variant-numeric:tabular-nums}
+.scan-counts .sub{display:inline;margin-left:8px}
+.ds-counts span{margin-right:8px}
+.col-head code{font-size:14px}
+@media (max-width:820px){
+.wrap{padding:0 12px}
+.tabs{overflow-x:auto}.tabs a{padding:9px 7px 10px;white-space:nowrap;font-size:13.5px}.tab-n{margin-left:2px;padding:0 5px;min-width:18px}
+.toolbar{display:grid;grid-template-columns:auto minmax(0,1fr);gap:8px 10px;align-items:center}
+.toolbar .fld{display:contents}
+.toolbar select,.fld-q input{max-width:none;width:100%}
+.toolbar .count{grid-column:1/-1}
+.generated{white-space:normal}
+table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:auto}
+table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+table.stack tr{padding:8px 12px;border-bottom:1px solid var(--line)}
+table.stack tbody tr:last-child{border-bottom:0}
+table.stack td{display:grid;grid-template-columns:7em minmax(0,1fr);column-gap:10px;align-items:baseline;padding:3px 0;border:0;text-align:left;min-width:0;white-space:normal}
+table.stack td>*{grid-column:2;min-width:0;justify-self:start;max-width:100%}
+table.stack td[data-label]::before{content:attr(data-label);grid-column:1;grid-row:1/span 4;color:var(--muted);font-size:11px;text-transform:uppercase;letter-spacing:.04em;font-weight:650;line-height:1.5}
+table.stack tr.scan-logs td{display:block}
+table.stack .scan-failed-warning{white-space:normal}
+tr.has-scan-error td:first-child{box-shadow:none}
+table.stack tr.has-scan-error{box-shadow:3px 0 0 var(--error) inset}
+.scan-counts{white-space:normal}
+.checks-table td:first-child,.scans-table tr.scan td:first-child{width:auto}
+.checks-table.stack td.c-name{display:block;font-size:15px;padding:2px 0 4px}
+.checks-table.stack td.c-name::before{display:none}
+.checks-table.stack .c-name .sub{display:block}
+
+tr.scan-logs td{padding-top:4px}
+.scans-table.stack tr.scan{border-bottom:0;padding-bottom:2px}
+.bar{width:100%;max-width:180px}
+.log{grid-template-columns:56px 1fr;gap:2px 8px}.log .msg{grid-column:1/-1}
+.meta{grid-template-columns:repeat(2,minmax(0,1fr))}
+.meta .oc{white-space:normal}
+.counter{padding:10px 12px}.counter .n{font-size:22px}
+.check-head h2,.dataset-page h2{font-size:19px}
+}
+@media (max-width:900px){.counters{grid-template-columns:repeat(3,minmax(0,1fr))}.head{flex-wrap:wrap}.count{margin-left:0}}
+@media (max-width:560px){.counters{gap:8px}.counter{padding:8px 10px}.counter .n{font-size:19px;gap:6px}.counter .l{font-size:12.5px}}
 @media print{header.top{position:static}html.js main>.view:not(.active){display:block}.js-only{display:none}}
 "#;
 
@@ -173,20 +235,35 @@ pub const SCRIPT: &str = r##"
   var tabs = doc.querySelectorAll("nav.tabs a[data-view]");
   var counters = doc.querySelectorAll(".counter[data-filter]");
   var table = doc.getElementById("check-table");
-  var rows = table ? Array.prototype.slice.call(table.tBodies[0].rows) : [];
+  var body = table ? table.tBodies[0] : null;
+  var rows = body ? Array.prototype.slice.call(body.rows) : [];
+  function text(r, c) {
+    var e = r.querySelector(c);
+    return e ? e.textContent : "";
+  }
   var keys = rows.map(function (r) {
-    return [".c-name", ".c-ds", ".c-col"].map(function (c) {
-      var e = r.querySelector(c);
-      return e ? e.textContent : "";
+    return [".c-name", ".c-ds", ".c-src", ".c-def", ".c-attrs"].map(function (c) {
+      return text(r, c);
     }).join(" ").toLowerCase();
   });
+  var names = rows.map(function (r) { return text(r, ".c-name a").toLowerCase(); });
+  // [URL key, select, value that means "all", row attribute]
+  var selects = [
+    ["outcome", "f-outcome", "all", "data-outcome"],
+    ["dataset", "f-dataset", "", "data-dataset"],
+    ["data_source", "f-source", "", "data-data-source"],
+    ["scan_definition", "f-definition", "", "data-scan-definition"],
+    ["attribute", "f-attribute", "", "data-attributes"]
+  ].map(function (f) { return { key: f[0], el: doc.getElementById(f[1]), all: f[2], attr: f[3] }; })
+    .filter(function (f) { return f.el; });
   var fOutcome = doc.getElementById("f-outcome");
-  var fDataset = doc.getElementById("f-dataset");
+  var fSort = doc.getElementById("f-sort");
   var fQ = doc.getElementById("f-q");
   var count = doc.getElementById("check-count");
   var noMatch = doc.getElementById("no-match");
   var active = null;
   var flashed = null;
+  var sorted = "";
 
   function choose(select, value) {
     for (var i = 0; i < select.options.length; i++) {
@@ -195,16 +272,43 @@ pub const SCRIPT: &str = r##"
     select.selectedIndex = 0;
   }
 
+  function matches(r, f) {
+    var v = f.el.value;
+    if (v === f.all) return true;
+    var have = r.getAttribute(f.attr) || "";
+    if (f.key === "attribute") return have.split("\n").indexOf(v) >= 0;
+    return have === v;
+  }
+
+  function sortRows() {
+    var by = fSort ? fSort.value : "";
+    if (by === sorted) return;
+    sorted = by;
+    var order = rows.map(function (r, i) { return i; });
+    var num = function (i, a) { return Number(rows[i].getAttribute(a)); };
+    order.sort(function (a, b) {
+      var d = 0;
+      if (by === "name") d = names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0;
+      else if (by === "dataset") {
+        var da = rows[a].getAttribute("data-dataset"), db = rows[b].getAttribute("data-dataset");
+        d = da < db ? -1 : da > db ? 1 : (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0);
+      } else if (by === "newest") d = num(b, "data-time") - num(a, "data-time");
+      else if (by === "oldest") d = num(a, "data-time") - num(b, "data-time");
+      return d || num(a, "data-order") - num(b, "data-order");
+    });
+    order.forEach(function (i) { body.appendChild(rows[i]); });
+  }
+
   function applyFilters() {
     if (!fOutcome) return;
-    var o = fOutcome.value, d = fDataset.value, q = fQ.value.trim().toLowerCase(), shown = 0;
+    var o = fOutcome.value, q = fQ.value.trim().toLowerCase(), shown = 0;
     rows.forEach(function (r, i) {
-      var ok = (o === "all" || r.getAttribute("data-outcome") === o) &&
-        (d === "" || r.getAttribute("data-dataset") === d) &&
+      var ok = selects.every(function (f) { return matches(r, f); }) &&
         (q === "" || keys[i].indexOf(q) >= 0);
       r.hidden = !ok;
       if (ok) shown++;
     });
+    sortRows();
     count.textContent = shown + " of " + rows.length + (rows.length === 1 ? " check" : " checks");
     if (noMatch) noMatch.hidden = shown > 0;
     counters.forEach(function (c) { c.classList.toggle("active", c.getAttribute("data-filter") === o && o !== "all"); });
@@ -212,9 +316,9 @@ pub const SCRIPT: &str = r##"
 
   function filterHash() {
     var p = new URLSearchParams();
-    if (fOutcome.value !== "all") p.set("outcome", fOutcome.value);
-    if (fDataset.value !== "") p.set("dataset", fDataset.value);
+    selects.forEach(function (f) { if (f.el.value !== f.all) p.set(f.key, f.el.value); });
     if (fQ.value.trim() !== "") p.set("q", fQ.value.trim());
+    if (fSort && fSort.value !== "") p.set("sort", fSort.value);
     var s = p.toString();
     return "#checks" + (s ? "?" + s : "");
   }
@@ -234,15 +338,15 @@ pub const SCRIPT: &str = r##"
     if (!views[id]) id = "checks";
     if (id === "checks" && fOutcome && query !== null && query !== "") {
       var p = new URLSearchParams(query);
-      choose(fOutcome, p.get("outcome") || "all");
-      choose(fDataset, p.get("dataset") || "");
+      selects.forEach(function (f) { choose(f.el, p.get(f.key) || f.all); });
+      if (fSort) choose(fSort, p.get("sort") || "");
       fQ.value = p.get("q") || "";
     }
     if (id === "checks") applyFilters();
     if (active) active.classList.remove("active");
     active = views[id];
     if (active) active.classList.add("active");
-    var tab = id.indexOf("check-") === 0 ? "checks" : id;
+    var tab = id.indexOf("check-") === 0 ? "checks" : id.indexOf("dataset-") === 0 ? "datasets" : id;
     tabs.forEach(function (t) {
       if (t.getAttribute("data-view") === tab) t.setAttribute("aria-current", "page");
       else t.removeAttribute("aria-current");
@@ -262,8 +366,8 @@ pub const SCRIPT: &str = r##"
   }
 
   if (fOutcome) {
-    fOutcome.addEventListener("change", onFilter);
-    fDataset.addEventListener("change", onFilter);
+    selects.forEach(function (f) { f.el.addEventListener("change", onFilter); });
+    if (fSort) fSort.addEventListener("change", onFilter);
     fQ.addEventListener("input", onFilter);
   }
   window.addEventListener("hashchange", function () { route(false); });

@@ -6,7 +6,7 @@
 
 use super::time::parse_millis;
 use crate::results::stored::{CheckHistory, CheckPoint, DatasetStatus, ReportData, ScanSummary};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A check result's outcome, as the report shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +115,7 @@ impl Counts {
 }
 
 /// The current outcomes of `checks`, counted.
+#[cfg(test)]
 pub fn outcome_counts<'a>(checks: impl IntoIterator<Item = &'a CheckHistory>) -> Counts {
     let mut counts = Counts::default();
     for check in checks {
@@ -157,7 +158,7 @@ impl ScanStatus {
 
     pub fn label(self) -> &'static str {
         match self {
-            ScanStatus::Error => "Error: did not complete",
+            ScanStatus::Error => "Scan failed",
             ScanStatus::Fail => "Fail",
             ScanStatus::Warn => "Warn",
             ScanStatus::Pass => "Pass",
@@ -175,6 +176,108 @@ impl ScanStatus {
 }
 
 pub use crate::results::datasets::scan_order_key;
+
+/// How many error lines a scan's log holds (Soda's `ERROR`, or `CRITICAL`, in any case): the
+/// N of "Scan failed (N errors)".
+pub fn error_count(scan: &ScanSummary) -> usize {
+    scan.logs
+        .iter()
+        .filter(|l| {
+            let level = l.level.trim();
+            level.eq_ignore_ascii_case("error") || level.eq_ignore_ascii_case("critical")
+        })
+        .count()
+}
+
+/// How many results of each outcome every scan recorded, by scan id: one pass over all
+/// results, so the Scans view counts a year of history without a search per scan.
+pub fn scan_counts(data: &ReportData) -> HashMap<i64, Counts> {
+    let mut counts: HashMap<i64, Counts> = HashMap::with_capacity(data.scans.len());
+    for check in &data.checks {
+        for point in &check.results {
+            counts
+                .entry(point.scan_id)
+                .or_default()
+                .add(Outcome::of_point(point));
+        }
+    }
+    counts
+}
+
+/// How many of the outcomes the strip of recent results shows.
+pub const STRIP: usize = 10;
+
+/// One row of Check Results: a check's results under one scan definition. Soda's check
+/// identity leaves the scan definition out (its history, the metric identity, keeps it in),
+/// so one checks file run as `-s daily` and `-s hourly` is one check with two lanes, each
+/// with its own latest outcome; a check that only ever ran under one has one lane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lane<'a> {
+    /// The check's index in `data.checks` (its page is `#check-{index}`).
+    pub check: usize,
+    /// The scan definition of the lane's results (`""` when their scan is not recorded).
+    pub definition: &'a str,
+    /// Its latest result, `None` for a check without results.
+    pub latest: Option<&'a CheckPoint>,
+    /// Its last [`STRIP`] results, oldest first.
+    pub recent: Vec<&'a CheckPoint>,
+    /// How many results it has.
+    pub results: usize,
+}
+
+impl Lane<'_> {
+    pub fn outcome(&self) -> Outcome {
+        self.latest.map_or(Outcome::NotEvaluated, Outcome::of_point)
+    }
+}
+
+/// The lanes of every check, checks in store order and each check's lanes by scan
+/// definition. `definition_of` names the scan definition of a scan id.
+pub fn lanes<'a>(
+    data: &'a ReportData,
+    definition_of: impl Fn(i64) -> Option<&'a str>,
+) -> Vec<Lane<'a>> {
+    let mut all = Vec::with_capacity(data.checks.len());
+    for (i, check) in data.checks.iter().enumerate() {
+        let mut own: Vec<Lane<'a>> = Vec::with_capacity(1);
+        // Newest first, so each lane's first result is its latest and the strip stops early.
+        for point in check.results.iter().rev() {
+            let definition = definition_of(point.scan_id).unwrap_or("");
+            let lane = match own.iter().position(|l| l.definition == definition) {
+                Some(at) => &mut own[at],
+                None => {
+                    own.push(Lane {
+                        check: i,
+                        definition,
+                        latest: Some(point),
+                        recent: Vec::new(),
+                        results: 0,
+                    });
+                    own.last_mut().expect("just pushed")
+                }
+            };
+            lane.results += 1;
+            if lane.recent.len() < STRIP {
+                lane.recent.push(point);
+            }
+        }
+        if own.is_empty() {
+            own.push(Lane {
+                check: i,
+                definition: "",
+                latest: None,
+                recent: Vec::new(),
+                results: 0,
+            });
+        }
+        for lane in &mut own {
+            lane.recent.reverse();
+        }
+        own.sort_by(|a, b| a.definition.cmp(b.definition));
+        all.extend(own);
+    }
+    all
+}
 
 /// One row of the Datasets view.
 #[derive(Debug, Clone, PartialEq)]
@@ -335,6 +438,78 @@ mod tests {
             }
         );
         assert_eq!(counts.total(), checks.len());
+    }
+
+    #[test]
+    fn a_check_run_under_two_scan_definitions_has_a_lane_for_each() {
+        let mut c = check("a", Some("t"), &[Some("pass"), Some("fail"), Some("warn")]);
+        c.results[0].scan_id = 1;
+        c.results[1].scan_id = 2;
+        c.results[2].scan_id = 1;
+        let data = ReportData {
+            checks: vec![c, check("a", Some("t"), &[])],
+            ..ReportData::default()
+        };
+        let names = |id: i64| match id {
+            1 => Some("daily"),
+            2 => Some("hourly"),
+            _ => None,
+        };
+        let lanes = lanes(&data, names);
+        let got: Vec<_> = lanes
+            .iter()
+            .map(|l| {
+                (
+                    l.check,
+                    l.definition,
+                    l.outcome(),
+                    l.results,
+                    l.recent.len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, "daily", Outcome::Warn, 2, 2),
+                (0, "hourly", Outcome::Fail, 1, 1),
+                (1, "", Outcome::NotEvaluated, 0, 0),
+            ]
+        );
+        let daily: Vec<_> = lanes[0]
+            .recent
+            .iter()
+            .map(|p| Outcome::of_point(p))
+            .collect();
+        assert_eq!(daily, [Outcome::Pass, Outcome::Warn], "oldest first");
+    }
+
+    #[test]
+    fn the_strip_keeps_the_last_ten_and_scans_count_their_results() {
+        let outcomes: Vec<Option<&str>> = (0..25)
+            .map(|i| Some(if i == 24 { "fail" } else { "pass" }))
+            .collect();
+        let mut c = check("a", Some("t"), &outcomes);
+        for (i, p) in c.results.iter_mut().enumerate() {
+            p.scan_id = i as i64;
+        }
+        let data = ReportData {
+            checks: vec![c.clone(), c],
+            ..ReportData::default()
+        };
+        let lanes = lanes(&data, |_| Some("d"));
+        assert_eq!(lanes[0].recent.len(), STRIP);
+        assert_eq!(lanes[0].results, 25);
+        assert_eq!(lanes[0].recent.last().map(|p| p.scan_id), Some(24));
+        let counts = scan_counts(&data);
+        assert_eq!(
+            counts[&24],
+            Counts {
+                fail: 2,
+                ..Counts::default()
+            }
+        );
+        assert_eq!(counts[&3].pass, 2);
     }
 
     #[test]

@@ -29,11 +29,20 @@ pub use facts::{dataset_rows, DatasetRow};
 
 use crate::results::stored::ReportData;
 
-/// Renders the report as one HTML document.
+/// Renders the report as one HTML document (`soda report`'s file).
 pub fn render(data: &ReportData) -> String {
+    render_as(data, context::Mode::File)
+}
+
+/// Renders the same document as `soda server`'s live page (its footer says so).
+pub fn render_live(data: &ReportData) -> String {
+    render_as(data, context::Mode::Live)
+}
+
+fn render_as(data: &ReportData, mode: context::Mode) -> String {
     let mut out = String::with_capacity(estimated_size(data));
     // Writing into a String cannot fail; the views return fmt::Result only to use `?`.
-    let _ = shell::write_document(&mut out, data);
+    let _ = shell::write_document(&mut out, data, mode);
     out
 }
 
@@ -231,7 +240,11 @@ mod tests {
         let html = render(&hostile_data());
         assert_eq!(html.matches("class=\"scan-failed-warning\"").count(), 1);
         assert!(html.contains("data-status=\"error\""));
-        assert!(html.contains("Error: did not complete"));
+        assert!(html.contains("Scan failed (1 error)"));
+        assert!(
+            !html.contains("did not complete"),
+            "a failed scan is not called an error"
+        );
     }
 
     #[test]

@@ -3,14 +3,14 @@
 //! inline router script. The one file that knows every view; no view imports it.
 
 use super::assets::{SCRIPT, STYLE};
-use super::context::Context;
+use super::context::{Context, Mode};
 use super::escape::Esc;
 use super::time::short;
 use super::views::{check_page, checks, datasets, scans};
 use crate::results::stored::ReportData;
 use std::fmt::{self, Write};
 
-pub fn write_document(out: &mut String, data: &ReportData) -> fmt::Result {
+pub fn write_document(out: &mut String, data: &ReportData, mode: Mode) -> fmt::Result {
     let ctx = Context::new(data);
     write!(
         out,
@@ -25,8 +25,12 @@ pub fn write_document(out: &mut String, data: &ReportData) -> fmt::Result {
     checks::write_view(out, &ctx)?;
     datasets::write_view(out, &ctx)?;
     scans::write_view(out, &ctx)?;
+    datasets::write_pages(out, &ctx)?;
     check_page::write_pages(out, &ctx)?;
-    out.push_str("</main><footer class=\"wrap\">Made by soda-rs from the local results store. Self-contained: no network requests.</footer>");
+    out.push_str(match mode {
+        Mode::File => "</main><footer class=\"wrap\">Made by soda-rs from the local results store. Self-contained: no network requests.</footer>",
+        Mode::Live => "</main><footer class=\"wrap\">Served live by soda server from its results store; reload for the latest results.</footer>",
+    });
     writeln!(out, "<script>{SCRIPT}</script></body></html>")
 }
 
@@ -45,8 +49,9 @@ fn write_header(out: &mut String, ctx: &Context<'_>) -> fmt::Result {
     write_nav(out, ctx)
 }
 
-/// The tabs with their counts; Datasets leaves out the rows of data sources that have scans
-/// but no checks. The router marks the current tab.
+/// The tabs with their counts (Check Results counts its rows: a check run under two scan
+/// definitions is two); Datasets leaves out the rows of data sources that have scans but no
+/// checks. The router marks the current tab.
 fn write_nav(out: &mut String, ctx: &Context<'_>) -> fmt::Result {
     let data = ctx.data;
     write!(
@@ -55,7 +60,7 @@ fn write_nav(out: &mut String, ctx: &Context<'_>) -> fmt::Result {
          <a href=\"#checks\" data-view=\"checks\">Check Results <span class=\"tab-n\">{}</span></a>\
          <a href=\"#datasets\" data-view=\"datasets\">Datasets <span class=\"tab-n\">{}</span></a>\
          <a href=\"#scans\" data-view=\"scans\">Scans <span class=\"tab-n\">{}</span></a></nav></header>",
-        data.checks.len(),
+        ctx.lanes.len(),
         ctx.datasets.iter().filter(|d| d.counts.total() > 0).count(),
         data.scans.len()
     )

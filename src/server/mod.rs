@@ -236,6 +236,7 @@ fn router(state: Shared) -> Router {
         .route("/api/v1/scans", get(read_api::scans))
         .route("/api/v1/scans/{id}", get(read_api::scan))
         .route("/api/v1/datasets", get(read_api::datasets))
+        .route("/{view}", get(pages::view))
         .fallback(http::not_found)
         .layer(axum::middleware::from_fn(log::access))
         .with_state(state)

@@ -1,14 +1,15 @@
 //! The report's pages, live: `GET /` renders the store's read model with the same renderer as
 //! `soda report` at each request (the Check Results table, datasets with failed-scan warnings,
 //! a page per check with its history chart, the scans), linked by the report's own `#check-N`,
-//! `#datasets` and `#scans` routes; `/?refresh=60` reloads it every minute. The page may run exactly one script, the report's router,
+//! `#datasets` and `#scans` routes (and `/checks`, `/scans`, ... redirect there); `/?refresh=60`
+//! reloads it every minute. The page may run exactly one script, the report's router,
 //! pinned by its hash in the Content-Security-Policy: even text that escaped escaping could
 //! not run.
 
 use super::auth;
 use super::http::{self, with_kind};
 use super::Shared;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
@@ -40,7 +41,7 @@ pub async fn index(
             return with_kind(r, "page", Some(&reader.key_id));
         }
     };
-    let mut html = crate::pages::render(&data);
+    let mut html = crate::pages::render_live(&data);
     if let Some(seconds) = options
         .refresh
         .map(|s| s.clamp(*REFRESH.start(), *REFRESH.end()))
@@ -56,6 +57,39 @@ pub async fn index(
     *response.body_mut() = axum::body::Body::from(html);
     auth::set_cookie(&mut response, &reader, state.tls);
     with_kind(response, "page", Some(&reader.key_id))
+}
+
+/// `GET /checks`, `/datasets`, `/scans`, `/check-3`, `/dataset-2`, `/scan-12` (a view's
+/// name as a path, as one types it): a redirect to the page with that view in its `#…` route,
+/// the query kept as the view's filters (`/checks?outcome=fail` → `/#checks?outcome=fail`).
+/// It reveals nothing, so it needs no credentials; the page it leads to does.
+pub async fn view(Path(view): Path<String>, RawQuery(query): RawQuery) -> Response {
+    if !is_view(&view) {
+        return with_kind(http::not_found().await, "page", None);
+    }
+    let mut location = format!("/#{view}");
+    if let Some(q) = query.filter(|q| !q.is_empty()) {
+        location.push('?');
+        location.push_str(&q);
+    }
+    let response = match HeaderValue::from_str(&location) {
+        Ok(v) => (StatusCode::SEE_OTHER, [(header::LOCATION, v)]).into_response(),
+        Err(_) => http::not_found().await,
+    };
+    with_kind(response, "page", None)
+}
+
+/// The report's own routes: its three views and the pages of a check, a dataset or a scan.
+fn is_view(name: &str) -> bool {
+    let numbered = |prefix: &str| {
+        name.strip_prefix(prefix).is_some_and(|n| {
+            !n.is_empty() && n.len() <= 18 && n.bytes().all(|b| b.is_ascii_digit())
+        })
+    };
+    matches!(name, "checks" | "datasets" | "scans")
+        || numbered("check-")
+        || numbered("dataset-")
+        || numbered("scan-")
 }
 
 /// The headers of an HTML page: its type, no caching, no framing, no referrer, and a policy
@@ -117,5 +151,30 @@ mod tests {
         let policy = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
         assert!(policy.contains("default-src 'none'"));
         assert!(!policy.contains("unsafe-eval"));
+    }
+
+    #[test]
+    fn view_paths_are_the_reports_routes() {
+        for ok in [
+            "checks",
+            "datasets",
+            "scans",
+            "check-0",
+            "dataset-12",
+            "scan-345",
+        ] {
+            assert!(is_view(ok), "{ok}");
+        }
+        for no in [
+            "check-",
+            "check-x",
+            "api",
+            "checks2",
+            "scan-1/2",
+            "",
+            "dataset--1",
+        ] {
+            assert!(!is_view(no), "{no}");
+        }
     }
 }

@@ -1,29 +1,79 @@
 //! The Check Results view (`#checks`, the default): summary counters, the filters, and one
-//! row per check with its latest result. The rows carry `data-outcome` and `data-dataset`,
-//! which the inline script filters on (it reads the DOM, never data embedded in a script).
+//! row per check and scan definition with its latest result: outcome, name and column,
+//! dataset and data source, scan definition, value, the data time of the last result, a strip
+//! of the last outcomes, and the check's attributes. The rows carry `data-*` attributes that
+//! the inline script filters and sorts on (it reads the DOM, never data embedded in a script).
+//!
+//! The same rows (without the dataset) make up each dataset's page, so [`write_rows`] is
+//! shared with the Datasets view.
 
 use crate::pages::context::Context;
 use crate::pages::escape::{Esc, Url};
-use crate::pages::facts::{current, Counts, Outcome};
-use crate::pages::time::short;
-use crate::pages::widgets::failed_scan_summary;
-use crate::pages::widgets::{display_name, outcome_badge, plural};
-use crate::results::stored::{CheckHistory, ReportData};
+use crate::pages::facts::{Counts, Lane, Outcome};
+use crate::pages::time::{parse_millis, short};
+use crate::pages::widgets::{
+    attribute_chips, attribute_text, display_name, failed_scan_summary, outcome_badge,
+    outcome_strip, plural,
+};
 use std::collections::BTreeSet;
 use std::fmt::{self, Write};
 
 pub fn write_view(out: &mut String, ctx: &Context<'_>) -> fmt::Result {
-    let data = ctx.data;
     out.push_str("<section id=\"checks\" class=\"view\" aria-labelledby=\"h-checks\"><h2 id=\"h-checks\">Check Results</h2>");
     write_failed_scans(out, ctx)?;
-    write_counters(out, &ctx.counts)?;
-    write_toolbar(out, data, &ctx.counts)?;
-    if data.checks.is_empty() {
+    write_counters(out, &ctx.lane_counts)?;
+    write_toolbar(out, ctx)?;
+    if ctx.lanes.is_empty() {
         out.push_str("<p class=\"empty\">No check results in this store yet.</p></section>");
         return Ok(());
     }
-    write_table(out, data)?;
-    out.push_str("</section>");
+    out.push_str("<div class=\"card\">");
+    let order = worst_first(ctx, (0..ctx.lanes.len()).collect());
+    write_table(out, ctx, &order, Table::CheckResults)?;
+    out.push_str("<p class=\"empty\" id=\"no-match\" hidden>No checks match the filters.</p></div></section>");
+    Ok(())
+}
+
+/// Which table the rows go into: Check Results (with the dataset, the one the filters act
+/// on) or a dataset's page (its rows need no dataset).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    CheckResults,
+    DatasetPage,
+}
+
+/// The lanes `order` (indexes into `ctx.lanes`), worst outcome first, then by dataset, name
+/// and scan definition, as a reader scans for problems.
+pub fn worst_first(ctx: &Context<'_>, mut order: Vec<usize>) -> Vec<usize> {
+    let checks = &ctx.data.checks;
+    order.sort_by(|&a, &b| {
+        let (la, lb) = (&ctx.lanes[a], &ctx.lanes[b]);
+        let (ca, cb) = (&checks[la.check], &checks[lb.check]);
+        (la.outcome() as u8, &ca.dataset, &ca.name, la.definition).cmp(&(
+            lb.outcome() as u8,
+            &cb.dataset,
+            &cb.name,
+            lb.definition,
+        ))
+    });
+    order
+}
+
+/// A table of the lanes `order`, headers with their scope.
+pub fn write_table(
+    out: &mut String,
+    ctx: &Context<'_>,
+    order: &[usize],
+    table: Table,
+) -> fmt::Result {
+    match table {
+        Table::CheckResults => out.push_str("<table class=\"data checks-table stack\" id=\"check-table\"><thead><tr><th scope=\"col\">Outcome</th><th scope=\"col\">Check</th><th scope=\"col\">Dataset</th><th scope=\"col\">Scan definition</th><th scope=\"col\" class=\"num\">Value</th><th scope=\"col\">Last result</th><th scope=\"col\">Recent outcomes</th><th scope=\"col\">Attributes</th></tr></thead><tbody>"),
+        Table::DatasetPage => out.push_str("<table class=\"data checks-table stack\"><thead><tr><th scope=\"col\">Outcome</th><th scope=\"col\">Check</th><th scope=\"col\">Scan definition</th><th scope=\"col\" class=\"num\">Value</th><th scope=\"col\">Last result</th><th scope=\"col\">Recent outcomes</th><th scope=\"col\">Attributes</th></tr></thead><tbody>"),
+    }
+    for (n, &i) in order.iter().enumerate() {
+        write_row(out, ctx, n, &ctx.lanes[i], table)?;
+    }
+    out.push_str("</tbody></table>");
     Ok(())
 }
 
@@ -42,16 +92,17 @@ fn write_failed_scans(out: &mut String, ctx: &Context<'_>) -> fmt::Result {
         let Some(scan) = row.latest_scan else {
             continue;
         };
+        let page = ctx.dataset_page(row.data_source, row.dataset).unwrap_or(0);
         match row.dataset {
             Some(d) => write!(
                 out,
-                "The last scan of <b>{}</b> in {}",
+                "The last scan of <a href=\"#dataset-{page}\"><b>{}</b></a> in {}",
                 Esc(d),
                 Esc(row.data_source)
             )?,
             None => write!(
                 out,
-                "The last scan of data source <b>{}</b>",
+                "The last scan of data source <a href=\"#dataset-{page}\"><b>{}</b></a>",
                 Esc(row.data_source)
             )?,
         }
@@ -84,12 +135,39 @@ fn write_counters(out: &mut String, counts: &Counts) -> fmt::Result {
     Ok(())
 }
 
-/// The filters (outcome, dataset, search) and the count of rows shown; hidden without the
-/// script, which is what applies them.
-fn write_toolbar(out: &mut String, data: &ReportData, counts: &Counts) -> fmt::Result {
+/// One `<select>` of the toolbar: its label, id, the "all" option and the values.
+fn write_select(
+    out: &mut String,
+    label: &str,
+    id: &str,
+    all: &str,
+    values: impl IntoIterator<Item = (String, String)>,
+) -> fmt::Result {
     write!(
         out,
-        "<div class=\"toolbar js-only\"><label>Outcome <select id=\"f-outcome\" autocomplete=\"off\"><option value=\"all\">All ({})</option>",
+        "<label for=\"{id}\">{label}</label><select id=\"{id}\" autocomplete=\"off\"><option value=\"\">{all}</option>"
+    )?;
+    for (value, text) in values {
+        write!(
+            out,
+            "<option value=\"{}\">{}</option>",
+            Esc(&value),
+            Esc(&text)
+        )?;
+    }
+    out.push_str("</select>");
+    Ok(())
+}
+
+/// The filters (outcome, dataset, data source, scan definition, attribute, search), the
+/// sort, and the count of rows shown; hidden without the script, which is what applies them.
+fn write_toolbar(out: &mut String, ctx: &Context<'_>) -> fmt::Result {
+    let counts = &ctx.lane_counts;
+    let checks = &ctx.data.checks;
+    out.push_str("<div class=\"toolbar js-only\" role=\"search\" aria-label=\"Filter checks\">");
+    write!(
+        out,
+        "<span class=\"fld\"><label for=\"f-outcome\">Outcome</label><select id=\"f-outcome\" autocomplete=\"off\"><option value=\"all\">All ({})</option>",
         counts.total()
     )?;
     for outcome in Outcome::ALL {
@@ -101,77 +179,182 @@ fn write_toolbar(out: &mut String, data: &ReportData, counts: &Counts) -> fmt::R
             counts.get(outcome)
         )?;
     }
-    out.push_str("</select></label><label>Dataset <select id=\"f-dataset\" autocomplete=\"off\"><option value=\"\">All datasets</option>");
-    let names: BTreeSet<&str> = data
-        .checks
+    out.push_str("</select></span><span class=\"fld\">");
+    let datasets: BTreeSet<&str> = checks.iter().filter_map(|c| c.dataset.as_deref()).collect();
+    write_select(
+        out,
+        "Dataset",
+        "f-dataset",
+        "All datasets",
+        datasets.into_iter().map(|d| (d.to_string(), d.to_string())),
+    )?;
+    out.push_str("</span><span class=\"fld\">");
+    let sources: BTreeSet<&str> = checks.iter().map(|c| c.data_source.as_str()).collect();
+    write_select(
+        out,
+        "Data source",
+        "f-source",
+        "All data sources",
+        sources.into_iter().map(|d| (d.to_string(), d.to_string())),
+    )?;
+    out.push_str("</span><span class=\"fld\">");
+    let definitions: BTreeSet<&str> = ctx.lanes.iter().map(|l| l.definition).collect();
+    write_select(
+        out,
+        "Scan definition",
+        "f-definition",
+        "All scan definitions",
+        definitions.into_iter().map(|d| {
+            let text = if d.is_empty() {
+                "(scan not recorded)"
+            } else {
+                d
+            };
+            (d.to_string(), text.to_string())
+        }),
+    )?;
+    out.push_str("</span><span class=\"fld\">");
+    let attributes: BTreeSet<(&str, String)> = checks
         .iter()
-        .filter_map(|c| c.dataset.as_deref())
+        .flat_map(|c| &c.attributes)
+        .map(|a| (a.name.as_str(), attribute_text(&a.value)))
         .collect();
-    for name in names {
-        write!(
-            out,
-            "<option value=\"{}\">{}</option>",
-            Esc(name),
-            Esc(name)
-        )?;
-    }
+    write_select(
+        out,
+        "Attribute",
+        "f-attribute",
+        "Any attribute",
+        attributes
+            .into_iter()
+            .map(|(n, v)| (format!("{n}={v}"), format!("{n}: {v}"))),
+    )?;
+    out.push_str("</span><span class=\"fld\"><label for=\"f-sort\">Sort</label><select id=\"f-sort\" autocomplete=\"off\">\
+        <option value=\"\">Worst first</option><option value=\"name\">Name</option><option value=\"dataset\">Dataset</option>\
+        <option value=\"newest\">Last result, newest first</option><option value=\"oldest\">Last result, oldest first</option></select></span>");
     write!(
         out,
-        "</select></label><input id=\"f-q\" type=\"search\" placeholder=\"Search name, dataset, column\" aria-label=\"Search checks by name, dataset or column\" autocomplete=\"off\">\
+        "<span class=\"fld fld-q\"><label for=\"f-q\">Search</label><input id=\"f-q\" type=\"search\" placeholder=\"Name, dataset, column, attribute\" autocomplete=\"off\"></span>\
          <span id=\"check-count\" class=\"count\" aria-live=\"polite\">{n} of {}</span></div>",
-        plural(data.checks.len(), "check"),
-        n = data.checks.len(),
+        plural(ctx.lanes.len(), "check"),
+        n = ctx.lanes.len(),
     )
 }
 
-fn write_table(out: &mut String, data: &ReportData) -> fmt::Result {
-    out.push_str("<div class=\"card\"><table class=\"data checks-table\" id=\"check-table\"><thead><tr><th>Outcome</th><th>Check</th><th>Dataset</th><th>Column</th><th class=\"num\">Value</th><th>Data time</th></tr></thead><tbody>");
-    // Worst first, as a reader scans for problems; then by dataset and name for stability.
-    let mut order: Vec<usize> = (0..data.checks.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (ca, cb) = (&data.checks[a], &data.checks[b]);
-        (current(ca) as u8, &ca.dataset, &ca.name).cmp(&(current(cb) as u8, &cb.dataset, &cb.name))
-    });
-    for i in order {
-        write_row(out, i, &data.checks[i])?;
-    }
-    out.push_str("</tbody></table><p class=\"empty\" id=\"no-match\" hidden>No checks match the filters.</p></div>");
-    Ok(())
-}
-
-/// The row of `check`, the `i`th of `data.checks`: the index is its page's route.
-fn write_row(out: &mut String, i: usize, check: &CheckHistory) -> fmt::Result {
-    let outcome = current(check);
-    let latest = check.results.last();
+/// The row of `lane`, the `n`th of its table. Its check's page is `#check-{index}`.
+fn write_row(
+    out: &mut String,
+    ctx: &Context<'_>,
+    n: usize,
+    lane: &Lane<'_>,
+    table: Table,
+) -> fmt::Result {
+    let check = &ctx.data.checks[lane.check];
+    let outcome = lane.outcome();
+    let latest = lane.latest;
     let dataset = check.dataset.as_deref().unwrap_or("");
+    // Check Results' rows open with `data-outcome` (the tests and the script find them by
+    // it); a dataset page's rows are not filtered and say so with their class.
+    if table == Table::DatasetPage {
+        out.push_str("<tr class=\"ds-check\" ");
+    } else {
+        out.push_str("<tr ");
+    }
     write!(
         out,
-        "<tr data-outcome=\"{}\" data-dataset=\"{}\" data-data-source=\"{}\"><td>",
+        "data-outcome=\"{}\" data-dataset=\"{}\" data-data-source=\"{}\" data-scan-definition=\"{}\" data-time=\"{}\" data-order=\"{n}\"",
         outcome.key(),
         Esc(dataset),
-        Esc(&check.data_source)
+        Esc(&check.data_source),
+        Esc(lane.definition),
+        latest
+            .and_then(|p| parse_millis(&p.data_timestamp))
+            .unwrap_or(i64::MIN),
     )?;
+    if !check.attributes.is_empty() {
+        out.push_str(" data-attributes=\"");
+        for (i, a) in check.attributes.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            write!(out, "{}={}", Esc(&a.name), Esc(&attribute_text(&a.value)))?;
+        }
+        out.push('"');
+    }
+    out.push_str("><td data-label=\"Outcome\">");
     outcome_badge(out, outcome)?;
     write!(
         out,
-        "</td><td class=\"c-name\"><a href=\"#check-{i}\">{}</a></td><td><span class=\"c-ds\">",
+        "</td><td class=\"c-name\" data-label=\"Check\"><a href=\"#check-{}\">{}</a>",
+        lane.check,
         Esc(display_name(&check.name))
     )?;
-    match &check.dataset {
-        Some(name) => write!(
+    if let Some(column) = &check.column {
+        write!(
             out,
-            "<a href=\"#checks?dataset={}\" title=\"Only this dataset\">{}</a>",
-            Url(name),
-            Esc(name)
-        )?,
-        None => out.push_str("<span class=\"muted\">—</span>"),
+            "<span class=\"sub\">column <span class=\"c-col\">{}</span></span>",
+            Esc(column)
+        )?;
+    }
+    out.push_str("</td>");
+    if table == Table::CheckResults {
+        out.push_str("<td data-label=\"Dataset\"><span class=\"c-ds\">");
+        let page = ctx.dataset_page(&check.data_source, check.dataset.as_deref());
+        match (&check.dataset, page) {
+            (Some(name), Some(page)) => write!(
+                out,
+                "<a href=\"#dataset-{page}\" title=\"The page of this dataset\">{}</a>",
+                Esc(name)
+            )?,
+            (Some(name), None) => write!(
+                out,
+                "<a href=\"#checks?dataset={}\" title=\"Only this dataset\">{}</a>",
+                Url(name),
+                Esc(name)
+            )?,
+            (None, _) => out.push_str("<span class=\"muted\">—</span>"),
+        }
+        write!(
+            out,
+            "</span><span class=\"sub c-src\">{}</span></td>",
+            Esc(&check.data_source)
+        )?;
+    }
+    out.push_str("<td class=\"c-def\" data-label=\"Scan definition\">");
+    if lane.definition.is_empty() {
+        out.push_str("<span class=\"muted\">—</span>");
+    } else {
+        write!(out, "{}", Esc(lane.definition))?;
     }
     write!(
         out,
-        "</span><span class=\"sub\">{}</span></td><td class=\"c-col\">{}</td><td class=\"num\">{}</td><td class=\"time\">{}</td></tr>",
-        Esc(&check.data_source),
-        Esc(check.column.as_deref().unwrap_or("")),
+        "</td><td class=\"num\" data-label=\"Value\">{}</td><td class=\"time\" data-label=\"Last result\">",
         Esc(latest.map_or("", |p| p.value_text.as_str())),
-        Esc(&latest.map_or(Default::default(), |p| short(&p.data_timestamp))),
-    )
+    )?;
+    if let Some(p) = latest {
+        write!(
+            out,
+            "<time datetime=\"{}\">{}</time>",
+            Esc(&p.data_timestamp),
+            Esc(&short(&p.data_timestamp))
+        )?;
+        if let Some(scan) = ctx.scan(p.scan_id) {
+            write!(
+                out,
+                "<span class=\"sub\"><a href=\"#scan-{}\">scan #{}</a></span>",
+                scan.id, scan.id
+            )?;
+        }
+    }
+    out.push_str("</td><td class=\"c-strip\" data-label=\"Recent outcomes\">");
+    outcome_strip(out, &lane.recent, |id| {
+        ctx.scan(id).map(|s| s.definition.as_str())
+    })?;
+    out.push_str("</td><td class=\"c-attrs\" data-label=\"Attributes\">");
+    if check.attributes.is_empty() {
+        out.push_str("<span class=\"muted\">—</span>");
+    } else {
+        attribute_chips(out, &check.attributes)?;
+    }
+    out.push_str("</td></tr>");
+    Ok(())
 }

@@ -1,10 +1,12 @@
 //! The Scans view (`#scans`): one row per scan, newest data time first, with its status
-//! (`error` = the scan did not complete, shown apart from `fail`), the first error inline,
-//! and its log in a `<details>` with error lines highlighted.
+//! (a scan that did not complete is "Scan failed (N errors)", shown apart from `fail`), its
+//! results counted by outcome next to it (a failed scan whose checks mostly passed says so),
+//! its scan definition, the first error inline, and its log in a `<details>` with error lines
+//! highlighted.
 
 use crate::pages::context::Context;
 use crate::pages::escape::Esc;
-use crate::pages::facts::{scan_order_key, ScanStatus};
+use crate::pages::facts::{error_count, scan_order_key, Counts, Outcome, ScanStatus};
 use crate::pages::time::{clock, short};
 use crate::pages::widgets::{plural, scan_badge};
 use crate::results::stored::{LogLine, ScanSummary};
@@ -23,9 +25,11 @@ pub fn write_view(out: &mut String, ctx: &Context<'_>) -> fmt::Result {
     let mut order: Vec<usize> = (0..scans.len()).collect();
     order.sort_by_cached_key(|&i| std::cmp::Reverse(scan_order_key(&scans[i])));
 
-    out.push_str("<div class=\"card\"><table class=\"data scans-table\"><thead><tr><th>Status</th><th>Scan</th><th>Definition</th><th>Data source</th><th>Data time</th><th>Started</th><th>Ended</th><th class=\"num\">Checks</th></tr></thead><tbody>");
+    out.push_str("<div class=\"card\"><table class=\"data scans-table stack\"><thead><tr><th scope=\"col\">Status</th><th scope=\"col\">Results</th><th scope=\"col\">Scan</th><th scope=\"col\">Scan definition</th><th scope=\"col\">Data source</th><th scope=\"col\">Data time</th><th scope=\"col\">Started</th><th scope=\"col\">Ended</th></tr></thead><tbody>");
+    let none = Counts::default();
     for i in order {
-        write_row(out, &scans[i])?;
+        let counts = ctx.scan_counts.get(&scans[i].id).unwrap_or(&none);
+        write_row(out, &scans[i], counts)?;
         // A second row under the scan's, spanning the table, so long messages and logs
         // do not stretch the columns.
         out.push_str("<tr class=\"scan-logs\"><td colspan=\"8\">");
@@ -37,8 +41,9 @@ pub fn write_view(out: &mut String, ctx: &Context<'_>) -> fmt::Result {
     Ok(())
 }
 
-fn write_row(out: &mut String, scan: &ScanSummary) -> fmt::Result {
+fn write_row(out: &mut String, scan: &ScanSummary, counts: &Counts) -> fmt::Result {
     let status = ScanStatus::of(scan);
+    let errors = error_count(scan);
     write!(
         out,
         "<tr id=\"scan-{}\" class=\"scan st-row-{}\" data-status=\"{}\" data-data-source=\"{}\"><td>",
@@ -47,17 +52,52 @@ fn write_row(out: &mut String, scan: &ScanSummary) -> fmt::Result {
         status.key(),
         Esc(&scan.data_source)
     )?;
-    scan_badge(out, status)?;
+    scan_badge(out, status, errors)?;
+    out.push_str("</td><td class=\"scan-counts\" data-label=\"Results\">");
+    write_counts(out, counts, scan.check_count)?;
     write!(
         out,
-        "</td><td class=\"nowrap\">#{}</td><td>{}</td><td>{}</td><td class=\"time\">{}</td><td class=\"time\">{}</td><td class=\"time\">{}</td><td class=\"num\">{}</td></tr>",
+        "</td><td class=\"nowrap\" data-label=\"Scan\">#{}</td><td class=\"c-def\" data-label=\"Scan definition\">{}</td><td data-label=\"Data source\">{}</td><td class=\"time\" data-label=\"Data time\">{}</td><td class=\"time\" data-label=\"Started\">{}</td><td class=\"time\" data-label=\"Ended\">{}</td></tr>",
         scan.id,
         Esc(&scan.definition),
         Esc(&scan.data_source),
         Esc(&short(&scan.data_timestamp)),
         Esc(&short(&scan.scan_start)),
         Esc(&short(&scan.scan_end)),
-        scan.check_count
+    )
+}
+
+/// A scan's results by outcome (`✓ 8 ! 1 ✗ 1`), zeros left out, and the total; the counts
+/// come from the recorded results, the total from the scan when it recorded none.
+fn write_counts(out: &mut String, counts: &Counts, recorded: usize) -> fmt::Result {
+    let total = counts.total().max(recorded);
+    if total == 0 {
+        out.push_str("<span class=\"muted\">no check results</span>");
+        return Ok(());
+    }
+    out.push_str("<span class=\"sc-counts\">");
+    for outcome in [
+        Outcome::Pass,
+        Outcome::Warn,
+        Outcome::Fail,
+        Outcome::NotEvaluated,
+    ] {
+        let n = counts.get(outcome);
+        if n > 0 {
+            write!(
+                out,
+                "<span class=\"scn n-{k}\" data-outcome=\"{k}\" title=\"{n} {}\"><span aria-hidden=\"true\">{}</span> {n}<span class=\"vh\"> {}</span></span>",
+                outcome.label(),
+                outcome.icon(),
+                outcome.label().to_lowercase(),
+                k = outcome.key(),
+            )?;
+        }
+    }
+    write!(
+        out,
+        "</span><span class=\"sub\">of {}</span>",
+        plural(total, "check")
     )
 }
 
