@@ -822,8 +822,7 @@ fn check_page_dom(data: &ReportData) -> String {
     page
 }
 
-#[test]
-fn a_schema_check_page_shows_what_changed() {
+fn schema_data() -> ReportData {
     let data = one_check(
         "schema:\n  warn:\n    when schema changes: any",
         vec![
@@ -843,6 +842,12 @@ fn a_schema_check_page_shows_what_changed() {
             "column_type_mismatches": {}, "missing_column_names": [], "present_column_names": ["ssn"]
         }),
     );
+    data
+}
+
+#[test]
+fn a_schema_check_page_shows_what_changed() {
+    let data = schema_data();
     let page = check_page_dom(&data);
     assert!(page.contains("Why this outcome"), "{page}");
     for event in [
@@ -866,8 +871,7 @@ fn a_schema_check_page_shows_what_changed() {
     assert!(!page.contains("<svg"));
 }
 
-#[test]
-fn a_change_check_page_shows_the_historic_value() {
+fn change_data() -> ReportData {
     let mut results: Vec<_> = (0..5)
         .map(|d| result(d, Some("pass"), Some(d as f64), &format!("{d}")))
         .collect();
@@ -886,6 +890,12 @@ fn a_change_check_page_shows_the_historic_value() {
         serde_json::json!({"value": -27.857142857142890, "fail": {"lessThan": -20.0},
                            "diagnostics": {"historic_value": 1400, "metric_value": 1010}}),
     );
+    data
+}
+
+#[test]
+fn a_change_check_page_shows_the_historic_value() {
+    let data = change_data();
     let page = check_page_dom(&data);
     assert!(
         page.contains("<dt>Historic value</dt><dd>1,400</dd>"),
@@ -898,8 +908,7 @@ fn a_change_check_page_shows_the_historic_value() {
     assert!(page.contains(">change percent for row_count (%)</text>"));
 }
 
-#[test]
-fn an_anomaly_check_page_draws_a_moving_band() {
+fn anomaly_data() -> ReportData {
     let mut results = Vec::new();
     for d in 0..20 {
         let expected = 100.0 + d as f64 * 5.0;
@@ -929,6 +938,12 @@ fn an_anomaly_check_page_draws_a_moving_band() {
                            "anomalyProbability": 0.99, "anomalyPredictedValue": 195.0,
                            "anomalyErrorSeverity": "fail", "anomalyErrorCode": "", "anomalyErrorMessage": ""}),
     );
+    data
+}
+
+#[test]
+fn an_anomaly_check_page_draws_a_moving_band() {
+    let data = anomaly_data();
     let page = check_page_dom(&data);
     assert!(
         page.contains("<dt>Expected value</dt><dd>195</dd>"),
@@ -961,8 +976,7 @@ fn an_anomaly_check_page_draws_a_moving_band() {
     assert!(ys.windows(2).all(|w| w[1] < w[0]), "{ys:?}");
 }
 
-#[test]
-fn a_freshness_check_page_shows_the_age() {
+fn freshness_data() -> ReportData {
     let hour = 3_600_000.0;
     let results: Vec<_> = (0..10)
         .map(|d| {
@@ -983,6 +997,12 @@ fn a_freshness_check_page_shows_the_age() {
             "nowVariableName": "NOW", "nowTimestamp": "2024-05-11T06:00:00+00:00",
             "nowTimestampUtc": "2024-05-11 06:00:00+00:00", "freshness": "1 day, 18:30:00"}),
     );
+    data
+}
+
+#[test]
+fn a_freshness_check_page_shows_the_age() {
+    let data = freshness_data();
     let page = check_page_dom(&data);
     assert!(
         page.contains(
@@ -1000,8 +1020,7 @@ fn a_freshness_check_page_shows_the_age() {
     assert!(page.contains(">freshness(updated_at) (hours)</text>"));
 }
 
-#[test]
-fn a_failed_rows_page_shows_types_and_nulls() {
+fn failed_rows_data() -> ReportData {
     let mut data = one_check(
         "missing_count(email) = 0",
         vec![result(0, Some("fail"), Some(2.0), "2")],
@@ -1018,6 +1037,12 @@ fn a_failed_rows_page_shows_types_and_nulls() {
             total: 2,
         },
     });
+    data
+}
+
+#[test]
+fn a_failed_rows_page_shows_types_and_nulls() {
+    let data = failed_rows_data();
     let page = check_page_dom(&data);
     assert!(page.contains("<th>id <span class=\"col-type\">INTEGER</span></th><th>email <span class=\"col-type\">TEXT</span></th>"), "{page}");
     assert!(page.contains(
@@ -1028,8 +1053,7 @@ fn a_failed_rows_page_shows_types_and_nulls() {
     assert!(!page.contains(">0.5</text>") && !page.contains(">1.5</text>"));
 }
 
-#[test]
-fn a_not_evaluated_page_says_why() {
+fn not_evaluated_data() -> ReportData {
     let mut latest = result(1, None, None, "");
     latest.reasons = vec![OutcomeReason {
         code: "notEnoughHistory".into(),
@@ -1041,8 +1065,50 @@ fn a_not_evaluated_page_says_why() {
         vec![result(0, None, None, ""), latest],
         serde_json::json!({}),
     );
+    data
+}
+
+#[test]
+fn a_not_evaluated_page_says_why() {
+    let data = not_evaluated_data();
     let page = check_page_dom(&data);
     assert!(page.contains("Why it was not evaluated"), "{page}");
     assert!(page.contains("<li class=\"reason-item\" data-code=\"notEnoughHistory\">Skipping schema checks since there is no historic schema metrics! <code>notEnoughHistory</code></li>"));
     assert!(page.contains("<a href=\"#scan-2\">Scan #2</a>"));
+}
+
+/// Screenshots of a check page of each kind, at 1400 px and 390 px, light and dark, into
+/// `docs/screenshots/` (`cargo test -j1 --test integration report_html::check_page_screenshots
+/// -- --ignored`).
+#[test]
+#[ignore]
+fn check_page_screenshots() {
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    std::fs::create_dir_all(&out).expect("create docs/screenshots/");
+    let dir = tempfile::tempdir().expect("a temp dir");
+    for (kind, data) in [
+        ("schema", schema_data()),
+        ("change", change_data()),
+        ("anomaly", anomaly_data()),
+        ("freshness", freshness_data()),
+        ("failed-rows", failed_rows_data()),
+        ("not-evaluated", not_evaluated_data()),
+    ] {
+        let path = dir.path().join(format!("{kind}.html"));
+        std::fs::write(&path, render(&data)).expect("write the report");
+        let url = format!("file://{}#check-0", path.display());
+        for (width, size) in [("1400", "1400,1100"), ("390", "390,1800")] {
+            screenshot(&url, &out.join(format!("check-{kind}-{width}.png")), size);
+        }
+        let png = out.join(format!("check-{kind}-1400-dark.png"));
+        let _ = std::fs::remove_file(&png);
+        chromium(&[
+            "--window-size=1400,1100".into(),
+            "--hide-scrollbars".into(),
+            "--force-dark-mode".into(),
+            "--blink-settings=preferredColorScheme=0".into(),
+            format!("--screenshot={}", png.display()),
+            url.clone(),
+        ]);
+    }
 }

@@ -159,7 +159,14 @@ pub fn write_value(out: &mut String, value: Option<f64>, exact: &str, unit: Unit
     match value.filter(|v| v.is_finite()) {
         Some(v) => {
             let shown = show(v, unit);
-            if shown == exact {
+            // Separators, a `%` or a `.0` do not make a value inexact.
+            let same = shown == exact
+                || shown
+                    .trim_end_matches('%')
+                    .replace(',', "")
+                    .parse::<f64>()
+                    .is_ok_and(|s| s == v);
+            if same {
                 write!(out, "{}", Esc(&shown))
             } else {
                 write!(
@@ -263,6 +270,9 @@ mod tests {
         out.clear();
         write_value(&mut out, Some(3.0), "3", Unit::Plain).unwrap();
         assert_eq!(out, "3");
+        out.clear();
+        write_value(&mut out, Some(1400.0), "1400.0", Unit::Percent).unwrap();
+        assert_eq!(out, "1,400%");
         out.clear();
         write_value(&mut out, None, "<b>", Unit::Plain).unwrap();
         assert_eq!(out, "&lt;b&gt;");

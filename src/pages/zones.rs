@@ -44,12 +44,8 @@ fn max_finite(values: [Option<f64>; 2], pick: fn(f64, f64) -> f64) -> Option<f64
         .reduce(pick)
 }
 
-/// A zone in words, e.g. `< 10`, `>= 10 and <= 20`, `< 10 or > 20`; empty without bounds.
-pub fn zone_text(zone: &Zone) -> String {
-    zone_text_in(zone, Unit::Plain)
-}
-
-/// A zone in words with its values in `unit`: `> 5%`, `> 1 d`.
+/// A zone in words with its values in `unit`, e.g. `< 10`, `≥ 10 and ≤ 20`, `< 10 or > 20`,
+/// `> 5%`, `> 1 d`; empty without bounds.
 pub fn zone_text_in(zone: &Zone, unit: Unit) -> String {
     let parts: Vec<String> = bounds(zone)
         .into_iter()
@@ -84,6 +80,10 @@ pub fn pretty_sign(sign: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn zone_text(zone: &Zone) -> String {
+        zone_text_in(zone, Unit::Plain)
+    }
 
     #[test]
     fn zones_read_as_ranges() {

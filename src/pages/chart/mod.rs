@@ -308,8 +308,8 @@ mod tests {
         assert_eq!(circles(&out, "not-evaluated"), 1);
         assert_eq!(circles(&out, "pass"), 24);
         assert!(out.contains("3 results not plotted"));
-        // Weekly ticks at UTC midnight, and the axes' titles.
-        assert!(out.contains(">2024-05-02</text>") && out.contains(">2024-05-30</text>"));
+        // Ticks every three days at UTC midnight, and the axes' titles.
+        assert!(out.contains(">2024-05-02</text>") && out.contains(">2024-05-29</text>"));
         assert!(count(&out, "class=\"xlab\"") >= 4, "{out}");
         assert!(out.contains(">Data time (UTC)</text>"));
         assert!(out.contains("min 10 · max 300"));

@@ -165,8 +165,8 @@ impl Scale {
         ticks
     }
 
-    /// The time axis' ticks: round times (hours, days, weeks, months or years) in UTC, four
-    /// to nine of them, with their labels.
+    /// The time axis' ticks: round times (hours, days, weeks, months or years) in UTC, up to
+    /// ten of them, with their labels.
     pub fn time_ticks(&self) -> Vec<(i64, String)> {
         time_ticks(self.tmin, self.tmax)
     }
@@ -189,10 +189,11 @@ pub fn time_ticks(tmin: i64, tmax: i64) -> Vec<(i64, String)> {
         (12 * HOUR, "%m-%d %H:%M"),
         (DAY, "%Y-%m-%d"),
         (2 * DAY, "%Y-%m-%d"),
+        (3 * DAY, "%Y-%m-%d"),
         (7 * DAY, "%Y-%m-%d"),
         (14 * DAY, "%Y-%m-%d"),
     ] {
-        if span / step <= 8 {
+        if span / step <= 9 {
             let first =
                 tmin.div_euclid(step) * step + if tmin.rem_euclid(step) == 0 { 0 } else { step };
             let mut ticks = Vec::new();
@@ -345,7 +346,7 @@ mod tests {
             ]
         );
         let month = labels("2024-05-01T06:00:00Z", "2024-05-30T06:00:00Z");
-        assert!((4..=9).contains(&month.len()), "{month:?}");
+        assert!((4..=10).contains(&month.len()), "{month:?}");
         assert_eq!(month[0], "2024-05-02");
         let year = labels("2024-01-01T06:00:00Z", "2024-12-30T06:00:00Z");
         assert_eq!(
