@@ -776,7 +776,10 @@ fn one_check(
         checks: vec![CheckHistory {
             check: CheckInfo {
                 identity: "c0".into(),
-                name: definition.lines().next().unwrap_or_default().into(),
+                name: match definition.lines().next().unwrap_or_default() {
+                    "schema:" => "Schema Check".into(),
+                    first => first.into(),
+                },
                 definition: definition.into(),
                 data_source: "shop".into(),
                 dataset: Some("customers".into()),
@@ -1021,16 +1024,31 @@ fn a_freshness_check_page_shows_the_age() {
 }
 
 fn failed_rows_data() -> ReportData {
+    let counts = [0.0, 0.0, 1.0, 0.0, 2.0, 0.0, 0.0, 1.0, 0.0, 2.0];
+    let results = counts
+        .iter()
+        .enumerate()
+        .map(|(d, &v)| {
+            let mut p = result(
+                d,
+                Some(if v > 0.0 { "fail" } else { "pass" }),
+                Some(v),
+                &format!("{v:.0}"),
+            );
+            p.fail = Some(zone(None, Some(0.0), Some(0.0), None));
+            p
+        })
+        .collect();
     let mut data = one_check(
         "missing_count(email) = 0",
-        vec![result(0, Some("fail"), Some(2.0), "2")],
+        results,
         serde_json::json!({"value": 2, "fail": {"greaterThan": 0.0, "lessThan": 0.0},
             "blocks": [{"type": "failedRowsAnalysis", "title": "Failed Rows Analysis",
                 "file": {"columns": [{"name": "id", "type": "INTEGER"}, {"name": "email", "type": "TEXT"}],
                          "totalRowCount": 2, "storedRowCount": 2}}]}),
     );
     data.checks[0].samples = Some(SampleRows {
-        data_timestamp: stamp(0, 6, 0, 0),
+        data_timestamp: stamp(9, 6, 0, 0),
         sample: FailedRows {
             columns: vec!["id".into(), "email".into()],
             rows: vec![vec![1.into(), Cell::Null], vec![2.into(), "NULL".into()]],

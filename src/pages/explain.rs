@@ -216,7 +216,7 @@ fn write_schema(out: &mut String, d: &Map<String, Json>) -> fmt::Result {
         for (column, class, event, details) in &events {
             write!(
                 out,
-                "<tr class=\"ev ev-{class}\"><td><code>{}</code></td><td class=\"ev-{class}\">{event}</td><td>{}</td></tr>",
+                "<tr class=\"ev\"><td><code>{}</code></td><td class=\"ev-{class}\">{event}</td><td>{}</td></tr>",
                 Esc(column),
                 Esc(details)
             )?;

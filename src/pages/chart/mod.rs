@@ -135,6 +135,11 @@ fn divisor(check: &CheckHistory, unit: Unit) -> f64 {
 /// The value axis' title: the metric as the check names it, with its unit.
 fn axis_title(check: &CheckHistory, unit: Unit, divisor: f64) -> String {
     let first = check.definition.lines().next().unwrap_or_default().trim();
+    // An anomaly check charts its metric.
+    let first = ["anomaly detection for ", "anomaly score for "]
+        .iter()
+        .find_map(|p| first.strip_prefix(p))
+        .unwrap_or(first);
     let cut = [" <", " >", " =", " !=", " between", " not between", ":"]
         .iter()
         .filter_map(|op| first.find(op))

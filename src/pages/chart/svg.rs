@@ -294,22 +294,14 @@ fn write_axes(out: &mut String, scale: &Scale, axis: &Axis) -> fmt::Result {
     )?;
     let ticks = scale.time_ticks();
     let single = scale.tmax <= scale.tmin;
-    for (i, (t, label)) in ticks.iter().enumerate() {
+    for (t, label) in &ticks {
         let x = if single {
             (LEFT + RIGHT) / 2.0
         } else {
             scale.x(*t)
         };
-        // The outer labels stay inside the plot's width.
-        let anchor = if single {
-            "middle"
-        } else if i == 0 && x - LEFT < 30.0 {
-            "start"
-        } else if i + 1 == ticks.len() && RIGHT - x < 30.0 {
-            "end"
-        } else {
-            "middle"
-        };
+        // Centred under their tick: the margins have room for half a label.
+        let anchor = "middle";
         write!(
             out,
             "<line class=\"tick\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{BOTTOM}\" y2=\"{:.1}\"/><text class=\"xlab\" x=\"{x:.1}\" y=\"{ly}\" text-anchor=\"{anchor}\">{}</text>",

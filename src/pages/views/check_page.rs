@@ -98,6 +98,9 @@ fn write_facts(out: &mut String, check: &CheckHistory, unit: Unit) -> fmt::Resul
 /// out rather than shown empty.
 fn write_latest(out: &mut String, p: &CheckPoint, unit: Unit) -> fmt::Result {
     out.push_str("<div><dt>Latest value</dt><dd class=\"latest-value\">");
+    if p.value.is_none() && p.value_text.is_empty() {
+        out.push('—');
+    }
     write_value(out, p.value, &p.value_text, unit)?;
     out.push_str("</dd></div>");
     meta(
@@ -135,7 +138,7 @@ fn write_results(out: &mut String, results: &[CheckPoint], unit: Unit) -> fmt::R
         out.push_str("<p class=\"empty\">No results recorded.</p>");
         return Ok(());
     }
-    out.push_str("<div class=\"card\"><table class=\"data results-table\"><thead><tr><th>Data time (UTC)</th><th>Outcome</th><th class=\"num\">Value</th><th>Fail zone</th><th>Warn zone</th><th>Scan</th></tr></thead><tbody>");
+    out.push_str("<div class=\"card scroll\"><table class=\"data results-table\"><thead><tr><th>Data time (UTC)</th><th>Outcome</th><th class=\"num\">Value</th><th>Fail zone</th><th>Warn zone</th><th>Scan</th></tr></thead><tbody>");
     // The longest table of the report (one row per result): the cells carry no classes but
     // the outcome's, whose icon the style sheet adds. Zones rarely change between
     // results, so their text is made once per change.
