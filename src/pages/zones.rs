@@ -23,7 +23,8 @@ pub fn bounds(zone: &Zone) -> Vec<(&'static str, f64)> {
 
 /// The value intervals a zone covers. With a lower and an upper bound, the zone is the range
 /// between them when lower <= upper (`between`), else the two outer ranges (`not between`,
-/// which Soda Cloud writes as `greaterThan 20, lessThan 10`).
+/// which Soda Cloud writes as `greaterThan 20, lessThan 10`). Soda writes "bad unless it is
+/// exactly v" (`= 0`, a collapsed anomaly range) as `greaterThan v, lessThan v`: both sides.
 pub fn covered(zone: &Zone) -> Vec<(f64, f64)> {
     let lower = max_finite([zone.greater_than_or_equal, zone.greater_than], f64::max);
     let upper = max_finite([zone.less_than, zone.less_than_or_equal], f64::min);
@@ -31,8 +32,33 @@ pub fn covered(zone: &Zone) -> Vec<(f64, f64)> {
         (None, None) => Vec::new(),
         (Some(lo), None) => vec![(lo, f64::INFINITY)],
         (None, Some(hi)) => vec![(f64::NEG_INFINITY, hi)],
-        (Some(lo), Some(hi)) if lo <= hi => vec![(lo, hi)],
+        (Some(lo), Some(hi)) if lo < hi || (lo == hi && point_split(zone).is_none()) => {
+            vec![(lo, hi)]
+        }
         (Some(lo), Some(hi)) => vec![(f64::NEG_INFINITY, hi), (lo, f64::INFINITY)],
+    }
+}
+
+/// The value `v` of a zone that is bad on both sides of it (`greaterThan v, lessThan v`).
+pub fn point_split(zone: &Zone) -> Option<f64> {
+    match (zone.greater_than, zone.less_than) {
+        (Some(a), Some(b))
+            if a == b
+                && a.is_finite()
+                && zone.greater_than_or_equal.is_none()
+                && zone.less_than_or_equal.is_none() =>
+        {
+            Some(a)
+        }
+        _ => None,
+    }
+}
+
+/// The bounds as labels name them: a zone bad on both sides of one value is one bound, `≠ v`.
+pub fn labelled_bounds(zone: &Zone) -> Vec<(&'static str, f64)> {
+    match point_split(zone) {
+        Some(v) => vec![("!=", v)],
+        None => bounds(zone),
     }
 }
 
@@ -47,6 +73,9 @@ fn max_finite(values: [Option<f64>; 2], pick: fn(f64, f64) -> f64) -> Option<f64
 /// A zone in words with its values in `unit`, e.g. `< 10`, `≥ 10 and ≤ 20`, `< 10 or > 20`,
 /// `> 5%`, `> 1 d`; empty without bounds.
 pub fn zone_text_in(zone: &Zone, unit: Unit) -> String {
+    if let Some(v) = point_split(zone) {
+        return format!("≠ {}", show(v, unit));
+    }
     let parts: Vec<String> = bounds(zone)
         .into_iter()
         .map(|(sign, v)| format!("{} {}", pretty_sign(sign), show(v, unit)))
@@ -73,6 +102,7 @@ pub fn pretty_sign(sign: &str) -> &'static str {
         ">=" => "≥",
         ">" => ">",
         "<" => "<",
+        "!=" => "≠",
         _ => "≤",
     }
 }
@@ -116,6 +146,17 @@ mod tests {
             ..Zone::default()
         };
         assert_eq!(zone_text(&odd), "");
+        let not_zero = Zone {
+            greater_than: Some(0.0),
+            less_than: Some(0.0),
+            ..Zone::default()
+        };
+        assert_eq!(zone_text(&not_zero), "≠ 0");
+        assert_eq!(
+            covered(&not_zero),
+            vec![(f64::NEG_INFINITY, 0.0), (0.0, f64::INFINITY)]
+        );
+        assert_eq!(labelled_bounds(&not_zero), vec![("!=", 0.0)]);
         assert!(covered(&odd).is_empty() && bounds(&odd).is_empty());
     }
 }

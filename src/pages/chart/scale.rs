@@ -9,7 +9,7 @@
 use super::{Axis, Point, Segment, BOTTOM, LEFT, RIGHT, TOP};
 use crate::pages::numbers::{show, Unit};
 use crate::pages::time::format_minute;
-use crate::pages::zones::{bounds, pretty_sign};
+use crate::pages::zones::{bounds, labelled_bounds, pretty_sign};
 use chrono::{Datelike, TimeZone, Timelike};
 
 /// How far outside the data's range a threshold may lie and still widen the scale, in
@@ -94,7 +94,7 @@ impl Scale {
         };
         if let Some(latest) = segments.last() {
             for (kind, zone) in latest.zones() {
-                for (sign, value) in bounds(zone) {
+                for (sign, value) in labelled_bounds(zone) {
                     let bound = Bound { kind, sign, value };
                     if near(value * 0.5) {
                         thresholds.drawn.push(bound);
