@@ -826,7 +826,7 @@ fn check_page_dom(data: &ReportData) -> String {
 }
 
 fn schema_data() -> ReportData {
-    let data = one_check(
+    one_check(
         "schema:\n  warn:\n    when schema changes: any",
         vec![
             result(0, Some("pass"), None, ""),
@@ -844,8 +844,7 @@ fn schema_data() -> ReportData {
             "column_type_changes": {"email": {"previous_type": "VARCHAR", "new_type": "text"}},
             "column_type_mismatches": {}, "missing_column_names": [], "present_column_names": ["ssn"]
         }),
-    );
-    data
+    )
 }
 
 #[test]
@@ -881,19 +880,18 @@ fn change_data() -> ReportData {
     results.push(result(
         5,
         Some("fail"),
-        Some(-27.857142857142890),
+        Some(-27.85714285714289),
         "-27.857142857142890",
     ));
     for p in &mut results {
         p.fail = Some(zone(None, None, Some(-20.0), None));
     }
-    let data = one_check(
+    one_check(
         "change percent for row_count > -20%",
         results,
-        serde_json::json!({"value": -27.857142857142890, "fail": {"lessThan": -20.0},
+        serde_json::json!({"value": -27.85714285714289, "fail": {"lessThan": -20.0},
                            "diagnostics": {"historic_value": 1400, "metric_value": 1010}}),
-    );
-    data
+    )
 }
 
 #[test]
@@ -934,14 +932,13 @@ fn anomaly_data() -> ReportData {
         ));
         results.push(p);
     }
-    let data = one_check(
+    one_check(
         "anomaly detection for row_count",
         results,
         serde_json::json!({"value": 400, "fail": {"lessThan": 175.0, "greaterThan": 215.0},
                            "anomalyProbability": 0.99, "anomalyPredictedValue": 195.0,
                            "anomalyErrorSeverity": "fail", "anomalyErrorCode": "", "anomalyErrorMessage": ""}),
-    );
-    data
+    )
 }
 
 #[test]
@@ -992,15 +989,14 @@ fn freshness_data() -> ReportData {
             )
         })
         .collect();
-    let data = one_check(
+    one_check(
         "freshness(updated_at) < 1d12h",
         results,
         serde_json::json!({"value": 153_000_000, "measure": "time",
             "maxColumnTimestamp": "2024-05-09 11:00:00", "maxColumnTimestampUtc": "2024-05-09 11:00:00+00:00",
             "nowVariableName": "NOW", "nowTimestamp": "2024-05-11T06:00:00+00:00",
             "nowTimestampUtc": "2024-05-11 06:00:00+00:00", "freshness": "1 day, 18:30:00"}),
-    );
-    data
+    )
 }
 
 #[test]
@@ -1078,12 +1074,11 @@ fn not_evaluated_data() -> ReportData {
         message: "Skipping schema checks since there is no historic schema metrics!".into(),
         severity: "warn".into(),
     }];
-    let data = one_check(
+    one_check(
         "schema:\n  warn:\n    when schema changes: any",
         vec![result(0, None, None, ""), latest],
         serde_json::json!({}),
-    );
-    data
+    )
 }
 
 #[test]

@@ -89,7 +89,7 @@ pub fn number(v: f64) -> String {
 fn group_thousands(out: &mut String, int: &str) {
     let n = int.len();
     for (i, c) in int.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
+        if i > 0 && (n - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -205,7 +205,7 @@ mod tests {
     fn four_significant_digits_and_thousands() {
         assert_eq!(number(65.20000000000005), "65.2");
         assert_eq!(number(130.93867276887872), "130.9");
-        assert_eq!(number(-27.857142857142890), "-27.86");
+        assert_eq!(number(-27.85714285714289), "-27.86");
         assert_eq!(number(23.81), "23.81");
         assert_eq!(number(0.0), "0");
         assert_eq!(number(-0.0), "0");

@@ -154,8 +154,8 @@ impl Store {
                         outcome,
                         value,
                         value_text,
-                        fail: zone(fail.as_ref()),
-                        warn: zone(warn.as_ref()),
+                        fail: zone(fail),
+                        warn: zone(warn),
                         reasons: reasons
                             .and_then(|text| serde_json::from_str(&text).ok())
                             .unwrap_or_default(),
@@ -243,7 +243,7 @@ fn check_of(row: &AnyRow) -> Result<CheckHistory, StoreError> {
 
 /// A `fail`/`warn` zone of recorded diagnostics, read with the document's own type (an
 /// anomaly check may record `null`; a zone without bounds is no zone).
-fn zone(v: Option<&Json>) -> Option<Zone> {
-    let zone: Zone = serde_json::from_value(v?.clone()).ok()?;
+fn zone(v: Option<Json>) -> Option<Zone> {
+    let zone: Zone = serde_json::from_value(v?).ok()?;
     (zone != Zone::default()).then_some(zone)
 }
