@@ -341,6 +341,7 @@ fn store(n_checks: usize, days: usize, hostile: bool) -> ReportData {
             samples,
             attributes: Vec::new(),
             diagnostics: None,
+            group: None,
         });
     }
     // Each scan covers the datasets its data source's checks are on.
@@ -791,6 +792,7 @@ fn one_check(
             samples: None,
             attributes: Vec::new(),
             diagnostics: Some(diagnostics),
+            group: None,
         }],
         datasets: Vec::new(),
     }

@@ -178,6 +178,7 @@ svg.chart{display:block;width:100%;height:auto;max-height:340px}
 .reasons code{font-size:11.5px;color:var(--muted)}
 span.n{text-decoration:underline dotted var(--border);text-underline-offset:3px}
 .explain .scroll{overflow-x:auto}
+.group-results tr.here td{background:var(--accent-bg)}
 @media (max-width:700px){.chart-card{overflow-x:auto}svg.chart{min-width:620px}}
 .col-type{font-weight:400;color:var(--muted);font-size:10.5px;margin-left:4px}
 .samples-note{color:var(--muted);margin:-4px 0 10px}

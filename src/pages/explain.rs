@@ -18,7 +18,11 @@ const SHOWN_ELSEWHERE: &[&str] = &["value", "fail", "warn", "blocks"];
 
 /// Writes the explanation card of `check`; `false` when there is nothing to explain (no
 /// diagnostics beyond the value and zones, which the facts show).
-pub fn write_explain(out: &mut String, check: &CheckHistory) -> Result<bool, fmt::Error> {
+pub fn write_explain(
+    out: &mut String,
+    check: &CheckHistory,
+    all: &[CheckHistory],
+) -> Result<bool, fmt::Error> {
     let Some(latest) = check.results.last() else {
         return Ok(false);
     };
@@ -34,6 +38,9 @@ pub fn write_explain(out: &mut String, check: &CheckHistory) -> Result<bool, fmt
     let not_evaluated = Outcome::of_point(latest) == Outcome::NotEvaluated;
     if not_evaluated {
         write_not_evaluated(&mut body, latest)?;
+    }
+    if check.group.is_some() {
+        write_groups(&mut body, check, all, unit)?;
     }
     if is_schema(d) {
         write_schema(&mut body, d)?;
@@ -112,6 +119,75 @@ fn write_not_evaluated(out: &mut String, latest: &CheckPoint) -> fmt::Result {
         "<p><a href=\"#scan-{}\">Scan #{}</a> has the log of that run.</p></div>",
         latest.scan_id, latest.scan_id
     )
+}
+
+/// A group of a group by: which group this is, and the latest result of every group of the
+/// same group by (each group is a check of its own, with its own page).
+fn write_groups(
+    out: &mut String,
+    check: &CheckHistory,
+    all: &[CheckHistory],
+    unit: Unit,
+) -> fmt::Result {
+    let Some(group) = check.group.as_ref() else {
+        return Ok(());
+    };
+    let text = |g: &Json, k: &str| {
+        g.get(k)
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let parent = text(group, "identity");
+    write!(
+        out,
+        "<div class=\"explain-groups\"><h4>Group by</h4><p class=\"lead\">This is the group <code>{}</code> of <strong>{}</strong>.</p>",
+        Esc(&text(group, "distinctLabel")),
+        Esc(&text(group, "name"))
+    )?;
+    let siblings: Vec<(usize, &CheckHistory)> = all
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            c.group
+                .as_ref()
+                .is_some_and(|g| text(g, "identity") == parent)
+        })
+        .collect();
+    out.push_str("<div class=\"scroll\"><table class=\"data group-results\"><thead><tr><th>Group</th><th>Outcome</th><th class=\"num\">Value</th><th>Data time (UTC)</th></tr></thead><tbody>");
+    for (i, c) in siblings {
+        let label = c
+            .group
+            .as_ref()
+            .map(|g| text(g, "distinctLabel"))
+            .unwrap_or_default();
+        let latest = c.results.last();
+        let outcome = latest.map_or(Outcome::NotEvaluated, Outcome::of_point);
+        let here = if std::ptr::eq(c, check) {
+            " class=\"here\""
+        } else {
+            ""
+        };
+        write!(
+            out,
+            "<tr{here}><td><a href=\"#check-{i}\"><code>{}</code></a></td><td class=\"o-{}\">{}</td><td class=\"num\">",
+            Esc(&label),
+            outcome.key(),
+            outcome.label()
+        )?;
+        if let Some(p) = latest {
+            write_value(out, p.value, &p.value_text, unit)?;
+        }
+        write!(
+            out,
+            "</td><td>{}</td></tr>",
+            Esc(&latest
+                .map(|p| super::time::short(&p.data_timestamp).into_owned())
+                .unwrap_or_default())
+        )?;
+    }
+    out.push_str("</tbody></table></div></div>");
+    Ok(())
 }
 
 // ----- Schema ------------------------------------------------------------------------------
@@ -569,7 +645,7 @@ mod tests {
             ..CheckHistory::default()
         };
         let mut out = String::new();
-        write_explain(&mut out, &check).unwrap();
+        write_explain(&mut out, &check, std::slice::from_ref(&check)).unwrap();
         out
     }
 
@@ -666,6 +742,34 @@ mod tests {
         let out = explained("schema", json!({}), latest);
         assert!(out.contains("Why it was not evaluated"));
         assert!(out.contains("data-code=\"notEnoughHistory\">Skipping schema checks"));
+    }
+
+    #[test]
+    fn a_group_lists_its_siblings() {
+        let group = |label: &str, value: f64, outcome: &str| CheckHistory {
+            check: crate::results::stored::CheckInfo {
+                definition: format!("row_count > 2 [{label}]"),
+                ..Default::default()
+            },
+            results: vec![point(Some(outcome), Some(value))],
+            group: Some(
+                json!({"identity": "gb1", "name": "rows per country", "distinctLabel": label}),
+            ),
+            ..CheckHistory::default()
+        };
+        let all = vec![
+            group("BE", 5.0, "pass"),
+            CheckHistory::default(),
+            group("NL", 1.0, "fail"),
+        ];
+        let mut out = String::new();
+        write_explain(&mut out, &all[2], &all).unwrap();
+        assert!(
+            out.contains("This is the group <code>NL</code> of <strong>rows per country</strong>."),
+            "{out}"
+        );
+        assert!(out.contains("<tr><td><a href=\"#check-0\"><code>BE</code></a></td><td class=\"o-pass\">Pass</td><td class=\"num\">5</td>"), "{out}");
+        assert!(out.contains("<tr class=\"here\"><td><a href=\"#check-2\"><code>NL</code></a></td><td class=\"o-fail\">Fail</td>"));
     }
 
     #[test]

@@ -171,6 +171,9 @@ mod tests {
                     "diagnostics": {"historic_value": HOSTILE, "metric_value": HOSTILE},
                     "blocks": [{"type": "csv", "title": HOSTILE, "text": format!("a,b\n{HOSTILE},1")}],
                 })),
+                group: Some(
+                    serde_json::json!({"identity": HOSTILE, "name": HOSTILE, "distinctLabel": HOSTILE}),
+                ),
             }],
             datasets: Vec::new(),
         };

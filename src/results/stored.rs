@@ -95,6 +95,9 @@ pub struct CheckHistory {
     /// which the check page explains.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnostics: Option<serde_json::Value>,
+    /// For one group of a group by: `{identity (the group by's), name, distinctLabel}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<serde_json::Value>,
 }
 
 /// The pages read a history's name, dataset and place as its own.

@@ -90,7 +90,7 @@ impl Store {
     async fn checks(&self) -> Result<Vec<CheckHistory>, StoreError> {
         let latest = sqlx::query(
             "SELECT r.identity, r.name, r.definition, r.data_source, r.dataset, r.column_name, \
-             r.file, r.line, r.diagnostics, r.attributes FROM soda_check_results r \
+             r.file, r.line, r.diagnostics, r.attributes, r.group_info FROM soda_check_results r \
              JOIN (SELECT identity, MAX(data_timestamp) AS t FROM soda_check_results GROUP BY identity) l \
              ON l.identity = r.identity AND l.t = r.data_timestamp ORDER BY r.identity",
         )
@@ -106,6 +106,9 @@ impl Store {
             index.insert(check.identity.clone(), checks.len());
             let mut check = check;
             check.diagnostics = serde_json::from_str(&row.try_get::<String, _>(8)?).ok();
+            check.group = row
+                .try_get::<Option<String>, _>(10)?
+                .and_then(|text| serde_json::from_str(&text).ok());
             check.attributes = row
                 .try_get::<Option<String>, _>(9)?
                 .and_then(|text| serde_json::from_str(&text).ok())
@@ -238,6 +241,7 @@ fn check_of(row: &AnyRow) -> Result<CheckHistory, StoreError> {
         samples: None,
         attributes: Vec::new(),
         diagnostics: None,
+        group: None,
     })
 }
 

@@ -24,7 +24,7 @@ pub fn write_pages(out: &mut String, ctx: &Context<'_>) -> fmt::Result {
 fn write_page(out: &mut String, ctx: &Context<'_>, i: usize, check: &CheckHistory) -> fmt::Result {
     let unit = Unit::of(check);
     write_title(out, ctx, i, check)?;
-    let explained = write_explain(out, check)?;
+    let explained = write_explain(out, check, &ctx.data.checks)?;
     write_facts(out, check, unit)?;
     // A check without numbers (a schema check) is explained by its diagnostics above rather
     // than by an empty chart.
