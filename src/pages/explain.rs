@@ -13,8 +13,17 @@ use crate::results::stored::{CheckHistory, CheckPoint};
 use serde_json::{Map, Value as Json};
 use std::fmt::{self, Write};
 
-/// Keys every check's diagnostics have, or that other parts of the page show.
-const SHOWN_ELSEWHERE: &[&str] = &["value", "fail", "warn", "blocks"];
+/// Keys every check's diagnostics have, that other parts of the page show, or that only tell
+/// Soda Cloud how to draw its chart (the events they count are in the tables).
+const SHOWN_ELSEWHERE: &[&str] = &[
+    "value",
+    "fail",
+    "warn",
+    "blocks",
+    "preferredChart",
+    "valueLabel",
+    "valueSeries",
+];
 
 /// Writes the explanation card of `check`; `false` when there is nothing to explain (no
 /// diagnostics beyond the value and zones, which the facts show).
@@ -45,7 +54,6 @@ pub fn write_explain(
     if is_schema(d) {
         write_schema(&mut body, d)?;
         used.extend(SCHEMA_KEYS);
-        used.extend(["preferredChart", "valueLabel", "valueSeries"]);
     }
     if let Some(change) = d.get("diagnostics").and_then(Json::as_object) {
         if change.contains_key("historic_value") {
