@@ -15,8 +15,8 @@ use chrono::{Duration, NaiveDate};
 use soda::pages::render;
 use soda::results::document::Attribute;
 use soda::results::stored::{
-    Cell, CheckHistory, CheckInfo, CheckPoint, FailedRows, LogLine, ReportData, SampleRows,
-    ScanDataset, ScanSummary, Zone,
+    Cell, CheckHistory, CheckInfo, CheckPoint, FailedRows, LogLine, OutcomeReason, ReportData,
+    SampleRows, ScanDataset, ScanSummary, Zone,
 };
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -341,6 +341,8 @@ fn store(n_checks: usize, days: usize, hostile: bool) -> ReportData {
             results,
             samples,
             attributes: attributes(t.dataset, i),
+            diagnostics: None,
+            group: None,
         });
     }
     // Each scan covers the datasets its data source's checks are on.
@@ -1268,4 +1270,384 @@ fn docs_view_screenshots() {
             "--blink-settings=preferredColorScheme=0",
         ],
     );
+}
+
+// ----- Every result explains itself ----------------------------------------------------
+
+/// A report of one check with `results` (one a day from day 0) and its latest diagnostics.
+fn one_check(
+    definition: &str,
+    results: Vec<CheckPoint>,
+    diagnostics: serde_json::Value,
+) -> ReportData {
+    let scans = results
+        .iter()
+        .map(|p| ScanSummary {
+            id: p.scan_id,
+            definition: "daily".into(),
+            data_source: "shop".into(),
+            data_timestamp: p.data_timestamp.clone(),
+            scan_start: p.data_timestamp.clone(),
+            scan_end: p.data_timestamp.clone(),
+            check_count: 1,
+            ..ScanSummary::default()
+        })
+        .rev()
+        .collect();
+    ReportData {
+        generated_at: stamp(30, 0, 0, 0),
+        store: "test".into(),
+        scans,
+        checks: vec![CheckHistory {
+            check: CheckInfo {
+                identity: "c0".into(),
+                name: match definition.lines().next().unwrap_or_default() {
+                    "schema:" => "Schema Check".into(),
+                    first => first.into(),
+                },
+                definition: definition.into(),
+                data_source: "shop".into(),
+                dataset: Some("customers".into()),
+                file: "checks.yml".into(),
+                line: 2,
+                ..CheckInfo::default()
+            },
+            results,
+            samples: None,
+            attributes: Vec::new(),
+            diagnostics: Some(diagnostics),
+            group: None,
+        }],
+        datasets: Vec::new(),
+    }
+}
+
+fn result(d: usize, outcome: Option<&str>, value: Option<f64>, text: &str) -> CheckPoint {
+    CheckPoint {
+        scan_id: d as i64 + 1,
+        data_timestamp: stamp(d, 6, 0, 0),
+        outcome: outcome.map(Into::into),
+        value,
+        value_text: text.into(),
+        ..CheckPoint::default()
+    }
+}
+
+/// The check page's section in the DOM Chromium made of the report of `data`.
+fn check_page_dom(data: &ReportData) -> String {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let url = write_report(dir.path(), data);
+    let dom = dump_dom(&format!("{url}#check-0"));
+    let page = dom
+        .split("<section id=\"check-0\"")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .expect("the check page")
+        .to_string();
+    assert!(
+        page.starts_with(" class=\"view check-page active\""),
+        "{page}"
+    );
+    page
+}
+
+fn schema_data() -> ReportData {
+    one_check(
+        "schema:\n  warn:\n    when schema changes: any",
+        vec![
+            result(0, Some("pass"), None, ""),
+            result(1, Some("warn"), None, ""),
+        ],
+        serde_json::json!({
+            "blocks": [
+                {"type": "csv", "title": "Schema", "text": "Column,Type\nid,integer\nemail,text\nloyalty_tier,text"},
+                {"type": "csv", "title": "Diagnostics", "text": "Column,Event,Details\nloyalty_tier,:icon-warn: Column Added, "}
+            ],
+            "preferredChart": "bars", "valueLabel": "2 schema events",
+            "column_additions": ["loyalty_tier"], "column_deletions": ["phone"],
+            "column_index_changes": {"email": {"previous_index": 2, "new_index": 1}},
+            "column_index_mismatches": {},
+            "column_type_changes": {"email": {"previous_type": "VARCHAR", "new_type": "text"}},
+            "column_type_mismatches": {}, "missing_column_names": [], "present_column_names": ["ssn"]
+        }),
+    )
+}
+
+#[test]
+fn a_schema_check_page_shows_what_changed() {
+    let data = schema_data();
+    let page = check_page_dom(&data);
+    assert!(page.contains("Why this outcome"), "{page}");
+    for event in [
+        "<td><code>loyalty_tier</code></td><td class=\"ev-added\">Column added</td>",
+        "<td><code>phone</code></td><td class=\"ev-removed\">Column removed</td>",
+        "<td class=\"ev-changed\">Type changed</td><td>VARCHAR → text</td>",
+        "<td class=\"ev-changed\">Position changed</td><td>position 2 → 1</td>",
+        "<td><code>ssn</code></td><td class=\"ev-forbidden\">Forbidden column present</td>",
+    ] {
+        assert!(page.contains(event), "{event}\n{page}");
+    }
+    assert_eq!(
+        page.matches("<table class=\"data schema-columns\">")
+            .count(),
+        1
+    );
+    assert!(
+        !page.contains("No numeric values"),
+        "a table instead of an empty chart"
+    );
+    assert!(!page.contains("<svg"));
+}
+
+fn change_data() -> ReportData {
+    let mut results: Vec<_> = (0..5)
+        .map(|d| result(d, Some("pass"), Some(d as f64), &format!("{d}")))
+        .collect();
+    results.push(result(
+        5,
+        Some("fail"),
+        Some(-27.85714285714289),
+        "-27.857142857142890",
+    ));
+    for p in &mut results {
+        p.fail = Some(zone(None, None, Some(-20.0), None));
+    }
+    one_check(
+        "change percent for row_count > -20%",
+        results,
+        serde_json::json!({"value": -27.85714285714289, "fail": {"lessThan": -20.0},
+                           "diagnostics": {"historic_value": 1400, "metric_value": 1010}}),
+    )
+}
+
+#[test]
+fn a_change_check_page_shows_the_historic_value() {
+    let data = change_data();
+    let page = check_page_dom(&data);
+    assert!(
+        page.contains("<dt>Historic value</dt><dd>1,400</dd>"),
+        "{page}"
+    );
+    assert!(page.contains("<dt>Current value</dt><dd>1,010</dd>"));
+    assert!(page.contains("title=\"-27.857142857142890\">-27.86%</span>"));
+    // Every result keeps the zone it was judged by, in the results table too.
+    assert_eq!(page.matches("<td>&lt; -20%</td>").count(), 6, "{page}");
+    assert!(page.contains(">change percent for row_count (%)</text>"));
+}
+
+fn anomaly_data() -> ReportData {
+    let mut results = Vec::new();
+    for d in 0..20 {
+        let expected = 100.0 + d as f64 * 5.0;
+        let value = if d == 19 {
+            400.0
+        } else {
+            expected + (d % 3) as f64
+        };
+        let mut p = result(
+            d,
+            Some(if d == 19 { "fail" } else { "pass" }),
+            Some(value),
+            &format!("{value}"),
+        );
+        p.fail = Some(zone(
+            None,
+            Some(expected + 20.0),
+            Some(expected - 20.0),
+            None,
+        ));
+        results.push(p);
+    }
+    one_check(
+        "anomaly detection for row_count",
+        results,
+        serde_json::json!({"value": 400, "fail": {"lessThan": 175.0, "greaterThan": 215.0},
+                           "anomalyProbability": 0.99, "anomalyPredictedValue": 195.0,
+                           "anomalyErrorSeverity": "fail", "anomalyErrorCode": "", "anomalyErrorMessage": ""}),
+    )
+}
+
+#[test]
+fn an_anomaly_check_page_draws_a_moving_band() {
+    let data = anomaly_data();
+    let page = check_page_dom(&data);
+    assert!(
+        page.contains("<dt>Expected value</dt><dd>195</dd>"),
+        "{page}"
+    );
+    assert!(page.contains("<dt>Expected range</dt><dd>175 to 215</dd>"));
+    assert!(page.contains("above the expected range"));
+    assert_eq!(page.matches("<polygon class=\"expected\"").count(), 1);
+    assert_eq!(page.matches("<circle class=\"anomaly\"").count(), 1);
+    assert!(
+        !page.contains("class=\"band band-fail\""),
+        "no fixed band across history"
+    );
+    // The band's upper edge follows each result's expectation: 20 points, rising.
+    let edge = page
+        .split("<polyline class=\"expected-edge\" points=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the band's edge");
+    let ys: Vec<f64> = edge
+        .split_whitespace()
+        .map(|xy| {
+            xy.split(',')
+                .nth(1)
+                .and_then(|y| y.parse().ok())
+                .expect("a y")
+        })
+        .collect();
+    assert_eq!(ys.len(), 20);
+    assert!(ys.windows(2).all(|w| w[1] < w[0]), "{ys:?}");
+}
+
+fn freshness_data() -> ReportData {
+    let hour = 3_600_000.0;
+    let results: Vec<_> = (0..10)
+        .map(|d| {
+            let v = hour * (20.0 + d as f64 * 2.5);
+            result(
+                d,
+                Some(if v > 36.0 * hour { "fail" } else { "pass" }),
+                Some(v),
+                &format!("{v:.0}"),
+            )
+        })
+        .collect();
+    one_check(
+        "freshness(updated_at) < 1d12h",
+        results,
+        serde_json::json!({"value": 153_000_000, "measure": "time",
+            "maxColumnTimestamp": "2024-05-09 11:00:00", "maxColumnTimestampUtc": "2024-05-09 11:00:00+00:00",
+            "nowVariableName": "NOW", "nowTimestamp": "2024-05-11T06:00:00+00:00",
+            "nowTimestampUtc": "2024-05-11 06:00:00+00:00", "freshness": "1 day, 18:30:00"}),
+    )
+}
+
+#[test]
+fn a_freshness_check_page_shows_the_age() {
+    let data = freshness_data();
+    let page = check_page_dom(&data);
+    assert!(
+        page.contains(
+            "<dt>Newest value</dt><dd>2024-05-09 11:00:00 (2024-05-09 11:00:00+00:00 UTC)</dd>"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("<dt>Now (${NOW})</dt>"));
+    assert!(page.contains("title=\"1 day, 18:30:00\">1 d 19 h</span>"));
+    // The results table and the chart read ages, not milliseconds.
+    assert!(
+        page.contains("title=\"153000000\">1 d 19 h</span>"),
+        "{page}"
+    );
+    assert!(page.contains(">freshness(updated_at) (hours)</text>"));
+}
+
+fn failed_rows_data() -> ReportData {
+    let counts = [0.0, 0.0, 1.0, 0.0, 2.0, 0.0, 0.0, 1.0, 0.0, 2.0];
+    let results = counts
+        .iter()
+        .enumerate()
+        .map(|(d, &v)| {
+            let mut p = result(
+                d,
+                Some(if v > 0.0 { "fail" } else { "pass" }),
+                Some(v),
+                &format!("{v:.0}"),
+            );
+            p.fail = Some(zone(None, Some(0.0), Some(0.0), None));
+            p
+        })
+        .collect();
+    let mut data = one_check(
+        "missing_count(email) = 0",
+        results,
+        serde_json::json!({"value": 2, "fail": {"greaterThan": 0.0, "lessThan": 0.0},
+            "blocks": [{"type": "failedRowsAnalysis", "title": "Failed Rows Analysis",
+                "file": {"columns": [{"name": "id", "type": "INTEGER"}, {"name": "email", "type": "TEXT"}],
+                         "totalRowCount": 2, "storedRowCount": 2}}]}),
+    );
+    data.checks[0].samples = Some(SampleRows {
+        data_timestamp: stamp(9, 6, 0, 0),
+        sample: FailedRows {
+            columns: vec!["id".into(), "email".into()],
+            rows: vec![vec![1.into(), Cell::Null], vec![2.into(), "NULL".into()]],
+            total: 2,
+        },
+    });
+    data
+}
+
+#[test]
+fn a_failed_rows_page_shows_types_and_nulls() {
+    let data = failed_rows_data();
+    let page = check_page_dom(&data);
+    assert!(page.contains("<th>id <span class=\"col-type\">INTEGER</span></th><th>email <span class=\"col-type\">TEXT</span></th>"), "{page}");
+    assert!(page.contains(
+        "<tr class=\"failed-row\"><td>1</td><td><span class=\"null\">NULL</span></td></tr>"
+    ));
+    assert!(page.contains("<tr class=\"failed-row\"><td>2</td><td>NULL</td></tr>"));
+    // Counts chart with whole ticks only.
+    assert!(!page.contains(">0.5</text>") && !page.contains(">1.5</text>"));
+}
+
+fn not_evaluated_data() -> ReportData {
+    let mut latest = result(1, None, None, "");
+    latest.reasons = vec![OutcomeReason {
+        code: "notEnoughHistory".into(),
+        message: "Skipping schema checks since there is no historic schema metrics!".into(),
+        severity: "warn".into(),
+    }];
+    one_check(
+        "schema:\n  warn:\n    when schema changes: any",
+        vec![result(0, None, None, ""), latest],
+        serde_json::json!({}),
+    )
+}
+
+#[test]
+fn a_not_evaluated_page_says_why() {
+    let data = not_evaluated_data();
+    let page = check_page_dom(&data);
+    assert!(page.contains("Why it was not evaluated"), "{page}");
+    assert!(page.contains("<li class=\"reason-item\" data-code=\"notEnoughHistory\">Skipping schema checks since there is no historic schema metrics! <code>notEnoughHistory</code></li>"));
+    assert!(page.contains("<a href=\"#scan-2\">Scan #2</a>"));
+}
+
+/// Screenshots of a check page of each kind, at 1400 px and 390 px, light and dark, into
+/// `docs/screenshots/` (`cargo test -j1 --test integration report_html::check_page_screenshots
+/// -- --ignored`).
+#[test]
+#[ignore]
+fn check_page_screenshots() {
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    std::fs::create_dir_all(&out).expect("create docs/screenshots/");
+    let dir = tempfile::tempdir().expect("a temp dir");
+    for (kind, data) in [
+        ("schema", schema_data()),
+        ("change", change_data()),
+        ("anomaly", anomaly_data()),
+        ("freshness", freshness_data()),
+        ("failed-rows", failed_rows_data()),
+        ("not-evaluated", not_evaluated_data()),
+    ] {
+        let path = dir.path().join(format!("{kind}.html"));
+        std::fs::write(&path, render(&data)).expect("write the report");
+        let url = format!("file://{}#check-0", path.display());
+        for (width, size) in [("1400", "1400,1100"), ("390", "390,1800")] {
+            screenshot(&url, &out.join(format!("check-{kind}-{width}.png")), size);
+        }
+        let png = out.join(format!("check-{kind}-1400-dark.png"));
+        let _ = std::fs::remove_file(&png);
+        chromium(&[
+            "--window-size=1400,1100".into(),
+            "--hide-scrollbars".into(),
+            "--force-dark-mode".into(),
+            "--blink-settings=preferredColorScheme=0".into(),
+            format!("--screenshot={}", png.display()),
+            url.clone(),
+        ]);
+    }
 }

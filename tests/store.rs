@@ -42,6 +42,7 @@ on_both_backends!(
     soda_report_writes_the_store_as_html,
     the_report_of_a_store_shows_its_failed_rows_in_chromium,
     a_version_2_store_is_migrated_without_losing_a_row,
+    the_report_of_a_store_explains_each_result,
 );
 
 /// A test dir with the data source `lite` (`data.sqlite`, table `events` of `rows` rows).
@@ -608,6 +609,51 @@ fn the_report_of_a_store_shows_its_failed_rows_in_chromium(b: Backend) {
         "{dom}"
     );
     assert!(dom.contains("low ids"));
+}
+
+/// The report of a store explains each result from what the store kept: every result shows
+/// the zones it was judged against (read from each row's diagnostics, not only the newest),
+/// and the schema check's page lists the column that was added and the schema it found.
+fn the_report_of_a_store_explains_each_result(b: Backend) {
+    let t = with_events(6);
+    let s = TestStore::new(b, &t, "report_explain");
+    t.write(
+        "checks.yml",
+        "
+        checks for events:
+          - row_count > 3
+          - schema:
+              warn:
+                when schema changes: any
+        ",
+    );
+    scan_day(&t, 1, &s.arg).expect_code(0);
+    scan_day(&t, 2, &s.arg).expect_code(0);
+    create_sqlite(
+        &t.join("data.sqlite"),
+        "ALTER TABLE events ADD COLUMN amount REAL;",
+    );
+    scan_day(&t, 3, &s.arg).expect_code(1);
+    t.soda(["report", "--store", &s.arg, "-o", "report.html"])
+        .expect_code(0);
+    let html = std::fs::read_to_string(t.join("report.html")).expect("report.html");
+    let page = |name: &str| -> String {
+        html.split("<section id=\"check-")
+            .skip(1)
+            .find(|p| p.contains(name))
+            .and_then(|p| p.split("</section>").next())
+            .unwrap_or_else(|| panic!("no page for {name}"))
+            .to_string()
+    };
+    let rows = page("row_count &gt; 3");
+    assert_eq!(rows.matches("<td>≤ 3</td>").count(), 3, "{rows}");
+    let schema = page("Schema Check");
+    assert!(
+        schema.contains("<td><code>amount</code></td><td class=\"ev-added\">Column added</td>"),
+        "{schema}"
+    );
+    assert!(schema.contains("<table class=\"data schema-columns\">"));
+    assert!(!schema.contains("No numeric values"));
 }
 
 /// Scans `checks.yml` for data time `day` under scan definition `definition` (none: the

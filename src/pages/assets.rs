@@ -171,6 +171,33 @@ svg.chart{display:block;width:100%;height:auto;max-height:340px}
 .chart-legend .dash{display:inline-block;width:18px;border-top:2px dashed}
 .chart-legend .note{font-style:italic}
 .chart-empty{color:var(--muted);margin:8px 0}
+.chart .tick{stroke:var(--border);stroke-width:1}
+.chart .axis-title{font-size:11.5px;font-weight:650;fill:var(--muted)}
+.chart .expected{fill:var(--accent);opacity:.12}
+.chart .expected-edge{fill:none;stroke:var(--accent);stroke-width:1;stroke-dasharray:4 3;opacity:.7}
+.chart .anomaly{fill:none;stroke:var(--fail);stroke-width:1.5}
+.pt-warn .anomaly{stroke:var(--warn)}
+.chart-legend .swatch{display:inline-block;width:18px;height:10px;border-radius:2px}
+.chart-legend .swatch.expected{background:color-mix(in srgb,var(--accent) 22%,transparent);border:1px dashed var(--accent)}
+.chart-legend .ring{display:inline-block;width:10px;height:10px;border-radius:50%;border:1.5px solid var(--fail)}
+.explain{margin:0 0 14px}
+.explain h4{margin:14px 0 6px;font-size:13px}
+.explain h4:first-child{margin-top:0}
+.explain .lead{margin:0 0 10px}
+.explain table.data{margin:0 0 6px}
+.explain .kv{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:10px 24px;margin:0}
+.explain .kv dt{color:var(--muted);font-size:11.5px;text-transform:uppercase;letter-spacing:.04em;font-weight:650}
+.explain .kv dd{margin:2px 0 0;font-size:15px;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
+.explain .null,.results-table .null{color:var(--muted);font-style:italic;font-size:11px;letter-spacing:.04em}
+.ev-added{color:var(--pass)}.ev-removed,.ev-missing,.ev-forbidden{color:var(--fail)}.ev-changed{color:var(--warn)}
+.explain .arrow{color:var(--muted);padding:0 4px}
+.reasons{margin:0;padding-left:18px}
+.reasons code{font-size:11.5px;color:var(--muted)}
+span.n{text-decoration:underline dotted var(--border);text-underline-offset:3px}
+.explain .scroll{overflow-x:auto}
+.group-results tr.here td{background:var(--accent-bg)}
+@media (max-width:700px){.chart-card{overflow-x:auto}svg.chart{min-width:620px}}
+.col-type{font-weight:400;color:var(--muted);font-size:10.5px;margin-left:4px}
 .samples-note{color:var(--muted);margin:-4px 0 10px}
 .failed-rows td{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px;white-space:nowrap}
 .failed-rows .null{color:var(--muted);font-style:italic;font-size:11px;letter-spacing:.04em}

@@ -17,7 +17,9 @@ mod assets;
 mod chart;
 mod context;
 mod escape;
+mod explain;
 mod facts;
+mod numbers;
 mod shell;
 mod time;
 mod views;
@@ -170,6 +172,17 @@ mod tests {
                     name: HOSTILE.into(),
                     value: HOSTILE.into(),
                 }],
+                diagnostics: Some(serde_json::json!({
+                    "value": HOSTILE,
+                    HOSTILE: HOSTILE,
+                    "column_additions": [HOSTILE],
+                    "column_type_changes": {HOSTILE: {"previous_type": HOSTILE, "new_type": HOSTILE}},
+                    "diagnostics": {"historic_value": HOSTILE, "metric_value": HOSTILE},
+                    "blocks": [{"type": "csv", "title": HOSTILE, "text": format!("a,b\n{HOSTILE},1")}],
+                })),
+                group: Some(
+                    serde_json::json!({"identity": HOSTILE, "name": HOSTILE, "distinctLabel": HOSTILE}),
+                ),
             }],
             datasets: Vec::new(),
         };

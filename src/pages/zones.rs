@@ -1,10 +1,11 @@
-//! How threshold zones and numbers read on the pages: a zone's bounds and the value ranges it
-//! covers (for the chart's bands), a zone in words (`< 10 or > 20`), and numbers short
-//! enough for axis labels and tables.
+//! How threshold zones read on the pages: a zone's bounds and the value ranges it covers (for
+//! the chart's bands) and a zone in words (`< 10 or > 20`; numbers as [`super::numbers`]
+//! writes them).
 //!
 //! Apart from the outcome facts because only the check page and its chart need them, and the
 //! rules for `not between` zones are easier to test on their own.
 
+use super::numbers::{show, Unit};
 use crate::results::stored::Zone;
 
 /// A zone's lower and upper bounds, each with its comparison sign.
@@ -22,7 +23,8 @@ pub fn bounds(zone: &Zone) -> Vec<(&'static str, f64)> {
 
 /// The value intervals a zone covers. With a lower and an upper bound, the zone is the range
 /// between them when lower <= upper (`between`), else the two outer ranges (`not between`,
-/// which Soda Cloud writes as `greaterThan 20, lessThan 10`).
+/// which Soda Cloud writes as `greaterThan 20, lessThan 10`). Soda writes "bad unless it is
+/// exactly v" (`= 0`, a collapsed anomaly range) as `greaterThan v, lessThan v`: both sides.
 pub fn covered(zone: &Zone) -> Vec<(f64, f64)> {
     let lower = max_finite([zone.greater_than_or_equal, zone.greater_than], f64::max);
     let upper = max_finite([zone.less_than, zone.less_than_or_equal], f64::min);
@@ -30,8 +32,33 @@ pub fn covered(zone: &Zone) -> Vec<(f64, f64)> {
         (None, None) => Vec::new(),
         (Some(lo), None) => vec![(lo, f64::INFINITY)],
         (None, Some(hi)) => vec![(f64::NEG_INFINITY, hi)],
-        (Some(lo), Some(hi)) if lo <= hi => vec![(lo, hi)],
+        (Some(lo), Some(hi)) if lo < hi || (lo == hi && point_split(zone).is_none()) => {
+            vec![(lo, hi)]
+        }
         (Some(lo), Some(hi)) => vec![(f64::NEG_INFINITY, hi), (lo, f64::INFINITY)],
+    }
+}
+
+/// The value `v` of a zone that is bad on both sides of it (`greaterThan v, lessThan v`).
+pub fn point_split(zone: &Zone) -> Option<f64> {
+    match (zone.greater_than, zone.less_than) {
+        (Some(a), Some(b))
+            if a == b
+                && a.is_finite()
+                && zone.greater_than_or_equal.is_none()
+                && zone.less_than_or_equal.is_none() =>
+        {
+            Some(a)
+        }
+        _ => None,
+    }
+}
+
+/// The bounds as labels name them: a zone bad on both sides of one value is one bound, `≠ v`.
+pub fn labelled_bounds(zone: &Zone) -> Vec<(&'static str, f64)> {
+    match point_split(zone) {
+        Some(v) => vec![("!=", v)],
+        None => bounds(zone),
     }
 }
 
@@ -43,11 +70,15 @@ fn max_finite(values: [Option<f64>; 2], pick: fn(f64, f64) -> f64) -> Option<f64
         .reduce(pick)
 }
 
-/// A zone in words, e.g. `< 10`, `>= 10 and <= 20`, `< 10 or > 20`; empty without bounds.
-pub fn zone_text(zone: &Zone) -> String {
+/// A zone in words with its values in `unit`, e.g. `< 10`, `≥ 10 and ≤ 20`, `< 10 or > 20`,
+/// `> 5%`, `> 1 d`; empty without bounds.
+pub fn zone_text_in(zone: &Zone, unit: Unit) -> String {
+    if let Some(v) = point_split(zone) {
+        return format!("≠ {}", show(v, unit));
+    }
     let parts: Vec<String> = bounds(zone)
         .into_iter()
-        .map(|(sign, v)| format!("{} {}", pretty_sign(sign), number(v)))
+        .map(|(sign, v)| format!("{} {}", pretty_sign(sign), show(v, unit)))
         .collect();
     let lower = max_finite([zone.greater_than_or_equal, zone.greater_than], f64::max);
     let upper = max_finite([zone.less_than, zone.less_than_or_equal], f64::min);
@@ -71,45 +102,18 @@ pub fn pretty_sign(sign: &str) -> &'static str {
         ">=" => "≥",
         ">" => ">",
         "<" => "<",
+        "!=" => "≠",
         _ => "≤",
-    }
-}
-
-/// A number as axis and threshold labels show it: integers in full, others with six
-/// significant digits, very large or small ones in scientific notation.
-pub fn number(v: f64) -> String {
-    if !v.is_finite() {
-        return format!("{v}");
-    }
-    let a = v.abs();
-    if a == 0.0 {
-        return "0".to_string();
-    }
-    if v.fract() == 0.0 && a < 1e15 {
-        return format!("{v:.0}");
-    }
-    if !(1e-4..1e15).contains(&a) {
-        let s = format!("{v:.3e}");
-        return match s.split_once('e') {
-            Some((mantissa, exp)) => format!("{}e{exp}", trim_zeros(mantissa)),
-            None => s,
-        };
-    }
-    let decimals = (5 - a.log10().floor() as i32).clamp(0, 12) as usize;
-    trim_zeros(&format!("{v:.decimals$}")).to_string()
-}
-
-fn trim_zeros(s: &str) -> &str {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        s
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn zone_text(zone: &Zone) -> String {
+        zone_text_in(zone, Unit::Plain)
+    }
 
     #[test]
     fn zones_read_as_ranges() {
@@ -142,20 +146,17 @@ mod tests {
             ..Zone::default()
         };
         assert_eq!(zone_text(&odd), "");
+        let not_zero = Zone {
+            greater_than: Some(0.0),
+            less_than: Some(0.0),
+            ..Zone::default()
+        };
+        assert_eq!(zone_text(&not_zero), "≠ 0");
+        assert_eq!(
+            covered(&not_zero),
+            vec![(f64::NEG_INFINITY, 0.0), (0.0, f64::INFINITY)]
+        );
+        assert_eq!(labelled_bounds(&not_zero), vec![("!=", 0.0)]);
         assert!(covered(&odd).is_empty() && bounds(&odd).is_empty());
-    }
-
-    #[test]
-    fn numbers_read_short() {
-        assert_eq!(number(0.0), "0");
-        assert_eq!(number(-0.0), "0");
-        assert_eq!(number(42.0), "42");
-        assert_eq!(number(-1234567.0), "-1234567");
-        assert_eq!(number(0.05), "0.05");
-        assert_eq!(number(1234.5678), "1234.57");
-        assert_eq!(number(1e20), "1e20");
-        assert_eq!(number(-1.5e300), "-1.5e300");
-        assert_eq!(number(1.25e-7), "1.25e-7");
-        assert_eq!(number(f64::MAX), "1.798e308");
     }
 }

@@ -90,6 +90,14 @@ pub struct CheckHistory {
     /// The check's attributes (owner, priority, ...) as of its latest result.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<super::document::Attribute>,
+    /// Soda's diagnostics of its latest result (value, zones, blocks, and what the check type
+    /// adds: schema changes, the historic value, the anomaly's expectation, the freshness),
+    /// which the check page explains.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnostics: Option<serde_json::Value>,
+    /// For one group of a group by: `{identity (the group by's), name, distinctLabel}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<serde_json::Value>,
 }
 
 /// The pages read a history's name, dataset and place as its own.

@@ -13,7 +13,7 @@ use sqlx::Row;
 use std::collections::HashMap;
 
 /// One result as the points query packs it: scan id, data timestamp, outcome, value, value
-/// text, outcome reasons (JSON text).
+/// text, outcome reasons (JSON text), and the `fail` and `warn` zones of its diagnostics.
 type PointRow = (
     i64,
     String,
@@ -21,6 +21,8 @@ type PointRow = (
     Option<f64>,
     String,
     Option<String>,
+    Option<Json>,
+    Option<Json>,
 );
 
 /// How many of the newest scans the report shows with their whole log.
@@ -90,7 +92,7 @@ impl Store {
     async fn checks(&self) -> Result<Vec<CheckHistory>, StoreError> {
         let latest = sqlx::query(
             "SELECT r.identity, r.name, r.definition, r.data_source, r.dataset, r.column_name, \
-             r.file, r.line, r.diagnostics, r.attributes FROM soda_check_results r \
+             r.file, r.line, r.diagnostics, r.attributes, r.group_info FROM soda_check_results r \
              JOIN (SELECT identity, MAX(data_timestamp) AS t FROM soda_check_results GROUP BY identity) l \
              ON l.identity = r.identity AND l.t = r.data_timestamp ORDER BY r.identity",
         )
@@ -98,17 +100,17 @@ impl Store {
         .await?;
         let mut checks: Vec<CheckHistory> = Vec::with_capacity(latest.len());
         let mut index: HashMap<String, usize> = HashMap::new();
-        let mut zones: Vec<(Option<Zone>, Option<Zone>)> = Vec::with_capacity(latest.len());
         for row in &latest {
             let check = check_of(row)?;
             if index.contains_key(&check.identity) {
                 continue;
             }
             index.insert(check.identity.clone(), checks.len());
-            let diagnostics: Json =
-                serde_json::from_str(&row.try_get::<String, _>(8)?).unwrap_or_default();
-            zones.push((zone(diagnostics.get("fail")), zone(diagnostics.get("warn"))));
             let mut check = check;
+            check.diagnostics = serde_json::from_str(&row.try_get::<String, _>(8)?).ok();
+            check.group = row
+                .try_get::<Option<String>, _>(10)?
+                .and_then(|text| serde_json::from_str(&text).ok());
             check.attributes = row
                 .try_get::<Option<String>, _>(9)?
                 .and_then(|text| serde_json::from_str(&text).ok())
@@ -116,12 +118,6 @@ impl Store {
             checks.push(check);
         }
         self.add_points(&mut checks, &index).await?;
-        for (check, (fail, warn)) in checks.iter_mut().zip(zones) {
-            if let Some(last) = check.results.last_mut() {
-                last.fail = fail;
-                last.warn = warn;
-            }
-        }
         self.add_samples(&mut checks, &index).await?;
         Ok(checks)
     }
@@ -133,15 +129,19 @@ impl Store {
     ) -> Result<(), StoreError> {
         // One row per check with its results as a JSON array: the driver hands rows over one
         // by one, and 200 rows cost far less than 73,000. The time goes in as canonical text
-        // (PostgreSQL's JSON of a `TIMESTAMPTZ` is a form of its own).
+        // (PostgreSQL's JSON of a `TIMESTAMPTZ` is a form of its own). Of each result's
+        // diagnostics only its zones are taken, by the database, so the rest never crosses
+        // the wire.
         let time = self.time_text("data_timestamp");
         let sql = match self.backend {
             super::Backend::Sqlite => format!(
-                "SELECT identity, json_group_array(json_array(scan_id, {time}, outcome, value, value_text, outcome_reasons)) \
+                "SELECT identity, json_group_array(json_array(scan_id, {time}, outcome, value, value_text, outcome_reasons, \
+                 json_extract(diagnostics, '$.fail'), json_extract(diagnostics, '$.warn'))) \
                  FROM soda_check_results GROUP BY identity"
             ),
             super::Backend::Postgres => format!(
-                "SELECT identity, CAST(json_agg(json_build_array(scan_id, {time}, outcome, value, value_text, outcome_reasons)) AS TEXT) \
+                "SELECT identity, CAST(json_agg(json_build_array(scan_id, {time}, outcome, value, value_text, outcome_reasons, \
+                 CAST(diagnostics AS json)->'fail', CAST(diagnostics AS json)->'warn')) AS TEXT) \
                  FROM soda_check_results GROUP BY identity"
             ),
         };
@@ -155,15 +155,15 @@ impl Store {
                 serde_json::from_str(&row.try_get::<String, _>(1)?).unwrap_or_default();
             let results = &mut checks[at].results;
             results.extend(points.into_iter().map(
-                |(scan_id, data_timestamp, outcome, value, value_text, reasons)| {
+                |(scan_id, data_timestamp, outcome, value, value_text, reasons, fail, warn)| {
                     CheckPoint {
                         scan_id,
                         data_timestamp,
                         outcome,
                         value,
                         value_text,
-                        fail: None,
-                        warn: None,
+                        fail: zone(fail),
+                        warn: zone(warn),
                         reasons: reasons
                             .and_then(|text| serde_json::from_str(&text).ok())
                             .unwrap_or_default(),
@@ -245,10 +245,14 @@ fn check_of(row: &AnyRow) -> Result<CheckHistory, StoreError> {
         results: Vec::new(),
         samples: None,
         attributes: Vec::new(),
+        diagnostics: None,
+        group: None,
     })
 }
 
-/// A `fail`/`warn` zone of recorded diagnostics, read with the document's own type.
-fn zone(v: Option<&Json>) -> Option<Zone> {
-    serde_json::from_value(v?.clone()).ok()
+/// A `fail`/`warn` zone of recorded diagnostics, read with the document's own type (an
+/// anomaly check may record `null`; a zone without bounds is no zone).
+fn zone(v: Option<Json>) -> Option<Zone> {
+    let zone: Zone = serde_json::from_value(v?).ok()?;
+    (zone != Zone::default()).then_some(zone)
 }

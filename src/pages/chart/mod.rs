@@ -1,6 +1,8 @@
 //! The chart of a check page: its value over data time as server-side SVG (no script), with
-//! the points coloured by outcome and the warn and fail thresholds of the latest result
-//! drawn as shaded bands and labelled dashed lines.
+//! the points coloured by outcome and the warn and fail zones each result was judged against
+//! drawn as shaded bands and dashed lines that step where the thresholds changed (an anomaly
+//! check's expected range moves with every result), labelled axes with units, and dated ticks
+//! in UTC.
 //!
 //! This file picks what to plot; [`scale`] fits it to the canvas, [`svg`] draws it and
 //! [`legend`] writes what it means (and what it left out) underneath.
@@ -10,19 +12,21 @@ mod scale;
 mod svg;
 
 use super::facts::Outcome;
+use super::numbers::Unit;
 use super::time::parse_millis;
 use crate::results::stored::{CheckHistory, CheckPoint, Zone};
 use scale::Scale;
 use std::fmt::{self, Write};
 
 const WIDTH: f64 = 900.0;
-const HEIGHT: f64 = 260.0;
-const LEFT: f64 = 72.0;
+const HEIGHT: f64 = 276.0;
+const LEFT: f64 = 84.0;
 const RIGHT: f64 = 790.0;
 const TOP: f64 = 14.0;
 const BOTTOM: f64 = 228.0;
 
-/// A result that can be plotted: a readable data time and a finite value.
+/// A result that can be plotted: a readable data time and a finite value (in the axis'
+/// unit: a freshness in hours or days rather than milliseconds).
 struct Point<'a> {
     t: i64,
     v: f64,
@@ -30,10 +34,42 @@ struct Point<'a> {
     result: &'a CheckPoint,
 }
 
+/// A run of consecutive points judged against the same zones, from `t0` to `t1` (half way to
+/// the neighbouring runs), with its zones in the axis' unit.
+pub struct Segment {
+    t0: i64,
+    t1: i64,
+    warn: Option<Zone>,
+    fail: Option<Zone>,
+}
+
+impl Segment {
+    /// Warn first so that fail is drawn over it.
+    fn zones(&self) -> impl Iterator<Item = (&'static str, &Zone)> {
+        self.warn
+            .iter()
+            .map(|z| ("warn", z))
+            .chain(self.fail.iter().map(|z| ("fail", z)))
+    }
+}
+
+/// How the value axis reads: its title, the divisor from recorded values to plotted ones, and
+/// whether its ticks must be whole numbers (counts).
+pub struct Axis {
+    title: String,
+    divisor: f64,
+    unit: Unit,
+    integers: bool,
+    /// An anomaly check: its fail or warn zone is the outside of the expected range.
+    anomaly: bool,
+}
+
 /// Writes the chart of `check` (or a line saying there is nothing to plot) followed by its
 /// legend.
 pub fn write_chart(out: &mut String, check: &CheckHistory) -> fmt::Result {
-    let points = plotted(check);
+    let unit = Unit::of(check);
+    let divisor = divisor(check, unit);
+    let points = plotted(check, divisor);
     let skipped = check.results.len() - points.len();
     if points.is_empty() {
         out.push_str("<p class=\"chart-empty\">No numeric values to chart.");
@@ -43,21 +79,97 @@ pub fn write_chart(out: &mut String, check: &CheckHistory) -> fmt::Result {
         out.push_str("</p>");
         return Ok(());
     }
-    let zones = latest_zones(check);
-    let (scale, thresholds) = Scale::fit(&points, &zones);
-    svg::write_svg(out, &points, &zones, &scale, &thresholds.drawn)?;
-    legend::write_legend(out, &points, &scale, &thresholds, skipped)
+    let axis = Axis {
+        title: axis_title(check, unit, divisor),
+        divisor,
+        unit,
+        integers: unit != Unit::Millis && points.iter().all(|p| p.v.fract() == 0.0),
+        anomaly: is_anomaly(check),
+    };
+    let segments = segments(&points, divisor);
+    let (scale, thresholds) = Scale::fit(&points, &segments, &axis);
+    svg::write_svg(out, &points, &segments, &scale, &thresholds.drawn, &axis)?;
+    legend::write_legend(out, &points, &segments, &scale, &thresholds, skipped, &axis)
+}
+
+/// Whether the chart of `check` has a point to plot.
+pub fn plottable(check: &CheckHistory) -> bool {
+    check
+        .results
+        .iter()
+        .any(|r| r.value.is_some_and(f64::is_finite) && parse_millis(&r.data_timestamp).is_some())
+}
+
+/// An anomaly detection check (its zones are the outside of each result's expected range).
+pub fn is_anomaly(check: &CheckHistory) -> bool {
+    check
+        .definition
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("anomaly")
+        || check
+            .diagnostics
+            .as_ref()
+            .is_some_and(|d| d.get("anomalyPredictedValue").is_some())
+}
+
+/// Milliseconds per plotted unit of a freshness (hours, or days for long ages), else 1.
+fn divisor(check: &CheckHistory, unit: Unit) -> f64 {
+    if unit != Unit::Millis {
+        return 1.0;
+    }
+    let max = check
+        .results
+        .iter()
+        .filter_map(|r| r.value)
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    match max {
+        m if m >= 3.0 * 86_400_000.0 => 86_400_000.0,
+        m if m >= 3.0 * 3_600_000.0 => 3_600_000.0,
+        m if m >= 3.0 * 60_000.0 => 60_000.0,
+        _ => 1000.0,
+    }
+}
+
+/// The value axis' title: the metric as the check names it, with its unit.
+fn axis_title(check: &CheckHistory, unit: Unit, divisor: f64) -> String {
+    let first = check.definition.lines().next().unwrap_or_default().trim();
+    // An anomaly check charts its metric.
+    let first = ["anomaly detection for ", "anomaly score for "]
+        .iter()
+        .find_map(|p| first.strip_prefix(p))
+        .unwrap_or(first);
+    let cut = [" <", " >", " =", " !=", " between", " not between", ":"]
+        .iter()
+        .filter_map(|op| first.find(op))
+        .min()
+        .unwrap_or(first.len());
+    let mut metric: String = first[..cut].trim().chars().take(48).collect();
+    if metric.is_empty() {
+        metric = "Value".into();
+    }
+    let unit_text = match unit {
+        Unit::Millis => match divisor as i64 {
+            86_400_000 => " (days)",
+            3_600_000 => " (hours)",
+            60_000 => " (minutes)",
+            _ => " (seconds)",
+        },
+        other => other.axis_suffix(),
+    };
+    format!("{metric}{unit_text}")
 }
 
 /// The results with a readable data time and a finite value, in time order.
-fn plotted(check: &CheckHistory) -> Vec<Point<'_>> {
+fn plotted(check: &CheckHistory, divisor: f64) -> Vec<Point<'_>> {
     let mut points: Vec<Point<'_>> = Vec::with_capacity(check.results.len());
     for result in &check.results {
         if let (Some(t), Some(v)) = (parse_millis(&result.data_timestamp), result.value) {
             if v.is_finite() {
                 points.push(Point {
                     t,
-                    v,
+                    v: v / divisor,
                     outcome: Outcome::of_point(result),
                     result,
                 });
@@ -69,15 +181,41 @@ fn plotted(check: &CheckHistory) -> Vec<Point<'_>> {
     points
 }
 
-/// The zones of the latest result, warn first so that fail is drawn over it: older results
-/// may have had other thresholds, but the chart shows what holds now.
-fn latest_zones(check: &CheckHistory) -> Vec<(&'static str, &Zone)> {
-    let mut zones: Vec<(&'static str, &Zone)> = Vec::new();
-    if let Some(latest) = check.results.last() {
-        zones.extend(latest.warn.as_ref().map(|z| ("warn", z)));
-        zones.extend(latest.fail.as_ref().map(|z| ("fail", z)));
+/// The runs of points judged against the same zones (one for thresholds that never changed,
+/// one per result for an anomaly check's moving range).
+fn segments(points: &[Point<'_>], divisor: f64) -> Vec<Segment> {
+    let scaled = |z: &Option<Zone>| {
+        z.as_ref().map(|z| Zone {
+            greater_than_or_equal: z.greater_than_or_equal.map(|v| v / divisor),
+            greater_than: z.greater_than.map(|v| v / divisor),
+            less_than: z.less_than.map(|v| v / divisor),
+            less_than_or_equal: z.less_than_or_equal.map(|v| v / divisor),
+        })
+    };
+    let mut segments: Vec<Segment> = Vec::new();
+    let mut previous: Option<(&Option<Zone>, &Option<Zone>, i64)> = None;
+    for p in points {
+        let (warn, fail) = (&p.result.warn, &p.result.fail);
+        match previous {
+            Some((w, f, _)) if w == warn && f == fail => {}
+            _ => {
+                if let (Some(last), Some((_, _, prev_t))) = (segments.last_mut(), previous) {
+                    last.t1 = prev_t + (p.t - prev_t) / 2;
+                }
+                segments.push(Segment {
+                    t0: segments.last().map_or(p.t, |s| s.t1),
+                    t1: p.t,
+                    warn: scaled(warn),
+                    fail: scaled(fail),
+                });
+            }
+        }
+        previous = Some((warn, fail, p.t));
     }
-    zones
+    if let (Some(last), Some(p)) = (segments.last_mut(), points.last()) {
+        last.t1 = p.t;
+    }
+    segments
 }
 
 fn not_plotted(n: usize) -> String {
@@ -175,7 +313,10 @@ mod tests {
         assert_eq!(circles(&out, "not-evaluated"), 1);
         assert_eq!(circles(&out, "pass"), 24);
         assert!(out.contains("3 results not plotted"));
-        assert!(out.contains(">2024-05-01</text>") && out.contains(">2024-05-30</text>"));
+        // Ticks every three days at UTC midnight, and the axes' titles.
+        assert!(out.contains(">2024-05-02</text>") && out.contains(">2024-05-29</text>"));
+        assert!(count(&out, "class=\"xlab\"") >= 4, "{out}");
+        assert!(out.contains(">Data time (UTC)</text>"));
         assert!(out.contains("min 10 · max 300"));
         for tick in [">0</text>", ">100</text>", ">200</text>", ">300</text>"] {
             assert!(out.contains(tick), "{tick}");
@@ -244,7 +385,7 @@ mod tests {
     }
 
     #[test]
-    fn only_the_latest_zones_count_and_far_ones_are_listed_instead() {
+    fn each_result_keeps_its_zones_and_far_ones_are_listed_instead() {
         let mut results: Vec<_> = (1..=5)
             .map(|d| point(d, Some(1000.0 + d as f64), Some("pass")))
             .collect();
@@ -257,9 +398,140 @@ mod tests {
             ..Zone::default()
         });
         let out = chart(results);
-        assert!(!out.contains("<line class=\"thr"));
-        assert!(!out.contains("fail &lt; 1002"));
+        // The first result's threshold is drawn over its own stretch only, unlabelled (the
+        // labels name the latest); the latest one is far off the scale, so listed.
+        let lines: Vec<&str> = out.split("<line class=\"thr thr-fail\"").skip(1).collect();
+        assert_eq!(lines.len(), 1, "{out}");
+        let x2: f64 = lines[0]
+            .split("x2=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(x2 < (LEFT + RIGHT) / 2.0, "{x2}");
+        assert!(!out.contains(">fail &lt; 1,002</text>"));
         assert!(out.contains("fail ≤ 0 (off the chart)"));
+        assert!(out.contains("thresholds changed 2 times"));
+    }
+
+    #[test]
+    fn an_anomaly_range_moves_with_each_result() {
+        let mut results: Vec<_> = (1..=6)
+            .map(|d| point(d, Some(100.0 + d as f64), Some("pass")))
+            .collect();
+        for (i, p) in results.iter_mut().enumerate() {
+            p.fail = Some(Zone {
+                less_than: Some(90.0 + i as f64 * 2.0),
+                greater_than: Some(110.0 + i as f64 * 2.0),
+                ..Zone::default()
+            });
+        }
+        results[5].value = Some(140.0);
+        results[5].outcome = Some("fail".into());
+        let check = CheckHistory {
+            check: crate::results::stored::CheckInfo {
+                definition: "anomaly detection for row_count".into(),
+                ..Default::default()
+            },
+            results,
+            ..CheckHistory::default()
+        };
+        let mut out = String::new();
+        write_chart(&mut out, &check).unwrap();
+        assert_eq!(count(&out, "<polygon class=\"expected\""), 1);
+        let polygon = out
+            .split("<polygon class=\"expected\" points=\"")
+            .nth(1)
+            .unwrap();
+        let ys: Vec<f64> = polygon
+            .split('"')
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .map(|xy| xy.split(',').nth(1).unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(ys.len(), 12);
+        assert!(ys[0] > ys[5], "the upper edge rises: {ys:?}");
+        assert_eq!(count(&out, "<circle class=\"anomaly\""), 1);
+        assert!(!out.contains("band-fail"), "no fixed bands");
+        assert!(out.contains("expected range of each result"));
+        // The latest range's two labels never overprint.
+        let labels: Vec<f64> = out
+            .split("class=\"thr-lab thr-lab-fail\" x=\"")
+            .skip(1)
+            .map(|s| {
+                s.split("y=\"")
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(labels.len(), 2);
+        assert!((labels[0] - labels[1]).abs() >= 13.0);
+    }
+
+    #[test]
+    fn a_collapsed_range_keeps_its_labels_apart_and_counts_get_whole_ticks() {
+        let mut results: Vec<_> = (1..=4).map(|d| point(d, Some(0.0), Some("pass"))).collect();
+        results[3].value = Some(1.0);
+        results[3].fail = Some(Zone {
+            greater_than: Some(0.0),
+            less_than: Some(0.0),
+            ..Zone::default()
+        });
+        let out = chart(results);
+        assert!(
+            !out.contains(">0.2</text>") && !out.contains(">0.5</text>"),
+            "{out}"
+        );
+        assert!(out.contains(">0</text>") && out.contains(">1</text>"));
+        // Bad on both sides of 0: one label, not two printed over each other.
+        assert_eq!(count(&out, "class=\"thr-lab thr-lab-fail\""), 1, "{out}");
+        assert!(out.contains(">fail ≠ 0</text>"));
+    }
+
+    #[test]
+    fn percent_and_freshness_axes_say_their_unit() {
+        let check = |definition: &str, values: &[f64]| {
+            let check = CheckHistory {
+                check: crate::results::stored::CheckInfo {
+                    definition: definition.into(),
+                    ..Default::default()
+                },
+                results: values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| point(i + 1, Some(*v), Some("pass")))
+                    .collect(),
+                ..CheckHistory::default()
+            };
+            let mut out = String::new();
+            write_chart(&mut out, &check).unwrap();
+            out
+        };
+        let out = check(
+            "missing_percent(email) < 5",
+            &[1.5, 2.25, 65.20000000000005],
+        );
+        assert!(out.contains(">missing_percent(email) (%)</text>"), "{out}");
+        assert!(out.contains("%</text>"));
+        assert!(out.contains("max 65.2%"));
+        let out = check(
+            "freshness(updated_at) < 1d",
+            &[3_600_000.0 * 30.0, 3_600_000.0 * 50.0],
+        );
+        assert!(
+            out.contains(">freshness(updated_at) (hours)</text>"),
+            "{out}"
+        );
+        assert!(out.contains("max 2 d 2 h"), "{out}");
     }
 
     #[test]

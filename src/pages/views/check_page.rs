@@ -2,13 +2,15 @@
 //! definition, the chart of its value over data time, the failed-row samples, and all its
 //! results newest first.
 
-use crate::pages::chart::write_chart;
+use crate::pages::chart::{plottable, write_chart};
 use crate::pages::context::Context;
 use crate::pages::escape::Esc;
+use crate::pages::explain::{sample_types, write_explain};
 use crate::pages::facts::{current, Outcome};
+use crate::pages::numbers::{write_value, Unit};
 use crate::pages::time::short;
 use crate::pages::widgets::{display_name, failed_scan_summary, outcome_badge, plural};
-use crate::pages::zones::zone_text;
+use crate::pages::zones::zone_text_in;
 use crate::results::stored::{cell_text, CheckHistory, CheckPoint, SampleRows, Zone};
 use std::fmt::{self, Write};
 
@@ -20,15 +22,21 @@ pub fn write_pages(out: &mut String, ctx: &Context<'_>) -> fmt::Result {
 }
 
 fn write_page(out: &mut String, ctx: &Context<'_>, i: usize, check: &CheckHistory) -> fmt::Result {
+    let unit = Unit::of(check);
     write_title(out, ctx, i, check)?;
-    write_facts(out, check)?;
-    out.push_str("<h3>Value over data time</h3><div class=\"card pad chart-card\">");
-    write_chart(out, check)?;
-    out.push_str("</div>");
-    if let Some(samples) = &check.samples {
-        write_samples(out, samples)?;
+    let explained = write_explain(out, check, &ctx.data.checks)?;
+    write_facts(out, check, unit)?;
+    // A check without numbers (a schema check) is explained by its diagnostics above rather
+    // than by an empty chart.
+    if plottable(check) || !explained {
+        out.push_str("<h3>Value over data time</h3><div class=\"card pad chart-card\">");
+        write_chart(out, check)?;
+        out.push_str("</div>");
     }
-    write_results(out, &check.results)?;
+    if let Some(samples) = &check.samples {
+        write_samples(out, samples, &sample_types(check))?;
+    }
+    write_results(out, &check.results, unit)?;
     out.push_str("</section>");
     Ok(())
 }
@@ -60,7 +68,7 @@ fn write_title(out: &mut String, ctx: &Context<'_>, i: usize, check: &CheckHisto
 }
 
 /// What and where the check is, its latest value and thresholds, and its definition.
-fn write_facts(out: &mut String, check: &CheckHistory) -> fmt::Result {
+fn write_facts(out: &mut String, check: &CheckHistory, unit: Unit) -> fmt::Result {
     out.push_str("<div class=\"card pad\"><dl class=\"meta\">");
     meta(out, "Dataset", check.dataset.as_deref().unwrap_or("—"))?;
     meta(out, "Column", check.column.as_deref().unwrap_or("—"))?;
@@ -72,7 +80,7 @@ fn write_facts(out: &mut String, check: &CheckHistory) -> fmt::Result {
         check.line
     )?;
     if let Some(p) = check.results.last() {
-        write_latest(out, p)?;
+        write_latest(out, p, unit)?;
     }
     write!(
         out,
@@ -88,27 +96,39 @@ fn write_facts(out: &mut String, check: &CheckHistory) -> fmt::Result {
 
 /// The latest result's value and the zones it was judged by; a zone without bounds is left
 /// out rather than shown empty.
-fn write_latest(out: &mut String, p: &CheckPoint) -> fmt::Result {
-    meta(out, "Latest value", &p.value_text)?;
-    meta(out, "Latest data time", &short(&p.data_timestamp))?;
-    let fail = p.fail.as_ref().map(zone_text).unwrap_or_default();
-    let warn = p.warn.as_ref().map(zone_text).unwrap_or_default();
+fn write_latest(out: &mut String, p: &CheckPoint, unit: Unit) -> fmt::Result {
+    out.push_str("<div><dt>Latest value</dt><dd class=\"latest-value\">");
+    if p.value.is_none() && p.value_text.is_empty() {
+        out.push('—');
+    }
+    write_value(out, p.value, &p.value_text, unit)?;
+    out.push_str("</dd></div>");
+    meta(
+        out,
+        "Latest data time",
+        &format!("{} UTC", short(&p.data_timestamp)),
+    )?;
+    let fail = p
+        .fail
+        .as_ref()
+        .map(|z| zone_text_in(z, unit))
+        .unwrap_or_default();
+    let warn = p
+        .warn
+        .as_ref()
+        .map(|z| zone_text_in(z, unit))
+        .unwrap_or_default();
     if !fail.is_empty() {
         meta(out, "Fails when", &fail)?;
     }
     if !warn.is_empty() {
         meta(out, "Warns when", &warn)?;
     }
-    if Outcome::of_point(p) == Outcome::NotEvaluated {
-        for r in &p.reasons {
-            meta(out, "Not evaluated because", &r.message)?;
-        }
-    }
     Ok(())
 }
 
 /// All results, newest first.
-fn write_results(out: &mut String, results: &[CheckPoint]) -> fmt::Result {
+fn write_results(out: &mut String, results: &[CheckPoint], unit: Unit) -> fmt::Result {
     write!(
         out,
         "<h3>Results <span class=\"muted\">({}, newest first)</span></h3>",
@@ -118,12 +138,12 @@ fn write_results(out: &mut String, results: &[CheckPoint]) -> fmt::Result {
         out.push_str("<p class=\"empty\">No results recorded.</p>");
         return Ok(());
     }
-    out.push_str("<div class=\"card\"><table class=\"data results-table\"><thead><tr><th>Data time</th><th>Outcome</th><th class=\"num\">Value</th><th>Fail zone</th><th>Warn zone</th><th>Scan</th></tr></thead><tbody>");
+    out.push_str("<div class=\"card scroll\"><table class=\"data results-table\"><thead><tr><th>Data time (UTC)</th><th>Outcome</th><th class=\"num\">Value</th><th>Fail zone</th><th>Warn zone</th><th>Scan</th></tr></thead><tbody>");
     // The longest table of the report (one row per result): the cells carry no classes but
     // the outcome's, whose icon the style sheet adds. Zones rarely change between
     // results, so their text is made once per change.
-    let mut fail = ZoneText::default();
-    let mut warn = ZoneText::default();
+    let mut fail = ZoneText::new(unit);
+    let mut warn = ZoneText::new(unit);
     for p in results.iter().rev() {
         let o = Outcome::of_point(p);
         write!(
@@ -144,10 +164,11 @@ fn write_results(out: &mut String, results: &[CheckPoint]) -> fmt::Result {
                 )?;
             }
         }
+        out.push_str("</td><td class=\"num\">");
+        write_value(out, p.value, &p.value_text, unit)?;
         write!(
             out,
-            "</td><td>{}</td><td>{}</td><td>{}</td><td><a href=\"#scan-{}\">#{}</a></td></tr>",
-            Esc(&p.value_text),
+            "</td><td>{}</td><td>{}</td><td><a href=\"#scan-{}\">#{}</a></td></tr>",
             Esc(fail.of(p.fail.as_ref())),
             Esc(warn.of(p.warn.as_ref())),
             p.scan_id,
@@ -167,7 +188,12 @@ fn meta(out: &mut String, term: &str, value: &str) -> fmt::Result {
     )
 }
 
-fn write_samples(out: &mut String, samples: &SampleRows) -> fmt::Result {
+/// The failed rows, with each column's type when the diagnostics name it.
+fn write_samples(
+    out: &mut String,
+    samples: &SampleRows,
+    types: &[(String, String)],
+) -> fmt::Result {
     let shown = samples.sample.rows.len();
     let total = samples.sample.total.max(shown);
     write!(
@@ -190,11 +216,12 @@ fn write_samples(out: &mut String, samples: &SampleRows) -> fmt::Result {
         .max(samples.sample.columns.len());
     out.push_str("<div class=\"card scroll\"><table class=\"data failed-rows\"><thead><tr>");
     for c in 0..width {
-        write!(
-            out,
-            "<th>{}</th>",
-            Esc(samples.sample.columns.get(c).map_or("", String::as_str))
-        )?;
+        let name = samples.sample.columns.get(c).map_or("", String::as_str);
+        write!(out, "<th>{}", Esc(name))?;
+        if let Some((_, t)) = types.iter().find(|(n, _)| n == name) {
+            write!(out, " <span class=\"col-type\">{}</span>", Esc(t))?;
+        }
+        out.push_str("</th>");
     }
     out.push_str("</tr></thead><tbody>");
     for row in &samples.sample.rows {
@@ -214,16 +241,24 @@ fn write_samples(out: &mut String, samples: &SampleRows) -> fmt::Result {
 }
 
 /// The text of the last zone seen, reused while the zone stays the same.
-#[derive(Default)]
 struct ZoneText<'a> {
     zone: Option<&'a Zone>,
     text: String,
+    unit: Unit,
 }
 
 impl<'a> ZoneText<'a> {
+    fn new(unit: Unit) -> Self {
+        ZoneText {
+            zone: None,
+            text: String::new(),
+            unit,
+        }
+    }
+
     fn of(&mut self, zone: Option<&'a Zone>) -> &str {
         if zone != self.zone {
-            self.text = zone.map(zone_text).unwrap_or_default();
+            self.text = zone.map(|z| zone_text_in(z, self.unit)).unwrap_or_default();
             self.zone = zone;
         }
         &self.text
