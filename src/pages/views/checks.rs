@@ -10,6 +10,7 @@
 use crate::pages::context::Context;
 use crate::pages::escape::{Esc, Url};
 use crate::pages::facts::{Counts, Lane, Outcome};
+use crate::pages::numbers::{write_value, Unit};
 use crate::pages::time::{parse_millis, short};
 use crate::pages::widgets::{
     attribute_chips, attribute_text, display_name, failed_scan_summary, outcome_badge,
@@ -325,11 +326,12 @@ fn write_row(
     } else {
         write!(out, "{}", Esc(lane.definition))?;
     }
-    write!(
-        out,
-        "</td><td class=\"num\" data-label=\"Value\">{}</td><td class=\"time\" data-label=\"Last result\">",
-        Esc(latest.map_or("", |p| p.value_text.as_str())),
-    )?;
+    // Numbers as people read them, the exact value on hover (as on the check's page).
+    out.push_str("</td><td class=\"num\" data-label=\"Value\">");
+    if let Some(p) = latest {
+        write_value(out, p.value, &p.value_text, Unit::of(check))?;
+    }
+    out.push_str("</td><td class=\"time\" data-label=\"Last result\">");
     if let Some(p) = latest {
         write!(
             out,
