@@ -16,7 +16,7 @@ fn query_timeout_errors_only_the_slow_check() {
     scans::query_timeout(
         DB,
         "(SELECT COUNT(*) FROM range(200000000000)) > 0",
-        "query timed out after 1 seconds",
+        "query timed out after 4 seconds",
     );
 }
 
